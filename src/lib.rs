@@ -1,0 +1,1 @@
+//! intact: keep a public archive of evidence provably unaltered.
