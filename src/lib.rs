@@ -1,1 +1,26 @@
 //! intact: keep a public archive of evidence provably unaltered.
+//!
+//! A release of case materials is packed into a signed, content-addressed ZIP bundle holding
+//! one BagIt bag (docs/FORMAT.md). Every command of the `intact` binary is a function here that
+//! returns a typed result; the binary only parses flags, prints and maps results to exit codes.
+
+pub mod bag;
+pub mod bagpath;
+pub mod bundle;
+pub mod canonical;
+pub mod container;
+pub mod demo;
+pub mod digest;
+pub mod keygen;
+pub mod manifest;
+pub mod merkle;
+pub mod pack;
+pub mod passphrase;
+pub mod release;
+pub mod sign;
+pub mod trust;
+pub mod verify;
+
+pub use keygen::keygen;
+pub use pack::pack;
+pub use verify::verify;

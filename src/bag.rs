@@ -1,0 +1,147 @@
+//! The BagIt 1.0 layer of a bundle (RFC 8493, FORMAT.md §4): `bagit.txt`, `bag-info.txt`,
+//! and the `manifest-sha256.txt` / `tagmanifest-sha256.txt` line format.
+
+use crate::bagpath::BagPath;
+use crate::digest::Sha256Digest;
+
+/// The only `bagit.txt` a v1 bundle has.
+pub const BAGIT_TXT: &str = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
+
+/// Tag files of a bundle, by bag-relative path.
+pub const BAGIT_PATH: &str = "bagit.txt";
+pub const BAG_INFO_PATH: &str = "bag-info.txt";
+pub const MANIFEST_PATH: &str = "manifest-sha256.txt";
+pub const TAGMANIFEST_PATH: &str = "tagmanifest-sha256.txt";
+pub const ITEMS_PATH: &str = "intact/manifest.json";
+pub const RELEASE_PATH: &str = "intact/release.json";
+pub const SIGNATURES_DIR: &str = "intact/signatures/";
+
+/// The `bag-info.txt` of a bundle: labels in a fixed order, so the bytes are reproducible.
+pub fn bag_info(
+    collection: &str,
+    release: &str,
+    created_date: &str,
+    payload_bytes: u64,
+    payload_files: u64,
+    extra: &[(String, String)],
+) -> String {
+    let mut s = String::new();
+    s.push_str("Bag-Software-Agent: intact (format intact-release/1)\n");
+    s.push_str(&format!("Bagging-Date: {created_date}\n"));
+    s.push_str(&format!("External-Identifier: {collection}/{release}\n"));
+    for (label, value) in extra {
+        s.push_str(&format!("{label}: {value}\n"));
+    }
+    s.push_str(&format!("Payload-Oxum: {payload_bytes}.{payload_files}\n"));
+    s
+}
+
+/// Reads `Payload-Oxum` (octets, file count) from a `bag-info.txt`.
+pub fn payload_oxum(bag_info: &str) -> Option<(u64, u64)> {
+    bag_info.lines().find_map(|l| {
+        let v = l.strip_prefix("Payload-Oxum:")?.trim();
+        let (a, b) = v.split_once('.')?;
+        Some((a.parse().ok()?, b.parse().ok()?))
+    })
+}
+
+/// One manifest line per entry, `<hex>  <path>` (two spaces, as `sha256sum` writes), LF ends.
+pub fn write_manifest<'a>(
+    entries: impl IntoIterator<Item = (&'a BagPath, &'a Sha256Digest)>,
+) -> String {
+    let mut s = String::new();
+    for (path, digest) in entries {
+        s.push_str(&digest.to_hex());
+        s.push_str("  ");
+        s.push_str(&path.manifest_form());
+        s.push('\n');
+    }
+    s
+}
+
+/// A manifest line that could not be used, with its 1-based number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineProblem {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Parses a v1 manifest strictly: every line `<64 lowercase hex>  <path>` ending in LF, paths
+/// valid by FORMAT.md §3, no path twice.
+pub fn parse_manifest(text: &str) -> (Vec<(BagPath, Sha256Digest)>, Vec<LineProblem>) {
+    let mut entries = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    if !text.is_empty() && !text.ends_with('\n') {
+        problems.push(LineProblem {
+            line: text.lines().count(),
+            message: "last line has no LF".into(),
+        });
+    }
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        let bad = |m: String| LineProblem {
+            line: n,
+            message: m,
+        };
+        let Some((hex, path)) = line.split_once("  ") else {
+            problems.push(bad("not '<sha256>  <path>'".into()));
+            continue;
+        };
+        let Some(digest) = Sha256Digest::from_hex(hex) else {
+            problems.push(bad(format!("'{hex}' is not a lowercase hex SHA-256")));
+            continue;
+        };
+        match BagPath::from_manifest_form(path) {
+            Ok(p) => {
+                if !seen.insert(p.clone()) {
+                    problems.push(bad(format!("{p} listed twice")));
+                } else {
+                    entries.push((p, digest));
+                }
+            }
+            Err(e) => problems.push(bad(format!("path '{path}': {e}"))),
+        }
+    }
+    (entries, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_round_trip() {
+        let p = BagPath::parse("data/100% a.txt").unwrap();
+        let d = Sha256Digest::of(b"x");
+        let text = write_manifest([(&p, &d)]);
+        assert_eq!(text, format!("{}  data/100%25 a.txt\n", d.to_hex()));
+        let (entries, problems) = parse_manifest(&text);
+        assert!(problems.is_empty());
+        assert_eq!(entries, vec![(p, d)]);
+    }
+
+    #[test]
+    fn manifest_problems_have_line_numbers() {
+        let d = Sha256Digest::of(b"x").to_hex();
+        let text = format!("{d}  data/a\n{d} data/b\nZZ  data/c\n{d}  ../x\n{d}  data/a\n");
+        let (entries, problems) = parse_manifest(&text);
+        assert_eq!(entries.len(), 1);
+        let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, vec![2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn oxum() {
+        let info = bag_info("c", "r", "2026-01-01", 123, 4, &[]);
+        assert_eq!(payload_oxum(&info), Some((123, 4)));
+        assert_eq!(payload_oxum("Payload-Oxum: x.1\n"), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parse_manifest_never_panics(s in "\\PC{0,200}") {
+            let _ = parse_manifest(&s);
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! Bag-relative paths that came from an untrusted place (a ZIP entry, a manifest line, a source
+//! tree). A [`BagPath`] can only be built through [`BagPath::parse`], which holds every rule of
+//! FORMAT.md §3 ("Names"), so the rest of the code cannot forget one.
+
+use std::fmt;
+
+use unicode_normalization::{is_nfc, UnicodeNormalization};
+
+/// Longest bag-relative path, in bytes of UTF-8.
+pub const MAX_PATH_BYTES: usize = 1024;
+/// Longest single path component, in bytes of UTF-8.
+pub const MAX_COMPONENT_BYTES: usize = 255;
+
+/// Why a name cannot be carried by the format.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    #[error("empty name")]
+    Empty,
+    #[error("name longer than {MAX_PATH_BYTES} bytes")]
+    TooLong,
+    #[error("path component longer than {MAX_COMPONENT_BYTES} bytes")]
+    ComponentTooLong,
+    #[error("absolute path")]
+    Absolute,
+    #[error("empty path component (leading, trailing or doubled '/')")]
+    EmptyComponent,
+    #[error("'.' or '..' component")]
+    DotComponent,
+    #[error("'~' component")]
+    TildeComponent,
+    #[error("control character U+{0:04X}")]
+    Control(u32),
+    #[error("backslash")]
+    Backslash,
+    #[error("character '{0}' that Windows cannot store")]
+    NotPortable(char),
+    #[error("drive letter or ':'")]
+    Colon,
+    #[error("component ends with a dot or a space")]
+    TrailingDotOrSpace,
+    #[error("reserved device name '{0}'")]
+    ReservedName(String),
+    #[error("not in Unicode NFC form")]
+    NotNfc,
+}
+
+/// A validated, bag-relative path such as `data/case-12/testimony.txt`.
+///
+/// Deliberately not `Deref<Target = str>`: callers say whether they want the plain form
+/// ([`BagPath::as_str`]) or the manifest form ([`BagPath::manifest_form`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BagPath(String);
+
+impl BagPath {
+    /// Validates `name` against every rule of FORMAT.md §3.
+    pub fn parse(name: &str) -> Result<BagPath, NameError> {
+        if name.is_empty() {
+            return Err(NameError::Empty);
+        }
+        if name.len() > MAX_PATH_BYTES {
+            return Err(NameError::TooLong);
+        }
+        if name.starts_with('/') {
+            return Err(NameError::Absolute);
+        }
+        for c in name.chars() {
+            let u = c as u32;
+            if u < 0x20 || (0x7f..=0x9f).contains(&u) {
+                return Err(NameError::Control(u));
+            }
+            match c {
+                '\\' => return Err(NameError::Backslash),
+                ':' => return Err(NameError::Colon),
+                '<' | '>' | '"' | '|' | '?' | '*' => return Err(NameError::NotPortable(c)),
+                _ => {}
+            }
+        }
+        for comp in name.split('/') {
+            check_component(comp)?;
+        }
+        if !is_nfc(name) {
+            return Err(NameError::NotNfc);
+        }
+        Ok(BagPath(name.to_owned()))
+    }
+
+    /// Decodes a path as written in a BagIt manifest (`%25`, `%0A`, `%0D`) and validates it.
+    pub fn from_manifest_form(encoded: &str) -> Result<BagPath, NameError> {
+        BagPath::parse(&percent_decode(encoded))
+    }
+
+    /// The plain path.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The path as a BagIt manifest writes it: `%` as `%25` (CR and LF cannot occur).
+    pub fn manifest_form(&self) -> String {
+        self.0.replace('%', "%25")
+    }
+
+    /// Whether this path lies under the payload directory `data/`.
+    pub fn is_payload(&self) -> bool {
+        self.0.starts_with("data/")
+    }
+
+    /// The key under which two names collide on a case-insensitive or normalizing file
+    /// system: NFKC, then lower case.
+    pub fn collision_key(&self) -> String {
+        collision_key(&self.0)
+    }
+}
+
+impl fmt::Display for BagPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// NFKC then lower case: two names with the same key are the same file somewhere.
+pub fn collision_key(name: &str) -> String {
+    name.nfkc().collect::<String>().to_lowercase()
+}
+
+fn check_component(comp: &str) -> Result<(), NameError> {
+    if comp.is_empty() {
+        return Err(NameError::EmptyComponent);
+    }
+    if comp.len() > MAX_COMPONENT_BYTES {
+        return Err(NameError::ComponentTooLong);
+    }
+    if comp == "." || comp == ".." {
+        return Err(NameError::DotComponent);
+    }
+    if comp == "~" {
+        return Err(NameError::TildeComponent);
+    }
+    if comp.ends_with('.') || comp.ends_with(' ') {
+        return Err(NameError::TrailingDotOrSpace);
+    }
+    let stem = comp.split('.').next().unwrap_or(comp).to_ascii_uppercase();
+    let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit()
+            && stem.as_bytes()[3] != b'0');
+    if reserved {
+        return Err(NameError::ReservedName(comp.to_owned()));
+    }
+    Ok(())
+}
+
+/// RFC 8493 §2.1.3: only `%25`, `%0A` and `%0D` (either hex case) are decoded.
+fn percent_decode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('%') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let code = tail.get(1..3).map(|h| h.to_ascii_uppercase());
+        match code.as_deref() {
+            Some("25") => out.push('%'),
+            Some("0A") => out.push('\n'),
+            Some("0D") => out.push('\r'),
+            _ => {
+                out.push('%');
+                rest = &tail[1..];
+                continue;
+            }
+        }
+        rest = &tail[3..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simple_payload_path() {
+        let p = BagPath::parse("data/case-1/witness statement.txt").unwrap();
+        assert!(p.is_payload());
+        assert_eq!(p.as_str(), "data/case-1/witness statement.txt");
+    }
+
+    #[test]
+    fn simple_non_ascii_nfc() {
+        assert!(BagPath::parse("data/Վկայություն.txt").is_ok());
+        assert!(BagPath::parse("data/показание.txt").is_ok());
+    }
+
+    #[test]
+    fn resolved_percent_round_trip() {
+        let p = BagPath::parse("data/100% done.txt").unwrap();
+        assert_eq!(p.manifest_form(), "data/100%25 done.txt");
+        assert_eq!(BagPath::from_manifest_form(&p.manifest_form()).unwrap(), p);
+        assert_eq!(
+            BagPath::from_manifest_form("data/a%2fb").unwrap().as_str(),
+            "data/a%2fb"
+        );
+    }
+
+    #[test]
+    fn bad_encoded_newline_is_a_control_character() {
+        assert_eq!(
+            BagPath::from_manifest_form("data/a%0Ab"),
+            Err(NameError::Control(10))
+        );
+        assert_eq!(
+            BagPath::from_manifest_form("data/a%0db"),
+            Err(NameError::Control(13))
+        );
+    }
+
+    #[test]
+    fn bad_empty() {
+        assert_eq!(BagPath::parse(""), Err(NameError::Empty));
+    }
+
+    #[test]
+    fn bad_absolute() {
+        assert_eq!(BagPath::parse("/etc/passwd"), Err(NameError::Absolute));
+    }
+
+    #[test]
+    fn bad_dot_components() {
+        assert_eq!(BagPath::parse("data/../x"), Err(NameError::DotComponent));
+        assert_eq!(BagPath::parse("./data/x"), Err(NameError::DotComponent));
+        assert_eq!(BagPath::parse(".."), Err(NameError::DotComponent));
+    }
+
+    #[test]
+    fn bad_empty_components() {
+        assert_eq!(BagPath::parse("data//x"), Err(NameError::EmptyComponent));
+        assert_eq!(BagPath::parse("data/x/"), Err(NameError::EmptyComponent));
+    }
+
+    #[test]
+    fn bad_tilde() {
+        assert_eq!(BagPath::parse("~/x"), Err(NameError::TildeComponent));
+    }
+
+    #[test]
+    fn bad_backslash_and_drive() {
+        assert_eq!(BagPath::parse("data\\x"), Err(NameError::Backslash));
+        assert_eq!(BagPath::parse("C:/x"), Err(NameError::Colon));
+    }
+
+    #[test]
+    fn bad_control_and_nul() {
+        assert_eq!(BagPath::parse("data/a\0b"), Err(NameError::Control(0)));
+        assert_eq!(BagPath::parse("data/a\tb"), Err(NameError::Control(9)));
+        assert_eq!(
+            BagPath::parse("data/a\u{85}b"),
+            Err(NameError::Control(0x85))
+        );
+    }
+
+    #[test]
+    fn bad_windows_characters_and_names() {
+        assert_eq!(BagPath::parse("data/a?b"), Err(NameError::NotPortable('?')));
+        assert_eq!(
+            BagPath::parse("data/x."),
+            Err(NameError::TrailingDotOrSpace)
+        );
+        assert_eq!(
+            BagPath::parse("data/x "),
+            Err(NameError::TrailingDotOrSpace)
+        );
+        assert!(matches!(
+            BagPath::parse("data/con.txt"),
+            Err(NameError::ReservedName(_))
+        ));
+        assert!(matches!(
+            BagPath::parse("data/LPT1"),
+            Err(NameError::ReservedName(_))
+        ));
+        assert!(BagPath::parse("data/LPT0").is_ok());
+        assert!(BagPath::parse("data/console.txt").is_ok());
+    }
+
+    #[test]
+    fn bad_not_nfc() {
+        assert_eq!(BagPath::parse("data/e\u{301}.txt"), Err(NameError::NotNfc));
+    }
+
+    #[test]
+    fn bad_too_long() {
+        let long = format!("data/{}", "a".repeat(256));
+        assert_eq!(BagPath::parse(&long), Err(NameError::ComponentTooLong));
+        let deep = format!("data/{}", ["abcdefgh"; 120].join("/"));
+        assert_eq!(BagPath::parse(&deep), Err(NameError::TooLong));
+    }
+
+    #[test]
+    fn collision_keys_fold_case_and_normalization() {
+        assert_eq!(collision_key("data/A.txt"), collision_key("data/a.txt"));
+        assert_eq!(collision_key("data/Ա.txt"), collision_key("data/ա.txt"));
+        assert_eq!(
+            collision_key("data/\u{fb01}.txt"),
+            collision_key("data/fi.txt")
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parse_never_panics(s in "\\PC{0,64}") {
+            let _ = BagPath::parse(&s);
+            let _ = BagPath::from_manifest_form(&s);
+        }
+    }
+}

@@ -1,0 +1,401 @@
+//! Reading a bundle, whether a ZIP file or its extracted top directory (a mirrored tree), as
+//! one set of bag-relative members (FORMAT.md §2–3).
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, Read};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+
+use crate::bagpath::BagPath;
+use crate::container;
+use crate::digest::{self, StreamDigest};
+
+/// Which form the bundle came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Zip,
+    Directory,
+}
+
+/// Where a member's bytes are.
+#[derive(Debug, Clone)]
+enum Location {
+    Zip { offset: u64, crc32: u32 },
+    File(PathBuf),
+}
+
+/// One member file of the bag.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub path: BagPath,
+    pub size: u64,
+    location: Location,
+}
+
+/// A problem found while opening: container rules and names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenProblem {
+    /// `container` or `names`.
+    pub check: &'static str,
+    pub path: String,
+    pub message: String,
+}
+
+/// A bundle opened for reading.
+pub struct Bundle {
+    pub source: PathBuf,
+    pub kind: Kind,
+    /// Name of the bag's top directory.
+    pub top: String,
+    pub members: BTreeMap<BagPath, Member>,
+    pub problems: Vec<OpenProblem>,
+    zip: Option<File>,
+}
+
+/// The bundle could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{path}: {message}")]
+    NotABundle { path: PathBuf, message: String },
+}
+
+impl OpenError {
+    /// Whether this is an I/O failure (exit 2) rather than an invalid bundle (exit 1).
+    pub fn is_io(&self) -> bool {
+        matches!(self, OpenError::Io { .. })
+    }
+}
+
+impl Bundle {
+    /// Opens a ZIP bundle or a directory.
+    pub fn open(path: &Path) -> Result<Bundle, OpenError> {
+        let meta = std::fs::metadata(path).map_err(|source| OpenError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        if meta.is_dir() {
+            open_dir(path)
+        } else {
+            open_zip(path)
+        }
+    }
+
+    /// Reads a whole member, refusing one larger than `limit` bytes.
+    pub fn read(&self, m: &Member, limit: u64) -> Result<Vec<u8>, String> {
+        if m.size > limit {
+            return Err(format!(
+                "{} bytes is more than the {limit} allowed for this file",
+                m.size
+            ));
+        }
+        let mut buf = Vec::with_capacity(m.size as usize);
+        self.reader(m)
+            .map_err(|e| e.to_string())?
+            .read_to_end(&mut buf)
+            .map_err(|e| e.to_string())?;
+        if buf.len() as u64 != m.size {
+            return Err("file changed size while being read".into());
+        }
+        Ok(buf)
+    }
+
+    /// Streams a member: SHA-256, size, and for a ZIP member whether its CRC-32 matched.
+    pub fn hash(&self, m: &Member) -> io::Result<(StreamDigest, bool)> {
+        let d = digest::hash_stream(self.reader(m)?)?;
+        let crc_ok = match m.location {
+            Location::Zip { crc32, .. } => d.crc32 == crc32,
+            Location::File(_) => true,
+        };
+        Ok((d, crc_ok))
+    }
+
+    fn reader(&self, m: &Member) -> io::Result<Box<dyn Read + '_>> {
+        match (&m.location, &self.zip) {
+            (Location::Zip { offset, .. }, Some(file)) => Ok(Box::new(RangeReader {
+                file,
+                pos: *offset,
+                end: offset + m.size,
+            })),
+            (Location::File(p), _) => Ok(Box::new(File::open(p)?)),
+            (Location::Zip { .. }, None) => Err(io::Error::other("ZIP member without a ZIP file")),
+        }
+    }
+
+    /// Members under `prefix` (e.g. `data/`).
+    pub fn members_under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a Member> + 'a {
+        self.members
+            .values()
+            .filter(move |m| m.path.as_str().starts_with(prefix))
+    }
+
+    /// Looks a member up by its plain bag-relative path.
+    pub fn get(&self, path: &str) -> Option<&Member> {
+        BagPath::parse(path).ok().and_then(|p| self.members.get(&p))
+    }
+}
+
+/// Positional reads of one byte range: members are read in place, in parallel, never extracted.
+struct RangeReader<'a> {
+    file: &'a File,
+    pos: u64,
+    end: u64,
+}
+
+impl Read for RangeReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.end - self.pos;
+        if left == 0 {
+            return Ok(0);
+        }
+        let n = (buf.len() as u64).min(left) as usize;
+        let got = self.file.read_at(&mut buf[..n], self.pos)?;
+        if got == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "member cut short",
+            ));
+        }
+        self.pos += got as u64;
+        Ok(got)
+    }
+}
+
+/// Adds members, checking names: valid bag paths, no duplicates or collisions.
+fn add_members(
+    top: &str,
+    items: Vec<(String, u64, Location)>,
+    problems: &mut Vec<OpenProblem>,
+) -> BTreeMap<BagPath, Member> {
+    let mut members = BTreeMap::new();
+    let mut keys: BTreeMap<String, String> = BTreeMap::new();
+    for (rel, size, location) in items {
+        let shown = format!("{top}/{rel}");
+        match BagPath::parse(&rel) {
+            Ok(path) => {
+                if let Some(other) = keys.insert(path.collision_key(), rel.clone()) {
+                    if other != rel {
+                        problems.push(OpenProblem {
+                            check: "names",
+                            path: shown.clone(),
+                            message: format!("name collides with '{other}' on case-insensitive or normalizing file systems"),
+                        });
+                        continue;
+                    }
+                }
+                if members.contains_key(&path) {
+                    problems.push(OpenProblem {
+                        check: "names",
+                        path: shown,
+                        message: "duplicate name".into(),
+                    });
+                    continue;
+                }
+                members.insert(
+                    path.clone(),
+                    Member {
+                        path,
+                        size,
+                        location,
+                    },
+                );
+            }
+            Err(e) => problems.push(OpenProblem {
+                check: "names",
+                path: shown,
+                message: format!("unsafe name: {e}"),
+            }),
+        }
+    }
+    members
+}
+
+fn open_zip(path: &Path) -> Result<Bundle, OpenError> {
+    let file = File::open(path).map_err(|source| OpenError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let c = container::read(&file).map_err(|p| OpenError::NotABundle {
+        path: path.to_owned(),
+        message: match p.entry {
+            Some(e) => format!("{e}: {}", p.message),
+            None => p.message,
+        },
+    })?;
+    let mut problems: Vec<OpenProblem> = c
+        .problems
+        .into_iter()
+        .map(|p| OpenProblem {
+            check: "container",
+            path: p.entry.unwrap_or_default(),
+            message: p.message,
+        })
+        .collect();
+    // Exactly one top directory holds every entry.
+    let mut tops: BTreeMap<String, usize> = BTreeMap::new();
+    for m in &c.members {
+        let top = m.name.split_once('/').map(|(t, _)| t).unwrap_or("");
+        *tops.entry(top.to_owned()).or_default() += 1;
+    }
+    let top = match tops.len() {
+        0 => {
+            return Err(OpenError::NotABundle {
+                path: path.to_owned(),
+                message: "the ZIP has no files".into(),
+            });
+        }
+        1 => tops.keys().next().cloned().unwrap_or_default(),
+        _ => {
+            let names: Vec<String> = tops
+                .keys()
+                .map(|t| {
+                    if t.is_empty() {
+                        "(top level)".into()
+                    } else {
+                        format!("{t}/")
+                    }
+                })
+                .collect();
+            problems.push(OpenProblem {
+                check: "container",
+                path: String::new(),
+                message: format!("more than one top-level directory: {}", names.join(", ")),
+            });
+            // Use the largest one so the other checks still run.
+            tops.iter()
+                .max_by_key(|(_, n)| **n)
+                .map(|(t, _)| t.clone())
+                .unwrap_or_default()
+        }
+    };
+    if let Err(e) = BagPath::parse(&top) {
+        problems.push(OpenProblem {
+            check: "names",
+            path: top.clone(),
+            message: format!("unsafe top directory name: {e}"),
+        });
+    }
+    let mut items = Vec::new();
+    for m in c.members {
+        match m.name.split_once('/') {
+            Some((t, rel)) if t == top => items.push((
+                rel.to_owned(),
+                m.size,
+                Location::Zip {
+                    offset: m.data_offset,
+                    crc32: m.crc32,
+                },
+            )),
+            _ => {} // reported above as another top-level directory
+        }
+    }
+    let members = add_members(&top, items, &mut problems);
+    Ok(Bundle {
+        source: path.to_owned(),
+        kind: Kind::Zip,
+        top,
+        members,
+        problems,
+        zip: Some(file),
+    })
+}
+
+fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
+    let io_err = |source| OpenError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    // The bag's top directory itself, or a directory that holds exactly it.
+    let root = if path.join("bagit.txt").exists() {
+        path.to_owned()
+    } else {
+        let entries: Vec<_> = std::fs::read_dir(path)
+            .map_err(io_err)?
+            .collect::<Result<_, _>>()
+            .map_err(io_err)?;
+        let dirs: Vec<_> = entries
+            .iter()
+            .filter(|e| e.file_type().map(|t| t.is_dir()).unwrap_or(false))
+            .collect();
+        if entries.len() == 1 && dirs.len() == 1 && dirs[0].path().join("bagit.txt").exists() {
+            dirs[0].path()
+        } else if dirs.len() > 1 && dirs.iter().any(|d| d.path().join("bagit.txt").exists()) {
+            return Err(OpenError::NotABundle {
+                path: path.to_owned(),
+                message: "more than one top-level directory".into(),
+            });
+        } else {
+            return Err(OpenError::NotABundle {
+                path: path.to_owned(),
+                message: "not a bundle directory (no bagit.txt)".into(),
+            });
+        }
+    };
+    let top = root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut problems = Vec::new();
+    let mut items = Vec::new();
+    for entry in walkdir::WalkDir::new(&root)
+        .follow_links(false)
+        .min_depth(1)
+    {
+        let entry = entry.map_err(|e| {
+            let p = e.path().map(Path::to_owned).unwrap_or_else(|| root.clone());
+            OpenError::Io {
+                path: p,
+                source: e
+                    .into_io_error()
+                    .unwrap_or_else(|| io::Error::other("walk failed")),
+            }
+        })?;
+        let rel_os = entry.path().strip_prefix(&root).unwrap_or(entry.path());
+        let Some(rel) = rel_os.to_str().map(str::to_owned) else {
+            problems.push(OpenProblem {
+                check: "names",
+                path: rel_os.to_string_lossy().into_owned(),
+                message: "name is not UTF-8".into(),
+            });
+            continue;
+        };
+        let ft = entry.file_type();
+        if ft.is_symlink() {
+            problems.push(OpenProblem {
+                check: "container",
+                path: format!("{top}/{rel}"),
+                message: "symbolic link".into(),
+            });
+        } else if ft.is_dir() {
+            continue;
+        } else if ft.is_file() {
+            let size = entry
+                .metadata()
+                .map_err(|e| OpenError::Io {
+                    path: entry.path().to_owned(),
+                    source: e.into(),
+                })?
+                .len();
+            items.push((rel, size, Location::File(entry.path().to_owned())));
+        } else {
+            problems.push(OpenProblem {
+                check: "container",
+                path: format!("{top}/{rel}"),
+                message: "special file (not a regular file)".into(),
+            });
+        }
+    }
+    items.sort_by(|a, b| a.0.cmp(&b.0));
+    let members = add_members(&top, items, &mut problems);
+    Ok(Bundle {
+        source: path.to_owned(),
+        kind: Kind::Directory,
+        top,
+        members,
+        problems,
+        zip: None,
+    })
+}

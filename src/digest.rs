@@ -1,0 +1,131 @@
+//! SHA-256 digests: the one content address of the format, written as 64 lowercase hex digits.
+
+use std::fmt;
+use std::io::{self, Read};
+
+use sha2::{Digest as _, Sha256};
+
+/// A SHA-256 digest.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Sha256Digest(pub [u8; 32]);
+
+impl Sha256Digest {
+    /// Digest of a byte slice.
+    pub fn of(bytes: &[u8]) -> Sha256Digest {
+        Sha256Digest(Sha256::digest(bytes).into())
+    }
+
+    /// Parses exactly 64 lowercase hex digits (the only spelling the format allows).
+    pub fn from_hex(s: &str) -> Option<Sha256Digest> {
+        if s.len() != 64 {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        for (i, pair) in s.as_bytes().chunks(2).enumerate() {
+            out[i] = (hex_val(pair[0])? << 4) | hex_val(pair[1])?;
+        }
+        Some(Sha256Digest(out))
+    }
+
+    /// 64 lowercase hex digits.
+    pub fn to_hex(&self) -> String {
+        hex(&self.0)
+    }
+}
+
+impl fmt::Display for Sha256Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+impl fmt::Debug for Sha256Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Sha256Digest({})", self.to_hex())
+    }
+}
+
+/// Lowercase hex of any bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}
+
+fn hex_val(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    }
+}
+
+/// What one streaming pass over a file yields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamDigest {
+    pub sha256: Sha256Digest,
+    pub crc32: u32,
+    pub size: u64,
+}
+
+/// Size of the read buffer used for every streamed file.
+pub const CHUNK: usize = 256 * 1024;
+
+/// Hashes a reader to its end in fixed-size chunks: SHA-256, CRC-32 (for ZIP members) and size.
+pub fn hash_stream(mut r: impl Read) -> io::Result<StreamDigest> {
+    let mut sha = Sha256::new();
+    let mut crc = crc32fast::Hasher::new();
+    let mut size = 0u64;
+    let mut buf = vec![0u8; CHUNK];
+    loop {
+        let n = match r.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        sha.update(&buf[..n]);
+        crc.update(&buf[..n]);
+        size += n as u64;
+    }
+    Ok(StreamDigest {
+        sha256: Sha256Digest(sha.finalize().into()),
+        crc32: crc.finalize(),
+        size,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_string_digest() {
+        assert_eq!(
+            Sha256Digest::of(b"").to_hex(),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+
+    #[test]
+    fn hex_round_trip_and_strictness() {
+        let d = Sha256Digest::of(b"abc");
+        assert_eq!(Sha256Digest::from_hex(&d.to_hex()), Some(d));
+        assert_eq!(Sha256Digest::from_hex(&d.to_hex().to_uppercase()), None);
+        assert_eq!(Sha256Digest::from_hex("abc"), None);
+        assert_eq!(Sha256Digest::from_hex(&"g".repeat(64)), None);
+    }
+
+    #[test]
+    fn stream_matches_one_shot() {
+        let data = vec![7u8; CHUNK * 2 + 13];
+        let s = hash_stream(&data[..]).unwrap();
+        assert_eq!(s.sha256, Sha256Digest::of(&data));
+        assert_eq!(s.size, data.len() as u64);
+        assert_eq!(s.crc32, crc32fast::hash(&data));
+    }
+}

@@ -1,0 +1,123 @@
+//! `intact/manifest.json` (FORMAT.md §5): the item records of a release, in canonical JSON.
+
+use serde::{Deserialize, Serialize};
+
+use crate::canonical;
+use crate::merkle;
+
+/// Format id of `manifest.json`.
+pub const MANIFEST_FORMAT: &str = "intact-manifest/1";
+
+/// Provenance and description of one item (all optional; FORMAT.md §5.2).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Description {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_no: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custody: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digitization: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rights: Option<String>,
+}
+
+/// Redaction status of an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RedactionStatus {
+    None,
+    Partial,
+    Withheld,
+}
+
+/// What was withheld from an item, and why (FORMAT.md §5.3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Redaction {
+    pub status: RedactionStatus,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_basis: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<u64>,
+    /// For a withheld item: why it is withheld.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Salted commitment to the unredacted original (hex SHA-256), never an unsalted digest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitment: Option<String>,
+}
+
+/// One item record. A published item has `path`, `sha256`, `size` and `media_type`; a withheld
+/// item has none of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Description>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redaction: Option<Redaction>,
+}
+
+impl Item {
+    /// The canonical JSON bytes of this record: a Merkle leaf.
+    pub fn canonical_bytes(&self) -> Vec<u8> {
+        // Serializing plain strings, integers and options cannot fail.
+        canonical::to_canonical(self).unwrap_or_default()
+    }
+
+    /// RFC 9162 leaf hash of this record.
+    pub fn leaf_hash(&self) -> merkle::Hash {
+        merkle::leaf_hash(&self.canonical_bytes())
+    }
+}
+
+/// The whole `manifest.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub format: String,
+    pub collection: String,
+    pub release: String,
+    pub items: Vec<Item>,
+}
+
+impl Manifest {
+    /// Merkle root over the item records in manifest order.
+    pub fn merkle_root(&self) -> merkle::Hash {
+        let leaves: Vec<merkle::Hash> = self.items.iter().map(Item::leaf_hash).collect();
+        merkle::root(&leaves)
+    }
+
+    /// Number of payload bytes the published items declare.
+    pub fn payload_bytes(&self) -> u64 {
+        self.items.iter().filter_map(|i| i.size).sum()
+    }
+}

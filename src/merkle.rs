@@ -1,0 +1,186 @@
+//! RFC 9162 §2.1 Merkle trees: the root over the item records that `release.json` signs, and
+//! inclusion proofs that tie one item to it with about log2(n) hashes.
+
+use sha2::{Digest as _, Sha256};
+
+/// A node or leaf hash.
+pub type Hash = [u8; 32];
+
+/// `SHA-256(0x00 ‖ leaf)`.
+pub fn leaf_hash(leaf: &[u8]) -> Hash {
+    let mut h = Sha256::new();
+    h.update([0u8]);
+    h.update(leaf);
+    h.finalize().into()
+}
+
+/// `SHA-256(0x01 ‖ left ‖ right)`.
+pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
+    let mut h = Sha256::new();
+    h.update([1u8]);
+    h.update(left);
+    h.update(right);
+    h.finalize().into()
+}
+
+/// Largest power of two strictly smaller than `n` (n ≥ 2).
+fn split_point(n: usize) -> usize {
+    debug_assert!(n >= 2);
+    let mut k = 1usize;
+    while k << 1 < n {
+        k <<= 1;
+    }
+    k
+}
+
+/// Merkle Tree Hash of a list of leaf hashes; SHA-256 of the empty string for no leaves.
+pub fn root(leaves: &[Hash]) -> Hash {
+    match leaves.len() {
+        0 => Sha256::digest(b"").into(),
+        1 => leaves[0],
+        n => {
+            let k = split_point(n);
+            node_hash(&root(&leaves[..k]), &root(&leaves[k..]))
+        }
+    }
+}
+
+/// The audit path for leaf `index` (RFC 9162 §2.1.3.1), bottom up. `None` if out of range.
+pub fn inclusion_proof(index: usize, leaves: &[Hash]) -> Option<Vec<Hash>> {
+    if index >= leaves.len() {
+        return None;
+    }
+    let mut path = Vec::new();
+    collect_path(index, leaves, &mut path);
+    Some(path)
+}
+
+fn collect_path(m: usize, leaves: &[Hash], out: &mut Vec<Hash>) {
+    let n = leaves.len();
+    if n <= 1 {
+        return;
+    }
+    let k = split_point(n);
+    if m < k {
+        collect_path(m, &leaves[..k], out);
+        out.push(root(&leaves[k..]));
+    } else {
+        collect_path(m - k, &leaves[k..], out);
+        out.push(root(&leaves[..k]));
+    }
+}
+
+/// Checks an inclusion proof (RFC 9162 §2.1.3.2): whether `leaf` is leaf `index` of a tree of
+/// `size` leaves whose root is `expected_root`.
+pub fn verify_inclusion(
+    index: u64,
+    size: u64,
+    leaf: &Hash,
+    proof: &[Hash],
+    expected_root: &Hash,
+) -> bool {
+    if index >= size {
+        return false;
+    }
+    let mut f_n = index;
+    let mut s_n = size - 1;
+    let mut r = *leaf;
+    for p in proof {
+        if s_n == 0 {
+            return false;
+        }
+        if f_n & 1 == 1 || f_n == s_n {
+            r = node_hash(p, &r);
+            if f_n & 1 == 0 {
+                while f_n & 1 == 0 && f_n != 0 {
+                    f_n >>= 1;
+                    s_n >>= 1;
+                }
+            }
+        } else {
+            r = node_hash(&r, p);
+        }
+        f_n >>= 1;
+        s_n >>= 1;
+    }
+    s_n == 0 && &r == expected_root
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leaves(n: usize) -> Vec<Hash> {
+        (0..n)
+            .map(|i| leaf_hash(format!("item {i}").as_bytes()))
+            .collect()
+    }
+
+    /// An independent, level-by-level computation: pair up nodes left to right and promote an
+    /// odd last node unchanged, which yields the same tree as the recursive split.
+    fn root_by_levels(mut level: Vec<Hash>) -> Hash {
+        if level.is_empty() {
+            return Sha256::digest(b"").into();
+        }
+        while level.len() > 1 {
+            level = level
+                .chunks(2)
+                .map(|c| {
+                    if c.len() == 2 {
+                        node_hash(&c[0], &c[1])
+                    } else {
+                        c[0]
+                    }
+                })
+                .collect();
+        }
+        level[0]
+    }
+
+    #[test]
+    fn empty_tree_root() {
+        assert_eq!(
+            crate::digest::hex(&root(&[])),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+
+    #[test]
+    fn roots_match_level_computation_and_every_proof_verifies() {
+        for n in 1..=70 {
+            let l = leaves(n);
+            let r = root(&l);
+            assert_eq!(r, root_by_levels(l.clone()), "size {n}");
+            for (i, leaf) in l.iter().enumerate() {
+                let p = inclusion_proof(i, &l).unwrap();
+                assert!(
+                    verify_inclusion(i as u64, n as u64, leaf, &p, &r),
+                    "size {n} index {i}"
+                );
+                let other = (i + 1) % n;
+                if other != i {
+                    assert!(!verify_inclusion(other as u64, n as u64, leaf, &p, &r));
+                }
+                if let Some(first) = p.first() {
+                    let mut bad = p.clone();
+                    bad[0][0] ^= 1;
+                    assert!(!verify_inclusion(i as u64, n as u64, leaf, &bad, &r));
+                    assert!(!verify_inclusion(i as u64, n as u64, first, &p, &r) || first == leaf);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn proof_length_is_logarithmic() {
+        let l = leaves(100_000);
+        let p = inclusion_proof(54_321, &l).unwrap();
+        assert!(p.len() <= 17);
+    }
+
+    #[test]
+    fn out_of_range() {
+        assert!(inclusion_proof(3, &leaves(3)).is_none());
+        assert!(!verify_inclusion(3, 3, &[0; 32], &[], &[0; 32]));
+    }
+}

@@ -1,0 +1,603 @@
+//! `intact pack`: a source tree (or an existing bag's payload) into a signed bundle ZIP.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use sha2::{Digest as _, Sha256};
+use time::OffsetDateTime;
+
+use crate::bag;
+use crate::bagpath::{BagPath, NameError};
+use crate::canonical;
+use crate::container;
+use crate::digest::{hex, Sha256Digest, CHUNK};
+use crate::manifest::{Item, Manifest, MANIFEST_FORMAT};
+use crate::release::{self, Previous, Statement, RELEASE_FORMAT};
+use crate::sign::{self, KeyError, SigningKey};
+
+/// What to pack.
+pub struct PackOptions {
+    pub src: PathBuf,
+    pub out: PathBuf,
+    pub collection: String,
+    pub release: String,
+    pub created: OffsetDateTime,
+    pub previous: Option<Previous>,
+    /// Keys to sign with; none writes an unsigned bundle (for offline signing).
+    pub keys: Vec<SigningKey>,
+    pub force: bool,
+}
+
+/// What was written.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PackSummary {
+    pub out: PathBuf,
+    pub bundle_id: String,
+    pub collection: String,
+    pub release: String,
+    pub created: String,
+    pub items: u64,
+    pub payload_bytes: u64,
+    pub merkle_root: String,
+    pub signatures: Vec<String>,
+}
+
+/// One source file that cannot be packed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceProblem {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+/// Why no bundle was written.
+#[derive(Debug, thiserror::Error)]
+pub enum PackError {
+    #[error("{path}: source directory does not exist")]
+    SrcMissing { path: PathBuf },
+    #[error("{path}: source is not a directory")]
+    SrcNotDir { path: PathBuf },
+    #[error("{path}: source directory has no files to pack")]
+    SrcEmpty { path: PathBuf },
+    #[error("{}", .0.iter().map(|p| format!("{}: {}", p.path.display(), p.message)).collect::<Vec<_>>().join("\n"))]
+    Source(Vec<SourceProblem>),
+    #[error("{path}: output exists (use --force to replace it)")]
+    OutExists { path: PathBuf },
+    #[error("{path}: output must not be inside the source directory")]
+    OutInsideSrc { path: PathBuf },
+    #[error(
+        "'{0}' is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit)"
+    )]
+    BadId(String),
+    #[error("two signing keys are the same key ({0})")]
+    DuplicateKey(String),
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{path}: file changed while it was being packed")]
+    Changed { path: PathBuf },
+    #[error(transparent)]
+    Key(#[from] KeyError),
+}
+
+/// A source file to pack.
+struct SourceFile {
+    abs: PathBuf,
+    path: BagPath,
+    size: u64,
+}
+
+fn io_at(path: &Path) -> impl FnOnce(io::Error) -> PackError + '_ {
+    move |source| PackError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// Walks SRC: every regular file, with names checked against FORMAT.md §3; symlinks, special
+/// files, unsafe names and colliding names are all reported together.
+fn collect_sources(src: &Path) -> Result<Vec<SourceFile>, PackError> {
+    let meta = match std::fs::metadata(src) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(PackError::SrcMissing {
+                path: src.to_owned(),
+            })
+        }
+        Err(e) => {
+            return Err(PackError::Io {
+                path: src.to_owned(),
+                source: e,
+            })
+        }
+    };
+    if !meta.is_dir() {
+        return Err(PackError::SrcNotDir {
+            path: src.to_owned(),
+        });
+    }
+    let mut problems = Vec::new();
+    let mut files = Vec::new();
+    let mut keys: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(src).follow_links(false).min_depth(1) {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(Path::to_owned)
+                    .unwrap_or_else(|| src.to_owned());
+                let source = e
+                    .into_io_error()
+                    .unwrap_or_else(|| io::Error::other("cannot walk"));
+                return Err(PackError::Io { path, source });
+            }
+        };
+        let rel = entry.path().strip_prefix(src).unwrap_or(entry.path());
+        let bad = |message: String| SourceProblem {
+            path: entry.path().to_owned(),
+            message,
+        };
+        let ft = entry.file_type();
+        if ft.is_symlink() {
+            problems.push(bad(
+                "symbolic link (the format carries regular files only)".into()
+            ));
+            continue;
+        }
+        let Some(rel_str) = rel.to_str() else {
+            problems.push(bad("name is not UTF-8".into()));
+            continue;
+        };
+        if !ft.is_dir() && !ft.is_file() {
+            problems.push(bad(
+                "special file (the format carries regular files only)".into()
+            ));
+            continue;
+        }
+        let name = format!("data/{rel_str}");
+        let path = match BagPath::parse(&name) {
+            Ok(p) => p,
+            Err(NameError::NotNfc) => {
+                problems.push(bad(
+                    "name is not in Unicode NFC form (rename it; see FORMAT.md §3)".into(),
+                ));
+                continue;
+            }
+            Err(e) => {
+                problems.push(bad(format!("name cannot be carried portably: {e}")));
+                continue;
+            }
+        };
+        if let Some(other) = keys.insert(path.collision_key(), entry.path().to_owned()) {
+            problems.push(bad(format!(
+                "name collides with {} on case-insensitive or normalizing file systems",
+                other.display()
+            )));
+            continue;
+        }
+        if ft.is_file() {
+            let size = entry
+                .metadata()
+                .map_err(|e| PackError::Io {
+                    path: entry.path().to_owned(),
+                    source: e.into(),
+                })?
+                .len();
+            files.push(SourceFile {
+                abs: entry.path().to_owned(),
+                path,
+                size,
+            });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(PackError::Source(problems));
+    }
+    if files.is_empty() {
+        return Err(PackError::SrcEmpty {
+            path: src.to_owned(),
+        });
+    }
+    // ZIP entry order is byte order of the full name, not walk order.
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// The bag's top directory name: `<collection>-<release>`.
+pub fn top_directory(collection: &str, release: &str) -> String {
+    format!("{collection}-{release}")
+}
+
+enum HashMsg {
+    Data(Vec<u8>, usize),
+    End,
+}
+
+/// A long-lived thread that hashes chunks while the caller writes them: hashing overlaps with
+/// reading, CRC and writing, and memory stays at a few chunks whatever the file size.
+struct HashWorker {
+    tx: Option<mpsc::SyncSender<HashMsg>>,
+    digests: mpsc::Receiver<Sha256Digest>,
+    free: mpsc::Receiver<Vec<u8>>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl HashWorker {
+    fn new() -> HashWorker {
+        let (tx, rx) = mpsc::sync_channel::<HashMsg>(4);
+        let (dtx, drx) = mpsc::channel();
+        let (ftx, frx) = mpsc::channel();
+        for _ in 0..6 {
+            let _ = ftx.send(vec![0u8; CHUNK]);
+        }
+        let handle = std::thread::spawn(move || {
+            let mut sha = Sha256::new();
+            for msg in rx {
+                match msg {
+                    HashMsg::Data(buf, n) => {
+                        sha.update(&buf[..n]);
+                        let _ = ftx.send(buf);
+                    }
+                    HashMsg::End => {
+                        let d = Sha256Digest(std::mem::take(&mut sha).finalize().into());
+                        if dtx.send(d).is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+        HashWorker {
+            tx: Some(tx),
+            digests: drx,
+            free: frx,
+            handle: Some(handle),
+        }
+    }
+
+    /// Copies `size` bytes from `r` to `w`, returning the SHA-256 of exactly those bytes.
+    fn copy(
+        &mut self,
+        r: &mut impl Read,
+        w: &mut impl Write,
+        size: u64,
+    ) -> io::Result<Sha256Digest> {
+        let gone = || io::Error::other("hash worker stopped");
+        let tx = self.tx.as_ref().ok_or_else(gone)?;
+        let mut total = 0u64;
+        loop {
+            let mut buf = self.free.recv().map_err(|_| gone())?;
+            let n = read_full(r, &mut buf)?;
+            if n == 0 {
+                let _ = tx.send(HashMsg::Data(buf, 0));
+                break;
+            }
+            total += n as u64;
+            if total > size {
+                return Err(io::Error::new(io::ErrorKind::InvalidData, "grew"));
+            }
+            w.write_all(&buf[..n])?;
+            tx.send(HashMsg::Data(buf, n)).map_err(|_| gone())?;
+        }
+        tx.send(HashMsg::End).map_err(|_| gone())?;
+        let d = self.digests.recv().map_err(|_| gone())?;
+        if total != size {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "shrank"));
+        }
+        Ok(d)
+    }
+}
+
+impl Drop for HashWorker {
+    fn drop(&mut self) {
+        self.tx.take();
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// The default item id of a payload path: the path below `data/`.
+pub fn default_id(path: &BagPath) -> String {
+    path.as_str()
+        .strip_prefix("data/")
+        .unwrap_or(path.as_str())
+        .to_owned()
+}
+
+/// Media type guessed from the extension.
+pub fn media_type(path: &BagPath) -> String {
+    mime_guess::from_path(path.as_str())
+        .first_or_octet_stream()
+        .essence_str()
+        .to_owned()
+}
+
+/// Checks the output path before any work: not inside SRC, not existing unless `force`.
+fn check_output(src: &Path, out: &Path, force: bool) -> Result<(), PackError> {
+    if out.symlink_metadata().is_ok() && !force {
+        return Err(PackError::OutExists {
+            path: out.to_owned(),
+        });
+    }
+    let src_abs = std::fs::canonicalize(src).map_err(io_at(src))?;
+    let out_parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let parent_abs = std::fs::canonicalize(out_parent).map_err(io_at(out_parent))?;
+    if parent_abs.starts_with(&src_abs) {
+        return Err(PackError::OutInsideSrc {
+            path: out.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Everything a bundle holds besides its payload, computed from the item records.
+pub struct TagSet {
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub statement: Statement,
+    pub bundle_id: Sha256Digest,
+}
+
+/// Builds `manifest-sha256.txt`, `intact/manifest.json`, `intact/release.json` from items.
+pub fn build_tags(
+    collection: &str,
+    release_id: &str,
+    created: &str,
+    previous: Option<Previous>,
+    bag_info: String,
+    items: Vec<Item>,
+) -> Result<TagSet, PackError> {
+    let payload: Vec<(BagPath, Sha256Digest)> = items
+        .iter()
+        .filter_map(|i| {
+            let p = BagPath::parse(i.path.as_deref()?).ok()?;
+            let d = Sha256Digest::from_hex(i.sha256.as_deref()?)?;
+            Some((p, d))
+        })
+        .collect();
+    let manifest_txt = bag::write_manifest(payload.iter().map(|(p, d)| (p, d)));
+    let manifest = Manifest {
+        format: MANIFEST_FORMAT.into(),
+        collection: collection.into(),
+        release: release_id.into(),
+        items,
+    };
+    let manifest_json = canonical::to_canonical(&manifest).map_err(|e| PackError::Io {
+        path: PathBuf::from(bag::ITEMS_PATH),
+        source: io::Error::other(e),
+    })?;
+    let mut files = BTreeMap::new();
+    files.insert(
+        bag::BAGIT_PATH.to_owned(),
+        bag::BAGIT_TXT.as_bytes().to_vec(),
+    );
+    files.insert(bag::BAG_INFO_PATH.to_owned(), bag_info.into_bytes());
+    files.insert(bag::MANIFEST_PATH.to_owned(), manifest_txt.into_bytes());
+    files.insert(bag::ITEMS_PATH.to_owned(), manifest_json);
+    let tag_files = files
+        .iter()
+        .map(|(k, v)| (k.clone(), Sha256Digest::of(v).to_hex()))
+        .collect();
+    let statement = Statement {
+        format: RELEASE_FORMAT.into(),
+        collection: collection.into(),
+        release: release_id.into(),
+        created: created.into(),
+        previous,
+        item_count: manifest.items.len() as u64,
+        payload_bytes: manifest.payload_bytes(),
+        merkle_root: hex(&manifest.merkle_root()),
+        tag_files,
+    };
+    let release_json = canonical::to_canonical(&statement).map_err(|e| PackError::Io {
+        path: PathBuf::from(bag::RELEASE_PATH),
+        source: io::Error::other(e),
+    })?;
+    let bundle_id = Sha256Digest::of(&release_json);
+    files.insert(bag::RELEASE_PATH.to_owned(), release_json);
+    Ok(TagSet {
+        files,
+        statement,
+        bundle_id,
+    })
+}
+
+/// Adds signature files and the tag manifest (which covers every tag file but itself).
+pub fn finish_tags(files: &mut BTreeMap<String, Vec<u8>>, signatures: Vec<(String, Vec<u8>)>) {
+    files.retain(|k, _| !k.starts_with(bag::SIGNATURES_DIR) && k != bag::TAGMANIFEST_PATH);
+    for (name, sig) in signatures {
+        files.insert(name, sig);
+    }
+    let listed: Vec<(BagPath, Sha256Digest)> = files
+        .iter()
+        .filter_map(|(k, v)| Some((BagPath::parse(k).ok()?, Sha256Digest::of(v))))
+        .collect();
+    let tagmanifest = bag::write_manifest(listed.iter().map(|(p, d)| (p, d)));
+    files.insert(bag::TAGMANIFEST_PATH.to_owned(), tagmanifest.into_bytes());
+}
+
+/// Signs `release_json` with every key; refuses the same key twice.
+pub fn sign_all(
+    keys: &[SigningKey],
+    release_json: &[u8],
+) -> Result<Vec<(String, Vec<u8>)>, PackError> {
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+    for k in keys {
+        let name = sign::signature_path(k.public_key().key_data());
+        if out.iter().any(|(n, _)| *n == name) {
+            return Err(PackError::DuplicateKey(sign::fingerprint(
+                k.public_key().key_data(),
+            )));
+        }
+        out.push((name, k.sign_release(release_json)?.into_bytes()));
+    }
+    Ok(out)
+}
+
+/// Writes a temp file beside `out`, then renames it into place; nothing is left on failure.
+pub fn write_atomically(
+    out: &Path,
+    force: bool,
+    write: impl FnOnce(&mut BufWriter<&File>) -> Result<(), PackError>,
+) -> Result<(), PackError> {
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".intact-")
+        .suffix(".part")
+        .tempfile_in(dir)
+        .map_err(io_at(dir))?;
+    {
+        let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
+        write(&mut w)?;
+        w.flush().map_err(io_at(out))?;
+    }
+    tmp.as_file().sync_all().map_err(io_at(out))?;
+    if force {
+        tmp.persist(out).map_err(|e| PackError::Io {
+            path: out.to_owned(),
+            source: e.error,
+        })?;
+    } else {
+        tmp.persist_noclobber(out).map_err(|e| {
+            if e.error.kind() == io::ErrorKind::AlreadyExists {
+                PackError::OutExists {
+                    path: out.to_owned(),
+                }
+            } else {
+                PackError::Io {
+                    path: out.to_owned(),
+                    source: e.error,
+                }
+            }
+        })?;
+    }
+    Ok(())
+}
+
+/// Writes every tag file of `files` that sorts after the payload (`intact/…`, manifests).
+pub fn write_tags_after_payload<W: Write + Seek>(
+    zip: &mut container::Writer<W>,
+    top: &str,
+    files: &BTreeMap<String, Vec<u8>>,
+) -> io::Result<()> {
+    for (name, bytes) in files {
+        if name != bag::BAGIT_PATH && name != bag::BAG_INFO_PATH {
+            zip.add(&format!("{top}/{name}"), bytes)?;
+        }
+    }
+    Ok(())
+}
+
+/// Packs `opts.src` into a bundle at `opts.out`.
+pub fn pack(opts: &PackOptions) -> Result<PackSummary, PackError> {
+    for id in [&opts.collection, &opts.release] {
+        if !release::is_valid_id(id) {
+            return Err(PackError::BadId(id.clone()));
+        }
+    }
+    let sources = collect_sources(&opts.src)?;
+    check_output(&opts.src, &opts.out, opts.force)?;
+    let created = release::format_created(opts.created);
+    let payload_bytes: u64 = sources.iter().map(|s| s.size).sum();
+    let bag_info = bag::bag_info(
+        &opts.collection,
+        &opts.release,
+        &created[..10],
+        payload_bytes,
+        sources.len() as u64,
+        &[],
+    );
+    let top = top_directory(&opts.collection, &opts.release);
+    let mut summary = None;
+    write_atomically(&opts.out, opts.force, |w| {
+        let mut zip = container::Writer::new(w);
+        zip.add(
+            &format!("{top}/{}", bag::BAG_INFO_PATH),
+            bag_info.as_bytes(),
+        )
+        .map_err(io_at(&opts.out))?;
+        zip.add(
+            &format!("{top}/{}", bag::BAGIT_PATH),
+            bag::BAGIT_TXT.as_bytes(),
+        )
+        .map_err(io_at(&opts.out))?;
+        let mut worker = HashWorker::new();
+        let mut items = Vec::with_capacity(sources.len());
+        for s in &sources {
+            let mut f = File::open(&s.abs).map_err(io_at(&s.abs))?;
+            let entry = zip
+                .start(&format!("{top}/{}", s.path.as_str()), s.size)
+                .map_err(io_at(&opts.out))?;
+            let digest = worker
+                .copy(&mut f, entry, s.size)
+                .map_err(|e| match e.kind() {
+                    io::ErrorKind::InvalidData => PackError::Changed {
+                        path: s.abs.clone(),
+                    },
+                    _ => PackError::Io {
+                        path: s.abs.clone(),
+                        source: e,
+                    },
+                })?;
+            items.push(Item {
+                id: default_id(&s.path),
+                path: Some(s.path.as_str().to_owned()),
+                sha256: Some(digest.to_hex()),
+                size: Some(s.size),
+                media_type: Some(media_type(&s.path)),
+                metadata: None,
+                redaction: None,
+            });
+        }
+        let mut tags = build_tags(
+            &opts.collection,
+            &opts.release,
+            &created,
+            opts.previous.clone(),
+            bag_info.clone(),
+            items,
+        )?;
+        let sigs = sign_all(&opts.keys, &tags.files[bag::RELEASE_PATH])?;
+        let sig_names = sigs.iter().map(|(n, _)| n.clone()).collect();
+        finish_tags(&mut tags.files, sigs);
+        write_tags_after_payload(&mut zip, &top, &tags.files).map_err(io_at(&opts.out))?;
+        zip.finish().map_err(io_at(&opts.out))?;
+        summary = Some(PackSummary {
+            out: opts.out.clone(),
+            bundle_id: tags.bundle_id.to_hex(),
+            collection: opts.collection.clone(),
+            release: opts.release.clone(),
+            created: created.clone(),
+            items: tags.statement.item_count,
+            payload_bytes: tags.statement.payload_bytes,
+            merkle_root: tags.statement.merkle_root.clone(),
+            signatures: sig_names,
+        });
+        Ok(())
+    })?;
+    summary.ok_or_else(|| PackError::Io {
+        path: opts.out.clone(),
+        source: io::Error::other("no summary"),
+    })
+}

@@ -1,0 +1,128 @@
+//! Signing keys and release signatures (FORMAT.md §7): OpenSSH Ed25519 private keys, SSHSIG
+//! signatures over the exact bytes of `release.json` in namespace `intact-release`.
+
+use std::path::{Path, PathBuf};
+
+use ssh_key::{Algorithm, HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
+
+use crate::digest::hex;
+use crate::passphrase::{self, PassphraseSource};
+use crate::release::NAMESPACE;
+
+/// Why a signing key cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("{path}: cannot read key: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: this is a public key; give the private key (the file without .pub)")]
+    PublicKey { path: PathBuf },
+    #[error("{path}: not an OpenSSH private key")]
+    NotOpenSsh { path: PathBuf },
+    #[error("{path}: key type {algorithm} is not supported; intact signs with Ed25519 keys")]
+    NotEd25519 { path: PathBuf, algorithm: String },
+    #[error("{path}: wrong passphrase")]
+    WrongPassphrase { path: PathBuf },
+    #[error("{path}: {source}")]
+    Passphrase {
+        path: PathBuf,
+        source: passphrase::PassphraseError,
+    },
+    #[error("{path}: signing failed: {message}")]
+    Sign { path: PathBuf, message: String },
+}
+
+/// An unlocked Ed25519 signing key and where it came from.
+pub struct SigningKey {
+    pub path: PathBuf,
+    key: PrivateKey,
+}
+
+impl SigningKey {
+    /// Reads an OpenSSH private key, asking for its passphrase if it is encrypted.
+    pub fn load(path: &Path, source: &PassphraseSource) -> Result<SigningKey, KeyError> {
+        let text = std::fs::read(path).map_err(|e| KeyError::Read {
+            path: path.to_owned(),
+            source: e,
+        })?;
+        let trimmed = String::from_utf8_lossy(&text);
+        let trimmed = trimmed.trim_start();
+        if PublicKey::from_openssh(trimmed.trim()).is_ok()
+            || trimmed.starts_with("ssh-")
+            || trimmed.starts_with("sk-")
+            || trimmed.starts_with("ecdsa-")
+        {
+            return Err(KeyError::PublicKey {
+                path: path.to_owned(),
+            });
+        }
+        let key = PrivateKey::from_openssh(&text).map_err(|_| KeyError::NotOpenSsh {
+            path: path.to_owned(),
+        })?;
+        if key.algorithm() != Algorithm::Ed25519 {
+            return Err(KeyError::NotEd25519 {
+                path: path.to_owned(),
+                algorithm: key.algorithm().to_string(),
+            });
+        }
+        let key = passphrase::unlock(key, path, source)?;
+        Ok(SigningKey {
+            path: path.to_owned(),
+            key,
+        })
+    }
+
+    /// Wraps an already unlocked key (used by the demo and tests).
+    pub fn from_private(path: PathBuf, key: PrivateKey) -> SigningKey {
+        SigningKey { path, key }
+    }
+
+    /// The public half.
+    pub fn public_key(&self) -> &PublicKey {
+        self.key.public_key()
+    }
+
+    /// Armored SSHSIG over `message` in namespace `intact-release`, SHA-512 as SSHSIG hash.
+    pub fn sign_release(&self, message: &[u8]) -> Result<String, KeyError> {
+        let sig = self
+            .key
+            .sign(NAMESPACE, HashAlg::Sha512, message)
+            .map_err(|e| KeyError::Sign {
+                path: self.path.clone(),
+                message: e.to_string(),
+            })?;
+        sig.to_pem(LineEnding::LF).map_err(|e| KeyError::Sign {
+            path: self.path.clone(),
+            message: e.to_string(),
+        })
+    }
+}
+
+/// `SHA256:<base64>` fingerprint, as `ssh-keygen -l` prints it.
+pub fn fingerprint(key: &ssh_key::public::KeyData) -> String {
+    key.fingerprint(HashAlg::Sha256).to_string()
+}
+
+/// Bag-relative name of the signature file of a key: `intact/signatures/<hex>.sig`, where
+/// `<hex>` is the lowercase hex of the key's SHA-256 fingerprint (one file per key).
+pub fn signature_path(key: &ssh_key::public::KeyData) -> String {
+    let fp = key.fingerprint(HashAlg::Sha256);
+    format!("{}{}.sig", crate::bag::SIGNATURES_DIR, hex(fp.as_bytes()))
+}
+
+/// Parses an armored SSHSIG signature.
+pub fn parse_signature(armored: &[u8]) -> Result<SshSig, String> {
+    let text = std::str::from_utf8(armored).map_err(|_| "signature is not text".to_string())?;
+    if !text
+        .trim_start()
+        .starts_with("-----BEGIN SSH SIGNATURE-----")
+    {
+        return Err("not an SSH signature (no BEGIN SSH SIGNATURE line)".into());
+    }
+    if !text.contains("-----END SSH SIGNATURE-----") {
+        return Err("truncated SSH signature (no END SSH SIGNATURE line)".into());
+    }
+    SshSig::from_pem(text.trim()).map_err(|e| format!("malformed SSH signature: {e}"))
+}
