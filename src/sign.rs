@@ -58,8 +58,14 @@ impl SigningKey {
                 path: path.to_owned(),
             });
         }
-        let key = PrivateKey::from_openssh(&text).map_err(|_| KeyError::NotOpenSsh {
-            path: path.to_owned(),
+        let key = PrivateKey::from_openssh(&text).map_err(|_| match openssh_key_type(&text) {
+            Some(t) if t != "ssh-ed25519" => KeyError::NotEd25519 {
+                path: path.to_owned(),
+                algorithm: t,
+            },
+            _ => KeyError::NotOpenSsh {
+                path: path.to_owned(),
+            },
         })?;
         if key.algorithm() != Algorithm::Ed25519 {
             return Err(KeyError::NotEd25519 {
@@ -100,6 +106,34 @@ impl SigningKey {
     }
 }
 
+/// The key type named inside an OpenSSH private key file, read without parsing the key itself
+/// (so a key type this build cannot load still gets a clear message).
+fn openssh_key_type(text: &[u8]) -> Option<String> {
+    use base64ct::{Base64, Encoding};
+    let text = std::str::from_utf8(text).ok()?;
+    let body: String = text
+        .lines()
+        .skip_while(|l| !l.starts_with("-----BEGIN OPENSSH PRIVATE KEY-----"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("-----END"))
+        .collect();
+    let raw = Base64::decode_vec(body.trim()).ok()?;
+    fn string<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
+        let len = u32::from_be_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+        let s = rest.get(4..4usize.checked_add(len)?)?;
+        *rest = &rest[4 + len..];
+        Some(s)
+    }
+    let mut rest = raw.strip_prefix(b"openssh-key-v1\0")?;
+    let _cipher = string(&mut rest)?;
+    let _kdf = string(&mut rest)?;
+    let _kdf_options = string(&mut rest)?;
+    rest = rest.get(4..)?; // number of keys
+    let mut public = string(&mut rest)?;
+    let key_type = string(&mut public)?;
+    String::from_utf8(key_type.to_vec()).ok()
+}
+
 /// `SHA256:<base64>` fingerprint, as `ssh-keygen -l` prints it.
 pub fn fingerprint(key: &ssh_key::public::KeyData) -> String {
     key.fingerprint(HashAlg::Sha256).to_string()
@@ -125,4 +159,24 @@ pub fn parse_signature(armored: &[u8]) -> Result<SshSig, String> {
         return Err("truncated SSH signature (no END SSH SIGNATURE line)".into());
     }
     SshSig::from_pem(text.trim()).map_err(|e| format!("malformed SSH signature: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn key_type_of_unsupported_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ec");
+        let ok = std::process::Command::new("ssh-keygen")
+            .args(["-q", "-t", "ecdsa", "-N", "", "-f"])
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        let ec = std::fs::read(&path).unwrap();
+        assert_eq!(
+            super::openssh_key_type(&ec).as_deref(),
+            Some("ecdsa-sha2-nistp256")
+        );
+    }
 }
