@@ -223,6 +223,25 @@ fn symlinked_tag_file_is_not_followed() {
     assert_eq!(codes(&r), ["symlink"]);
 }
 
+#[cfg(unix)]
+#[test]
+fn tag_files_behind_a_symlinked_directory_are_not_read() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    make_bag(dir.path(), "1.0", &[("a", b"a", "a")]);
+    let outside = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    write(outside.path(), "secret", b"s");
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("meta"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    write(
+        dir.path(),
+        "tagmanifest-md5.txt",
+        format!("{}  meta/secret\n", md5(b"s")).as_bytes(),
+    );
+    let r = check(dir.path());
+    assert_eq!(codes(&r), ["symlink"], "{:?}", r.problem_lines());
+    assert_eq!(r.problems[0].file, Path::new("tagmanifest-md5.txt"));
+}
+
 #[test]
 fn case_collisions_that_both_exist_are_warnings() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));

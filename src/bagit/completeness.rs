@@ -194,6 +194,15 @@ pub fn check(
 
     for m in manifests.iter().filter(|m| m.kind == Kind::Tag) {
         for e in &m.entries {
+            if let Some(link) = symlinked_ancestor(bag, &e.path) {
+                problems.push(Problem::error(
+                    Code::Symlink,
+                    &m.file,
+                    Some(e.line),
+                    format!("{:?} is reached through the symlink {link:?}; intact does not follow symlinks", e.path),
+                ));
+                continue;
+            }
             match std::fs::symlink_metadata(bag.join(&e.path)) {
                 Ok(meta) if meta.is_file() => {
                     present.insert(e.path.clone());
@@ -237,6 +246,16 @@ pub fn check(
         }
     }
     present
+}
+
+/// The first directory on the way to `path` (relative to the bag) that is a symlink, if any.
+fn symlinked_ancestor(bag: &Path, path: &str) -> Option<String> {
+    let segments: Vec<&str> = path.split('/').collect();
+    (1..segments.len())
+        .map(|i| segments[..i].join("/"))
+        .find(|prefix| {
+            std::fs::symlink_metadata(bag.join(prefix)).is_ok_and(|m| m.file_type().is_symlink())
+        })
 }
 
 fn nfc(path: &str) -> String {

@@ -98,8 +98,16 @@ pub fn check(raw: &str, version: Version) -> Result<CheckedPath, Rejected> {
             message: format!("{raw:?} names no file"),
         });
     }
+    let normalized = kept.join("/");
+    // Normalizing can uncover a prefix the first check did not see, e.g. `./~`.
+    if let Some(reason) = unsafe_reason(&normalized) {
+        return Err(Rejected {
+            code: Code::UnsafePath,
+            message: format!("{path:?} {reason}"),
+        });
+    }
     Ok(CheckedPath {
-        path: kept.join("/"),
+        path: normalized,
         warnings,
     })
 }
@@ -175,6 +183,8 @@ mod tests {
             "C:\\Windows\\x",
             "\\\\server\\share",
             "data\\..\\..\\x",
+            "./~",
+            "./C:/x",
         ] {
             let e = check(bad, V097)
                 .err()
