@@ -5,6 +5,7 @@
 //! returns a typed result; the binary only parses flags, prints and maps results to exit codes.
 
 pub mod bag;
+pub mod bagit;
 pub mod bagpath;
 pub mod bundle;
 pub mod canonical;

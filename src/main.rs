@@ -31,6 +31,26 @@ enum Command {
     Verify(VerifyArgs),
     /// Generate a synthetic sample collection, pack it, verify it, and reject a tampered copy.
     Demo(DemoArgs),
+    /// BagIt bags (RFC 8493 and drafts 0.93–0.97).
+    Bagit {
+        #[command(subcommand)]
+        command: BagitCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BagitCommand {
+    /// Validate any bag directory: exit 0 valid, 1 invalid, 2 unreadable.
+    Validate {
+        /// The bag directory.
+        bag: PathBuf,
+        /// Print the report as JSON (see docs/BAGIT.md).
+        #[arg(long)]
+        json: bool,
+        /// Only check Payload-Oxum against the payload's file count and size (no hashing).
+        #[arg(long)]
+        fast: bool,
+    },
 }
 
 #[derive(Args)]
@@ -163,6 +183,9 @@ fn main() -> ExitCode {
         Command::Pack(a) => cmd_pack(a),
         Command::Verify(a) => cmd_verify(a),
         Command::Demo(a) => cmd_demo(a),
+        Command::Bagit {
+            command: BagitCommand::Validate { bag, json, fast },
+        } => cmd_bagit_validate(&bag, json, fast),
     };
     match result {
         Ok(code) => code,
@@ -371,6 +394,41 @@ fn cmd_demo(a: DemoArgs) -> CmdResult {
     let r = intact::demo::run(&a.out).map_err(Failure::usage)?;
     out(&r.transcript);
     Ok(if r.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Top-level entry point for `intact bagit validate`.
+fn cmd_bagit_validate(bag: &std::path::Path, as_json: bool, fast: bool) -> CmdResult {
+    let report = intact::bagit::validate(bag, &intact::bagit::ValidateOptions { fast })
+        .map_err(Failure::usage)?;
+    if as_json {
+        out(&json(&report.to_json()));
+    } else {
+        let mut text = String::new();
+        for line in report.problem_lines() {
+            text.push_str(&line);
+            text.push('\n');
+        }
+        let verdict = if report.valid() { "valid" } else { "INVALID" };
+        let mode = if fast {
+            " (fast: Payload-Oxum only)"
+        } else {
+            ""
+        };
+        text.push_str(&format!(
+            "{}: {verdict}{mode}: {} error(s), {} warning(s); {} payload file(s), {} bytes\n",
+            bag.display(),
+            report.errors(),
+            report.warnings(),
+            report.files,
+            report.bytes
+        ));
+        out(&text);
+    }
+    Ok(if report.valid() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -1,0 +1,377 @@
+//! Validation of a whole bag: reads the tag files, walks the payload, and runs the completeness
+//! and fixity checks in order, collecting every problem into one report.
+
+use std::io::ErrorKind;
+use std::path::Path;
+
+use super::algorithm::Algorithm;
+use super::completeness;
+use super::declaration;
+use super::encoding::TagEncoding;
+use super::error::BagitError;
+use super::fetch::{self, FetchEntry};
+use super::fixity;
+use super::manifest::{self, Kind, Manifest};
+use super::metadata::{self, Oxum};
+use super::payload::{self, Payload};
+use super::report::{BagReport, Code, Problem};
+use super::version::Version;
+
+/// How much to check.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ValidateOptions {
+    /// Check only bagit.txt, the metadata file and `Payload-Oxum` against the payload's file
+    /// count and total size on disk: no manifests, no hashing.
+    pub fast: bool,
+}
+
+/// Validates the bag in `dir`. `Err` only when `dir` itself cannot be read; everything about the
+/// bag's content is in the report.
+pub fn validate(dir: &Path, opts: &ValidateOptions) -> Result<BagReport, BagitError> {
+    let meta = std::fs::metadata(dir).map_err(|e| match e.kind() {
+        ErrorKind::NotFound => BagitError::NotFound {
+            path: dir.to_path_buf(),
+        },
+        _ => BagitError::Io {
+            path: dir.to_path_buf(),
+            source: e,
+        },
+    })?;
+    if !meta.is_dir() {
+        return Err(BagitError::NotADirectory {
+            path: dir.to_path_buf(),
+        });
+    }
+    let mut root_names: Vec<String> = Vec::new();
+    let mut problems = Vec::new();
+    let read_dir = std::fs::read_dir(dir).map_err(|e| BagitError::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    })?;
+    for item in read_dir {
+        let item = item.map_err(|e| BagitError::Io {
+            path: dir.to_path_buf(),
+            source: e,
+        })?;
+        match item.file_name().into_string() {
+            Ok(name) => root_names.push(name),
+            Err(name) => problems.push(Problem::warning(
+                Code::NonUtf8Filename,
+                name,
+                None,
+                "file name in the bag root is not UTF-8; it is ignored",
+            )),
+        }
+    }
+    root_names.sort();
+
+    // Bag declaration.
+    let mut version = Version::V1_0;
+    let mut version_text = None;
+    let mut encoding = Some(TagEncoding::Utf8);
+    match read_tag_file(dir, declaration::FILE, &mut problems) {
+        Some(bytes) => {
+            let (decl, p) = declaration::parse(&bytes);
+            problems.extend(p);
+            version = decl.version.unwrap_or(Version::V1_0);
+            version_text = decl.version_text;
+            if decl.encoding_name.is_some() {
+                encoding = decl.encoding;
+            }
+        }
+        None => {
+            if !problems
+                .iter()
+                .any(|p| p.file == Path::new(declaration::FILE))
+            {
+                problems.push(Problem::error(
+                    Code::MissingBagitTxt,
+                    declaration::FILE,
+                    None,
+                    "bagit.txt is missing, so this is not a bag; checking the rest by the BagIt 1.0 rules",
+                ));
+            }
+        }
+    }
+
+    // Bag metadata.
+    let metadata_file = version.metadata_file_name();
+    let mut oxums: Vec<(Oxum, usize)> = Vec::new();
+    let mut oxum_seen = false;
+    if let Some(text) = read_tag_text(dir, metadata_file, encoding, &mut problems) {
+        let (elements, p) = metadata::parse(&text, metadata_file, version);
+        problems.extend(p);
+        let found: Vec<&metadata::Element> = metadata::find(&elements, "Payload-Oxum").collect();
+        oxum_seen = !found.is_empty();
+        if found.len() > 1 {
+            problems.push(Problem::warning(
+                Code::RepeatedPayloadOxum,
+                metadata_file,
+                Some(found[1].line),
+                "Payload-Oxum appears more than once; each value is checked",
+            ));
+        }
+        for e in found {
+            match Oxum::parse(&e.value) {
+                Some(o) => oxums.push((o, e.line)),
+                None => problems.push(Problem::error(
+                    Code::MalformedPayloadOxum,
+                    metadata_file,
+                    Some(e.line),
+                    format!("Payload-Oxum {:?} is not OctetCount.StreamCount", e.value),
+                )),
+            }
+        }
+    }
+
+    let payload = payload::scan(dir, &mut problems);
+
+    // fetch.txt (read in both modes: files still to fetch make Payload-Oxum uncheckable).
+    let mut fetch_entries: Vec<FetchEntry> = Vec::new();
+    if let Some(text) = read_tag_text(dir, fetch::FILE, encoding, &mut problems) {
+        let (entries, p) = fetch::parse(&text, version);
+        problems.extend(p);
+        let lines = super::encoding::lines(&text)
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .count();
+        let absent = entries
+            .iter()
+            .filter(|e| !payload.files.contains_key(&e.path))
+            .count();
+        problems.push(Problem::warning(
+            Code::FetchFile,
+            fetch::FILE,
+            None,
+            format!(
+                "fetch.txt lists {lines} file(s) to download, {absent} of them not present; intact does not fetch, it only checks what is here"
+            ),
+        ));
+        fetch_entries = entries;
+    }
+    let pending_fetch = fetch_entries
+        .iter()
+        .any(|e| !payload.files.contains_key(&e.path));
+
+    check_oxum(
+        &payload,
+        &oxums,
+        metadata_file,
+        pending_fetch,
+        &mut problems,
+    );
+    if opts.fast && !oxum_seen {
+        problems.push(Problem::error(
+            Code::NoPayloadOxum,
+            metadata_file,
+            None,
+            format!("fast validation needs a Payload-Oxum in {metadata_file}; run without --fast to check the manifests"),
+        ));
+    }
+
+    let mut algorithms = Vec::new();
+    if !opts.fast {
+        let manifests = read_manifests(dir, &root_names, version, encoding, &mut problems);
+        algorithms = manifests
+            .iter()
+            .filter(|m| m.kind == Kind::Payload)
+            .map(|m| m.algorithm_name.clone())
+            .collect::<Vec<_>>();
+        algorithms.sort();
+        algorithms.dedup();
+        if !root_names
+            .iter()
+            .any(|n| manifest::classify(n).is_some_and(|m| m.kind == Kind::Payload))
+        {
+            problems.push(Problem::error(
+                Code::NoPayloadManifest,
+                "",
+                None,
+                "the bag has no payload manifest (manifest-ALG.txt)",
+            ));
+        }
+        let present = completeness::check(
+            dir,
+            version,
+            &payload,
+            &manifests,
+            &fetch_entries,
+            &mut problems,
+        );
+        fixity::check(dir, &manifests, &present, &mut problems);
+    }
+
+    Ok(BagReport {
+        bag: dir.to_path_buf(),
+        version: version_text,
+        problems,
+        files: payload.count(),
+        bytes: payload.bytes(),
+        algorithms,
+    })
+}
+
+fn check_oxum(
+    payload: &Payload,
+    oxums: &[(Oxum, usize)],
+    file: &str,
+    pending_fetch: bool,
+    problems: &mut Vec<Problem>,
+) {
+    let (bytes, count) = (payload.bytes(), payload.count());
+    for &(oxum, line) in oxums {
+        if oxum.octets == bytes && oxum.streams == count {
+            continue;
+        }
+        if pending_fetch {
+            problems.push(Problem::warning(
+                Code::PayloadOxumUnchecked,
+                file,
+                Some(line),
+                "Payload-Oxum cannot be checked until the files in fetch.txt are fetched",
+            ));
+        } else {
+            problems.push(Problem::error(
+                Code::PayloadOxumMismatch,
+                file,
+                Some(line),
+                format!(
+                    "Payload-Oxum says {} bytes in {} files; the payload has {bytes} bytes in {count} files",
+                    oxum.octets, oxum.streams
+                ),
+            ));
+        }
+    }
+}
+
+fn read_manifests(
+    dir: &Path,
+    root_names: &[String],
+    version: Version,
+    encoding: Option<TagEncoding>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Manifest> {
+    let mut manifests = Vec::new();
+    for name in root_names {
+        let Some(m) = manifest::classify(name) else {
+            continue;
+        };
+        let algorithm = Algorithm::from_name(&m.algorithm_name);
+        if algorithm.is_none() {
+            problems.push(Problem::warning(
+                Code::UnknownAlgorithm,
+                name,
+                None,
+                format!(
+                    "algorithm {:?} is not one intact computes (md5, sha1, sha224, sha256, sha384, sha512); its checksums are not verified",
+                    m.algorithm_name
+                ),
+            ));
+        }
+        let Some(text) = read_tag_text(dir, name, encoding, problems) else {
+            continue;
+        };
+        let (entries, p) = manifest::parse(&text, name, m.kind, algorithm, version);
+        problems.extend(p);
+        manifests.push(Manifest {
+            file: name.clone(),
+            kind: m.kind,
+            algorithm_name: m.algorithm_name,
+            algorithm,
+            entries,
+        });
+    }
+    manifests
+}
+
+/// Reads a tag file in the bag root. `None` when it is absent (no problem) or unusable (a problem
+/// is added): tag files must be regular files, not symlinks.
+fn read_tag_file(dir: &Path, name: &str, problems: &mut Vec<Problem>) -> Option<Vec<u8>> {
+    let path = dir.join(name);
+    match std::fs::symlink_metadata(&path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            problems.push(Problem::error(
+                Code::Symlink,
+                name,
+                None,
+                "tag file is a symlink; intact does not follow symlinks",
+            ));
+            return None;
+        }
+        Ok(m) if !m.is_file() => {
+            problems.push(Problem::error(
+                Code::NotAFile,
+                name,
+                None,
+                "tag file is not a regular file",
+            ));
+            return None;
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == ErrorKind::NotFound => return None,
+        Err(e) => {
+            problems.push(Problem::error(
+                Code::UnreadableFile,
+                name,
+                None,
+                format!("cannot read: {e}"),
+            ));
+            return None;
+        }
+    }
+    match std::fs::read(&path) {
+        Ok(bytes) => Some(bytes),
+        Err(e) => {
+            problems.push(Problem::error(
+                Code::UnreadableFile,
+                name,
+                None,
+                format!("cannot read: {e}"),
+            ));
+            None
+        }
+    }
+}
+
+/// Reads and decodes a tag file with the declared encoding. `None` when absent or undecodable.
+fn read_tag_text(
+    dir: &Path,
+    name: &str,
+    encoding: Option<TagEncoding>,
+    problems: &mut Vec<Problem>,
+) -> Option<String> {
+    let bytes = read_tag_file(dir, name, problems)?;
+    let Some(encoding) = encoding else {
+        problems.push(Problem::error(
+            Code::UnsupportedEncoding,
+            name,
+            None,
+            "not read: bagit.txt declares an encoding intact cannot decode",
+        ));
+        return None;
+    };
+    match encoding.decode(&bytes) {
+        Ok(decoded) => {
+            if decoded.had_bom && encoding == TagEncoding::Utf8 {
+                problems.push(Problem::warning(
+                    Code::TagFileBom,
+                    name,
+                    Some(1),
+                    "UTF-8 tag file starts with a byte-order mark, which BagIt does not use",
+                ));
+            }
+            Some(decoded.text)
+        }
+        Err(super::encoding::DecodeError::Invalid { offset }) => {
+            problems.push(Problem::error(
+                Code::InvalidEncoding,
+                name,
+                None,
+                format!(
+                    "not valid in the declared tag file encoding (bad byte at offset {offset})"
+                ),
+            ));
+            None
+        }
+    }
+}
