@@ -159,47 +159,142 @@ const PLACES: [&str; 6] = [
     "Hamlet F",
 ];
 
-/// Writes the synthetic sample collection (release 1): 36 files of mixed kinds.
-pub fn write_collection(dir: &Path) -> Result<usize, DemoError> {
-    let mut n = 0;
+/// Invented withheld strings: what the published copies leave out (and the deny-list names).
+pub const WITHHELD_ADDRESS: &str = "17 Placeholder Lane, Town C";
+pub const WITHHELD_HELPER: &str = "Anahit Fictitious";
+
+/// Metadata columns the demo writes (a subset of docs/METADATA.md).
+const DEMO_COLUMNS: [&str; 13] = [
+    "path",
+    "id",
+    "case_no",
+    "volume",
+    "pages",
+    "doc_type",
+    "title",
+    "date",
+    "language",
+    "redaction_status",
+    "redaction_categories",
+    "legal_basis",
+    "reason",
+];
+
+struct Row([String; 13]);
+
+fn row(cols: [&str; 13]) -> Row {
+    Row(cols.map(str::to_owned))
+}
+
+/// Writes the synthetic sample collection (release 1) into `dir`, the unredacted originals of
+/// its redacted items into `originals`, and returns the metadata rows (one per item, plus one
+/// withheld item whose original lives only in `originals`).
+fn write_collection_with_metadata(dir: &Path, originals: &Path) -> Result<Vec<Row>, DemoError> {
+    let mut rows = Vec::new();
     write(&dir.join("README.txt"), format!("{LABEL}\n\nSample collection for intact: testimonies, photographs, material evidence and documents from invented case files.\n").as_bytes())?;
-    n += 1;
+    rows.push(row([
+        "README.txt",
+        "README",
+        "-",
+        "",
+        "",
+        "document",
+        "About this sample collection",
+        "2026",
+        "en",
+        "none",
+        "",
+        "",
+        "",
+    ]));
     for i in 1..=14u32 {
         let case = 100 + i % 4;
-        let text = format!(
-            "{LABEL}\n\nCase {case}, volume {}, folios {}-{}\nTestimony of Witness W-{i:03} (name withheld in the published copy)\n\n\
-             The witness describes events in {} during the spring of an invented year. \
-             Placeholder sentence {i} about what was seen; placeholder sentence about when it happened; \
-             placeholder sentence about who else was present (identities withheld).\n\n\
-             [REDACTED: witness home address]\n",
-            1 + i % 3,
-            10 * i,
-            10 * i + 4,
-            PLACES[i as usize % PLACES.len()]
-        );
+        let body = |address: &str| {
+            format!(
+                "{LABEL}\n\nCase {case}, volume {}, folios {}-{}\nTestimony of Witness W-{i:03} (name withheld in the published copy)\n\n\
+                 The witness describes events in {} during the spring of an invented year. \
+                 Placeholder sentence {i} about what was seen; placeholder sentence about when it happened; \
+                 placeholder sentence about who else was present (identities withheld).\n\n\
+                 Home address: {address}\n",
+                1 + i % 3,
+                10 * i,
+                10 * i + 4,
+                PLACES[i as usize % PLACES.len()]
+            )
+        };
+        let rel = format!("testimonies/case-{case}/testimony-{i:03}.txt");
         write(
-            &dir.join(format!("testimonies/case-{case}/testimony-{i:03}.txt")),
-            text.as_bytes(),
+            &dir.join(&rel),
+            body("[REDACTED: witness home address]").as_bytes(),
         )?;
-        n += 1;
+        write(&originals.join(&rel), body(WITHHELD_ADDRESS).as_bytes())?;
+        let (vol, pages) = (
+            format!("{}", 1 + i % 3),
+            format!("{}-{}", 10 * i, 10 * i + 4),
+        );
+        let (date, title) = (
+            format!("19{}-0{}", 80 + i % 9, 1 + i % 9),
+            format!("Testimony of witness W-{i:03}"),
+        );
+        rows.push(row([
+            &rel,
+            &format!("T-{case}-{i:03}"),
+            &case.to_string(),
+            &vol,
+            &pages,
+            "testimony",
+            &title,
+            &date,
+            if i % 2 == 0 { "hy" } else { "ru" },
+            "partial",
+            "witness home address",
+            "Synthetic Law Art. 12 (witness protection)",
+            "",
+        ]));
     }
     for i in 1..=10u32 {
-        write(
-            &dir.join(format!("photographs/photo-{i:03}.png")),
-            &synthetic_png(i, 96, 64),
-        )?;
-        n += 1;
+        let rel = format!("photographs/photo-{i:03}.png");
+        write(&dir.join(&rel), &synthetic_png(i, 96, 64))?;
+        let case = (100 + i % 4).to_string();
+        rows.push(row([
+            &rel,
+            &format!("P-{i:03}"),
+            &case,
+            "",
+            "",
+            "photograph",
+            &format!("Photograph {i} of an invented site"),
+            "1988",
+            "",
+            "none",
+            "",
+            "",
+            "",
+        ]));
     }
     for i in 1..=6u32 {
+        let rel = format!("material-evidence/evidence-{i:03}.txt");
         let text = format!(
             "{LABEL}\n\nRecognized material evidence E-{i:03}\nDescription: placeholder object {i} (fabric fragment / metal fragment / document fragment).\nFound at: {}\nCustody: placeholder archive unit, shelf {i}\n",
             PLACES[(i as usize + 2) % PLACES.len()]
         );
-        write(
-            &dir.join(format!("material-evidence/evidence-{i:03}.txt")),
-            text.as_bytes(),
-        )?;
-        n += 1;
+        write(&dir.join(&rel), text.as_bytes())?;
+        let case = (100 + i % 4).to_string();
+        rows.push(row([
+            &rel,
+            &format!("E-{i:03}"),
+            &case,
+            "",
+            "",
+            "material evidence",
+            &format!("Material evidence E-{i:03}"),
+            "1988-05",
+            "en",
+            "none",
+            "",
+            "",
+            "",
+        ]));
     }
     for i in 1..=3u32 {
         let lines = vec![
@@ -210,21 +305,97 @@ pub fn write_collection(dir: &Path) -> Result<usize, DemoError> {
             format!("2. Testimonies, folios {}-{}", 4 + i, 20 + i),
             "3. Photographs, see photographs/".to_string(),
         ];
-        write(
-            &dir.join(format!("documents/inventory-case-{}.pdf", 100 + i)),
-            &synthetic_pdf(&lines),
-        )?;
-        n += 1;
+        let rel = format!("documents/inventory-case-{}.pdf", 100 + i);
+        write(&dir.join(&rel), &synthetic_pdf(&lines))?;
+        let case = (100 + i).to_string();
+        rows.push(row([
+            &rel,
+            &format!("D-INV-{case}"),
+            &case,
+            "1",
+            "1",
+            "document",
+            &format!("Inventory of case file {case}"),
+            "1989",
+            "en",
+            "none",
+            "",
+            "",
+            "",
+        ]));
     }
     for i in 1..=2u32 {
+        let rel = format!("documents/exhibit-list-{i}.csv");
         let csv = format!("# {LABEL}\nexhibit,description,folio\nE-{i:03},placeholder exhibit,{}\nE-{:03},placeholder exhibit,{}\n", i * 3, i + 10, i * 3 + 1);
-        write(
-            &dir.join(format!("documents/exhibit-list-{i}.csv")),
-            csv.as_bytes(),
-        )?;
-        n += 1;
+        write(&dir.join(&rel), csv.as_bytes())?;
+        rows.push(row([
+            &rel,
+            &format!("D-EXH-{i}"),
+            "101",
+            "2",
+            "",
+            "document",
+            &format!("Exhibit list {i}"),
+            "1989-11",
+            "en",
+            "none",
+            "",
+            "",
+            "",
+        ]));
     }
-    Ok(n)
+    // A withheld testimony: listed in the manifest, never published; its original is committed to.
+    let withheld_rel = "withheld/testimony-helper-001.txt";
+    write(
+        &originals.join(withheld_rel),
+        format!(
+            "{LABEL}\n\nTestimony of {WITHHELD_HELPER}, who helped families escape (invented).\n"
+        )
+        .as_bytes(),
+    )?;
+    rows.push(row([
+        "",
+        "T-101-H01",
+        "101",
+        "3",
+        "55-61",
+        "testimony",
+        "Testimony of a person who helped victims escape",
+        "1988",
+        "hy",
+        "withheld",
+        "identity of a person who helped",
+        "Synthetic Law Art. 12 (witness protection)",
+        "withheld in full to protect the witness",
+    ]));
+    Ok(rows)
+}
+
+/// Writes the synthetic sample collection (release 1): 36 files of mixed kinds.
+pub fn write_collection(dir: &Path) -> Result<usize, DemoError> {
+    let tmp = tempfile::tempdir().map_err(io(dir))?;
+    let rows = write_collection_with_metadata(dir, tmp.path())?;
+    Ok(rows.iter().filter(|r| !r.0[0].is_empty()).count())
+}
+
+fn write_metadata_csv(path: &Path, rows: &[Row]) -> Result<(), DemoError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<&str> = DEMO_COLUMNS.to_vec();
+    header.push("original");
+    w.write_record(&header)
+        .map_err(|e| DemoError::Step(e.to_string()))?;
+    for r in rows {
+        let mut rec: Vec<String> = r.0.to_vec();
+        rec.push(if r.0[0].is_empty() {
+            "withheld/testimony-helper-001.txt".into()
+        } else {
+            String::new()
+        });
+        w.write_record(&rec)
+            .map_err(|e| DemoError::Step(e.to_string()))?;
+    }
+    let bytes = w.into_inner().map_err(|e| DemoError::Step(e.to_string()))?;
+    write(path, &bytes)
 }
 
 /// Flips one byte of a payload file inside a bundle ZIP; returns the file's bag path.
@@ -296,26 +467,48 @@ pub fn run(out: &Path) -> Result<DemoResult, DemoError> {
         "   By hand, for a real key:  intact keygen --out office.key --principal office\n"
     );
 
-    // 2. Collection.
+    // 2. Collection, with metadata, originals and a private folder outside it.
     let src = out.join("collection");
-    let n = write_collection(&src)?;
-    let _ = writeln!(t, "2. Sample collection: {n} synthetic files in {} (testimonies, photographs, material evidence, PDFs).\n", src.display());
+    let private = out.join("private");
+    let originals = private.join("originals");
+    let rows = write_collection_with_metadata(&src, &originals)?;
+    let metadata_path = private.join("metadata.csv");
+    write_metadata_csv(&metadata_path, &rows)?;
+    let n = rows.iter().filter(|r| !r.0[0].is_empty()).count();
+    let _ = writeln!(t, "2. Sample collection: {n} synthetic files in {} (testimonies, photographs, material evidence, PDFs).", src.display());
+    let _ = writeln!(
+        t,
+        "   Metadata and redaction records: {} (one row per item, plus one withheld item).",
+        metadata_path.display()
+    );
+    let _ = writeln!(
+        t,
+        "   Unredacted originals (PRIVATE, never packed): {}\n",
+        originals.display()
+    );
 
     // 3. Pack.
     let bundle = out.join("release-1.zip");
+    let ledger_path = private.join("ledger.json");
     let created = crate::release::parse_created(DEMO_CREATED)
         .ok_or_else(|| DemoError::Step("bad demo time".into()))?;
-    let summary = pack::pack(&PackOptions {
-        src: src.clone(),
-        out: bundle.clone(),
-        collection: DEMO_COLLECTION.into(),
-        release: "release-1".into(),
+    let mut opts = PackOptions::new(
+        src.clone(),
+        bundle.clone(),
+        DEMO_COLLECTION,
+        "release-1",
         created,
-        previous: None,
-        keys: vec![demo_key()?],
-        force: false,
-    })
-    .map_err(|e| DemoError::Step(format!("pack: {e}")))?;
+    );
+    opts.keys = vec![demo_key()?];
+    opts.metadata = Some(
+        crate::metadata::MetadataSet::load(&metadata_path)
+            .map_err(|e| DemoError::Step(e.to_string()))?,
+    );
+    opts.commitments = Some(pack::Commitments {
+        originals: originals.clone(),
+        ledger: ledger_path.clone(),
+    });
+    let summary = pack::pack(&opts).map_err(|e| DemoError::Step(format!("pack: {e}")))?;
     let _ = writeln!(
         t,
         "3. Packed {} items ({} bytes) into {}",
@@ -330,8 +523,33 @@ pub fn run(out: &Path) -> Result<DemoResult, DemoError> {
     );
     let _ = writeln!(
         t,
-        "   By hand: intact pack {d}/collection --collection {DEMO_COLLECTION} --release release-1 --key {d}/keys/demo-office.key --created {DEMO_CREATED} -o {d}/release-1.zip --force\n"
+        "   {} salted commitments to originals; salts in the private ledger {}",
+        summary.commitments,
+        ledger_path.display()
     );
+    let _ = writeln!(
+        t,
+        "   By hand: intact pack {d}/collection --collection {DEMO_COLLECTION} --release release-1 --key {d}/keys/demo-office.key \\\n              --metadata {d}/private/metadata.csv --originals {d}/private/originals --ledger NEW-LEDGER.json \\\n              --created {DEMO_CREATED} -o {d}/release-1.zip --force\n"
+    );
+    let inspected = crate::inspect::inspect(&bundle).map_err(|e| DemoError::Step(e.to_string()))?;
+    let counts = |m: &std::collections::BTreeMap<String, u64>| {
+        m.iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let _ = writeln!(
+        t,
+        "   Inspect: by status {}; withheld: {}",
+        counts(&inspected.by_status),
+        inspected
+            .withheld
+            .iter()
+            .map(|w| w.id.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = writeln!(t, "   By hand: intact inspect {d}/release-1.zip\n");
 
     // 4. Verify.
     let policy = TrustPolicy::load(&trust_path).map_err(|e| DemoError::Step(e.to_string()))?;
@@ -381,11 +599,65 @@ pub fn run(out: &Path) -> Result<DemoResult, DemoError> {
         }
     );
     let _ = writeln!(t, "   By hand: intact verify {d}/release-1-tampered.zip --trust {d}/keys/allowed_signers   (exit code 1)\n");
+
+    // 6. A disclosure for one redacted item.
+    let disclosure_path = private.join("disclosure-T-101-001.json");
+    let ledger =
+        crate::redaction::Ledger::load(&ledger_path).map_err(|e| DemoError::Step(e.to_string()))?;
+    let item_id = "T-101-001";
+    let original = originals.join("testimonies/case-101/testimony-001.txt");
+    let contents =
+        crate::inspect::read_contents(&bundle).map_err(|e| DemoError::Step(e.to_string()))?;
+    let commitment = contents
+        .item(item_id)
+        .and_then(|i| i.redaction.as_ref())
+        .and_then(|r| r.commitment.clone());
+    let disclosure = crate::redaction::prove(
+        &ledger,
+        &original,
+        &contents.bundle_id(),
+        commitment.as_deref(),
+        item_id,
+    )
+    .map_err(|e| DemoError::Step(e.to_string()))?;
+    let dbytes =
+        serde_json::to_vec_pretty(&disclosure).map_err(|e| DemoError::Step(e.to_string()))?;
+    crate::redaction::write_private_new(&disclosure_path, &dbytes)
+        .map_err(|e| DemoError::Step(e.to_string()))?;
+    let matches = crate::redaction::check_disclosure(
+        &disclosure,
+        &original,
+        &contents.bundle_id(),
+        commitment.as_deref(),
+    )
+    .map_err(|e| DemoError::Step(e.to_string()))?
+    .is_empty();
+    let other_fails = !crate::redaction::check_disclosure(
+        &disclosure,
+        &src.join("testimonies/case-101/testimony-001.txt"),
+        &contents.bundle_id(),
+        commitment.as_deref(),
+    )
+    .map_err(|e| DemoError::Step(e.to_string()))?
+    .is_empty();
+    let _ = writeln!(
+        t,
+        "6. Disclosure for redacted item {item_id}: {} (reveals that item's salt only)",
+        disclosure_path.display()
+    );
+    let _ = writeln!(
+        t,
+        "   The original matches: {}; the redacted copy does not: {}",
+        if matches { "yes" } else { "NO" },
+        if other_fails { "right" } else { "WRONG" }
+    );
+    let _ = writeln!(t, "   By hand: intact redaction prove --ledger {d}/private/ledger.json --original {} --bundle {d}/release-1.zip --item {item_id} -o NEW-DISCLOSURE.json", original.display());
+    let _ = writeln!(t, "            intact redaction verify {} --original {} --bundle {d}/release-1.zip --trust {d}/keys/allowed_signers\n", disclosure_path.display(), original.display());
     let _ = writeln!(
         t,
         "With standard tools only: see docs/FORMAT.md, section \"Verify with standard tools\"."
     );
-    let ok = good.valid && !bad.valid && named;
+    let ok = good.valid && !bad.valid && named && matches && other_fails;
     let _ = writeln!(
         t,
         "\n{}",

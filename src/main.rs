@@ -31,10 +31,64 @@ enum Command {
     Verify(VerifyArgs),
     /// Generate a synthetic sample collection, pack it, verify it, and reject a tampered copy.
     Demo(DemoArgs),
+    /// List a bundle's items, redaction records and withheld items (no verification).
+    Inspect(InspectArgs),
+    /// Tie a published item to its unredacted original: prove (office) and verify (court).
+    Redaction {
+        #[command(subcommand)]
+        command: RedactionCommand,
+    },
     /// BagIt bags (RFC 8493 and drafts 0.93–0.97).
     Bagit {
         #[command(subcommand)]
         command: BagitCommand,
+    },
+}
+
+#[derive(Args)]
+struct InspectArgs {
+    /// Bundle ZIP or directory.
+    bundle: PathBuf,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+enum RedactionCommand {
+    /// Write a disclosure that reveals one item's salt, after checking the original against the ledger.
+    Prove {
+        /// The office's private ledger written by `pack --ledger`.
+        #[arg(long, value_name = "FILE")]
+        ledger: PathBuf,
+        /// The unredacted original.
+        #[arg(long, value_name = "PATH")]
+        original: PathBuf,
+        /// The published bundle.
+        #[arg(long, value_name = "BUNDLE")]
+        bundle: PathBuf,
+        /// Item identifier.
+        #[arg(long, value_name = "ID")]
+        item: String,
+        /// Where to write the disclosure (must not exist).
+        #[arg(short = 'o', long = "out", value_name = "DISCLOSURE")]
+        out: PathBuf,
+    },
+    /// Check that an original is the one behind a published item, using a disclosure.
+    Verify {
+        /// The disclosure file.
+        disclosure: PathBuf,
+        /// The original to check.
+        #[arg(long, value_name = "PATH")]
+        original: PathBuf,
+        /// The published bundle.
+        #[arg(long, value_name = "BUNDLE")]
+        bundle: PathBuf,
+        #[command(flatten)]
+        trust: TrustArgs,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -108,6 +162,18 @@ struct PackArgs {
     /// Replace OUT if it exists.
     #[arg(long)]
     force: bool,
+    /// Item metadata and redaction records, CSV or JSON (docs/METADATA.md).
+    #[arg(long, value_name = "FILE")]
+    metadata: Option<PathBuf>,
+    /// Pack files that have no metadata row.
+    #[arg(long)]
+    allow_missing_metadata: bool,
+    /// Unredacted originals of redacted items (never packed): commit to each with a salt.
+    #[arg(long, value_name = "DIR")]
+    originals: Option<PathBuf>,
+    /// Private ledger to write the salts to (mode 0600; must not exist).
+    #[arg(long, value_name = "FILE")]
+    ledger: Option<PathBuf>,
     /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
@@ -183,6 +249,8 @@ fn main() -> ExitCode {
         Command::Pack(a) => cmd_pack(a),
         Command::Verify(a) => cmd_verify(a),
         Command::Demo(a) => cmd_demo(a),
+        Command::Inspect(a) => cmd_inspect(a),
+        Command::Redaction { command } => cmd_redaction(command),
         Command::Bagit {
             command: BagitCommand::Validate { bag, json, fast },
         } => cmd_bagit_validate(&bag, json, fast),
@@ -262,15 +330,17 @@ fn cmd_pack(a: PackArgs) -> CmdResult {
             intact::sign::SigningKey::load(k, &a.passphrase.source()).map_err(Failure::usage)?,
         );
     }
-    let opts = intact::pack::PackOptions {
-        src: a.src,
-        out: a.out,
-        collection: a.collection,
-        release: a.release,
-        created,
-        previous: None,
-        keys,
-        force: a.force,
+    let mut opts = intact::pack::PackOptions::new(a.src, a.out, &a.collection, &a.release, created);
+    opts.keys = keys;
+    opts.force = a.force;
+    opts.allow_missing_metadata = a.allow_missing_metadata;
+    if let Some(m) = &a.metadata {
+        opts.metadata = Some(intact::metadata::MetadataSet::load(m).map_err(Failure::usage)?);
+    }
+    opts.commitments = match (a.originals, a.ledger) {
+        (Some(originals), Some(ledger)) => Some(intact::pack::Commitments { originals, ledger }),
+        (None, None) => None,
+        _ => return Err(Failure::usage("--originals and --ledger go together")),
     };
     let s = intact::pack(&opts).map_err(Failure::usage)?;
     if a.json {
@@ -433,4 +503,178 @@ fn cmd_bagit_validate(bag: &std::path::Path, as_json: bool, fast: bool) -> CmdRe
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Top-level entry point for `intact inspect`.
+fn cmd_inspect(a: InspectArgs) -> CmdResult {
+    let r = intact::inspect::inspect(&a.bundle).map_err(|e| Failure {
+        code: if e.is_io() { 2 } else { 1 },
+        message: e.to_string(),
+    })?;
+    if a.json {
+        out(&json(&r));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut t = format!(
+        "{} {} ({}), bundle id {} — not verified; run `intact verify` for that\n",
+        r.collection, r.release, r.created, r.bundle_id
+    );
+    let dash = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
+    let status = |s: &Option<intact::manifest::RedactionStatus>| match s {
+        Some(s) => format!("{s:?}").to_lowercase(),
+        None => "unrecorded".into(),
+    };
+    for i in &r.items {
+        t.push_str(&format!(
+            "{}  {}  type {}  case {}  date {}  redaction {}{}\n",
+            i.id,
+            dash(&i.path),
+            dash(&i.doc_type),
+            dash(&i.case_no),
+            dash(&i.date),
+            status(&i.status),
+            if i.categories.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", i.categories.join("; "))
+            }
+        ));
+    }
+    if !r.withheld.is_empty() {
+        t.push_str("withheld (listed, not published):\n");
+        for i in &r.withheld {
+            t.push_str(&format!(
+                "{}  type {}  case {}  categories {}  reason {}\n",
+                i.id,
+                dash(&i.doc_type),
+                dash(&i.case_no),
+                i.categories.join("; "),
+                dash(&i.reason)
+            ));
+        }
+    }
+    let counts = |m: &std::collections::BTreeMap<String, u64>| {
+        m.iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    t.push_str(&format!("by status: {}\n", counts(&r.by_status)));
+    if !r.by_category.is_empty() {
+        t.push_str(&format!("by category: {}\n", counts(&r.by_category)));
+    }
+    t.push_str(&format!("by type: {}\n", counts(&r.by_doc_type)));
+    out(&t);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Top-level entry point for `intact redaction`.
+fn cmd_redaction(c: RedactionCommand) -> CmdResult {
+    use intact::redaction;
+    match c {
+        RedactionCommand::Prove {
+            ledger,
+            original,
+            bundle,
+            item,
+            out: dest,
+        } => {
+            let l = redaction::Ledger::load(&ledger).map_err(Failure::usage)?;
+            let contents = intact::inspect::read_contents(&bundle).map_err(Failure::usage)?;
+            let commitment = contents
+                .item(&item)
+                .and_then(|i| i.redaction.as_ref())
+                .and_then(|r| r.commitment.clone());
+            let d = redaction::prove(
+                &l,
+                &original,
+                &contents.bundle_id(),
+                commitment.as_deref(),
+                &item,
+            )
+            .map_err(|e| Failure {
+                code: 1,
+                message: e.to_string(),
+            })?;
+            let bytes = serde_json::to_vec_pretty(&d).map_err(Failure::usage)?;
+            redaction::write_private_new(&dest, &bytes).map_err(Failure::usage)?;
+            out(&format!(
+                "wrote {}: reveals the salt of item '{}' only; give it with the original to whoever must check it\n",
+                dest.display(),
+                item
+            ));
+            Ok(ExitCode::SUCCESS)
+        }
+        RedactionCommand::Verify {
+            disclosure,
+            original,
+            bundle,
+            trust,
+            json: as_json,
+        } => {
+            let d = redaction::Disclosure::load(&disclosure).map_err(Failure::usage)?;
+            let mut opts = load_trust(&trust)?;
+            opts.skip_payload = true;
+            let v = intact::verify::verify_full(&bundle, &opts).map_err(Failure::usage)?;
+            let mut problems: Vec<String> = v
+                .report
+                .problems
+                .iter()
+                .map(|p| format!("bundle: {}: {}", p.path, p.message))
+                .collect();
+            if !v.report.valid && problems.is_empty() {
+                problems.push("bundle: not enough valid trusted signatures".into());
+            }
+            let commitment = v
+                .manifest
+                .as_ref()
+                .and_then(|m| m.items.iter().find(|i| i.id == d.item_id))
+                .and_then(|i| i.redaction.as_ref())
+                .and_then(|r| r.commitment.clone());
+            let bundle_id = v.report.bundle_id.clone().unwrap_or_default();
+            problems.extend(
+                redaction::check_disclosure(&d, &original, &bundle_id, commitment.as_deref())
+                    .map_err(Failure::usage)?,
+            );
+            let ok = problems.is_empty();
+            if as_json {
+                out(&json(&serde_json::json!({
+                    "report": "intact-disclosure-check/1",
+                    "valid": ok,
+                    "item_id": d.item_id,
+                    "bundle_id": bundle_id,
+                    "collection": d.collection,
+                    "release": d.release,
+                    "signers": v.report.signers,
+                    "problems": problems,
+                })));
+            } else {
+                for p in &problems {
+                    out(&format!("{}: {p}\n", disclosure.display()));
+                }
+                out(&if ok {
+                    format!(
+                        "MATCH: {} is the original behind item '{}' of {} {} (bundle {}), signed by {}\n",
+                        original.display(),
+                        d.item_id,
+                        d.collection,
+                        d.release,
+                        bundle_id,
+                        v.report.signers.join(", ")
+                    )
+                } else {
+                    format!(
+                        "NO MATCH: {} is not shown to be the original behind item '{}'\n",
+                        original.display(),
+                        d.item_id
+                    )
+                });
+            }
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+    }
 }

@@ -14,7 +14,9 @@ use crate::bagpath::{BagPath, NameError};
 use crate::canonical;
 use crate::container;
 use crate::digest::{hex, Sha256Digest, CHUNK};
-use crate::manifest::{Item, Manifest, MANIFEST_FORMAT};
+use crate::manifest::{Item, Manifest, RedactionStatus, MANIFEST_FORMAT};
+use crate::metadata::{MetadataError, MetadataSet};
+use crate::redaction::{self, Ledger, LedgerEntry, RedactionError};
 use crate::release::{self, Previous, Statement, RELEASE_FORMAT};
 use crate::sign::{self, KeyError, SigningKey};
 
@@ -29,6 +31,47 @@ pub struct PackOptions {
     /// Keys to sign with; none writes an unsigned bundle (for offline signing).
     pub keys: Vec<SigningKey>,
     pub force: bool,
+    /// Item metadata and redaction records (docs/METADATA.md).
+    pub metadata: Option<MetadataSet>,
+    /// Pack files that have no metadata row.
+    pub allow_missing_metadata: bool,
+    /// Unredacted originals and the private ledger for salted commitments.
+    pub commitments: Option<Commitments>,
+    /// Extra `bag-info.txt` fields (e.g. kept from a source bag).
+    pub bag_info: Vec<(String, String)>,
+}
+
+impl PackOptions {
+    /// Options with no keys, metadata, commitments or previous release.
+    pub fn new(
+        src: PathBuf,
+        out: PathBuf,
+        collection: &str,
+        release: &str,
+        created: OffsetDateTime,
+    ) -> PackOptions {
+        PackOptions {
+            src,
+            out,
+            collection: collection.to_owned(),
+            release: release.to_owned(),
+            created,
+            previous: None,
+            keys: Vec::new(),
+            force: false,
+            metadata: None,
+            allow_missing_metadata: false,
+            commitments: None,
+            bag_info: Vec::new(),
+        }
+    }
+}
+
+/// Where the unredacted originals are, and where the private ledger goes.
+#[derive(Debug, Clone)]
+pub struct Commitments {
+    pub originals: PathBuf,
+    pub ledger: PathBuf,
 }
 
 /// What was written.
@@ -43,6 +86,8 @@ pub struct PackSummary {
     pub payload_bytes: u64,
     pub merkle_root: String,
     pub signatures: Vec<String>,
+    /// Salted commitments recorded (and ledger entries written).
+    pub commitments: u64,
 }
 
 /// One source file that cannot be packed.
@@ -79,6 +124,12 @@ pub enum PackError {
     Changed { path: PathBuf },
     #[error(transparent)]
     Key(#[from] KeyError),
+    #[error(transparent)]
+    Metadata(#[from] MetadataError),
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Redaction(#[from] RedactionError),
 }
 
 /// A source file to pack.
@@ -452,12 +503,11 @@ pub fn sign_all(
     Ok(out)
 }
 
-/// Writes a temp file beside `out`, then renames it into place; nothing is left on failure.
-pub fn write_atomically(
+/// Writes a temp file beside `out` (removed again if anything fails or it is dropped).
+pub fn write_temp(
     out: &Path,
-    force: bool,
     write: impl FnOnce(&mut BufWriter<&File>) -> Result<(), PackError>,
-) -> Result<(), PackError> {
+) -> Result<tempfile::NamedTempFile, PackError> {
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -473,6 +523,11 @@ pub fn write_atomically(
         w.flush().map_err(io_at(out))?;
     }
     tmp.as_file().sync_all().map_err(io_at(out))?;
+    Ok(tmp)
+}
+
+/// Renames a finished temp file into place (refusing to replace `out` unless `force`).
+pub fn persist(tmp: tempfile::NamedTempFile, out: &Path, force: bool) -> Result<(), PackError> {
     if force {
         tmp.persist(out).map_err(|e| PackError::Io {
             path: out.to_owned(),
@@ -495,6 +550,16 @@ pub fn write_atomically(
     Ok(())
 }
 
+/// Writes a temp file beside `out`, then renames it into place; nothing is left on failure.
+pub fn write_atomically(
+    out: &Path,
+    force: bool,
+    write: impl FnOnce(&mut BufWriter<&File>) -> Result<(), PackError>,
+) -> Result<(), PackError> {
+    let tmp = write_temp(out, write)?;
+    persist(tmp, out, force)
+}
+
 /// Writes every tag file of `files` that sorts after the payload (`intact/…`, manifests).
 pub fn write_tags_after_payload<W: Write + Seek>(
     zip: &mut container::Writer<W>,
@@ -509,6 +574,154 @@ pub fn write_tags_after_payload<W: Write + Seek>(
     Ok(())
 }
 
+fn absolute(p: &Path) -> Result<PathBuf, PackError> {
+    std::path::absolute(p).map_err(io_at(p))
+}
+
+/// Whether `inner` is `outer` or lies below it (both made absolute; `inner` need not exist).
+fn is_within(inner: &Path, outer: &Path) -> Result<bool, PackError> {
+    let outer = std::fs::canonicalize(outer).map_err(io_at(outer))?;
+    let inner_abs = absolute(inner)?;
+    let resolved = match (inner_abs.parent(), inner_abs.file_name()) {
+        (Some(parent), Some(name)) if parent.exists() => std::fs::canonicalize(parent)
+            .map_err(io_at(parent))?
+            .join(name),
+        _ => inner_abs,
+    };
+    Ok(resolved.starts_with(&outer))
+}
+
+/// Checks the private inputs cannot end up in the bundle, and the ledger is new.
+fn check_private_paths(opts: &PackOptions) -> Result<(), PackError> {
+    if let Some(m) = &opts.metadata {
+        if is_within(&m.path, &opts.src)? {
+            return Err(PackError::Refused(format!(
+                "{}: the metadata file is inside the source and would be published; move it out",
+                m.path.display()
+            )));
+        }
+    }
+    if let Some(c) = &opts.commitments {
+        if opts.metadata.is_none() {
+            return Err(PackError::Refused(
+                "--originals needs --metadata (it says which items are redacted)".into(),
+            ));
+        }
+        if is_within(&c.originals, &opts.src)? || is_within(&opts.src, &c.originals)? {
+            return Err(PackError::Refused(format!(
+                "{}: the originals must not overlap the source directory",
+                c.originals.display()
+            )));
+        }
+        if c.ledger.symlink_metadata().is_ok() {
+            return Err(PackError::Refused(format!(
+                "{}: ledger exists; a ledger is never overwritten",
+                c.ledger.display()
+            )));
+        }
+        if is_within(&c.ledger, &opts.src)? {
+            return Err(PackError::Refused(format!(
+                "{}: the ledger must not be inside the source",
+                c.ledger.display()
+            )));
+        }
+        if absolute(&c.ledger)? == absolute(&opts.out)? {
+            return Err(PackError::Refused(format!(
+                "{}: the ledger cannot be the output",
+                c.ledger.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Salted commitments for every partial or withheld item; all missing originals at once.
+fn make_commitments(
+    meta: &MetadataSet,
+    c: &Commitments,
+) -> Result<BTreeMap<String, LedgerEntry>, PackError> {
+    let mut out = BTreeMap::new();
+    let mut problems = Vec::new();
+    for item in &meta.items {
+        if item.redaction.status == RedactionStatus::None {
+            continue;
+        }
+        let rel = match (&item.original, &item.path) {
+            (Some(o), _) => o.clone(),
+            (None, Some(p)) => default_id(p),
+            (None, None) => {
+                problems.push(SourceProblem {
+                    path: meta.path.clone(),
+                    message: format!(
+                        "{}: withheld item '{}' needs an 'original' column to commit to",
+                        item.row, item.id
+                    ),
+                });
+                continue;
+            }
+        };
+        let abs = c.originals.join(&rel);
+        let salt = redaction::new_salt();
+        match File::open(&abs).and_then(|f| {
+            if f.metadata()?.is_file() {
+                redaction::commit(&salt, f)
+            } else {
+                Err(io::Error::other("not a regular file"))
+            }
+        }) {
+            Ok((commitment, plain)) => {
+                out.insert(
+                    item.id.clone(),
+                    LedgerEntry {
+                        item_id: item.id.clone(),
+                        original_path: rel,
+                        original_sha256: plain.to_hex(),
+                        salt: redaction::salt_hex(&salt),
+                        commitment: commitment.to_hex(),
+                    },
+                );
+            }
+            Err(e) => problems.push(SourceProblem {
+                path: abs,
+                message: format!(
+                    "original of redacted item '{}' cannot be read: {e}",
+                    item.id
+                ),
+            }),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(PackError::Source(problems))
+    }
+}
+
+/// The item record of a payload file.
+fn payload_item(
+    opts: &PackOptions,
+    s: &SourceFile,
+    digest: Sha256Digest,
+    ledger: &BTreeMap<String, LedgerEntry>,
+) -> Item {
+    let meta = opts.metadata.as_ref().and_then(|m| m.for_path(&s.path));
+    let mut item = Item {
+        id: meta
+            .map(|m| m.id.clone())
+            .unwrap_or_else(|| default_id(&s.path)),
+        path: Some(s.path.as_str().to_owned()),
+        sha256: Some(digest.to_hex()),
+        size: Some(s.size),
+        media_type: Some(media_type(&s.path)),
+        metadata: meta.map(|m| m.description.clone()),
+        redaction: meta.map(|m| m.redaction.clone()),
+    };
+    if let (Some(r), Some(e)) = (item.redaction.as_mut(), ledger.get(&item.id)) {
+        r.commitment = Some(e.commitment.clone());
+    }
+    item
+}
+
 /// Packs `opts.src` into a bundle at `opts.out`.
 pub fn pack(opts: &PackOptions) -> Result<PackSummary, PackError> {
     for id in [&opts.collection, &opts.release] {
@@ -518,6 +731,15 @@ pub fn pack(opts: &PackOptions) -> Result<PackSummary, PackError> {
     }
     let sources = collect_sources(&opts.src)?;
     check_output(&opts.src, &opts.out, opts.force)?;
+    check_private_paths(opts)?;
+    if let Some(m) = &opts.metadata {
+        let payload = sources.iter().map(|s| s.path.clone()).collect();
+        m.check_against(&payload, opts.allow_missing_metadata)?;
+    }
+    let ledger_entries = match (&opts.metadata, &opts.commitments) {
+        (Some(m), Some(c)) => make_commitments(m, c)?,
+        _ => BTreeMap::new(),
+    };
     let created = release::format_created(opts.created);
     let payload_bytes: u64 = sources.iter().map(|s| s.size).sum();
     let bag_info = bag::bag_info(
@@ -526,11 +748,11 @@ pub fn pack(opts: &PackOptions) -> Result<PackSummary, PackError> {
         &created[..10],
         payload_bytes,
         sources.len() as u64,
-        &[],
+        &opts.bag_info,
     );
     let top = top_directory(&opts.collection, &opts.release);
     let mut summary = None;
-    write_atomically(&opts.out, opts.force, |w| {
+    let tmp = write_temp(&opts.out, |w| {
         let mut zip = container::Writer::new(w);
         zip.add(
             &format!("{top}/{}", bag::BAG_INFO_PATH),
@@ -560,15 +782,22 @@ pub fn pack(opts: &PackOptions) -> Result<PackSummary, PackError> {
                         source: e,
                     },
                 })?;
-            items.push(Item {
-                id: default_id(&s.path),
-                path: Some(s.path.as_str().to_owned()),
-                sha256: Some(digest.to_hex()),
-                size: Some(s.size),
-                media_type: Some(media_type(&s.path)),
-                metadata: None,
-                redaction: None,
-            });
+            items.push(payload_item(opts, s, digest, &ledger_entries));
+        }
+        if let Some(m) = &opts.metadata {
+            for w in m.withheld() {
+                let mut redaction = w.redaction.clone();
+                redaction.commitment = ledger_entries.get(&w.id).map(|e| e.commitment.clone());
+                items.push(Item {
+                    id: w.id.clone(),
+                    path: None,
+                    sha256: None,
+                    size: None,
+                    media_type: None,
+                    metadata: Some(w.description.clone()),
+                    redaction: Some(redaction),
+                });
+            }
         }
         let mut tags = build_tags(
             &opts.collection,
@@ -593,11 +822,31 @@ pub fn pack(opts: &PackOptions) -> Result<PackSummary, PackError> {
             payload_bytes: tags.statement.payload_bytes,
             merkle_root: tags.statement.merkle_root.clone(),
             signatures: sig_names,
+            commitments: ledger_entries.len() as u64,
         });
         Ok(())
     })?;
-    summary.ok_or_else(|| PackError::Io {
+    let summary = summary.ok_or_else(|| PackError::Io {
         path: opts.out.clone(),
         source: io::Error::other("no summary"),
-    })
+    })?;
+    // The ledger first (it must not exist), then the bundle; a failed rename takes the ledger back.
+    if let Some(c) = &opts.commitments {
+        let ledger = Ledger {
+            ledger: redaction::LEDGER_FORMAT.into(),
+            warning: redaction::LEDGER_WARNING.into(),
+            collection: opts.collection.clone(),
+            release: opts.release.clone(),
+            bundle_id: summary.bundle_id.clone(),
+            entries: ledger_entries.into_values().collect(),
+        };
+        redaction::write_private_new(&c.ledger, &ledger.to_bytes())?;
+        if let Err(e) = persist(tmp, &opts.out, opts.force) {
+            let _ = std::fs::remove_file(&c.ledger);
+            return Err(e);
+        }
+    } else {
+        persist(tmp, &opts.out, opts.force)?;
+    }
+    Ok(summary)
 }

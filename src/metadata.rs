@@ -1,0 +1,708 @@
+//! Item metadata given to `intact pack --metadata` (docs/METADATA.md): a CSV or JSON file with
+//! one row per item — provenance, description and the redaction record. Every row is checked,
+//! and every problem reported at once with its row, before anything is written.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::bagpath::BagPath;
+use crate::manifest::{Description, Redaction, RedactionStatus};
+
+/// Column (CSV) and field (JSON) names, in the order the docs list them.
+pub const FIELDS: [&str; 20] = [
+    "path",
+    "id",
+    "case_no",
+    "volume",
+    "pages",
+    "doc_type",
+    "title",
+    "date",
+    "language",
+    "description",
+    "source",
+    "custody",
+    "digitization",
+    "rights",
+    "redaction_status",
+    "redaction_categories",
+    "legal_basis",
+    "redaction_regions",
+    "reason",
+    "original",
+];
+
+/// Document types (`doc_type`); spaces and underscores in the input are read as hyphens.
+pub const DOC_TYPES: [&str; 9] = [
+    "testimony",
+    "photograph",
+    "material-evidence",
+    "document",
+    "protocol",
+    "audio",
+    "video",
+    "map",
+    "other",
+];
+
+/// One problem in the metadata file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    /// "row 3" (CSV line number) or "item 2" (JSON array index), or "" for the whole file.
+    pub row: String,
+    pub message: String,
+}
+
+/// Why the metadata cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum MetadataError {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}", .problems.iter().map(|p| if p.row.is_empty() { format!("{}: {}", .path.display(), p.message) } else { format!("{}: {}: {}", .path.display(), p.row, p.message) }).collect::<Vec<_>>().join("\n"))]
+    Invalid {
+        path: PathBuf,
+        problems: Vec<RowProblem>,
+    },
+}
+
+/// One validated row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemMeta {
+    /// Where the row is, for messages.
+    pub row: String,
+    /// Payload path (`data/…`); `None` for a withheld item.
+    pub path: Option<BagPath>,
+    pub id: String,
+    pub description: Description,
+    pub redaction: Redaction,
+    /// Path of the unredacted original below `--originals` (default: the item's path below
+    /// `data/`).
+    pub original: Option<String>,
+    /// Every text value of the row with its location, for the leak gate.
+    pub texts: Vec<(String, String)>,
+}
+
+/// A loaded metadata file.
+#[derive(Debug, Clone)]
+pub struct MetadataSet {
+    pub path: PathBuf,
+    pub items: Vec<ItemMeta>,
+}
+
+type Row = (String, BTreeMap<String, String>);
+
+/// Sort key of a row label ("row 3", "item 2", "").
+fn row_number(label: &str) -> usize {
+    label
+        .rsplit(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+impl MetadataSet {
+    /// Loads and validates a CSV (`.csv`) or JSON (`.json`, or content starting with `[`/`{`).
+    pub fn load(path: &Path) -> Result<MetadataSet, MetadataError> {
+        let bytes = std::fs::read(path).map_err(|source| MetadataError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let invalid = |problems| MetadataError::Invalid {
+            path: path.to_owned(),
+            problems,
+        };
+        let is_json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+            || bytes
+                .iter()
+                .find(|b| !b.is_ascii_whitespace())
+                .is_some_and(|b| *b == b'[' || *b == b'{');
+        let rows = if is_json {
+            json_rows(&bytes)
+        } else {
+            csv_rows(&bytes)
+        }
+        .map_err(invalid)?;
+        let mut problems = Vec::new();
+        let mut items = Vec::new();
+        let mut ids = BTreeMap::new();
+        let mut paths = BTreeMap::new();
+        for (row, fields) in rows {
+            // Duplicates are found on the raw values, so an invalid row still claims its id.
+            if let Some(id) = fields.get("id") {
+                if let Some(first) = ids.insert(id.clone(), row.clone()) {
+                    problems.push(RowProblem {
+                        row: row.clone(),
+                        message: format!("duplicate id '{id}' (first at {first})"),
+                    });
+                }
+            }
+            if let Some(p) = fields.get("path") {
+                let key = p.strip_prefix("data/").unwrap_or(p).to_owned();
+                if let Some(first) = paths.insert(key, row.clone()) {
+                    problems.push(RowProblem {
+                        row: row.clone(),
+                        message: format!("path {p} described twice (first at {first})"),
+                    });
+                }
+            }
+            match validate_row(&row, &fields) {
+                Ok(item) => items.push(item),
+                Err(mut ps) => problems.append(&mut ps),
+            }
+        }
+        problems.sort_by_key(|p| row_number(&p.row));
+        if items.is_empty() && problems.is_empty() {
+            problems.push(RowProblem {
+                row: String::new(),
+                message: "no rows".into(),
+            });
+        }
+        if !problems.is_empty() {
+            return Err(invalid(problems));
+        }
+        Ok(MetadataSet {
+            path: path.to_owned(),
+            items,
+        })
+    }
+
+    /// Matches rows to the payload: every row's path must exist, and every payload file needs
+    /// a row unless `allow_missing`. A withheld row whose file is in the payload is an error:
+    /// withheld material must not be packed.
+    pub fn check_against(
+        &self,
+        payload: &BTreeSet<BagPath>,
+        allow_missing: bool,
+    ) -> Result<(), MetadataError> {
+        let mut problems = Vec::new();
+        let described: BTreeSet<&BagPath> =
+            self.items.iter().filter_map(|i| i.path.as_ref()).collect();
+        for item in &self.items {
+            match (&item.path, item.redaction.status) {
+                (Some(p), RedactionStatus::Withheld) => {
+                    let msg = if payload.contains(p) {
+                        format!("{p} is withheld but the file is in the source: remove it, withheld material is never packed")
+                    } else {
+                        "a withheld item has no path".into()
+                    };
+                    problems.push(RowProblem {
+                        row: item.row.clone(),
+                        message: msg,
+                    });
+                }
+                (Some(p), _) if !payload.contains(p) => {
+                    problems.push(RowProblem {
+                        row: item.row.clone(),
+                        message: format!("unknown path {p}: no such file in the source"),
+                    });
+                }
+                (None, s) if s != RedactionStatus::Withheld => {
+                    problems.push(RowProblem {
+                        row: item.row.clone(),
+                        message: "path is required unless redaction_status is withheld".into(),
+                    });
+                }
+                _ => {}
+            }
+        }
+        if !allow_missing {
+            for p in payload {
+                if !described.contains(p) {
+                    problems.push(RowProblem {
+                        row: String::new(),
+                        message: format!(
+                            "{p} has no metadata row (or use --allow-missing-metadata)"
+                        ),
+                    });
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(MetadataError::Invalid {
+                path: self.path.clone(),
+                problems,
+            })
+        }
+    }
+
+    /// The row for a payload path.
+    pub fn for_path(&self, path: &BagPath) -> Option<&ItemMeta> {
+        self.items.iter().find(|i| i.path.as_ref() == Some(path))
+    }
+
+    /// Withheld rows, sorted by id.
+    pub fn withheld(&self) -> Vec<&ItemMeta> {
+        let mut w: Vec<&ItemMeta> = self
+            .items
+            .iter()
+            .filter(|i| i.redaction.status == RedactionStatus::Withheld)
+            .collect();
+        w.sort_by(|a, b| a.id.cmp(&b.id));
+        w
+    }
+}
+
+fn csv_rows(bytes: &[u8]) -> Result<Vec<Row>, Vec<RowProblem>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|s| s.trim().to_owned()).collect(),
+        Err(e) => {
+            return Err(vec![RowProblem {
+                row: "row 1".into(),
+                message: format!("unreadable header: {e}"),
+            }])
+        }
+    };
+    let mut problems = Vec::new();
+    let mut seen = BTreeSet::new();
+    for h in &headers {
+        if !FIELDS.contains(&h.as_str()) {
+            problems.push(RowProblem {
+                row: "row 1".into(),
+                message: format!("unknown column '{h}' (columns: {})", FIELDS.join(", ")),
+            });
+        }
+        if !seen.insert(h.clone()) {
+            problems.push(RowProblem {
+                row: "row 1".into(),
+                message: format!("column '{h}' appears twice"),
+            });
+        }
+    }
+    let mut rows = Vec::new();
+    for rec in reader.records() {
+        match rec {
+            Ok(r) => {
+                let line = r.position().map(|p| p.line()).unwrap_or(0);
+                let mut fields = BTreeMap::new();
+                for (h, v) in headers.iter().zip(r.iter()) {
+                    if !v.trim().is_empty() {
+                        fields.insert(h.clone(), v.trim().to_owned());
+                    }
+                }
+                rows.push((format!("row {line}"), fields));
+            }
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                problems.push(RowProblem {
+                    row: format!("row {line}"),
+                    message: format!("malformed CSV: {e}"),
+                });
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(problems)
+    }
+}
+
+fn json_rows(bytes: &[u8]) -> Result<Vec<Row>, Vec<RowProblem>> {
+    let whole = |m: String| {
+        vec![RowProblem {
+            row: String::new(),
+            message: m,
+        }]
+    };
+    let v: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| whole(format!("not valid JSON: {e}")))?;
+    let list = match v {
+        serde_json::Value::Array(a) => a,
+        serde_json::Value::Object(mut o) => match o.remove("items") {
+            Some(serde_json::Value::Array(a)) => a,
+            _ => {
+                return Err(whole(
+                    "expected an array of items, or {\"items\": [...]}".into(),
+                ))
+            }
+        },
+        _ => return Err(whole("expected an array of items".into())),
+    };
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for (i, entry) in list.into_iter().enumerate() {
+        let row = format!("item {i}");
+        let serde_json::Value::Object(obj) = entry else {
+            problems.push(RowProblem {
+                row,
+                message: "not an object".into(),
+            });
+            continue;
+        };
+        let mut fields = BTreeMap::new();
+        for (k, v) in obj {
+            if !FIELDS.contains(&k.as_str()) {
+                problems.push(RowProblem {
+                    row: row.clone(),
+                    message: format!("unknown field '{k}'"),
+                });
+                continue;
+            }
+            let text = match v {
+                serde_json::Value::Null => continue,
+                serde_json::Value::String(s) => s,
+                serde_json::Value::Number(n) if k == "redaction_regions" => n.to_string(),
+                serde_json::Value::Array(a) if k == "redaction_categories" => {
+                    let mut parts = Vec::new();
+                    for x in a {
+                        match x {
+                            serde_json::Value::String(s) => parts.push(s),
+                            _ => problems.push(RowProblem {
+                                row: row.clone(),
+                                message: "redaction_categories must be strings".into(),
+                            }),
+                        }
+                    }
+                    parts.join(";")
+                }
+                _ => {
+                    problems.push(RowProblem {
+                        row: row.clone(),
+                        message: format!("field '{k}' must be a string"),
+                    });
+                    continue;
+                }
+            };
+            if !text.trim().is_empty() {
+                fields.insert(k, text.trim().to_owned());
+            }
+        }
+        rows.push((row, fields));
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(problems)
+    }
+}
+
+/// `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or an interval `A/B` of those with A ≤ B.
+pub fn is_valid_date(s: &str) -> bool {
+    fn one(s: &str) -> Option<(i32, u8, u8)> {
+        let parts: Vec<&str> = s.split('-').collect();
+        let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+        match parts.as_slice() {
+            [y] if digits(y, 4) => Some((y.parse().ok()?, 0, 0)),
+            [y, m] if digits(y, 4) && digits(m, 2) => {
+                let m: u8 = m.parse().ok()?;
+                (1..=12).contains(&m).then_some((y.parse().ok()?, m, 0))
+            }
+            [y, m, d] if digits(y, 4) && digits(m, 2) && digits(d, 2) => {
+                let month = time::Month::try_from(m.parse::<u8>().ok()?).ok()?;
+                let date =
+                    time::Date::from_calendar_date(y.parse().ok()?, month, d.parse().ok()?).ok()?;
+                Some((date.year(), u8::from(date.month()), date.day()))
+            }
+            _ => None,
+        }
+    }
+    match s.split_once('/') {
+        Some((a, b)) => matches!((one(a), one(b)), (Some(x), Some(y)) if x <= y),
+        None => one(s).is_some(),
+    }
+}
+
+fn is_valid_language(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+fn validate_row(row: &str, f: &BTreeMap<String, String>) -> Result<ItemMeta, Vec<RowProblem>> {
+    let mut problems = Vec::new();
+    let mut bad = |m: String| {
+        problems.push(RowProblem {
+            row: row.to_owned(),
+            message: m,
+        })
+    };
+    let get = |k: &str| f.get(k).cloned();
+    for req in ["id", "case_no", "doc_type", "title", "redaction_status"] {
+        if !f.contains_key(req) {
+            bad(format!("missing required field '{req}'"));
+        }
+    }
+    for (k, v) in f {
+        if v.chars().any(|c| c.is_control() && c != '\n') {
+            bad(format!("field '{k}' contains a control character"));
+        }
+    }
+    let status = match f.get("redaction_status").map(|s| s.to_ascii_lowercase()) {
+        Some(s) if s == "none" => Some(RedactionStatus::None),
+        Some(s) if s == "partial" => Some(RedactionStatus::Partial),
+        Some(s) if s == "withheld" => Some(RedactionStatus::Withheld),
+        Some(s) => {
+            bad(format!(
+                "unknown redaction_status '{s}' (none, partial or withheld)"
+            ));
+            None
+        }
+        None => None,
+    };
+    let doc_type = f
+        .get("doc_type")
+        .map(|d| d.trim().to_lowercase().replace([' ', '_'], "-"));
+    if let Some(d) = &doc_type {
+        if !DOC_TYPES.contains(&d.as_str()) {
+            bad(format!("unknown doc_type '{d}' ({})", DOC_TYPES.join(", ")));
+        }
+    }
+    if let Some(d) = f.get("date") {
+        if !is_valid_date(d) {
+            bad(format!(
+                "bad date '{d}' (YYYY, YYYY-MM, YYYY-MM-DD, or FROM/TO)"
+            ));
+        }
+    }
+    if let Some(l) = f.get("language") {
+        if !is_valid_language(l) {
+            bad(format!(
+                "bad language '{l}' (a BCP 47 tag such as hy, ru, en, hy-Latn)"
+            ));
+        }
+    }
+    let categories: Vec<String> = f
+        .get("redaction_categories")
+        .map(|c| {
+            c.split(';')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let regions = match f.get("redaction_regions") {
+        Some(r) => match r.parse::<u64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                bad(format!("redaction_regions '{r}' is not a whole number"));
+                None
+            }
+        },
+        None => None,
+    };
+    match status {
+        Some(RedactionStatus::Partial) | Some(RedactionStatus::Withheld) => {
+            if categories.is_empty() {
+                bad("a partial or withheld item needs redaction_categories".into());
+            }
+            if !f.contains_key("legal_basis") {
+                bad("a partial or withheld item needs legal_basis".into());
+            }
+            if status == Some(RedactionStatus::Withheld) && !f.contains_key("reason") {
+                bad("a withheld item needs a reason".into());
+            }
+        }
+        Some(RedactionStatus::None) if !categories.is_empty() || regions.is_some_and(|r| r > 0) => {
+            bad("redaction_status none with redaction categories or regions".into());
+        }
+        Some(RedactionStatus::None) | None => {}
+    }
+    let path = match f.get("path") {
+        Some(p) => {
+            let rel = p.strip_prefix("data/").unwrap_or(p);
+            match BagPath::parse(&format!("data/{rel}")) {
+                Ok(bp) => Some(bp),
+                Err(e) => {
+                    bad(format!("path '{p}': {e}"));
+                    None
+                }
+            }
+        }
+        None => None,
+    };
+    if let Some(id) = f.get("id") {
+        if id.chars().any(char::is_control) || id.len() > 256 {
+            bad(format!(
+                "id '{id}' has control characters or is longer than 256 bytes"
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let texts = f
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "redaction_status" | "redaction_regions"))
+        .map(|(k, v)| (format!("metadata {row} field {k}"), v.clone()))
+        .collect();
+    Ok(ItemMeta {
+        row: row.to_owned(),
+        path,
+        id: get("id").unwrap_or_default(),
+        description: Description {
+            case_no: get("case_no"),
+            volume: get("volume"),
+            pages: get("pages"),
+            doc_type,
+            title: get("title"),
+            date: get("date"),
+            language: get("language"),
+            description: get("description"),
+            source: get("source"),
+            custody: get("custody"),
+            digitization: get("digitization"),
+            rights: get("rights"),
+        },
+        redaction: Redaction {
+            status: status.unwrap_or(RedactionStatus::None),
+            categories,
+            legal_basis: get("legal_basis"),
+            regions,
+            reason: get("reason"),
+            commitment: None,
+        },
+        original: get("original"),
+        texts,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_str(name: &str, text: &str) -> Result<MetadataSet, MetadataError> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        MetadataSet::load(&p)
+    }
+
+    fn problems(r: Result<MetadataSet, MetadataError>) -> Vec<RowProblem> {
+        match r {
+            Err(MetadataError::Invalid { problems, .. }) => problems,
+            other => panic!("expected problems, got {other:?}"),
+        }
+    }
+
+    const HEADER: &str = "path,id,case_no,doc_type,title,date,redaction_status,redaction_categories,legal_basis,reason\n";
+
+    #[test]
+    fn csv_good_rows() {
+        let text = format!("{HEADER}t/a.txt,T-1,101,testimony,Testimony A,1990-04,partial,witness address;helper identity,Art. 5,\n,W-1,101,material evidence,Withheld object,1990,withheld,helper identity,Art. 6,court order\n");
+        let m = load_str("m.csv", &text).unwrap();
+        assert_eq!(m.items.len(), 2);
+        let a = &m.items[0];
+        assert_eq!(a.path.as_ref().unwrap().as_str(), "data/t/a.txt");
+        assert_eq!(
+            a.redaction.categories,
+            vec!["witness address", "helper identity"]
+        );
+        assert_eq!(a.row, "row 2");
+        assert_eq!(
+            m.items[1].description.doc_type.as_deref(),
+            Some("material-evidence")
+        );
+        assert_eq!(m.withheld().len(), 1);
+    }
+
+    #[test]
+    fn all_problems_reported_with_rows() {
+        let text = format!(
+            "{HEADER}a.txt,T-1,101,testimony,A,1990-13,none,,,\nb.txt,T-1,101,poem,B,,maybe,,,\nc.txt,T-3,,testimony,,,partial,,,\n"
+        );
+        let p = problems(load_str("m.csv", &text));
+        let msgs: Vec<String> = p
+            .iter()
+            .map(|p| format!("{}: {}", p.row, p.message))
+            .collect();
+        let joined = msgs.join("\n");
+        for want in [
+            "row 2: bad date '1990-13'",
+            "row 3: unknown redaction_status 'maybe'",
+            "row 3: unknown doc_type 'poem'",
+            "row 4: missing required field 'case_no'",
+            "row 4: missing required field 'title'",
+            "row 4: a partial or withheld item needs redaction_categories",
+        ] {
+            assert!(joined.contains(want), "missing '{want}' in:\n{joined}");
+        }
+    }
+
+    #[test]
+    fn duplicate_ids_and_unknown_columns() {
+        let text =
+            format!("{HEADER}a.txt,T-1,1,testimony,A,,none,,,\nb.txt,T-1,1,testimony,B,,none,,,\n");
+        assert!(problems(load_str("m.csv", &text))
+            .iter()
+            .any(|p| p.message.contains("duplicate id 'T-1'")));
+        let p = problems(load_str("m.csv", "path,id,secret\na,b,c\n"));
+        assert!(p
+            .iter()
+            .any(|p| p.message.contains("unknown column 'secret'")));
+    }
+
+    #[test]
+    fn json_rows_and_types() {
+        let m = load_str(
+            "m.json",
+            r#"[{"path":"a.txt","id":"A","case_no":"1","doc_type":"photograph","title":"t","redaction_status":"partial","redaction_categories":["x","y"],"legal_basis":"L","redaction_regions":2}]"#,
+        )
+        .unwrap();
+        assert_eq!(m.items[0].redaction.regions, Some(2));
+        assert_eq!(m.items[0].redaction.categories.len(), 2);
+        let p = problems(load_str("m.json", r#"[{"id": 5}]"#));
+        assert!(p
+            .iter()
+            .any(|p| p.row == "item 0" && p.message.contains("must be a string")));
+        assert!(!problems(load_str("m.json", "{not json")).is_empty());
+    }
+
+    #[test]
+    fn payload_matching() {
+        let text = format!("{HEADER}a.txt,A,1,testimony,A,,none,,,\nmissing.txt,B,1,testimony,B,,none,,,\ngone.txt,W,1,document,W,,withheld,x,L,r\n");
+        let m = load_str("m.csv", &text).unwrap();
+        let payload: BTreeSet<BagPath> = ["data/a.txt", "data/extra.txt", "data/gone.txt"]
+            .iter()
+            .map(|p| BagPath::parse(p).unwrap())
+            .collect();
+        let err = m.check_against(&payload, false).unwrap_err().to_string();
+        assert!(err.contains("unknown path data/missing.txt"), "{err}");
+        assert!(err.contains("data/extra.txt has no metadata row"), "{err}");
+        assert!(
+            err.contains("withheld but the file is in the source"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn dates() {
+        for ok in [
+            "1990",
+            "1990-04",
+            "1990-04-30",
+            "1990/1991",
+            "1990-01/1990-02-03",
+        ] {
+            assert!(is_valid_date(ok), "{ok}");
+        }
+        for bad in [
+            "90",
+            "1990-4",
+            "1990-02-30",
+            "1991/1990",
+            "yesterday",
+            "1990-00",
+        ] {
+            assert!(!is_valid_date(bad), "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn loader_never_panics(s in "\\PC{0,300}") {
+            let _ = load_str("m.csv", &s);
+            let _ = load_str("m.json", &s);
+        }
+    }
+}
