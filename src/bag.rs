@@ -112,10 +112,10 @@ mod tests {
 
     #[test]
     fn manifest_round_trip() {
-        let p = BagPath::parse("data/100% a.txt").unwrap();
+        let p = BagPath::parse("data/a b/Վ.txt").unwrap();
         let d = Sha256Digest::of(b"x");
         let text = write_manifest([(&p, &d)]);
-        assert_eq!(text, format!("{}  data/100%25 a.txt\n", d.to_hex()));
+        assert_eq!(text, format!("{}  data/a b/Վ.txt\n", d.to_hex()));
         let (entries, problems) = parse_manifest(&text);
         assert!(problems.is_empty());
         assert_eq!(entries, vec![(p, d)]);

@@ -168,6 +168,9 @@ struct PackArgs {
     /// Pack files that have no metadata row.
     #[arg(long)]
     allow_missing_metadata: bool,
+    /// SRC is an existing BagIt bag: validate it, pack its payload, keep its bag-info fields.
+    #[arg(long)]
+    from_bag: bool,
     /// Unredacted originals of redacted items (never packed): commit to each with a salt.
     #[arg(long, value_name = "DIR")]
     originals: Option<PathBuf>,
@@ -330,7 +333,14 @@ fn cmd_pack(a: PackArgs) -> CmdResult {
             intact::sign::SigningKey::load(k, &a.passphrase.source()).map_err(Failure::usage)?,
         );
     }
-    let mut opts = intact::pack::PackOptions::new(a.src, a.out, &a.collection, &a.release, created);
+    let (src, bag_info) = if a.from_bag {
+        let bag = intact::pack::source_bag(&a.src).map_err(Failure::usage)?;
+        (bag.payload, bag.bag_info)
+    } else {
+        (a.src, Vec::new())
+    };
+    let mut opts = intact::pack::PackOptions::new(src, a.out, &a.collection, &a.release, created);
+    opts.bag_info = bag_info;
     opts.keys = keys;
     opts.force = a.force;
     opts.allow_missing_metadata = a.allow_missing_metadata;
