@@ -113,6 +113,11 @@ impl Bundle {
         Ok((d, crc_ok))
     }
 
+    /// A reader over a member's bytes (positional reads for a ZIP member).
+    pub fn open_reader(&self, m: &Member) -> io::Result<Box<dyn Read + '_>> {
+        self.reader(m)
+    }
+
     fn reader(&self, m: &Member) -> io::Result<Box<dyn Read + '_>> {
         match (&m.location, &self.zip) {
             (Location::Zip { offset, .. }, Some(file)) => Ok(Box::new(RangeReader {

@@ -653,11 +653,171 @@ pub fn run(out: &Path) -> Result<DemoResult, DemoError> {
     );
     let _ = writeln!(t, "   By hand: intact redaction prove --ledger {d}/private/ledger.json --original {} --bundle {d}/release-1.zip --item {item_id} -o NEW-DISCLOSURE.json", original.display());
     let _ = writeln!(t, "            intact redaction verify {} --original {} --bundle {d}/release-1.zip --trust {d}/keys/allowed_signers\n", disclosure_path.display(), original.display());
+    // 7. A second release: new items, a re-redacted item that supersedes its first version, a
+    //    withdrawn duplicate; then the public release log and a mirror check.
+    let src2 = out.join("collection-2");
+    let rel = "testimonies/case-101/testimony-001.txt";
+    let first = std::fs::read_to_string(src.join(rel)).map_err(io(&src))?;
+    write(
+        &src2.join(rel),
+        first
+            .replace(
+                "placeholder sentence about who else was present (identities withheld)",
+                "[REDACTED: identity of a person who helped]",
+            )
+            .as_bytes(),
+    )?;
+    let mut rows2 = vec![row([
+        rel,
+        "T-101-001",
+        "101",
+        "2",
+        "10-14",
+        "testimony",
+        "Testimony of witness W-001 (re-redacted)",
+        "1981-02",
+        "ru",
+        "partial",
+        "witness home address;identity of a person who helped",
+        "Synthetic Law Art. 12 (witness protection)",
+        "",
+    ])];
+    for i in 1..=3u32 {
+        let rel = format!("testimonies/case-104/testimony-{i:03}.txt");
+        write(&src2.join(&rel), format!("{LABEL}\n\nCase 104 (second stage of publication)\nTestimony of Witness W-4{i:02}: placeholder account {i}.\n").as_bytes())?;
+        rows2.push(row([
+            &rel,
+            &format!("T-104-{i:03}"),
+            "104",
+            "1",
+            "",
+            "testimony",
+            &format!("Testimony of witness W-4{i:02}"),
+            "1991",
+            "hy",
+            "none",
+            "",
+            "",
+            "",
+        ]));
+    }
+    for i in 11..=12u32 {
+        let rel = format!("photographs/photo-{i:03}.png");
+        write(&src2.join(&rel), &synthetic_png(i, 96, 64))?;
+        rows2.push(row([
+            &rel,
+            &format!("P-{i:03}"),
+            "104",
+            "",
+            "",
+            "photograph",
+            &format!("Photograph {i} of an invented site"),
+            "1991",
+            "",
+            "none",
+            "",
+            "",
+            "",
+        ]));
+    }
+    let metadata2 = private.join("metadata-2.csv");
+    write_metadata_csv(&metadata2, &rows2)?;
+    let changes2 = private.join("changes-2.csv");
+    write(&changes2, b"id,action,by,reason\nT-101-001,superseded,T-101-001,re-redacted: a further name withheld\nP-010,withdrawn,,duplicate of P-009\n")?;
+    let bundle2 = out.join("release-2.zip");
+    let created2 = crate::release::parse_created("2026-06-01T09:00:00Z")
+        .ok_or_else(|| DemoError::Step("bad demo time".into()))?;
+    let (link, known) = pack::previous_from(&bundle).map_err(|e| DemoError::Step(e.to_string()))?;
+    let requests =
+        crate::archive::load_changes(&changes2).map_err(|e| DemoError::Step(e.to_string()))?;
+    let mut opts2 = PackOptions::new(
+        src2.clone(),
+        bundle2.clone(),
+        DEMO_COLLECTION,
+        "release-2",
+        created2,
+    );
+    opts2.keys = vec![demo_key()?];
+    opts2.metadata = Some(
+        crate::metadata::MetadataSet::load(&metadata2)
+            .map_err(|e| DemoError::Step(e.to_string()))?,
+    );
+    opts2.changes = crate::archive::resolve_changes(&requests, &known)
+        .map_err(|e| DemoError::Step(e.join("; ")))?;
+    opts2.previous = Some(link);
+    opts2.known = Some(known);
+    let summary2 =
+        pack::pack(&opts2).map_err(|e| DemoError::Step(format!("pack release-2: {e}")))?;
+    let _ = writeln!(
+        t,
+        "7. Second release {}: {} new or changed items, bundle id {}",
+        bundle2.display(),
+        summary2.items,
+        summary2.bundle_id
+    );
+    let _ = writeln!(
+        t,
+        "   Change records: T-101-001 superseded (re-redacted), P-010 withdrawn (duplicate) — {}",
+        changes2.display()
+    );
+    let _ = writeln!(t, "   By hand: intact pack {d}/collection-2 --collection {DEMO_COLLECTION} --release release-2 --key {d}/keys/demo-office.key \\\n              --metadata {d}/private/metadata-2.csv --previous {d}/release-1.zip --changes {d}/private/changes-2.csv -o release-2.zip");
+    let _ = writeln!(
+        t,
+        "            intact diff {d}/release-1.zip {d}/release-2.zip\n"
+    );
+
+    // 8. The release log, and a mirror checked against it.
+    let log_dir = out.join("log");
+    let mirror = out.join("mirror");
+    std::fs::create_dir_all(&mirror).map_err(io(&mirror))?;
+    let mut log_ok = true;
+    for b in [&bundle, &bundle2] {
+        let r =
+            crate::log::append(&log_dir, b, &opts).map_err(|e| DemoError::Step(e.to_string()))?;
+        log_ok &= r.appended;
+        let name = b.file_name().map(|n| n.to_owned()).unwrap_or_default();
+        std::fs::copy(b, mirror.join(name)).map_err(io(&mirror))?;
+    }
+    let state_file = out.join("mirror-state.json");
+    let lr = crate::log::verify_log(
+        &log_dir,
+        &crate::log::LogVerifyOptions {
+            trust: &opts,
+            bundles: Some(mirror.clone()),
+            state: Some(state_file.clone()),
+        },
+    )
+    .map_err(|e| DemoError::Step(e.to_string()))?;
+    log_ok &= lr.valid;
+    let st = crate::log::status(&log_dir).map_err(|e| DemoError::Step(e.to_string()))?;
+    let _ = writeln!(
+        t,
+        "8. Release log {}: {} releases, {}; {} current items, {} superseded, {} withdrawn",
+        log_dir.display(),
+        st.releases.len(),
+        if lr.valid {
+            "chain VALID, every mirrored bundle verified"
+        } else {
+            "NOT VALID"
+        },
+        st.current_items,
+        st.superseded.len(),
+        st.withdrawn.len()
+    );
+    for p in &lr.problems {
+        let _ = writeln!(t, "   {}: {}", p.path, p.message);
+    }
+    let _ = writeln!(
+        t,
+        "   By hand: intact log append {d}/log {d}/release-2.zip --trust {d}/keys/allowed_signers"
+    );
+    let _ = writeln!(t, "            intact log verify {d}/log --bundles {d}/mirror --state {d}/mirror-state.json --trust {d}/keys/allowed_signers");
+    let _ = writeln!(t, "            intact log status {d}/log\n");
     let _ = writeln!(
         t,
         "With standard tools only: see docs/FORMAT.md, section \"Verify with standard tools\"."
     );
-    let ok = good.valid && !bad.valid && named && matches && other_fails;
+    let ok = good.valid && !bad.valid && named && matches && other_fails && log_ok;
     let _ = writeln!(
         t,
         "\n{}",

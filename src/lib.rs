@@ -4,6 +4,7 @@
 //! one BagIt bag (docs/FORMAT.md). Every command of the `intact` binary is a function here that
 //! returns a typed result; the binary only parses flags, prints and maps results to exit codes.
 
+pub mod archive;
 pub mod bag;
 pub mod bagit;
 pub mod bagpath;
@@ -11,9 +12,12 @@ pub mod bundle;
 pub mod canonical;
 pub mod container;
 pub mod demo;
+pub mod diff;
 pub mod digest;
+pub mod extract;
 pub mod inspect;
 pub mod keygen;
+pub mod log;
 pub mod manifest;
 pub mod merkle;
 pub mod metadata;

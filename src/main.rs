@@ -31,6 +31,15 @@ enum Command {
     Verify(VerifyArgs),
     /// Generate a synthetic sample collection, pack it, verify it, and reject a tampered copy.
     Demo(DemoArgs),
+    /// The public release log: append a verified release, verify the chain (and a mirror), status.
+    Log {
+        #[command(subcommand)]
+        command: LogCommand,
+    },
+    /// What a release changed relative to an earlier one (no verification).
+    Diff(DiffArgs),
+    /// Verify a bundle, then write it out as a tree inside DIR (nothing written if not valid).
+    Extract(ExtractArgs),
     /// List a bundle's items, redaction records and withheld items (no verification).
     Inspect(InspectArgs),
     /// Tie a published item to its unredacted original: prove (office) and verify (court).
@@ -43,6 +52,74 @@ enum Command {
         #[command(subcommand)]
         command: BagitCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum LogCommand {
+    /// Verify BUNDLE and add it to LOG if its previous release is the log's head.
+    Append {
+        /// The release log directory (created on the first append).
+        log: PathBuf,
+        /// The bundle to append.
+        bundle: PathBuf,
+        #[command(flatten)]
+        trust: TrustArgs,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Verify the whole chain; with --bundles every mirrored bundle; with --state, no rollback or fork.
+    Verify {
+        /// The release log directory.
+        log: PathBuf,
+        /// A mirror directory of bundles (ZIPs or bundle directories) to check against the log.
+        #[arg(long, value_name = "DIR")]
+        bundles: Option<PathBuf>,
+        /// The mirror's state file: the newest release verified before (updated when all is valid).
+        #[arg(long, value_name = "FILE")]
+        state: Option<PathBuf>,
+        #[command(flatten)]
+        trust: TrustArgs,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The archive's current state: releases, items, superseded and withdrawn items.
+    Status {
+        /// The release log directory.
+        log: PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The earlier release (bundle ZIP or directory).
+    old: PathBuf,
+    /// The later release.
+    new: PathBuf,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct ExtractArgs {
+    /// Bundle ZIP or directory.
+    bundle: PathBuf,
+    /// Target directory; the bag is written to DIR/<top directory>.
+    #[arg(long, value_name = "DIR")]
+    to: PathBuf,
+    #[command(flatten)]
+    trust: TrustArgs,
+    /// Replace existing regular files.
+    #[arg(long)]
+    force: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -171,6 +248,12 @@ struct PackArgs {
     /// SRC is an existing BagIt bag: validate it, pack its payload, keep its bag-info fields.
     #[arg(long)]
     from_bag: bool,
+    /// The previous release: a release log directory, a bundle, or its release.json.
+    #[arg(long, value_name = "PREV")]
+    previous: Option<PathBuf>,
+    /// Change records (CSV or JSON): items of earlier releases superseded or withdrawn.
+    #[arg(long, value_name = "FILE", requires = "previous")]
+    changes: Option<PathBuf>,
     /// Unredacted originals of redacted items (never packed): commit to each with a salt.
     #[arg(long, value_name = "DIR")]
     originals: Option<PathBuf>,
@@ -252,6 +335,9 @@ fn main() -> ExitCode {
         Command::Pack(a) => cmd_pack(a),
         Command::Verify(a) => cmd_verify(a),
         Command::Demo(a) => cmd_demo(a),
+        Command::Log { command } => cmd_log(command),
+        Command::Diff(a) => cmd_diff(a),
+        Command::Extract(a) => cmd_extract(a),
         Command::Inspect(a) => cmd_inspect(a),
         Command::Redaction { command } => cmd_redaction(command),
         Command::Bagit {
@@ -341,6 +427,22 @@ fn cmd_pack(a: PackArgs) -> CmdResult {
     };
     let mut opts = intact::pack::PackOptions::new(src, a.out, &a.collection, &a.release, created);
     opts.bag_info = bag_info;
+    if let Some(prev) = &a.previous {
+        let (link, known) = intact::pack::previous_from(prev).map_err(Failure::usage)?;
+        if let Some(cf) = &a.changes {
+            let requests = intact::archive::load_changes(cf).map_err(Failure::usage)?;
+            opts.changes = intact::archive::resolve_changes(&requests, &known).map_err(|ps| {
+                Failure::usage(
+                    ps.iter()
+                        .map(|p| format!("{}: {p}", cf.display()))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                )
+            })?;
+        }
+        opts.previous = Some(link);
+        opts.known = Some(known);
+    }
     opts.keys = keys;
     opts.force = a.force;
     opts.allow_missing_metadata = a.allow_missing_metadata;
@@ -687,4 +789,267 @@ fn cmd_redaction(c: RedactionCommand) -> CmdResult {
             })
         }
     }
+}
+
+fn log_problem_lines(problems: &[intact::log::LogProblem]) -> String {
+    let mut t = String::new();
+    for p in problems {
+        let rel = match (&p.seq, &p.release) {
+            (Some(n), Some(r)) => format!("release {r} (entry {n:06}): "),
+            (None, Some(r)) => format!("release {r}: "),
+            (Some(n), None) => format!("entry {n:06}: "),
+            (None, None) => String::new(),
+        };
+        t.push_str(&format!("{}: {rel}{}\n", p.path, p.message));
+    }
+    t
+}
+
+/// Top-level entry point for `intact log`.
+fn cmd_log(c: LogCommand) -> CmdResult {
+    use intact::log;
+    match c {
+        LogCommand::Append {
+            log: dir,
+            bundle,
+            trust,
+            json: as_json,
+        } => {
+            let opts = load_trust(&trust)?;
+            let r = log::append(&dir, &bundle, &opts).map_err(Failure::usage)?;
+            if as_json {
+                out(&json(&r));
+            } else {
+                let mut t = log_problem_lines(&r.problems);
+                t.push_str(&match (r.appended, r.seq) {
+                    (true, Some(n)) => format!(
+                        "appended release {} as entry {n:06} of {}\n",
+                        r.release.as_deref().unwrap_or("?"),
+                        dir.display()
+                    ),
+                    _ => format!(
+                        "NOT APPENDED: {} — nothing was written to {}\n",
+                        bundle.display(),
+                        dir.display()
+                    ),
+                });
+                out(&t);
+            }
+            Ok(if r.appended {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        LogCommand::Verify {
+            log: dir,
+            bundles,
+            state,
+            trust,
+            json: as_json,
+        } => {
+            let opts = load_trust(&trust)?;
+            let r = log::verify_log(
+                &dir,
+                &log::LogVerifyOptions {
+                    trust: &opts,
+                    bundles: bundles.clone(),
+                    state,
+                },
+            )
+            .map_err(Failure::usage)?;
+            if as_json {
+                out(&json(&r));
+            } else {
+                let mut t = log_problem_lines(&r.problems);
+                for u in &r.unlisted_bundles {
+                    t.push_str(&format!("{}: note: bundle not in the log\n", u.display()));
+                }
+                let head = r
+                    .head
+                    .as_ref()
+                    .map(|h| format!("{} ({}, {})", h.release, h.created, h.bundle_id))
+                    .unwrap_or_else(|| "none".into());
+                t.push_str(&format!(
+                    "{}: {}: collection {}, {} release(s), head {}{}{}\n",
+                    if r.valid { "VALID" } else { "NOT VALID" },
+                    dir.display(),
+                    r.collection.as_deref().unwrap_or("?"),
+                    r.releases.len(),
+                    head,
+                    if bundles.is_some() {
+                        "; every bundle checked in full"
+                    } else {
+                        ""
+                    },
+                    if r.state_updated {
+                        "; state updated"
+                    } else {
+                        ""
+                    }
+                ));
+                out(&t);
+            }
+            Ok(if r.valid {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        LogCommand::Status {
+            log: dir,
+            json: as_json,
+        } => {
+            let r = log::status(&dir).map_err(Failure::usage)?;
+            if as_json {
+                out(&json(&r));
+            } else {
+                let mut t = format!(
+                    "collection {} — not verified; run `intact log verify` for that\n",
+                    r.collection.as_deref().unwrap_or("?")
+                );
+                for rel in &r.releases {
+                    t.push_str(&format!(
+                        "release {}  {}  {} items  {} change records  {}\n",
+                        rel.release, rel.created, rel.items, rel.changes, rel.bundle_id
+                    ));
+                }
+                t.push_str(&format!("current items: {}\n", r.current_items));
+                for e in &r.superseded {
+                    t.push_str(&format!(
+                        "superseded: {} of {} ({}) by {} of {} ({}): {}\n",
+                        e.id,
+                        e.release,
+                        e.sha256.as_deref().unwrap_or("no digest"),
+                        e.by.as_deref().unwrap_or("?"),
+                        e.changed_in,
+                        e.by_sha256.as_deref().unwrap_or("no digest"),
+                        e.reason
+                    ));
+                }
+                for e in &r.withdrawn {
+                    t.push_str(&format!(
+                        "withdrawn: {} of {} ({}) in {}: {}\n",
+                        e.id,
+                        e.release,
+                        e.sha256.as_deref().unwrap_or("no digest"),
+                        e.changed_in,
+                        e.reason
+                    ));
+                }
+                t.push_str(&log_problem_lines(&r.problems));
+                out(&t);
+            }
+            Ok(if r.problems.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+    }
+}
+
+/// Top-level entry point for `intact diff`.
+fn cmd_diff(a: DiffArgs) -> CmdResult {
+    let r = intact::diff::diff(&a.old, &a.new).map_err(|e| Failure {
+        code: if e.is_io() { 2 } else { 1 },
+        message: e.to_string(),
+    })?;
+    if a.json {
+        out(&json(&r));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut t = format!(
+        "{} -> {}{} (not verified)\n",
+        r.old_release,
+        r.new_release,
+        if r.new_follows_old {
+            ""
+        } else {
+            " — NOTE: the new release does not name the old one as previous"
+        }
+    );
+    let sha = |s: &Option<String>| {
+        s.as_deref()
+            .map(|x| x[..12.min(x.len())].to_string())
+            .unwrap_or_else(|| "-".into())
+    };
+    for i in &r.added {
+        t.push_str(&format!(
+            "added       {}  {}\n",
+            i.id,
+            i.path.as_deref().unwrap_or("(withheld)")
+        ));
+    }
+    for i in &r.changed {
+        t.push_str(&format!(
+            "changed     {}  {} -> {}{}\n",
+            i.id,
+            sha(&i.old_sha256),
+            sha(&i.new_sha256),
+            i.reason
+                .as_ref()
+                .map(|x| format!("  ({x})"))
+                .unwrap_or_else(|| "  (NO change record)".into())
+        ));
+    }
+    for i in &r.superseded {
+        t.push_str(&format!(
+            "superseded  {}  by {}  ({})\n",
+            i.id,
+            i.by.as_deref().unwrap_or("?"),
+            i.reason.as_deref().unwrap_or("")
+        ));
+    }
+    for i in &r.withdrawn {
+        t.push_str(&format!(
+            "withdrawn   {}  ({})\n",
+            i.id,
+            i.reason.as_deref().unwrap_or("")
+        ));
+    }
+    for c in &r.redaction_changes {
+        let st = |s: &Option<intact::manifest::RedactionStatus>| {
+            s.map(|s| format!("{s:?}").to_lowercase())
+                .unwrap_or_else(|| "unrecorded".into())
+        };
+        t.push_str(&format!(
+            "redaction   {}  {} [{}] -> {} [{}]\n",
+            c.id,
+            st(&c.old_status),
+            c.old_categories.join("; "),
+            st(&c.new_status),
+            c.new_categories.join("; ")
+        ));
+    }
+    t.push_str(&format!("{} added, {} changed, {} superseded, {} withdrawn, {} redaction changes, {} carried over\n", r.added.len(), r.changed.len(), r.superseded.len(), r.withdrawn.len(), r.redaction_changes.len(), r.carried_over));
+    out(&t);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Top-level entry point for `intact extract`.
+fn cmd_extract(a: ExtractArgs) -> CmdResult {
+    let opts = load_trust(&a.trust)?;
+    let r = intact::extract::extract(&a.bundle, &a.to, &opts, a.force).map_err(Failure::usage)?;
+    if a.json {
+        out(&json(&r));
+    } else {
+        let mut t = String::new();
+        if !r.verification.valid {
+            t.push_str(&human_verify(&r.verification));
+        }
+        t.push_str(&match &r.extracted_to {
+            Some(p) => format!("extracted {} verified files to {}\n", r.files, p.display()),
+            None => format!(
+                "NOT EXTRACTED: {} did not verify; nothing was written\n",
+                a.bundle.display()
+            ),
+        });
+        out(&t);
+    }
+    Ok(if r.extracted_to.is_some() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -99,6 +99,36 @@ impl Item {
     }
 }
 
+/// What a change record does to an item published by an earlier release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeAction {
+    /// Replaced by an item of this release (`by`).
+    Superseded,
+    /// Withdrawn: no longer part of the archive's current state (its record stays in the log).
+    Withdrawn,
+}
+
+/// A signed change record (FORMAT.md §5.4): the only way a release replaces or withdraws an
+/// item that an earlier release published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    /// Identifier of the earlier item.
+    pub id: String,
+    /// Release that published it.
+    pub release: String,
+    /// Its sha256 (absent for a withheld item, which has no payload).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    pub action: ChangeAction,
+    /// For `superseded`: the id of the item of this release that replaces it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// Why, e.g. `re-redacted`, `duplicate`, `court order`.
+    pub reason: String,
+}
+
 /// The whole `manifest.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -107,9 +137,57 @@ pub struct Manifest {
     pub collection: String,
     pub release: String,
     pub items: Vec<Item>,
+    /// Change records for items of earlier releases.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change>,
 }
 
 impl Manifest {
+    /// Checks the change records on their own: each well-formed, at most one per earlier item,
+    /// and a superseding item present in this manifest. Returns one message per problem.
+    pub fn change_problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, c) in self.changes.iter().enumerate() {
+            let at = format!("change {i} (item '{}')", c.id);
+            if c.id.is_empty() || c.release.is_empty() || c.reason.trim().is_empty() {
+                out.push(format!("{at}: id, release and reason are required"));
+            }
+            if !seen.insert((c.release.clone(), c.id.clone())) {
+                out.push(format!(
+                    "{at}: more than one change record for the same item"
+                ));
+            }
+            if c.release == self.release {
+                out.push(format!(
+                    "{at}: a change record names an item of an earlier release"
+                ));
+            }
+            if let Some(d) = &c.sha256 {
+                if crate::digest::Sha256Digest::from_hex(d).is_none() {
+                    out.push(format!("{at}: sha256 is not 64 lowercase hex digits"));
+                }
+            }
+            match (c.action, &c.by) {
+                (ChangeAction::Superseded, Some(by)) => {
+                    if !self.items.iter().any(|i| &i.id == by) {
+                        out.push(format!(
+                            "{at}: superseded by '{by}', which is not an item of this release"
+                        ));
+                    }
+                }
+                (ChangeAction::Superseded, None) => {
+                    out.push(format!("{at}: superseded needs 'by'"))
+                }
+                (ChangeAction::Withdrawn, Some(_)) => {
+                    out.push(format!("{at}: withdrawn takes no 'by'"))
+                }
+                (ChangeAction::Withdrawn, None) => {}
+            }
+        }
+        out
+    }
+
     /// Merkle root over the item records in manifest order.
     pub fn merkle_root(&self) -> merkle::Hash {
         let leaves: Vec<merkle::Hash> = self.items.iter().map(Item::leaf_hash).collect();

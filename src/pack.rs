@@ -14,7 +14,7 @@ use crate::bagpath::{BagPath, NameError};
 use crate::canonical;
 use crate::container;
 use crate::digest::{hex, Sha256Digest, CHUNK};
-use crate::manifest::{Item, Manifest, RedactionStatus, MANIFEST_FORMAT};
+use crate::manifest::{Change, Item, Manifest, RedactionStatus, MANIFEST_FORMAT};
 use crate::metadata::{MetadataError, MetadataSet};
 use crate::redaction::{self, Ledger, LedgerEntry, RedactionError};
 use crate::release::{self, Previous, Statement, RELEASE_FORMAT};
@@ -39,6 +39,11 @@ pub struct PackOptions {
     pub commitments: Option<Commitments>,
     /// Extra `bag-info.txt` fields (e.g. kept from a source bag).
     pub bag_info: Vec<(String, String)>,
+    /// Change records for items of earlier releases.
+    pub changes: Vec<Change>,
+    /// What is known of the archive before this release (from `--previous`): the new release
+    /// must extend it, and replace its items only through change records.
+    pub known: Option<crate::archive::ArchiveState>,
 }
 
 impl PackOptions {
@@ -63,6 +68,8 @@ impl PackOptions {
             allow_missing_metadata: false,
             commitments: None,
             bag_info: Vec::new(),
+            changes: Vec::new(),
+            known: None,
         }
     }
 }
@@ -403,6 +410,7 @@ fn check_output(src: &Path, out: &Path, force: bool) -> Result<(), PackError> {
 /// Everything a bundle holds besides its payload, computed from the item records.
 pub struct TagSet {
     pub files: BTreeMap<String, Vec<u8>>,
+    pub manifest: Manifest,
     pub statement: Statement,
     pub bundle_id: Sha256Digest,
 }
@@ -415,6 +423,7 @@ pub fn build_tags(
     previous: Option<Previous>,
     bag_info: String,
     items: Vec<Item>,
+    changes: Vec<Change>,
 ) -> Result<TagSet, PackError> {
     let payload: Vec<(BagPath, Sha256Digest)> = items
         .iter()
@@ -430,6 +439,7 @@ pub fn build_tags(
         collection: collection.into(),
         release: release_id.into(),
         items,
+        changes,
     };
     let manifest_json = canonical::to_canonical(&manifest).map_err(|e| PackError::Io {
         path: PathBuf::from(bag::ITEMS_PATH),
@@ -466,6 +476,7 @@ pub fn build_tags(
     files.insert(bag::RELEASE_PATH.to_owned(), release_json);
     Ok(TagSet {
         files,
+        manifest,
         statement,
         bundle_id,
     })
@@ -806,7 +817,13 @@ pub fn pack(opts: &PackOptions) -> Result<PackSummary, PackError> {
             opts.previous.clone(),
             bag_info.clone(),
             items,
+            opts.changes.clone(),
         )?;
+        if let Some(known) = &opts.known {
+            let mut next = known.clone();
+            next.apply(&tags.statement, &tags.bundle_id.to_hex(), &tags.manifest)
+                .map_err(|problems| PackError::Refused(problems.join("\n")))?;
+        }
         let sigs = sign_all(&opts.keys, &tags.files[bag::RELEASE_PATH])?;
         let sig_names = sigs.iter().map(|(n, _)| n.clone()).collect();
         finish_tags(&mut tags.files, sigs);
@@ -927,4 +944,78 @@ pub fn source_bag(dir: &Path) -> Result<SourceBag, PackError> {
         payload: dir.join("data"),
         bag_info,
     })
+}
+
+/// What `--previous PREV` says: the link to put in the new statement, and what is known of the
+/// archive so far. PREV is a release log directory (the whole chain is known), a bundle ZIP or
+/// directory (that release's items are known), or a `release.json` (only the link is known).
+pub fn previous_from(path: &Path) -> Result<(Previous, crate::archive::ArchiveState), PackError> {
+    let refused = |m: String| PackError::Refused(format!("{}: {m}", path.display()));
+    let is_log = path.is_dir() && path.join(format!("{:06}", 1)).is_dir();
+    if is_log {
+        let (entries, mut problems) =
+            crate::log::read_log(path).map_err(|e| refused(e.to_string()))?;
+        let state = crate::log::fold(&entries, &mut problems);
+        if let Some(p) = problems.first() {
+            return Err(refused(format!("release log is broken: {}", p.message)));
+        }
+        let head = state
+            .head()
+            .ok_or_else(|| refused("empty release log".into()))?;
+        let prev = Previous {
+            release: head.release.clone(),
+            sha256: head.bundle_id.clone(),
+        };
+        return Ok((prev, state));
+    }
+    if path.is_file()
+        && path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
+        let bytes = std::fs::read(path).map_err(io_at(path))?;
+        let s: Statement = serde_json::from_slice(&bytes)
+            .map_err(|e| refused(format!("not a release statement: {e}")))?;
+        let id = Sha256Digest::of(&bytes).to_hex();
+        let mut state = crate::archive::ArchiveState::default();
+        let empty = Manifest {
+            format: MANIFEST_FORMAT.into(),
+            collection: s.collection.clone(),
+            release: s.release.clone(),
+            items: Vec::new(),
+            changes: Vec::new(),
+        };
+        state = if state
+            .apply(
+                &Statement {
+                    previous: None,
+                    ..s.clone()
+                },
+                &id,
+                &empty,
+            )
+            .is_ok()
+        {
+            state
+        } else {
+            crate::archive::ArchiveState::default()
+        };
+        return Ok((
+            Previous {
+                release: s.release,
+                sha256: id,
+            },
+            state,
+        ));
+    }
+    let c = crate::inspect::read_contents(path).map_err(|e| refused(e.to_string()))?;
+    let id = c.bundle_id();
+    let state = crate::archive::ArchiveState::from_release(&c.statement, &id, &c.manifest);
+    Ok((
+        Previous {
+            release: c.statement.release.clone(),
+            sha256: id,
+        },
+        state,
+    ))
 }

@@ -796,6 +796,9 @@ fn parse_manifest_json(
             );
         }
     }
+    for message in m.change_problems() {
+        cx.add(Check::Manifest, p, message);
+    }
     let mut ids = BTreeSet::new();
     let mut paths = BTreeSet::new();
     for (i, item) in m.items.iter().enumerate() {
