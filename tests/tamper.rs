@@ -935,15 +935,21 @@ fn zip_cases(fx: &Fixture) -> Vec<Case> {
 
     // FORMAT.md §2.4: fixed time, mode 0100644 made by Unix, no extra field, no comment.
     let header_edits: Vec<(&str, Option<&str>, EntryEdit)> = vec![
-        ("mode 0100755", None, |e| e.external = 0o100755 << 16),
-        ("no Unix mode (made by MS-DOS)", None, |e| {
+        ("mode 0100755", Some("Unix mode 100755"), |e| {
+            e.external = 0o100755 << 16
+        }),
+        ("no Unix mode (made by MS-DOS)", Some("no Unix mode"), |e| {
             e.made_by = 0x000a;
             e.external = 0;
         }),
-        ("modification time changed in both headers", None, |e| {
-            e.time = 0x6000;
-            e.date = 0x5a21;
-        }),
+        (
+            "modification time changed in both headers",
+            Some("modification time"),
+            |e| {
+                e.time = 0x6000;
+                e.date = 0x5a21;
+            },
+        ),
         ("extended-timestamp extra field", Some("extra field"), |e| {
             e.extra = vec![0x55, 0x54, 5, 0, 1, 0, 0, 0, 0]
         }),
@@ -963,9 +969,11 @@ fn zip_cases(fx: &Fixture) -> Vec<Case> {
         ("CRC-32 changed in both headers", Some("CRC-32"), |e| {
             e.crc ^= 0x0100_0000
         }),
-        ("uncompressed size changed in both headers", None, |e| {
-            e.usize_ += 1
-        }),
+        (
+            "uncompressed size changed in both headers",
+            Some("sizes"),
+            |e| e.usize_ += 1,
+        ),
     ];
     for (what, m, edit) in header_edits {
         for rel in [readme, witness, RELEASE_JSON] {
