@@ -66,8 +66,8 @@ pub struct LineProblem {
     pub message: String,
 }
 
-/// Parses a v1 manifest strictly: every line `<64 lowercase hex>  <path>` ending in LF, paths
-/// valid by FORMAT.md §3, no path twice.
+/// Parses a v1 manifest strictly: every line `<64 lowercase hex>  <path>` ending in LF (not
+/// CR LF), paths valid by FORMAT.md §3, sorted by path, no path twice.
 pub fn parse_manifest(text: &str) -> (Vec<(BagPath, Sha256Digest)>, Vec<LineProblem>) {
     let mut entries = Vec::new();
     let mut problems = Vec::new();
@@ -78,11 +78,18 @@ pub fn parse_manifest(text: &str) -> (Vec<(BagPath, Sha256Digest)>, Vec<LineProb
             message: "last line has no LF".into(),
         });
     }
-    for (i, line) in text.lines().enumerate() {
+    for (i, line) in text.split_terminator('\n').enumerate() {
         let n = i + 1;
         let bad = |m: String| LineProblem {
             line: n,
             message: m,
+        };
+        let line = match line.strip_suffix('\r') {
+            Some(l) => {
+                problems.push(bad("line ends in CR LF (lines end in LF only)".into()));
+                l
+            }
+            None => line,
         };
         let Some((hex, path)) = line.split_once("  ") else {
             problems.push(bad("not '<sha256>  <path>'".into()));
@@ -97,6 +104,11 @@ pub fn parse_manifest(text: &str) -> (Vec<(BagPath, Sha256Digest)>, Vec<LineProb
                 if !seen.insert(p.clone()) {
                     problems.push(bad(format!("{p} listed twice")));
                 } else {
+                    if entries.last().is_some_and(|(prev, _)| *prev > p) {
+                        problems.push(bad(format!(
+                            "{p} is out of order (lines are sorted by path)"
+                        )));
+                    }
                     entries.push((p, digest));
                 }
             }
@@ -129,6 +141,21 @@ mod tests {
         assert_eq!(entries.len(), 1);
         let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, vec![2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn manifest_lines_must_be_sorted_and_end_in_lf_only() {
+        let d = Sha256Digest::of(b"x").to_hex();
+        let (entries, problems) = parse_manifest(&format!("{d}  data/b\n{d}  data/a\n"));
+        assert_eq!(entries.len(), 2);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].line, 2);
+        assert!(problems[0].message.contains("out of order"));
+        let (entries, problems) = parse_manifest(&format!("{d}  data/a\r\n{d}  data/b\n"));
+        assert_eq!(entries.len(), 2);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].line, 1);
+        assert!(problems[0].message.contains("CR LF"));
     }
 
     #[test]

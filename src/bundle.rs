@@ -100,6 +100,11 @@ impl Bundle {
         if buf.len() as u64 != m.size {
             return Err("file changed size while being read".into());
         }
+        if let Location::Zip { crc32, .. } = m.location {
+            if crc32fast::hash(&buf) != crc32 {
+                return Err("ZIP CRC-32 does not match the content".into());
+            }
+        }
         Ok(buf)
     }
 

@@ -45,6 +45,10 @@ const EOCD_LEN: u64 = 22;
 const ZIP64_LOCATOR_LEN: u64 = 20;
 const ZIP64_EOCD_LEN: u64 = 56;
 const FLAG_UTF8: u16 = 0x0800;
+/// The one modification date allowed (1980-01-01; the time field is 0).
+const DOS_DATE_1980: u16 = 0x0021;
+/// "Version made by" host byte of Unix: the external attributes carry a Unix mode.
+const MADE_BY_UNIX: u16 = 3;
 const MAX_ENTRIES: u64 = 10_000_000;
 /// The central directory is read into memory; bound it (10 million entries of ~150 bytes).
 const MAX_CENTRAL_DIRECTORY: u64 = 2 << 30;
@@ -208,13 +212,22 @@ fn read_end(file: &File, len: u64) -> Result<Directory, ContainerProblem> {
     match cd_offset.checked_add(cd_size) {
         Some(end) if end == end_start => {}
         Some(end) if end < end_start => {
-            return Err(problem(
-                None,
+            // A central directory found right before its end record, but not where the offsets
+            // say: every offset is short by the same amount, i.e. bytes were prepended.
+            let shifted = read_exact_at(file, end_start - cd_size, 4)
+                .is_ok_and(|b| b == SIG_CENTRAL.to_le_bytes());
+            let message = if shifted && entries > 0 {
+                format!(
+                    "{} bytes before the first entry (prepended data)",
+                    end_start - end
+                )
+            } else {
                 format!(
                     "{} unexpected bytes between the central directory and its end record",
                     end_start - end
-                ),
-            ))
+                )
+            };
+            return Err(problem(None, message));
         }
         _ => {
             return Err(problem(
@@ -240,7 +253,12 @@ fn locate_misplaced_end(file: &File, len: u64) -> String {
     match tail.windows(4).rposition(|w| w == sig) {
         Some(i) => {
             let eocd_end = (len - window) + i as u64 + EOCD_LEN;
-            if eocd_end < len {
+            let comment_len = tail
+                .get(i + 20..i + 22)
+                .map_or(0, |b| u64::from(u16::from_le_bytes([b[0], b[1]])));
+            if comment_len != 0 && eocd_end + comment_len == len {
+                "ZIP comment present (the format allows none)".into()
+            } else if eocd_end < len {
                 format!(
                     "{} bytes after the end of the ZIP archive (appended data)",
                     len - eocd_end
@@ -262,6 +280,7 @@ fn locate_misplaced_end(file: &File, len: u64) -> String {
 
 struct CentralEntry {
     name_raw: Vec<u8>,
+    made_by: u16,
     flags: u16,
     method: u16,
     time: u16,
@@ -333,7 +352,7 @@ fn parse_central(cd: &[u8], count: u64) -> Result<Vec<CentralEntry>, ContainerPr
         if c.u32() != Some(SIG_CENTRAL) {
             return Err(bad("bad signature"));
         }
-        let _made_by = c.u16().ok_or_else(|| bad("truncated"))?;
+        let made_by = c.u16().ok_or_else(|| bad("truncated"))?;
         let _needed = c.u16().ok_or_else(|| bad("truncated"))?;
         let flags = c.u16().ok_or_else(|| bad("truncated"))?;
         let method = c.u16().ok_or_else(|| bad("truncated"))?;
@@ -374,6 +393,7 @@ fn parse_central(cd: &[u8], count: u64) -> Result<Vec<CentralEntry>, ContainerPr
         .map_err(bad_entry)?;
         out.push(CentralEntry {
             name_raw,
+            made_by,
             flags,
             method,
             time,
@@ -536,13 +556,23 @@ pub fn read(file: &File) -> Result<Container, ContainerProblem> {
         if e.csize != e.usize_ {
             entry_problems.push("stored entry with different compressed and real sizes".into());
         }
+        if e.time != 0 || e.date != DOS_DATE_1980 {
+            entry_problems.push("modification time is not 1980-01-01 00:00:00".into());
+        }
         let file_type = e.unix_mode & 0o170000;
         if file_type == 0o120000 {
             entry_problems.push("symbolic link entry".into());
         } else if name.ends_with('/') || file_type == 0o040000 {
             entry_problems.push("directory entry (the format has none)".into());
-        } else if file_type != 0 && file_type != 0o100000 {
+        } else if e.made_by >> 8 != MADE_BY_UNIX || file_type == 0 {
+            entry_problems.push("no Unix mode (the format requires 0100644)".into());
+        } else if file_type != 0o100000 {
             entry_problems.push(format!("special file entry (mode {:o})", e.unix_mode));
+        } else if e.unix_mode != 0o100644 {
+            entry_problems.push(format!(
+                "Unix mode {:o} (only 0100644 is allowed)",
+                e.unix_mode
+            ));
         }
         if entry_problems.is_empty() {
             out.members.push(Member {
