@@ -113,7 +113,8 @@ impl Bundle {
         Ok((d, crc_ok))
     }
 
-    fn reader(&self, m: &Member) -> io::Result<Box<dyn Read + '_>> {
+    /// Streams a member's bytes (a byte range of the ZIP, or the file of a tree).
+    pub fn reader(&self, m: &Member) -> io::Result<Box<dyn Read + '_>> {
         match (&m.location, &self.zip) {
             (Location::Zip { offset, .. }, Some(file)) => Ok(Box::new(RangeReader {
                 file,

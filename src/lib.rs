@@ -10,6 +10,7 @@ pub mod bagpath;
 pub mod bundle;
 pub mod canonical;
 pub mod container;
+pub mod cosign;
 pub mod demo;
 pub mod digest;
 pub mod keygen;

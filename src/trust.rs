@@ -46,10 +46,23 @@ impl AllowedSigner {
         self.principals.first().map(String::as_str).unwrap_or("")
     }
 
+    /// Whether the line's `namespaces=` pattern list (if any) admits `intact-release`, as
+    /// OpenSSH's `match_pattern_list` does: a matching `!pattern` denies, else any match allows.
     fn allows_namespace(&self) -> bool {
         match &self.namespaces {
             None => true,
-            Some(list) => list.iter().any(|n| pattern_match(n, NAMESPACE)),
+            Some(list) => {
+                if list
+                    .iter()
+                    .filter_map(|n| n.strip_prefix('!'))
+                    .any(|n| pattern_match(n, NAMESPACE))
+                {
+                    return false;
+                }
+                list.iter()
+                    .filter(|n| !n.starts_with('!'))
+                    .any(|n| pattern_match(n, NAMESPACE))
+            }
         }
     }
 }
@@ -306,11 +319,12 @@ impl Revocations {
             };
             let toks: Vec<&str> = line.split_whitespace().collect();
             let (fingerprint, rest) = if toks[0].starts_with("SHA256:") {
-                let fp = toks[0];
-                if fp.len() != 50 {
-                    return Err(bad(format!("'{fp}' is not a SHA256 key fingerprint")));
-                }
-                (fp.to_owned(), &toks[1..])
+                let fp: ssh_key::Fingerprint = toks[0]
+                    .parse()
+                    .ok()
+                    .filter(|f: &ssh_key::Fingerprint| f.algorithm() == ssh_key::HashAlg::Sha256)
+                    .ok_or_else(|| bad(format!("'{}' is not a SHA256 key fingerprint", toks[0])))?;
+                (fp.to_string(), &toks[1..])
             } else if is_key_type(toks[0]) {
                 let b64 = toks
                     .get(1)
@@ -321,10 +335,26 @@ impl Revocations {
             } else {
                 return Err(bad("expected a public key or a SHA256:… fingerprint".into()));
             };
-            let (from, reason_toks) = match rest.first().and_then(|t| parse_revocation_date(t)) {
-                Some(t) => (Some(t), &rest[1..]),
-                None => (None, rest),
+            let (from, reason_toks) = match rest.first() {
+                Some(t) if looks_like_date(t) => match parse_revocation_date(t) {
+                    Some(d) => (Some(d), &rest[1..]),
+                    None => {
+                        return Err(bad(format!(
+                            "bad date '{t}' (YYYY-MM-DD or RFC 3339, e.g. 2026-05-01T00:00:00Z)"
+                        )))
+                    }
+                },
+                _ => (None, rest),
             };
+            // A date after another word is almost always a pasted .pub comment
+            // (`ssh-ed25519 AAAA… user@host 2026-05-01`): refuse rather than revoke undated.
+            if from.is_none() && rest.get(1).is_some_and(|t| looks_like_date(t)) {
+                return Err(bad(format!(
+                    "'{}' follows '{}': write KEY [DATE] [REASON], the date right after the key \
+                     (drop a .pub comment)",
+                    rest[1], rest[0]
+                )));
+            }
             entries.push(Revocation {
                 line: i + 1,
                 fingerprint,
@@ -341,6 +371,12 @@ impl Revocations {
             .iter()
             .find(|r| r.fingerprint == fingerprint && r.from.is_none_or(|from| created >= from))
     }
+}
+
+/// Whether a token is meant as a date: it starts with four digits and a dash.
+fn looks_like_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 5 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
 }
 
 fn parse_revocation_date(s: &str) -> Option<OffsetDateTime> {
@@ -375,6 +411,23 @@ pub enum SignatureStatus {
     Revoked,
     /// The key type is not Ed25519.
     UnsupportedKey,
+}
+
+impl SignatureStatus {
+    /// The stable name used in reports (`valid`, `untrusted-key`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            SignatureStatus::Valid => "valid",
+            SignatureStatus::Malformed => "malformed",
+            SignatureStatus::WrongNamespace => "wrong-namespace",
+            SignatureStatus::Invalid => "invalid",
+            SignatureStatus::UntrustedKey => "untrusted-key",
+            SignatureStatus::NamespaceNotAllowed => "namespace-not-allowed",
+            SignatureStatus::OutsideValidity => "outside-validity",
+            SignatureStatus::Revoked => "revoked",
+            SignatureStatus::UnsupportedKey => "unsupported-key",
+        }
+    }
 }
 
 /// The result for one signature file.
@@ -562,11 +615,56 @@ mod tests {
     fn namespace_patterns() {
         assert!(pattern_match("intact-*", "intact-release"));
         assert!(!pattern_match("git", "intact-release"));
+        let allows = |ns: &str| {
+            let text = format!("alice namespaces=\"{ns}\" {KEY}\n");
+            TrustPolicy::parse(&text, Path::new("p")).unwrap().signers[0].allows_namespace()
+        };
+        assert!(allows("git,intact-release"));
+        assert!(allows("*"));
+        assert!(!allows("git"));
+        assert!(!allows("*,!intact-release"));
+        assert!(!allows("!intact-*,intact-release"));
+        assert!(allows("!git,intact-*"));
+    }
+
+    #[test]
+    fn status_names_match_the_json_names() {
+        for st in [
+            SignatureStatus::Valid,
+            SignatureStatus::Malformed,
+            SignatureStatus::WrongNamespace,
+            SignatureStatus::Invalid,
+            SignatureStatus::UntrustedKey,
+            SignatureStatus::NamespaceNotAllowed,
+            SignatureStatus::OutsideValidity,
+            SignatureStatus::Revoked,
+            SignatureStatus::UnsupportedKey,
+        ] {
+            assert_eq!(
+                serde_json::to_value(st).unwrap(),
+                serde_json::Value::String(st.name().into())
+            );
+        }
     }
 
     #[test]
     fn revocation_lines() {
         let fp = format!("SHA256:{}", "A".repeat(43));
+        for bad in [
+            format!("{KEY} 2026-02-30 typo"),
+            format!("{KEY} user@host 2026-05-01"),
+            format!("SHA256:{}", "A".repeat(42)),
+            format!("SHA256:{}", "*".repeat(43)),
+            "MD5:00:11".to_string(),
+        ] {
+            assert!(
+                matches!(
+                    Revocations::parse(&format!("# x\n{bad}\n"), Path::new("r")),
+                    Err(TrustError::Malformed { line: 2, .. })
+                ),
+                "{bad}"
+            );
+        }
         let text = format!("{fp} 2026-05-01 lost laptop\n{KEY} key retired\n");
         let r = Revocations::parse(&text, Path::new("r")).unwrap();
         assert_eq!(r.entries.len(), 2);
