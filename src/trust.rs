@@ -462,7 +462,14 @@ pub fn check_signature(
     let sig = match sign::parse_signature(armored) {
         Ok(s) => s,
         Err(e) => {
-            out.detail = e;
+            match sign::signature_key_type(armored) {
+                Some(t) if t != "ssh-ed25519" && t != "sk-ssh-ed25519@openssh.com" => {
+                    out.status = SignatureStatus::UnsupportedKey;
+                    out.detail = format!("key type {t} is not accepted (Ed25519 only)");
+                    out.key_type = Some(t);
+                }
+                _ => out.detail = e,
+            }
             return out;
         }
     };
@@ -530,8 +537,11 @@ pub fn check_signature(
     if let Some(r) = revocations.find(&fp, at) {
         out.status = SignatureStatus::Revoked;
         out.detail = match (&r.from, r.reason.is_empty()) {
-            (Some(from), _) => format!(
-                "key revoked from {} {}",
+            (Some(from), true) => {
+                format!("key revoked from {}", crate::release::format_created(*from))
+            }
+            (Some(from), false) => format!(
+                "key revoked from {}: {}",
                 crate::release::format_created(*from),
                 r.reason
             ),

@@ -643,6 +643,15 @@ fn attach_refuses_bad_signatures_and_changes_nothing() {
     std::fs::write(&other, b"{\"format\":\"intact-release/1\"}").unwrap();
     let other_sig = e.ssh_sign("a", "intact-release", &other);
     attach(&other_sig, "another release.json");
+    // An ECDSA key: ssh-keygen signs, intact accepts Ed25519 only.
+    let ec = e.path("ec");
+    assert!(Command::new("ssh-keygen")
+        .args(["-q", "-t", "ecdsa", "-N", "", "-f", s(&ec)])
+        .status()
+        .unwrap()
+        .success());
+    let ec_sig = e.ssh_sign("ec", "intact-release", &stmt);
+    attach(&ec_sig, "key type ecdsa-sha2-nistp256 is not accepted");
     // A directory bundle is not rewritten.
     let tree = unzip(&bundle, &e.path("tree"));
     let o = intact(&["attach", s(&tree), s(&good)]);
