@@ -222,24 +222,38 @@ fn parse_line(line: &str, n: usize) -> Result<AllowedSigner, String> {
     if !is_key_type(&toks[1]) {
         for opt in split_options(&toks[1]) {
             let (name, value) = match opt.split_once('=') {
-                Some((k, v)) => (k.to_ascii_lowercase(), Some(unquote(v).to_owned())),
+                Some((k, v)) => {
+                    let k = k.to_ascii_lowercase();
+                    // ssh-keygen skips a line whose value is not in double quotes: refuse it
+                    // here, so the file means the same to both tools.
+                    if v.len() < 2 || !v.starts_with('"') || !v.ends_with('"') {
+                        return Err(format!(
+                            "the value of {k}= must be in double quotes, as ssh-keygen requires \
+                             ({k}=\"{}\")",
+                            unquote(v)
+                        ));
+                    }
+                    (k, Some(unquote(v).to_owned()))
+                }
                 None => (opt.to_ascii_lowercase(), None),
+            };
+            let time = |what: &str, v: &str| {
+                if !v.ends_with('Z') {
+                    return Err(format!(
+                        "{what} time '{v}' has no Z: ssh-keygen would read it as local time, \
+                         intact as UTC; write \"{v}Z\""
+                    ));
+                }
+                parse_ssh_time(v)
+                    .ok_or_else(|| format!("bad {what} time '{v}' (YYYYMMDD[HHMM[SS]]Z)"))
             };
             match (name.as_str(), value) {
                 ("cert-authority", None) => signer_opts.0 = true,
                 ("namespaces", Some(v)) => {
                     signer_opts.1 = Some(v.split(',').map(|s| s.trim().to_owned()).collect());
                 }
-                ("valid-after", Some(v)) => {
-                    signer_opts.2 = Some(
-                        parse_ssh_time(&v).ok_or_else(|| format!("bad valid-after time '{v}'"))?,
-                    );
-                }
-                ("valid-before", Some(v)) => {
-                    signer_opts.3 = Some(
-                        parse_ssh_time(&v).ok_or_else(|| format!("bad valid-before time '{v}'"))?,
-                    );
-                }
+                ("valid-after", Some(v)) => signer_opts.2 = Some(time("valid-after", &v)?),
+                ("valid-before", Some(v)) => signer_opts.3 = Some(time("valid-before", &v)?),
                 (other, _) => return Err(format!("unknown or malformed option '{other}'")),
             }
         }
@@ -586,7 +600,7 @@ mod tests {
     #[test]
     fn options_and_quotes() {
         let text = format!(
-            "# comment\n\n\"alice,bob\" namespaces=\"git,intact-release\",valid-after=\"20260101\",valid-before=20270101120000Z {KEY} comment\n"
+            "# comment\n\n\"alice,bob\" namespaces=\"git,intact-release\",valid-after=\"20260101Z\",valid-before=\"20270101120000Z\" {KEY} comment\n"
         );
         let p = TrustPolicy::parse(&text, Path::new("a")).unwrap();
         let s = &p.signers[0];
@@ -604,7 +618,10 @@ mod tests {
     fn bad_lines_name_the_line() {
         for bad in [
             format!("alice frobnicate {KEY}"),
-            format!("alice valid-after=2026 {KEY}"),
+            format!("alice valid-after=\"2026Z\" {KEY}"),
+            format!("alice valid-after=20260101Z {KEY}"),
+            format!("alice valid-after=\"20260101\" {KEY}"),
+            format!("alice namespaces=intact-release {KEY}"),
             "alice ssh-ed25519 notbase64!".to_string(),
             "alice".to_string(),
             format!("\"alice {KEY}"),

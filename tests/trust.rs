@@ -369,7 +369,7 @@ fn windows_namespaces_and_untrusted_keys_do_not_count() {
         format!("future valid-after=\"20260201100001Z\" {}", e.pubkey("b")),
         format!("gitonly namespaces=\"git\" {}", e.pubkey("c")),
         format!(
-            "good valid-after=20260101Z,valid-before=20260301Z {}",
+            "good valid-after=\"20260101Z\",valid-before=\"20260301Z\" {}",
             e.pubkey("d")
         ),
     ]);
@@ -514,6 +514,19 @@ fn bad_policy_and_revocation_lines_name_file_and_line() {
             ":1:",
         ),
         (format!("{good}\nbob frobnicate {}\n", e.pubkey("b")), ":2:"),
+        // Unquoted values and times without Z: ssh-keygen would skip or misread them.
+        (
+            format!("{good}\nbob valid-before=20260101Z {}\n", e.pubkey("b")),
+            ":2:",
+        ),
+        (
+            format!("{good}\nbob valid-before=\"20260101\" {}\n", e.pubkey("b")),
+            ":2:",
+        ),
+        (
+            format!("{good}\nbob namespaces=intact-release {}\n", e.pubkey("b")),
+            ":2:",
+        ),
     ] {
         let p = e.path("allowed_signers");
         std::fs::write(&p, &policy).unwrap();
