@@ -118,12 +118,8 @@ impl Bundle {
         Ok((d, crc_ok))
     }
 
-    /// A reader over a member's bytes (positional reads for a ZIP member).
-    pub fn open_reader(&self, m: &Member) -> io::Result<Box<dyn Read + '_>> {
-        self.reader(m)
-    }
-
-    fn reader(&self, m: &Member) -> io::Result<Box<dyn Read + '_>> {
+    /// Streams a member's bytes (a byte range of the ZIP, or the file of a tree).
+    pub fn reader(&self, m: &Member) -> io::Result<Box<dyn Read + '_>> {
         match (&m.location, &self.zip) {
             (Location::Zip { offset, .. }, Some(file)) => Ok(Box::new(RangeReader {
                 file,

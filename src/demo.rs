@@ -559,6 +559,7 @@ pub fn run(out: &Path) -> Result<DemoResult, DemoError> {
         threshold: 1,
         at: None,
         skip_payload: false,
+        skip_threshold: false,
     };
     let good = verify::verify(&bundle, &opts).map_err(|e| DemoError::Step(e.to_string()))?;
     let _ = writeln!(

@@ -128,7 +128,7 @@ pub fn extract(
             .create_new(true)
             .open(&dest)
             .map_err(io_at(&dest))?;
-        let mut r = b.open_reader(m).map_err(io_at(bundle))?;
+        let mut r = b.reader(m).map_err(io_at(bundle))?;
         std::io::copy(&mut r, &mut f).map_err(io_at(&dest))?;
         f.flush().map_err(io_at(&dest))?;
     }

@@ -11,6 +11,7 @@ pub mod bagpath;
 pub mod bundle;
 pub mod canonical;
 pub mod container;
+pub mod cosign;
 pub mod demo;
 pub mod diff;
 pub mod digest;

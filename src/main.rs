@@ -29,6 +29,12 @@ enum Command {
     Pack(PackArgs),
     /// Verify a bundle ZIP or its extracted top directory against trusted keys.
     Verify(VerifyArgs),
+    /// Co-sign a bundle ZIP: add a signature by another key (bundle id and payload unchanged).
+    Sign(SignArgs),
+    /// Write a bundle's intact/release.json, the statement to sign offline (ssh-keygen -Y sign).
+    Statement(StatementArgs),
+    /// Add a signature made elsewhere (ssh-keygen -Y sign -n intact-release) to a bundle ZIP.
+    Attach(AttachArgs),
     /// Generate a synthetic sample collection, pack it, verify it, and reject a tampered copy.
     Demo(DemoArgs),
     /// The public release log: append a verified release, verify the chain (and a mirror), status.
@@ -295,6 +301,40 @@ struct VerifyArgs {
 }
 
 #[derive(Args)]
+struct SignArgs {
+    /// Bundle ZIP to co-sign (replaced atomically; unchanged on any failure).
+    bundle: PathBuf,
+    /// Signing key (OpenSSH Ed25519 private key).
+    #[arg(long, value_name = "KEY")]
+    key: PathBuf,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    passphrase: PassphraseArgs,
+}
+
+#[derive(Args)]
+struct StatementArgs {
+    /// Bundle ZIP, or its extracted top directory.
+    bundle: PathBuf,
+    /// Write the statement to this file (atomically) instead of standard output.
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct AttachArgs {
+    /// Bundle ZIP to add the signature to (replaced atomically; unchanged on any failure).
+    bundle: PathBuf,
+    /// Armored SSH signature over the bundle's release.json, namespace intact-release.
+    signature: PathBuf,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
 struct DemoArgs {
     /// Where to put the sample collection, keys and bundles.
     #[arg(long, value_name = "DIR", default_value = "intact-demo")]
@@ -334,6 +374,9 @@ fn main() -> ExitCode {
         Command::Keygen(a) => cmd_keygen(a),
         Command::Pack(a) => cmd_pack(a),
         Command::Verify(a) => cmd_verify(a),
+        Command::Sign(a) => cmd_sign(a),
+        Command::Statement(a) => cmd_statement(a),
+        Command::Attach(a) => cmd_attach(a),
         Command::Demo(a) => cmd_demo(a),
         Command::Log { command } => cmd_log(command),
         Command::Diff(a) => cmd_diff(a),
@@ -487,6 +530,7 @@ fn load_trust(t: &TrustArgs) -> Result<intact::verify::VerifyOptions, Failure> {
         threshold: t.threshold,
         at,
         skip_payload: false,
+        skip_threshold: false,
     })
 }
 
@@ -542,14 +586,22 @@ fn human_verify(report: &intact::verify::VerifyReport) -> String {
         }
     }
     for sig in &report.signatures {
-        if sig.status != SignatureStatus::Valid
-            && !report.problems.iter().any(|p| p.path == sig.file)
-        {
-            s.push_str(&format!(
-                "{b}: {}: signature does not count: {}\n",
-                sig.file, sig.detail
-            ));
-        }
+        let who = match (&sig.principal, &sig.fingerprint) {
+            (Some(p), Some(f)) => format!("{p} ({f})"),
+            (None, Some(f)) => f.clone(),
+            _ => "unreadable key".into(),
+        };
+        let counts = if sig.status == SignatureStatus::Valid {
+            "counts"
+        } else {
+            "signature does not count"
+        };
+        s.push_str(&format!(
+            "{b}: {}: {}: {who}: {counts}: {}\n",
+            sig.file,
+            sig.status.name(),
+            sig.detail
+        ));
     }
     let verdict = if report.valid { "VALID" } else { "NOT VALID" };
     s.push_str(&format!(
@@ -569,6 +621,60 @@ fn human_verify(report: &intact::verify::VerifyReport) -> String {
         }
     ));
     s
+}
+
+fn cosign_summary(s: &intact::cosign::CosignSummary, as_json: bool) {
+    if as_json {
+        out(&json(s));
+    } else {
+        out(&format!(
+            "added {} ({} {}) to {}\nbundle id {} (unchanged); {} signature(s) now\n",
+            s.signature,
+            s.key_type,
+            s.fingerprint,
+            s.bundle.display(),
+            s.bundle_id,
+            s.signatures
+        ));
+    }
+}
+
+/// Top-level entry point for `intact sign`.
+fn cmd_sign(a: SignArgs) -> CmdResult {
+    let key =
+        intact::sign::SigningKey::load(&a.key, &a.passphrase.source()).map_err(Failure::usage)?;
+    let s = intact::cosign::sign_bundle(&a.bundle, &key).map_err(Failure::usage)?;
+    cosign_summary(&s, a.json);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Top-level entry point for `intact statement`.
+fn cmd_statement(a: StatementArgs) -> CmdResult {
+    let bytes = intact::cosign::statement(&a.bundle).map_err(Failure::usage)?;
+    match &a.out {
+        Some(path) => {
+            intact::cosign::write_file_atomically(path, &bytes).map_err(Failure::usage)?;
+            eprintln!(
+                "wrote {}; sign it with: ssh-keygen -Y sign -n intact-release -f KEY {}",
+                path.display(),
+                path.display()
+            );
+        }
+        None => {
+            let mut o = std::io::stdout().lock();
+            o.write_all(&bytes)
+                .and_then(|_| o.flush())
+                .map_err(|e| Failure::usage(format!("standard output: {e}")))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Top-level entry point for `intact attach`.
+fn cmd_attach(a: AttachArgs) -> CmdResult {
+    let s = intact::cosign::attach(&a.bundle, &a.signature).map_err(Failure::usage)?;
+    cosign_summary(&s, a.json);
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Top-level entry point for `intact demo`.

@@ -134,6 +134,30 @@ fn openssh_key_type(text: &[u8]) -> Option<String> {
     String::from_utf8(key_type.to_vec()).ok()
 }
 
+/// The key type named inside an armored SSHSIG signature, read without decoding the key (so a
+/// signature by a key type this build cannot load still gets a clear message).
+pub fn signature_key_type(armored: &[u8]) -> Option<String> {
+    use base64ct::{Base64, Encoding};
+    let text = std::str::from_utf8(armored).ok()?;
+    let body: String = text
+        .lines()
+        .skip_while(|l| !l.starts_with("-----BEGIN SSH SIGNATURE-----"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("-----END"))
+        .collect();
+    let raw = Base64::decode_vec(body.trim()).ok()?;
+    fn string<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
+        let len = u32::from_be_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+        let s = rest.get(4..4usize.checked_add(len)?)?;
+        *rest = &rest[4 + len..];
+        Some(s)
+    }
+    let mut rest = raw.strip_prefix(b"SSHSIG")?.get(4..)?; // magic, version
+    let mut public = string(&mut rest)?;
+    let key_type = string(&mut public)?;
+    String::from_utf8(key_type.to_vec()).ok()
+}
+
 /// `SHA256:<base64>` fingerprint, as `ssh-keygen -l` prints it.
 pub fn fingerprint(key: &ssh_key::public::KeyData) -> String {
     key.fingerprint(HashAlg::Sha256).to_string()
@@ -163,6 +187,31 @@ pub fn parse_signature(armored: &[u8]) -> Result<SshSig, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn key_type_of_signatures() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("ec");
+        let msg = dir.path().join("m");
+        std::fs::write(&msg, b"x").unwrap();
+        for args in [
+            vec!["-q", "-t", "ecdsa", "-N", "", "-f"],
+            vec!["-q", "-Y", "sign", "-n", "intact-release", "-f"],
+        ] {
+            let mut c = std::process::Command::new("ssh-keygen");
+            c.args(args).arg(&key);
+            if c.get_args().any(|a| a == "sign") {
+                c.arg(&msg);
+            }
+            assert!(c.status().unwrap().success());
+        }
+        let sig = std::fs::read(dir.path().join("m.sig")).unwrap();
+        assert_eq!(
+            super::signature_key_type(&sig).as_deref(),
+            Some("ecdsa-sha2-nistp256")
+        );
+        assert_eq!(super::signature_key_type(b"junk"), None);
+    }
+
     #[test]
     fn key_type_of_unsupported_keys() {
         let dir = tempfile::tempdir().unwrap();

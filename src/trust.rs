@@ -46,10 +46,23 @@ impl AllowedSigner {
         self.principals.first().map(String::as_str).unwrap_or("")
     }
 
+    /// Whether the line's `namespaces=` pattern list (if any) admits `intact-release`, as
+    /// OpenSSH's `match_pattern_list` does: a matching `!pattern` denies, else any match allows.
     fn allows_namespace(&self) -> bool {
         match &self.namespaces {
             None => true,
-            Some(list) => list.iter().any(|n| pattern_match(n, NAMESPACE)),
+            Some(list) => {
+                if list
+                    .iter()
+                    .filter_map(|n| n.strip_prefix('!'))
+                    .any(|n| pattern_match(n, NAMESPACE))
+                {
+                    return false;
+                }
+                list.iter()
+                    .filter(|n| !n.starts_with('!'))
+                    .any(|n| pattern_match(n, NAMESPACE))
+            }
         }
     }
 }
@@ -209,24 +222,38 @@ fn parse_line(line: &str, n: usize) -> Result<AllowedSigner, String> {
     if !is_key_type(&toks[1]) {
         for opt in split_options(&toks[1]) {
             let (name, value) = match opt.split_once('=') {
-                Some((k, v)) => (k.to_ascii_lowercase(), Some(unquote(v).to_owned())),
+                Some((k, v)) => {
+                    let k = k.to_ascii_lowercase();
+                    // ssh-keygen skips a line whose value is not in double quotes: refuse it
+                    // here, so the file means the same to both tools.
+                    if v.len() < 2 || !v.starts_with('"') || !v.ends_with('"') {
+                        return Err(format!(
+                            "the value of {k}= must be in double quotes, as ssh-keygen requires \
+                             ({k}=\"{}\")",
+                            unquote(v)
+                        ));
+                    }
+                    (k, Some(unquote(v).to_owned()))
+                }
                 None => (opt.to_ascii_lowercase(), None),
+            };
+            let time = |what: &str, v: &str| {
+                if !v.ends_with('Z') {
+                    return Err(format!(
+                        "{what} time '{v}' has no Z: ssh-keygen would read it as local time, \
+                         intact as UTC; write \"{v}Z\""
+                    ));
+                }
+                parse_ssh_time(v)
+                    .ok_or_else(|| format!("bad {what} time '{v}' (YYYYMMDD[HHMM[SS]]Z)"))
             };
             match (name.as_str(), value) {
                 ("cert-authority", None) => signer_opts.0 = true,
                 ("namespaces", Some(v)) => {
                     signer_opts.1 = Some(v.split(',').map(|s| s.trim().to_owned()).collect());
                 }
-                ("valid-after", Some(v)) => {
-                    signer_opts.2 = Some(
-                        parse_ssh_time(&v).ok_or_else(|| format!("bad valid-after time '{v}'"))?,
-                    );
-                }
-                ("valid-before", Some(v)) => {
-                    signer_opts.3 = Some(
-                        parse_ssh_time(&v).ok_or_else(|| format!("bad valid-before time '{v}'"))?,
-                    );
-                }
+                ("valid-after", Some(v)) => signer_opts.2 = Some(time("valid-after", &v)?),
+                ("valid-before", Some(v)) => signer_opts.3 = Some(time("valid-before", &v)?),
                 (other, _) => return Err(format!("unknown or malformed option '{other}'")),
             }
         }
@@ -306,11 +333,12 @@ impl Revocations {
             };
             let toks: Vec<&str> = line.split_whitespace().collect();
             let (fingerprint, rest) = if toks[0].starts_with("SHA256:") {
-                let fp = toks[0];
-                if fp.len() != 50 {
-                    return Err(bad(format!("'{fp}' is not a SHA256 key fingerprint")));
-                }
-                (fp.to_owned(), &toks[1..])
+                let fp: ssh_key::Fingerprint = toks[0]
+                    .parse()
+                    .ok()
+                    .filter(|f: &ssh_key::Fingerprint| f.algorithm() == ssh_key::HashAlg::Sha256)
+                    .ok_or_else(|| bad(format!("'{}' is not a SHA256 key fingerprint", toks[0])))?;
+                (fp.to_string(), &toks[1..])
             } else if is_key_type(toks[0]) {
                 let b64 = toks
                     .get(1)
@@ -321,10 +349,26 @@ impl Revocations {
             } else {
                 return Err(bad("expected a public key or a SHA256:… fingerprint".into()));
             };
-            let (from, reason_toks) = match rest.first().and_then(|t| parse_revocation_date(t)) {
-                Some(t) => (Some(t), &rest[1..]),
-                None => (None, rest),
+            let (from, reason_toks) = match rest.first() {
+                Some(t) if looks_like_date(t) => match parse_revocation_date(t) {
+                    Some(d) => (Some(d), &rest[1..]),
+                    None => {
+                        return Err(bad(format!(
+                            "bad date '{t}' (YYYY-MM-DD or RFC 3339, e.g. 2026-05-01T00:00:00Z)"
+                        )))
+                    }
+                },
+                _ => (None, rest),
             };
+            // A date after another word is almost always a pasted .pub comment
+            // (`ssh-ed25519 AAAA… user@host 2026-05-01`): refuse rather than revoke undated.
+            if from.is_none() && rest.get(1).is_some_and(|t| looks_like_date(t)) {
+                return Err(bad(format!(
+                    "'{}' follows '{}': write KEY [DATE] [REASON], the date right after the key \
+                     (drop a .pub comment)",
+                    rest[1], rest[0]
+                )));
+            }
             entries.push(Revocation {
                 line: i + 1,
                 fingerprint,
@@ -341,6 +385,12 @@ impl Revocations {
             .iter()
             .find(|r| r.fingerprint == fingerprint && r.from.is_none_or(|from| created >= from))
     }
+}
+
+/// Whether a token is meant as a date: it starts with four digits and a dash.
+fn looks_like_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 5 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
 }
 
 fn parse_revocation_date(s: &str) -> Option<OffsetDateTime> {
@@ -377,6 +427,23 @@ pub enum SignatureStatus {
     UnsupportedKey,
 }
 
+impl SignatureStatus {
+    /// The stable name used in reports (`valid`, `untrusted-key`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            SignatureStatus::Valid => "valid",
+            SignatureStatus::Malformed => "malformed",
+            SignatureStatus::WrongNamespace => "wrong-namespace",
+            SignatureStatus::Invalid => "invalid",
+            SignatureStatus::UntrustedKey => "untrusted-key",
+            SignatureStatus::NamespaceNotAllowed => "namespace-not-allowed",
+            SignatureStatus::OutsideValidity => "outside-validity",
+            SignatureStatus::Revoked => "revoked",
+            SignatureStatus::UnsupportedKey => "unsupported-key",
+        }
+    }
+}
+
 /// The result for one signature file.
 #[derive(Debug, Clone, Serialize)]
 pub struct SignatureCheck {
@@ -409,7 +476,14 @@ pub fn check_signature(
     let sig = match sign::parse_signature(armored) {
         Ok(s) => s,
         Err(e) => {
-            out.detail = e;
+            match sign::signature_key_type(armored) {
+                Some(t) if t != "ssh-ed25519" && t != "sk-ssh-ed25519@openssh.com" => {
+                    out.status = SignatureStatus::UnsupportedKey;
+                    out.detail = format!("key type {t} is not accepted (Ed25519 only)");
+                    out.key_type = Some(t);
+                }
+                _ => out.detail = e,
+            }
             return out;
         }
     };
@@ -477,8 +551,11 @@ pub fn check_signature(
     if let Some(r) = revocations.find(&fp, at) {
         out.status = SignatureStatus::Revoked;
         out.detail = match (&r.from, r.reason.is_empty()) {
-            (Some(from), _) => format!(
-                "key revoked from {} {}",
+            (Some(from), true) => {
+                format!("key revoked from {}", crate::release::format_created(*from))
+            }
+            (Some(from), false) => format!(
+                "key revoked from {}: {}",
                 crate::release::format_created(*from),
                 r.reason
             ),
@@ -523,7 +600,7 @@ mod tests {
     #[test]
     fn options_and_quotes() {
         let text = format!(
-            "# comment\n\n\"alice,bob\" namespaces=\"git,intact-release\",valid-after=\"20260101\",valid-before=20270101120000Z {KEY} comment\n"
+            "# comment\n\n\"alice,bob\" namespaces=\"git,intact-release\",valid-after=\"20260101Z\",valid-before=\"20270101120000Z\" {KEY} comment\n"
         );
         let p = TrustPolicy::parse(&text, Path::new("a")).unwrap();
         let s = &p.signers[0];
@@ -541,7 +618,10 @@ mod tests {
     fn bad_lines_name_the_line() {
         for bad in [
             format!("alice frobnicate {KEY}"),
-            format!("alice valid-after=2026 {KEY}"),
+            format!("alice valid-after=\"2026Z\" {KEY}"),
+            format!("alice valid-after=20260101Z {KEY}"),
+            format!("alice valid-after=\"20260101\" {KEY}"),
+            format!("alice namespaces=intact-release {KEY}"),
             "alice ssh-ed25519 notbase64!".to_string(),
             "alice".to_string(),
             format!("\"alice {KEY}"),
@@ -562,11 +642,56 @@ mod tests {
     fn namespace_patterns() {
         assert!(pattern_match("intact-*", "intact-release"));
         assert!(!pattern_match("git", "intact-release"));
+        let allows = |ns: &str| {
+            let text = format!("alice namespaces=\"{ns}\" {KEY}\n");
+            TrustPolicy::parse(&text, Path::new("p")).unwrap().signers[0].allows_namespace()
+        };
+        assert!(allows("git,intact-release"));
+        assert!(allows("*"));
+        assert!(!allows("git"));
+        assert!(!allows("*,!intact-release"));
+        assert!(!allows("!intact-*,intact-release"));
+        assert!(allows("!git,intact-*"));
+    }
+
+    #[test]
+    fn status_names_match_the_json_names() {
+        for st in [
+            SignatureStatus::Valid,
+            SignatureStatus::Malformed,
+            SignatureStatus::WrongNamespace,
+            SignatureStatus::Invalid,
+            SignatureStatus::UntrustedKey,
+            SignatureStatus::NamespaceNotAllowed,
+            SignatureStatus::OutsideValidity,
+            SignatureStatus::Revoked,
+            SignatureStatus::UnsupportedKey,
+        ] {
+            assert_eq!(
+                serde_json::to_value(st).unwrap(),
+                serde_json::Value::String(st.name().into())
+            );
+        }
     }
 
     #[test]
     fn revocation_lines() {
         let fp = format!("SHA256:{}", "A".repeat(43));
+        for bad in [
+            format!("{KEY} 2026-02-30 typo"),
+            format!("{KEY} user@host 2026-05-01"),
+            format!("SHA256:{}", "A".repeat(42)),
+            format!("SHA256:{}", "*".repeat(43)),
+            "MD5:00:11".to_string(),
+        ] {
+            assert!(
+                matches!(
+                    Revocations::parse(&format!("# x\n{bad}\n"), Path::new("r")),
+                    Err(TrustError::Malformed { line: 2, .. })
+                ),
+                "{bad}"
+            );
+        }
         let text = format!("{fp} 2026-05-01 lost laptop\n{KEY} key retired\n");
         let r = Revocations::parse(&text, Path::new("r")).unwrap();
         assert_eq!(r.entries.len(), 2);

@@ -119,6 +119,28 @@ pub struct VerifyOptions {
     pub at: Option<OffsetDateTime>,
     /// Skip hashing payload files (statement, signatures, tag files and manifests only).
     pub skip_payload: bool,
+    /// Check the bundle's consistency only: every signature must still be well-formed and
+    /// verify over `release.json`, but no trusted signer is required (the threshold is not
+    /// applied). Used before a signature is added (`intact sign`, `intact attach`).
+    pub skip_threshold: bool,
+}
+
+impl VerifyOptions {
+    /// Options for a consistency check without a trust policy: every rule of FORMAT.md §9
+    /// except the signature threshold.
+    pub fn consistency_only() -> VerifyOptions {
+        VerifyOptions {
+            policy: TrustPolicy {
+                path: PathBuf::new(),
+                signers: Vec::new(),
+            },
+            revocations: Revocations::default(),
+            threshold: 0,
+            at: None,
+            skip_payload: false,
+            skip_threshold: true,
+        }
+    }
 }
 
 /// The bundle could not be checked at all (exit 2).
@@ -167,7 +189,12 @@ pub fn verify(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport, VerifyE
 /// Verifies and also returns the parsed statement and manifest.
 pub fn verify_full(path: &Path, opts: &VerifyOptions) -> Result<Verified, VerifyError> {
     let available = opts.policy.release_principals().len();
-    if opts.threshold == 0 || opts.threshold > available {
+    let threshold = if opts.skip_threshold {
+        0
+    } else {
+        opts.threshold
+    };
+    if !opts.skip_threshold && (opts.threshold == 0 || opts.threshold > available) {
         return Err(VerifyError::Threshold {
             threshold: opts.threshold,
             available,
@@ -187,7 +214,7 @@ pub fn verify_full(path: &Path, opts: &VerifyOptions) -> Result<Verified, Verify
         item_count: None,
         payload_bytes: None,
         merkle_root: None,
-        threshold: opts.threshold,
+        threshold,
         signers: Vec::new(),
         signatures: Vec::new(),
         checks: Vec::new(),
@@ -328,14 +355,14 @@ pub fn verify_full(path: &Path, opts: &VerifyOptions) -> Result<Verified, Verify
             report.signatures.push(check);
         }
         report.signers = trust::valid_principals(&report.signatures);
-        if report.signers.len() < opts.threshold {
+        if report.signers.len() < threshold {
             let msg = if sig_members.is_empty() {
                 "unsigned: no signature in intact/signatures/".to_string()
             } else {
                 format!(
                     "{} valid signature(s) by trusted principals; {} required",
                     report.signers.len(),
-                    opts.threshold
+                    threshold
                 )
             };
             cx.add(

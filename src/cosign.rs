@@ -1,0 +1,428 @@
+//! Adding a signature to an existing bundle ZIP (`intact sign`, `intact attach`) and reading
+//! its statement for offline signing (`intact statement`), docs/TRUST.md.
+//!
+//! A signature is added by rewriting the ZIP: every member is copied byte for byte, in sorted
+//! order, through `container::Writer`; only the new `intact/signatures/<hex>.sig` and
+//! `tagmanifest-sha256.txt` (which lists it) change. `release.json`, and so the bundle id, stay
+//! the same. The new file replaces the old one atomically; on any failure nothing changes.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest as _, Sha256};
+
+use crate::bag;
+use crate::bundle::{Bundle, Kind, OpenError};
+use crate::container;
+use crate::digest::{Sha256Digest, CHUNK};
+use crate::pack::{self, PackError};
+use crate::release::{Statement, MAX_RELEASE_BYTES, NAMESPACE};
+use crate::sign::{self, KeyError, SigningKey};
+use crate::trust::{self, Revocations, SignatureStatus, TrustPolicy};
+use crate::verify::{self, VerifyError, VerifyOptions};
+
+/// Largest signature file `intact attach` reads (an Ed25519 SSHSIG is under 1 KiB).
+pub const MAX_SIGNATURE_BYTES: u64 = 64 * 1024;
+
+/// Why no signature was added (the bundle is unchanged), or no statement written.
+#[derive(Debug, thiserror::Error)]
+pub enum CosignError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{path}: {message}")]
+    NotABundle { path: PathBuf, message: String },
+    #[error("{path}: sign and attach work on a bundle ZIP, not on an extracted directory; sign the ZIP, then extract it again")]
+    NotZip { path: PathBuf },
+    #[error("{path}: the bundle is not internally consistent, refusing to sign it:\n{}", .problems.join("\n"))]
+    Inconsistent {
+        path: PathBuf,
+        problems: Vec<String>,
+    },
+    #[error("{path}: already signed by key {fingerprint} ({file}); a key signs a bundle once")]
+    AlreadySigned {
+        path: PathBuf,
+        fingerprint: String,
+        file: String,
+    },
+    #[error("{path}: not an intact release signature: {message}")]
+    BadSignature { path: PathBuf, message: String },
+    #[error("{path}: signature is for namespace '{namespace}', not '{NAMESPACE}' (sign with: ssh-keygen -Y sign -n {NAMESPACE} -f KEY release.json)")]
+    WrongNamespace { path: PathBuf, namespace: String },
+    #[error("{path}: key type {key_type} is not accepted (ssh-ed25519 or sk-ssh-ed25519@openssh.com only)")]
+    UnsupportedKey { path: PathBuf, key_type: String },
+    #[error("{path}: the signature does not verify over the statement of {bundle} (bundle id {bundle_id}): it was made over another release.json, or altered")]
+    OtherStatement {
+        path: PathBuf,
+        bundle: PathBuf,
+        bundle_id: String,
+    },
+    #[error(transparent)]
+    Key(#[from] KeyError),
+}
+
+/// What was added.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CosignSummary {
+    pub bundle: PathBuf,
+    pub bundle_id: String,
+    /// Bag-relative name of the new signature file.
+    pub signature: String,
+    /// `SHA256:…` fingerprint of the signing key.
+    pub fingerprint: String,
+    pub key_type: String,
+    /// Signature files in the bundle now.
+    pub signatures: usize,
+}
+
+fn io_at(path: &Path) -> impl FnOnce(io::Error) -> CosignError + '_ {
+    move |source| CosignError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+fn open_error(e: OpenError) -> CosignError {
+    match e {
+        OpenError::Io { path, source } => CosignError::Io { path, source },
+        OpenError::NotABundle { path, message } => CosignError::NotABundle { path, message },
+    }
+}
+
+fn verify_error(e: VerifyError) -> CosignError {
+    match e {
+        VerifyError::Io { path, source } => CosignError::Io { path, source },
+        other => CosignError::Io {
+            path: PathBuf::new(),
+            source: io::Error::other(other.to_string()),
+        },
+    }
+}
+
+/// Checks a bundle (ZIP or directory) against every rule of FORMAT.md §9 except the signature
+/// threshold, and returns the exact bytes of its `release.json` and its payload digests.
+fn check_consistent(path: &Path) -> Result<(Vec<u8>, BTreeMap<String, String>), CosignError> {
+    let v = verify::verify_full(path, &VerifyOptions::consistency_only()).map_err(verify_error)?;
+    if !v.report.valid {
+        let problems = v
+            .report
+            .problems
+            .iter()
+            .map(|p| {
+                if p.path.is_empty() {
+                    format!("{}: {}", p.check.name(), p.message)
+                } else {
+                    format!("{}: {}: {}", p.path, p.check.name(), p.message)
+                }
+            })
+            .collect();
+        return Err(CosignError::Inconsistent {
+            path: path.to_owned(),
+            problems,
+        });
+    }
+    let release_json = v.release_json.ok_or_else(|| CosignError::NotABundle {
+        path: path.to_owned(),
+        message: "no intact/release.json".into(),
+    })?;
+    let digests = v
+        .manifest
+        .map(|m| {
+            m.items
+                .into_iter()
+                .filter_map(|i| Some((i.path?, i.sha256?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok((release_json, digests))
+}
+
+/// The exact bytes of a bundle's `intact/release.json` (what a signer signs), after checking
+/// the bundle is internally consistent (every rule but the signature threshold).
+pub fn statement(path: &Path) -> Result<Vec<u8>, CosignError> {
+    check_consistent(path).map(|(bytes, _)| bytes)
+}
+
+/// Writes a public file (mode 0644) to `out` atomically: a temp file beside it, then a rename
+/// that replaces `out`.
+pub fn write_file_atomically(out: &Path, bytes: &[u8]) -> Result<(), CosignError> {
+    pack::write_atomically(out, true, |w| {
+        let io_out = |source| PackError::Io {
+            path: out.to_owned(),
+            source,
+        };
+        w.write_all(bytes).map_err(io_out)?;
+        w.get_ref()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(io_out)
+    })
+    .map_err(|e| pack_error(e, out))
+}
+
+fn pack_error(e: PackError, path: &Path) -> CosignError {
+    match e {
+        PackError::Io { path, source } => CosignError::Io { path, source },
+        other => CosignError::Io {
+            path: path.to_owned(),
+            source: io::Error::other(other.to_string()),
+        },
+    }
+}
+
+/// Signs a bundle ZIP with `key` and adds the signature (docs/TRUST.md, "Co-signing").
+pub fn sign_bundle(path: &Path, key: &SigningKey) -> Result<CosignSummary, CosignError> {
+    let (bundle, release_json, digests) = open_for_signing(path)?;
+    let key_data = key.public_key().key_data().clone();
+    refuse_duplicate(path, &bundle, &key_data)?;
+    let armored = key.sign_release(&release_json)?;
+    add_signature(path, bundle, &release_json, &digests, &key_data, armored)
+}
+
+/// Checks an armored SSHSIG signature made elsewhere (`ssh-keygen -Y sign -n intact-release`)
+/// over the bundle's statement, whatever the trust policy, and adds it.
+pub fn attach(path: &Path, signature: &Path) -> Result<CosignSummary, CosignError> {
+    let armored = read_limited(signature, MAX_SIGNATURE_BYTES)?;
+    let (bundle, release_json, digests) = open_for_signing(path)?;
+    let bad = |message: String| CosignError::BadSignature {
+        path: signature.to_owned(),
+        message,
+    };
+    let no_policy = TrustPolicy {
+        path: PathBuf::new(),
+        signers: Vec::new(),
+    };
+    let check = trust::check_signature(
+        "",
+        &armored,
+        &release_json,
+        &no_policy,
+        &Revocations::default(),
+        time::OffsetDateTime::UNIX_EPOCH,
+    );
+    match check.status {
+        // Cryptographically valid over this statement; trust is the verifier's business.
+        SignatureStatus::UntrustedKey => {}
+        SignatureStatus::Malformed => return Err(bad(check.detail)),
+        SignatureStatus::WrongNamespace => {
+            let sig = sign::parse_signature(&armored).map_err(bad)?;
+            return Err(CosignError::WrongNamespace {
+                path: signature.to_owned(),
+                namespace: sig.namespace().to_owned(),
+            });
+        }
+        SignatureStatus::UnsupportedKey => {
+            return Err(CosignError::UnsupportedKey {
+                path: signature.to_owned(),
+                key_type: check.key_type.unwrap_or_default(),
+            })
+        }
+        SignatureStatus::Invalid => {
+            return Err(CosignError::OtherStatement {
+                path: signature.to_owned(),
+                bundle: path.to_owned(),
+                bundle_id: Sha256Digest::of(&release_json).to_hex(),
+            })
+        }
+        other => {
+            return Err(bad(format!(
+                "unexpected status {other:?}: {}",
+                check.detail
+            )))
+        }
+    }
+    let sig = sign::parse_signature(&armored).map_err(bad)?;
+    let key_data = sig.public_key().clone();
+    refuse_duplicate(path, &bundle, &key_data)?;
+    let text = String::from_utf8(armored).map_err(|_| bad("signature is not text".into()))?;
+    // Stored as ssh-keygen writes it: the armor lines, LF line ends, one final LF.
+    let mut normalized: String = text
+        .trim()
+        .lines()
+        .map(|l| l.trim_end_matches('\r'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    normalized.push('\n');
+    add_signature(path, bundle, &release_json, &digests, &key_data, normalized)
+}
+
+fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, CosignError> {
+    let f = File::open(path).map_err(io_at(path))?;
+    let mut buf = Vec::new();
+    f.take(limit + 1)
+        .read_to_end(&mut buf)
+        .map_err(io_at(path))?;
+    if buf.len() as u64 > limit {
+        return Err(CosignError::BadSignature {
+            path: path.to_owned(),
+            message: format!("more than {limit} bytes: not an SSH signature"),
+        });
+    }
+    Ok(buf)
+}
+
+type Opened = (Bundle, Vec<u8>, BTreeMap<String, String>);
+
+/// Opens a bundle ZIP that is internally consistent.
+fn open_for_signing(path: &Path) -> Result<Opened, CosignError> {
+    let meta = std::fs::metadata(path).map_err(io_at(path))?;
+    if meta.is_dir() {
+        return Err(CosignError::NotZip {
+            path: path.to_owned(),
+        });
+    }
+    let (release_json, digests) = check_consistent(path)?;
+    let bundle = Bundle::open(path).map_err(open_error)?;
+    if bundle.kind != Kind::Zip {
+        return Err(CosignError::NotZip {
+            path: path.to_owned(),
+        });
+    }
+    Ok((bundle, release_json, digests))
+}
+
+fn refuse_duplicate(
+    path: &Path,
+    bundle: &Bundle,
+    key: &ssh_key::public::KeyData,
+) -> Result<(), CosignError> {
+    let name = sign::signature_path(key);
+    if bundle.get(&name).is_some() {
+        return Err(CosignError::AlreadySigned {
+            path: path.to_owned(),
+            fingerprint: sign::fingerprint(key),
+            file: name,
+        });
+    }
+    Ok(())
+}
+
+/// Copies a reader into `w`, returning the SHA-256 and length of what was copied.
+fn copy_hashing(r: &mut dyn Read, w: &mut impl Write) -> io::Result<(Sha256Digest, u64)> {
+    let mut sha = Sha256::new();
+    let mut buf = vec![0u8; CHUNK];
+    let mut total = 0u64;
+    loop {
+        let n = match r.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        sha.update(&buf[..n]);
+        w.write_all(&buf[..n])?;
+        total += n as u64;
+    }
+    Ok((Sha256Digest(sha.finalize().into()), total))
+}
+
+/// Rewrites the bundle with one more signature file and the updated tag manifest.
+fn add_signature(
+    path: &Path,
+    bundle: Bundle,
+    release_json: &[u8],
+    digests: &BTreeMap<String, String>,
+    key: &ssh_key::public::KeyData,
+    armored: String,
+) -> Result<CosignSummary, CosignError> {
+    let sig_name = sign::signature_path(key);
+    // Every tag file, read whole (they are small); the payload is streamed below.
+    let mut tags: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for m in bundle.members.values().filter(|m| !m.path.is_payload()) {
+        let limit = if m.path.as_str() == bag::RELEASE_PATH {
+            MAX_RELEASE_BYTES
+        } else {
+            verify::MAX_TAG_BYTES
+        };
+        let bytes = bundle.read(m, limit).map_err(|message| CosignError::Io {
+            path: path.to_owned(),
+            source: io::Error::other(format!("{}: {message}", m.path.as_str())),
+        })?;
+        tags.insert(m.path.as_str().to_owned(), bytes);
+    }
+    // The bundle was checked through another handle: make sure what is copied is what was
+    // checked (the statement, and every tag file it pins).
+    let changed = |what: &str| CosignError::Io {
+        path: path.to_owned(),
+        source: io::Error::other(format!("{what} changed while the bundle was being signed")),
+    };
+    if tags.get(bag::RELEASE_PATH).map(Vec::as_slice) != Some(release_json) {
+        return Err(changed(bag::RELEASE_PATH));
+    }
+    let statement: Statement =
+        serde_json::from_slice(release_json).map_err(|_| changed(bag::RELEASE_PATH))?;
+    for (name, want) in &statement.tag_files {
+        if tags
+            .get(name)
+            .map(|b| Sha256Digest::of(b).to_hex())
+            .as_ref()
+            != Some(want)
+        {
+            return Err(changed(name));
+        }
+    }
+    let signatures: Vec<(String, Vec<u8>)> = tags
+        .iter()
+        .filter(|(k, _)| k.starts_with(bag::SIGNATURES_DIR))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .chain(std::iter::once((sig_name.clone(), armored.into_bytes())))
+        .collect();
+    let count = signatures.len();
+    pack::finish_tags(&mut tags, signatures);
+
+    // Every name of the new bundle, in byte order: payload members and tag files.
+    let mut names: Vec<&str> = bundle
+        .members
+        .values()
+        .filter(|m| m.path.is_payload())
+        .map(|m| m.path.as_str())
+        .chain(tags.keys().map(String::as_str))
+        .collect();
+    names.sort_unstable();
+    let mode = std::fs::metadata(path)
+        .map_err(io_at(path))?
+        .permissions()
+        .mode();
+
+    let top = bundle.top.clone();
+    let result = pack::write_atomically(path, true, |w| {
+        let io_out = |source: io::Error| PackError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        let mut zip = container::Writer::new(w);
+        for name in &names {
+            let full = format!("{top}/{name}");
+            if let Some(bytes) = tags.get(*name) {
+                zip.add(&full, bytes).map_err(io_out)?;
+                continue;
+            }
+            let m = bundle
+                .get(name)
+                .ok_or_else(|| io_out(io::Error::other(format!("{name}: member disappeared"))))?;
+            let entry = zip.start(&full, m.size).map_err(io_out)?;
+            let mut r = bundle.reader(m).map_err(io_out)?;
+            let (digest, size) = copy_hashing(&mut r, entry).map_err(io_out)?;
+            if size != m.size || digests.get(*name) != Some(&digest.to_hex()) {
+                return Err(io_out(io::Error::other(format!(
+                    "{name}: changed while the bundle was being signed"
+                ))));
+            }
+        }
+        let w = zip.finish().map_err(io_out)?;
+        w.get_ref()
+            .set_permissions(std::fs::Permissions::from_mode(mode & 0o7777))
+            .map_err(io_out)?;
+        Ok(())
+    });
+    result.map_err(|e| pack_error(e, path))?;
+    Ok(CosignSummary {
+        bundle: path.to_owned(),
+        bundle_id: Sha256Digest::of(release_json).to_hex(),
+        signature: sig_name,
+        fingerprint: sign::fingerprint(key),
+        key_type: key.algorithm().to_string(),
+        signatures: count,
+    })
+}
