@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{self, Write};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -428,6 +429,10 @@ fn write_atomically(out: &Path, force: bool, bytes: &[u8]) -> Result<(), CiteErr
         .tempfile_in(dir)
         .map_err(io_at(dir))?;
     tmp.write_all(bytes).map_err(io_at(out))?;
+    // A proof is a public document: readable like any file the user writes (tempfile makes 0600).
+    tmp.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(0o644))
+        .map_err(io_at(out))?;
     tmp.as_file().sync_all().map_err(io_at(out))?;
     let res = if force {
         tmp.persist(out)

@@ -631,7 +631,7 @@ mod tests {
                 proptest::num::u64::ANY.prop_map(serde_json::Value::from),
                 "\\PC{0,80}".prop_map(serde_json::Value::from),
                 proptest::collection::vec("[0-9a-f]{0,70}", 0..80)
-                    .prop_map(|v| serde_json::Value::from(v)),
+                    .prop_map(serde_json::Value::from),
             ],
         ) {
             let m = manifest(7);
