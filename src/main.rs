@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgGroup, Args, Parser, Subcommand};
 
 use intact::passphrase::PassphraseSource;
 use intact::trust::{Revocations, SignatureStatus, TrustPolicy};
@@ -35,6 +35,10 @@ enum Command {
     Statement(StatementArgs),
     /// Add a signature made elsewhere (ssh-keygen -Y sign -n intact-release) to a bundle ZIP.
     Attach(AttachArgs),
+    /// Cite one item of a bundle and write a small inclusion proof for it (docs/CITING.md).
+    Cite(CiteArgs),
+    /// Check a file against an inclusion proof, a bundle, or a log of releases (docs/CITING.md).
+    Check(CheckArgs),
     /// Generate a synthetic sample collection, pack it, verify it, and reject a tampered copy.
     Demo(DemoArgs),
     /// The public release log: append a verified release, verify the chain (and a mirror), status.
@@ -300,6 +304,67 @@ struct VerifyArgs {
     json: bool,
 }
 
+/// `--trust` and its policy options, optional (for `cite`).
+#[derive(Args)]
+struct OptionalTrustArgs {
+    /// Trusted keys (OpenSSH allowed_signers); without it, signatures are checked but no key is vouched for.
+    #[arg(long, value_name = "ALLOWED_SIGNERS")]
+    trust: Option<PathBuf>,
+    /// Valid signatures by at least K distinct trusted principals are required.
+    #[arg(long, value_name = "K", default_value_t = 1, requires = "trust")]
+    threshold: usize,
+    /// Revoked keys (one public key or SHA256 fingerprint per line, optional date and reason).
+    #[arg(long, value_name = "FILE", requires = "trust")]
+    revoked: Option<PathBuf>,
+    /// Check key validity windows at this RFC 3339 time instead of the release's `created`.
+    #[arg(long, value_name = "TIME", requires = "trust")]
+    at: Option<String>,
+}
+
+#[derive(Args)]
+#[command(group(ArgGroup::new("item").required(true).args(["path", "id"])))]
+struct CiteArgs {
+    /// Bundle ZIP, or its extracted top directory.
+    bundle: PathBuf,
+    /// The item's path as the bundle lists it (data/…).
+    path: Option<String>,
+    /// The item's id instead of its path.
+    #[arg(long, value_name = "ID")]
+    id: Option<String>,
+    /// Where to write the proof (default: <id>.intact-proof.json in the current directory).
+    #[arg(short = 'o', long = "out", value_name = "PROOF")]
+    out: Option<PathBuf>,
+    /// Replace PROOF if it exists.
+    #[arg(long)]
+    force: bool,
+    /// Print the citation as JSON.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    trust: OptionalTrustArgs,
+}
+
+#[derive(Args)]
+#[command(group(ArgGroup::new("against").required(true).args(["proof", "bundle", "log"])))]
+struct CheckArgs {
+    /// The file to check (e.g. a cited document).
+    file: PathBuf,
+    /// An inclusion proof made by `intact cite` (offline check).
+    #[arg(long, value_name = "PROOF")]
+    proof: Option<PathBuf>,
+    /// A bundle ZIP or directory to look the file up in.
+    #[arg(long, value_name = "BUNDLE")]
+    bundle: Option<PathBuf>,
+    /// A directory of bundles (a release log) to look the file up in.
+    #[arg(long, value_name = "DIR")]
+    log: Option<PathBuf>,
+    #[command(flatten)]
+    trust: TrustArgs,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
 #[derive(Args)]
 struct SignArgs {
     /// Bundle ZIP to co-sign (replaced atomically; unchanged on any failure).
@@ -377,6 +442,8 @@ fn main() -> ExitCode {
         Command::Sign(a) => cmd_sign(a),
         Command::Statement(a) => cmd_statement(a),
         Command::Attach(a) => cmd_attach(a),
+        Command::Cite(a) => cmd_cite(a),
+        Command::Check(a) => cmd_check(a),
         Command::Demo(a) => cmd_demo(a),
         Command::Log { command } => cmd_log(command),
         Command::Diff(a) => cmd_diff(a),
@@ -675,6 +742,242 @@ fn cmd_attach(a: AttachArgs) -> CmdResult {
     let s = intact::cosign::attach(&a.bundle, &a.signature).map_err(Failure::usage)?;
     cosign_summary(&s, a.json);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Top-level entry point for `intact cite`.
+fn cmd_cite(a: CiteArgs) -> CmdResult {
+    let trust = match &a.trust.trust {
+        Some(t) => Some(load_trust(&TrustArgs {
+            trust: t.clone(),
+            threshold: a.trust.threshold,
+            revoked: a.trust.revoked.clone(),
+            at: a.trust.at.clone(),
+        })?),
+        None => None,
+    };
+    let selector = match (a.path, a.id) {
+        (Some(p), _) => intact::cite::Selector::Path(p),
+        (None, Some(id)) => intact::cite::Selector::Id(id),
+        (None, None) => return Err(Failure::usage("give the item's PATH or --id ID")),
+    };
+    let opts = intact::cite::CiteOptions {
+        trust,
+        out: a.out,
+        force: a.force,
+    };
+    match intact::cite(&a.bundle, &selector, &opts) {
+        Ok(c) => {
+            if a.json {
+                out(&json(&c));
+            } else {
+                out(&human_cite(&c));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(intact::cite::CiteError::NotValid { report, .. }) => {
+            out(&human_verify(&report));
+            Err(Failure {
+                code: 1,
+                message: format!("{}: not valid; no proof written", report.bundle.display()),
+            })
+        }
+        Err(e) => Err(Failure {
+            code: if e.is_finding() { 1 } else { 2 },
+            message: e.to_string(),
+        }),
+    }
+}
+
+fn describe_redaction(item: &intact::manifest::Item) -> String {
+    let Some(r) = &item.redaction else {
+        return "none recorded".into();
+    };
+    let mut s = match r.status {
+        intact::manifest::RedactionStatus::None => "none".to_string(),
+        intact::manifest::RedactionStatus::Partial => "partial".to_string(),
+        intact::manifest::RedactionStatus::Withheld => "withheld".to_string(),
+    };
+    if !r.categories.is_empty() {
+        s.push_str(&format!("; categories: {}", r.categories.join(", ")));
+    }
+    if let Some(n) = r.regions {
+        s.push_str(&format!("; {n} region(s)"));
+    }
+    if let Some(b) = &r.legal_basis {
+        s.push_str(&format!("; legal basis: {b}"));
+    }
+    s
+}
+
+/// The lines that say what an item is: title, case, path, digest, redaction.
+fn describe_item(item: &intact::manifest::Item) -> String {
+    let mut s = String::new();
+    let md = item.metadata.clone().unwrap_or_default();
+    if let Some(t) = &md.title {
+        s.push_str(&format!("  title      {t}\n"));
+    }
+    s.push_str(&format!("  item       {}\n", item.id));
+    let mut case = Vec::new();
+    if let Some(c) = &md.case_no {
+        case.push(format!("case {c}"));
+    }
+    if let Some(v) = &md.volume {
+        case.push(format!("vol. {v}"));
+    }
+    if let Some(p) = &md.pages {
+        case.push(format!("pp. {p}"));
+    }
+    if !case.is_empty() {
+        s.push_str(&format!("  case       {}\n", case.join(", ")));
+    }
+    if let Some(d) = &md.doc_type {
+        s.push_str(&format!("  type       {d}\n"));
+    }
+    if let Some(p) = &item.path {
+        s.push_str(&format!("  path       {p}\n"));
+    }
+    if let Some(d) = &item.sha256 {
+        s.push_str(&format!(
+            "  sha256     {d} ({} bytes, {})\n",
+            item.size.unwrap_or(0),
+            item.media_type.as_deref().unwrap_or("?")
+        ));
+    }
+    s.push_str(&format!("  redaction  {}\n", describe_redaction(item)));
+    s
+}
+
+fn human_cite(c: &intact::cite::Citation) -> String {
+    let mut s = format!("Citation from {}\n", c.bundle.display());
+    s.push_str(&describe_item(&c.item));
+    s.push_str(&format!(
+        "  release    {} / {}, created {}\n  bundle id  {}\n",
+        c.collection, c.release, c.created, c.bundle_id
+    ));
+    let signers: Vec<String> = c
+        .signers
+        .iter()
+        .map(|g| match (&g.principal, g.trusted) {
+            (Some(p), true) => format!("{p} ({})", g.fingerprint),
+            (Some(p), false) => format!("{p} ({}, does not count)", g.fingerprint),
+            (None, _) => format!("key {}", g.fingerprint),
+        })
+        .collect();
+    s.push_str(&format!("  signed by  {}\n", signers.join(", ")));
+    if !c.trust_checked {
+        s.push_str(
+            "             (signatures verify; no --trust given, so no key is vouched for)\n",
+        );
+    }
+    s.push_str(&format!("\n{}\n\n", c.text));
+    s.push_str(&format!(
+        "proof written to {} ({} bytes); anyone can check the file offline with\n  intact check FILE --proof {} --trust ALLOWED_SIGNERS\n",
+        c.proof_file.display(),
+        c.proof_bytes,
+        c.proof_file.display()
+    ));
+    s
+}
+
+/// Top-level entry point for `intact check`.
+fn cmd_check(a: CheckArgs) -> CmdResult {
+    let opts = load_trust(&a.trust)?;
+    let r = match (&a.proof, &a.bundle, &a.log) {
+        (Some(p), _, _) => intact::check_proof(&a.file, p, &opts),
+        (_, Some(b), _) => intact::check_bundle(&a.file, b, &opts),
+        (_, _, Some(d)) => intact::check_log(&a.file, d, &opts),
+        _ => return Err(Failure::usage("give --proof, --bundle or --log")),
+    }
+    .map_err(Failure::usage)?;
+    if a.json {
+        out(&json(&r));
+    } else {
+        out(&human_check(&r));
+    }
+    Ok(if r.valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn human_check(r: &intact::cite::CheckReport) -> String {
+    use intact::cite::Change;
+    let f = r.file.display();
+    let mut s = String::new();
+    for p in &r.skipped {
+        s.push_str(&format!("{}: skipped: {}\n", p.source.display(), p.message));
+    }
+    for p in &r.problems {
+        let check = serde_json::to_value(p.check)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        s.push_str(&format!("{}: {check}: {}\n", p.source.display(), p.message));
+    }
+    if r.valid {
+        s.push_str(&format!(
+            "VALID: {f} (sha256 {}, {} bytes) was published in {} release(s)\n",
+            r.sha256,
+            r.size,
+            r.found
+                .iter()
+                .map(|a| &a.bundle_id)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+        ));
+        for a in &r.found {
+            s.push_str(&format!(
+                "\n{} / {}, created {} ({})\n",
+                a.collection,
+                a.release,
+                a.created,
+                a.source.display()
+            ));
+            s.push_str(&describe_item(&a.item));
+            s.push_str(&format!("  bundle id  {}\n", a.bundle_id));
+            let fps: Vec<String> = r
+                .releases
+                .iter()
+                .filter(|i| i.bundle_id.as_deref() == Some(a.bundle_id.as_str()))
+                .flat_map(|i| i.signatures.iter())
+                .filter(|c| c.status == SignatureStatus::Valid)
+                .map(|c| {
+                    format!(
+                        "{} ({})",
+                        c.principal.as_deref().unwrap_or("?"),
+                        c.fingerprint.as_deref().unwrap_or("?")
+                    )
+                })
+                .collect();
+            s.push_str(&format!("  signed by  {}\n", fps.join(", ")));
+            if let Some(sup) = &a.superseded_by {
+                let what = match sup.change {
+                    Change::Changed => format!(
+                        "item {} now has sha256 {}",
+                        a.item.id,
+                        sup.sha256.as_deref().unwrap_or("?")
+                    ),
+                    Change::Withheld => format!("item {} is now withheld", a.item.id),
+                    Change::Removed => format!("item {} is no longer listed", a.item.id),
+                };
+                s.push_str(&format!(
+                    "  SUPERSEDED by release {} (created {}, bundle id {}): {what}\n",
+                    sup.release, sup.created, sup.bundle_id
+                ));
+            } else if r.mode == intact::cite::CheckMode::Log {
+                s.push_str("  current    not superseded by a later release in the log\n");
+            }
+        }
+    } else {
+        s.push_str(&format!(
+            "NOT VALID: {f} (sha256 {}, {} bytes) — {} problem(s)\n",
+            r.sha256,
+            r.size,
+            r.problems.len()
+        ));
+    }
+    s
 }
 
 /// Top-level entry point for `intact demo`.

@@ -349,7 +349,10 @@ fn content_cases(fx: &Fixture) -> Vec<Case> {
         (readme, "data/README-2.txt"),
         (witness, "data/case-12/свидетель-1.txt"),
         ("data/misc/data.json", "data/case-31/data.json"),
-        ("data/case-31/one hundred done.txt", "data/case-31/one hundred done%25.txt"),
+        (
+            "data/case-31/one hundred done.txt",
+            "data/case-31/one hundred done%25.txt",
+        ),
         (BAG_INFO, "bag-info.txt.orig"),
         (RELEASE_JSON, "intact/release-1.json"),
         (MANIFEST, "manifest-sha512.txt"),

@@ -100,7 +100,10 @@ pub fn source_files() -> Vec<(&'static str, Vec<u8>)> {
             "Սինթետիկ վկայություն։\n".as_bytes().to_vec(),
         ),
         ("case-31/notes/empty.txt", Vec::new()),
-        ("case-31/one hundred done.txt", b"space in the name\n".to_vec()),
+        (
+            "case-31/one hundred done.txt",
+            b"space in the name\n".to_vec(),
+        ),
         ("misc/data.json", br#"{"synthetic":true,"n":3}"#.to_vec()),
         ("misc/deep/er/nested.csv", b"a,b,c\n1,2,3\n".to_vec()),
     ]
