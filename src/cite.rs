@@ -950,27 +950,51 @@ pub fn check_bundle(
 pub enum LogEntry {
     /// A bundle ZIP, or an extracted bundle directory.
     Bundle(PathBuf),
+    /// An entry of a release log directory (`NNNNNN/` with release.json, manifest.json and
+    /// signatures; docs/RELEASES.md).
+    Logged(PathBuf),
 }
 
 impl LogEntry {
     pub fn path(&self) -> &Path {
         match self {
-            LogEntry::Bundle(p) => p,
+            LogEntry::Bundle(p) | LogEntry::Logged(p) => p,
         }
     }
 
     fn load(&self, opts: &VerifyOptions) -> Result<Verified, VerifyError> {
         match self {
             LogEntry::Bundle(p) => verify::verify_full(p, opts),
+            LogEntry::Logged(p) => crate::log::verify_entry(p, opts).map_err(|e| match e {
+                crate::log::LogError::Verify(v) => v,
+                other => VerifyError::Io {
+                    path: p.clone(),
+                    source: std::io::Error::other(other.to_string()),
+                },
+            }),
         }
     }
 }
 
-/// The release sources directly in `dir`, sorted by name: every `*.zip` file, and every
-/// directory that is an extracted bundle (holds `intact/release.json`, itself or in its one
-/// subdirectory). Other files are ignored.
+/// The release sources of `dir`: the entries of a release log (`000001/`, …), or else every
+/// `*.zip` file directly in `dir` and every directory that is an extracted bundle (holds
+/// `intact/release.json`, itself or in its one subdirectory), sorted by name.
 pub fn discover_log(dir: &Path) -> Result<Vec<LogEntry>, CheckError> {
     let mut out = Vec::new();
+    if crate::log::is_log_dir(dir) {
+        for e in std::fs::read_dir(dir).map_err(check_io(dir))? {
+            let p = e.map_err(check_io(dir))?.path();
+            if p.is_dir()
+                && p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                    n.len() == crate::log::SEQ_WIDTH && n.bytes().all(|b| b.is_ascii_digit())
+                })
+            {
+                out.push(LogEntry::Logged(p));
+            }
+        }
+        out.sort_by(|a, b| a.path().cmp(b.path()));
+        return Ok(out);
+    }
     for e in std::fs::read_dir(dir).map_err(check_io(dir))? {
         let e = e.map_err(check_io(dir))?;
         let p = e.path();
