@@ -533,6 +533,11 @@ pub fn write_temp(
         write(&mut w)?;
         w.flush().map_err(io_at(out))?;
     }
+    // A bundle is public: readable by all, like any file `cp` would make (temp files are 0600).
+    use std::os::unix::fs::PermissionsExt;
+    tmp.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(0o644))
+        .map_err(io_at(out))?;
     tmp.as_file().sync_all().map_err(io_at(out))?;
     Ok(tmp)
 }

@@ -628,3 +628,12 @@ fn standard_tools_recipe_accepts_good_and_rejects_tampered() {
     .unwrap();
     assert!(!run_recipe(&good, &other).status.success());
 }
+
+#[test]
+fn a_packed_bundle_is_world_readable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = source(tmp.path());
+    let out = tmp.path().join("o.zip");
+    assert!(pack(&src, &out, &demo_key(), &[]).status.success());
+    assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o644);
+}
