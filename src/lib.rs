@@ -1,1 +1,2 @@
 //! intact: keep a public archive of evidence provably unaltered.
+pub mod gate;
