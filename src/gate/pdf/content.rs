@@ -1,10 +1,10 @@
 //! A bounded interpreter for page content streams: it collects the shown text (for deny-list
 //! matching) and finds glyphs hidden under filled rectangles (the drawn-box fake redaction).
 //!
-//! What counts as hidden: a glyph whose estimated centre lies inside an opaque filled rectangle
-//! that is painted after the glyph (any colour), or inside a dark opaque filled rectangle painted
-//! before the glyph when the glyph itself is dark or invisible (render mode 3/7), i.e. dark text
-//! on a dark box. Glyph positions are estimated from the font's widths (or half an em). Form
+//! What counts as hidden: a glyph whose estimated centre lies inside a dark (luminance <= 0.3),
+//! opaque (fill alpha >= 0.9) filled rectangle that is painted after the glyph, or painted before
+//! it when the glyph itself is dark or invisible (render mode 3/7): dark text on a dark box.
+//! Boxes in light colours and pattern fills are not considered (figures use them). Glyph positions are estimated from the font's widths (or half an em). Form
 //! XObjects and images are not followed.
 
 use std::collections::HashMap;
@@ -190,11 +190,20 @@ pub fn interpret(data: &[u8], res: &Resources) -> PageText {
                 }
             }
             b"sc" | b"scn" => {
-                if matches!(n.len(), 1 | 3 | 4) {
+                if matches!(stack.last(), Some(Obj::Name(_))) {
+                    // a pattern or shading: its colour is unknown, do not call it dark
+                    gfx.fill_lum = 1.0;
+                } else if matches!(n.len(), 1 | 3 | 4) {
                     gfx.fill_lum = lum_of(&n)
                 }
             }
-            b"cs" => gfx.fill_lum = 0.0,
+            b"cs" => {
+                gfx.fill_lum = if matches!(stack.last(), Some(Obj::Name(p)) if p == b"Pattern") {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
             b"gs" => {
                 if let Some(Obj::Name(name)) = stack.last() {
                     if let Some(a) = res.alphas.get(name) {
@@ -229,8 +238,8 @@ pub fn interpret(data: &[u8], res: &Resources) -> PageText {
             }
             b"f" | b"F" | b"f*" | b"B" | b"B*" | b"b" | b"b*" => {
                 let mut rects = std::mem::take(&mut path_rects);
-                if !path_curved && (3..=6).contains(&path_pts.len()) {
-                    if let Some(r) = Rect::from_points(&path_pts) {
+                if !path_curved {
+                    if let Some(r) = axis_aligned_quad(&path_pts) {
                         rects.push(r);
                     }
                 }
@@ -400,6 +409,26 @@ pub fn interpret(data: &[u8], res: &Resources) -> PageText {
         }
     }
     out
+}
+
+/// A closed path of 4 (or 5, closing) points that are exactly the corners of their bounding box.
+fn axis_aligned_quad(pts: &[(f64, f64)]) -> Option<Rect> {
+    let pts = match pts.len() {
+        4 => pts,
+        5 => pts.get(..4)?,
+        _ => return None,
+    };
+    let r = Rect::from_points(pts)?;
+    let eps = 0.01;
+    let near = |a: f64, b: f64| (a - b).abs() <= eps;
+    let on_corner = |p: &(f64, f64)| {
+        (near(p.0, r.x0) || near(p.0, r.x1)) && (near(p.1, r.y0) || near(p.1, r.y1))
+    };
+    let corners = [(r.x0, r.y0), (r.x1, r.y0), (r.x0, r.y1), (r.x1, r.y1)];
+    let all_corners = corners
+        .iter()
+        .all(|c| pts.iter().any(|p| near(p.0, c.0) && near(p.1, c.1)));
+    (pts.iter().all(on_corner) && all_corners).then_some(r)
 }
 
 fn skip_inline_image(lx: &mut Lexer) {

@@ -368,7 +368,14 @@ fn find_objects(data: &[u8]) -> (Vec<RawObj>, Vec<(usize, usize)>) {
                         }
                         e2
                     }
-                    None => data.len(),
+                    // damaged file: trust /Length when it fits, else the rest of the file
+                    None => obj
+                        .get(b"Length")
+                        .and_then(|l| l.as_num())
+                        .filter(|l| *l >= 0.0)
+                        .map(|l| s.saturating_add(l as usize))
+                        .filter(|&e| e <= data.len())
+                        .unwrap_or(data.len()),
                 },
             };
             stream = Some((s, e));
