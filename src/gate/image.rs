@@ -55,7 +55,7 @@ pub fn scan_exif_tiff(sink: &mut Sink, prefix: &str, tiff: &[u8]) {
         if !sink.has_deny() {
             continue;
         }
-        let loc = format!("{prefix}EXIF {ifd}tag {}", f.tag);
+        let loc = format!("{prefix}EXIF {ifd}tag {}", tag_name(f.tag));
         match &f.value {
             Value::Ascii(parts) => {
                 for p in parts {
@@ -63,7 +63,7 @@ pub fn scan_exif_tiff(sink: &mut Sink, prefix: &str, tiff: &[u8]) {
                 }
             }
             Value::Byte(b) | Value::Undefined(b, _) => {
-                if f.tag == Tag::UserComment && b.len() >= 8 {
+                if (f.tag == Tag::UserComment || f.tag.number() == 0x9286) && b.len() >= 8 {
                     let (head, body) = b.split_at(8);
                     if head.starts_with(b"UNICODE") {
                         sink.text(&loc, &text::utf16(body, false));
@@ -90,6 +90,19 @@ pub fn scan_exif_tiff(sink: &mut Sink, prefix: &str, tiff: &[u8]) {
         );
     }
     sink.bytes_fallback(&format!("{prefix}EXIF data"), tiff);
+}
+
+/// Tag name, including Windows XP tags the EXIF crate does not name.
+fn tag_name(t: Tag) -> String {
+    match (t.context(), t.number()) {
+        (Context::Tiff, 0x9C9B) => "XPTitle".into(),
+        (Context::Tiff, 0x9C9C) => "XPComment".into(),
+        (Context::Tiff, 0x9C9D) => "XPAuthor".into(),
+        (Context::Tiff, 0x9C9E) => "XPKeywords".into(),
+        (Context::Tiff, 0x9C9F) => "XPSubject".into(),
+        (Context::Tiff, 0x9286) => "UserComment".into(),
+        _ => t.to_string(),
+    }
 }
 
 fn be16(d: &[u8], i: usize) -> Option<usize> {

@@ -402,7 +402,7 @@ pub fn interpret(data: &[u8], res: &Resources) -> PageText {
     // hidden glyphs
     for g in &glyphs {
         let hidden = fills.iter().any(|f| {
-            f.rect.contains(g.center) && (f.seq > g.seq || (f.dark && (g.dark || g.invisible)))
+            f.dark && f.rect.contains(g.center) && (f.seq > g.seq || g.dark || g.invisible)
         });
         if hidden {
             out.hidden_glyphs += 1;
