@@ -390,7 +390,7 @@ fn inflate_into(sink: &mut Sink, loc: &str, data: &[u8], latin: bool) {
                 sink.bytes(loc, &out);
             }
         }
-        Err(()) => sink.flag_budget(loc),
+        Err(_) => sink.flag_budget(loc),
     }
 }
 

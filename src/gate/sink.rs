@@ -165,11 +165,15 @@ impl<'a> Sink<'a> {
     }
 }
 
+/// Decompressed output would exceed the bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLarge;
+
 /// Inflate zlib (or, failing that, raw deflate) data within `limit` bytes.
-/// Returns `(data, complete)`; `Err(())` when over the limit.
-pub fn inflate(data: &[u8], limit: u64) -> Result<(Vec<u8>, bool), ()> {
+/// Returns `(data, complete)`; `Err(TooLarge)` when over the limit.
+pub fn inflate(data: &[u8], limit: u64) -> Result<(Vec<u8>, bool), TooLarge> {
     use std::io::Read;
-    let attempt = |raw: bool| -> Result<(Vec<u8>, bool), ()> {
+    let attempt = |raw: bool| -> Result<(Vec<u8>, bool), TooLarge> {
         let mut out = Vec::new();
         let res = if raw {
             flate2::read::DeflateDecoder::new(data)
@@ -181,7 +185,7 @@ pub fn inflate(data: &[u8], limit: u64) -> Result<(Vec<u8>, bool), ()> {
                 .read_to_end(&mut out)
         };
         if out.len() as u64 > limit {
-            return Err(());
+            return Err(TooLarge);
         }
         Ok((out, res.is_ok()))
     };

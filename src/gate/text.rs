@@ -16,25 +16,71 @@ fn is_ignorable(c: char) -> bool {
         | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
-/// Normalize text for matching (see the module docs).
-pub fn normalize(s: &str) -> String {
-    let stripped: String = s.chars().filter(|c| !is_ignorable(*c)).collect();
-    let nfkc: String = stripped.nfkc().collect();
-    let folded = caseless::default_case_fold_str(&nfkc);
-    let mut out = String::with_capacity(folded.len());
-    let mut in_space = false;
-    for c in folded.nfkc() {
+struct Out {
+    s: String,
+    in_space: bool,
+}
+
+impl Out {
+    fn push(&mut self, c: char) {
         if c.is_whitespace() || c == '\0' {
-            if !in_space {
-                out.push(' ');
-                in_space = true;
+            if !self.in_space {
+                self.s.push(' ');
+                self.in_space = true;
             }
         } else {
-            out.push(c);
-            in_space = false;
+            self.s.push(c);
+            self.in_space = false;
         }
     }
-    out
+}
+
+fn normalize_segment(seg: &str, out: &mut Out) {
+    let stripped: String = seg.chars().filter(|c| !is_ignorable(*c)).collect();
+    let nfkc: String = stripped.nfkc().collect();
+    let folded = caseless::default_case_fold_str(&nfkc);
+    for c in folded.nfkc() {
+        out.push(c);
+    }
+}
+
+/// Normalize text for matching (see the module docs).
+///
+/// ASCII runs take a fast path (lower-casing is their full case folding and NFKC leaves them
+/// alone); the rest is normalized in segments that end at an ASCII character followed by another
+/// ASCII character, so no composition crosses a segment boundary.
+pub fn normalize(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Out {
+        s: String::with_capacity(s.len()),
+        in_space: false,
+    };
+    let mut i = 0usize;
+    while i < b.len() {
+        let j = b[i..]
+            .iter()
+            .position(|c| !c.is_ascii())
+            .map_or(b.len(), |p| i + p);
+        // keep the ASCII character before a non-ASCII one with it: it may compose with a mark
+        let ascii_end = if j < b.len() && j > i { j - 1 } else { j };
+        for &c in &b[i..ascii_end] {
+            out.push(c.to_ascii_lowercase() as char);
+        }
+        if ascii_end >= b.len() {
+            break;
+        }
+        let mut k = j;
+        while k < b.len() {
+            if b[k].is_ascii() && b.get(k + 1).map_or(true, |n| n.is_ascii()) {
+                break;
+            }
+            k += 1;
+        }
+        // ascii_end and k are char boundaries (ASCII bytes or the end)
+        normalize_segment(s.get(ascii_end..k).unwrap_or(""), &mut out);
+        i = k;
+    }
+    out.s
 }
 
 /// Decode UTF-16 code units from bytes (little or big endian), lossy.
@@ -56,9 +102,54 @@ pub fn latin1(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| b as char).collect()
 }
 
+/// Whether UTF-16 code units look like text: most non-NUL units are in one 256-character block
+/// (one script) or in ASCII. Random binary and runs of zeros do not.
+fn looks_like_utf16(bytes: &[u8], big_endian: bool) -> bool {
+    let mut blocks = [0usize; 256];
+    let mut total = 0usize;
+    for c in bytes.chunks_exact(2) {
+        let u = if big_endian {
+            u16::from_be_bytes([c[0], c[1]])
+        } else {
+            u16::from_le_bytes([c[0], c[1]])
+        };
+        if u == 0 {
+            continue;
+        }
+        total += 1;
+        blocks[(u >> 8) as usize] += 1;
+    }
+    if total < 3 {
+        return false;
+    }
+    let ascii = blocks[0];
+    let best = blocks[1..].iter().copied().max().unwrap_or(0);
+    (ascii + best) * 10 >= total * 6
+}
+
+/// Replace decoding garbage (U+FFFD and control characters other than whitespace) by a single
+/// non-whitespace separator, so binary noise costs little and never joins two words.
+fn squeeze(s: String) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last_sep = false;
+    for c in s.chars() {
+        let junk = c == '\u{FFFD}' || (c.is_control() && !c.is_whitespace());
+        if junk {
+            if !last_sep {
+                out.push('\u{1}');
+                last_sep = true;
+            }
+        } else {
+            out.push(c);
+            last_sep = false;
+        }
+    }
+    out
+}
+
 /// Plausible text readings of a byte string of unknown encoding: a BOM decides when present;
-/// otherwise UTF-8 (lossy), Latin-1 when it is not valid UTF-8, and UTF-16 LE/BE when the bytes
-/// contain NULs (as UTF-16 text of Latin or Cyrillic scripts does).
+/// otherwise UTF-8 (decoding garbage squeezed out), Latin-1 when it is not valid UTF-8, and
+/// UTF-16 LE/BE (also at an odd offset) when the units look like text.
 pub fn candidates(bytes: &[u8]) -> Vec<String> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return vec![String::from_utf8_lossy(rest).into_owned()];
@@ -73,15 +164,15 @@ pub fn candidates(bytes: &[u8]) -> Vec<String> {
     match std::str::from_utf8(bytes) {
         Ok(s) => out.push(s.to_string()),
         Err(_) => {
-            out.push(String::from_utf8_lossy(bytes).into_owned());
-            out.push(latin1(bytes));
+            out.push(squeeze(String::from_utf8_lossy(bytes).into_owned()));
+            out.push(squeeze(latin1(bytes)));
         }
     }
     if bytes.len() >= 4 && bytes.contains(&0) {
-        out.push(utf16(bytes, false));
-        out.push(utf16(bytes, true));
-        if bytes.len() > 2 {
-            out.push(utf16(&bytes[1..], false));
+        for (data, be) in [(bytes, false), (bytes, true), (&bytes[1..], false)] {
+            if looks_like_utf16(data, be) {
+                out.push(squeeze(utf16(data, be)));
+            }
         }
     }
     out

@@ -158,11 +158,7 @@ pub fn interpret(data: &[u8], res: &Resources) -> PageText {
         let last = |k: usize| -> Option<&[f64]> { n.len().checked_sub(k).map(|s| &n[s..]) };
         let mut show: Vec<Obj> = Vec::new();
         match op.as_slice() {
-            b"q" => {
-                if saved.len() < 1024 {
-                    saved.push(gfx)
-                }
-            }
+            b"q" if saved.len() < 1024 => saved.push(gfx),
             b"Q" => {
                 if let Some(g) = saved.pop() {
                     gfx = g
@@ -449,7 +445,7 @@ fn skip_inline_image(lx: &mut Lexer) {
     let mut p = lx.pos + 1;
     while let Some(i) = find(data, b"EI", p) {
         let before = i == 0 || data.get(i - 1).is_some_and(|b| is_ws(*b));
-        let after = data.get(i + 2).is_none_or(|b| is_ws(*b));
+        let after = data.get(i + 2).map_or(true, |b| is_ws(*b));
         if before && after {
             lx.pos = i + 2;
             return;

@@ -42,7 +42,7 @@ pub fn decode(data: &[u8], filters: &[Vec<u8>], limit: u64) -> Result<Vec<u8>, D
     for f in filters {
         cur = match f.as_slice() {
             b"FlateDecode" | b"Fl" => match inflate(&cur, limit) {
-                Err(()) => return Err(DecodeError::TooLarge),
+                Err(_) => return Err(DecodeError::TooLarge),
                 Ok((out, true)) => out,
                 Ok((out, false)) => {
                     if out.is_empty() {
@@ -160,7 +160,7 @@ fn run_length(d: &[u8], limit: u64) -> Result<Vec<u8>, DecodeError> {
         } else {
             let Some(&b) = d.get(i) else { break };
             i += 1;
-            out.extend(std::iter::repeat_n(b, 257 - len as usize));
+            out.extend(std::iter::repeat(b).take(257 - len as usize));
         }
         if out.len() as u64 > limit {
             return Err(DecodeError::TooLarge);

@@ -306,7 +306,7 @@ impl<'a> Lexer<'a> {
         self.skip_ws();
         if self.peek() == Some(b'R') {
             let next = self.data.get(self.pos + 1).copied();
-            if next.is_none_or(|c| is_ws(c) || is_delim(c)) {
+            if next.map_or(true, |c| is_ws(c) || is_delim(c)) {
                 self.pos += 1;
                 if num >= 0.0 && num <= u32::MAX as f64 && gen >= 0.0 && gen <= u16::MAX as f64 {
                     return Some(Obj::Ref(num as u32, gen as u16));
@@ -331,8 +331,7 @@ impl<'a> Lexer<'a> {
 
     fn dict_body(&mut self, depth: usize) -> Dict {
         let mut out = Vec::new();
-        loop {
-            let Some(k) = self.next_obj(depth) else { break };
+        while let Some(k) = self.next_obj(depth) {
             match k {
                 Obj::Kw(k) if k == b">>" => break,
                 Obj::Kw(k) if k == b"endobj" || k == b"stream" => break,

@@ -321,7 +321,7 @@ fn find_objects(data: &[u8]) -> (Vec<RawObj>, Vec<(usize, usize)>) {
         if out.len() >= MAX_OBJECTS {
             break;
         }
-        let after_ok = data.get(i + 3).is_none_or(|&b| is_ws(b) || is_delim(b));
+        let after_ok = data.get(i + 3).map_or(true, |&b| is_ws(b) || is_delim(b));
         if !after_ok {
             continue;
         }
@@ -651,27 +651,28 @@ fn collect_strings(o: &Obj, depth: usize, out: &mut Vec<Vec<u8>>) {
     }
 }
 
+/// Separator between independent strings scanned in one pass: it survives normalization and is
+/// not whitespace, so no match spans two strings.
+const SEP: char = '\u{1}';
+
 fn scan_strings(sink: &mut Sink, loc: &str, o: &Obj) {
     let mut strs = Vec::new();
     collect_strings(o, 0, &mut strs);
+    let mut joined = String::new();
     for s in strs {
         for t in crate::gate::text::pdf_string(&s) {
-            sink.text(loc, &t);
+            joined.push_str(&t);
+            joined.push(SEP);
         }
     }
+    sink.text(loc, &joined);
 }
 
 fn scan_object_text(sink: &mut Sink, base: &str, o: &RawObj, is_info: bool) {
     match &o.obj {
-        Obj::Dict(d) => {
+        Obj::Dict(d) if is_info => {
             for (k, v) in d {
-                let key = String::from_utf8_lossy(k);
-                let loc = if is_info {
-                    format!("{base} /{key}")
-                } else {
-                    base.to_string()
-                };
-                sink.text(&loc, &String::from_utf8_lossy(k));
+                let loc = format!("{base} /{}", String::from_utf8_lossy(k));
                 scan_strings(sink, &loc, v);
             }
         }
@@ -689,10 +690,22 @@ fn scan_object_text(sink: &mut Sink, base: &str, o: &RawObj, is_info: bool) {
             format!("{base} stream")
         };
         sink.bytes(&loc, d);
-        // strings in the stream (content streams, object-stream members, CMaps, ...)
+        // strings in the stream (content streams, object-stream members, CMaps, ...), each
+        // alone and consecutive ones joined (text split across show operators)
         let mut lx = Lexer::new(d, 0);
         let mut steps = 0usize;
+        let mut singles = String::new();
+        let mut runs = String::new();
         let mut run: Vec<u8> = Vec::new();
+        let flush = |run: &mut Vec<u8>, runs: &mut String| {
+            if !run.is_empty() {
+                for txt in crate::gate::text::pdf_string(run) {
+                    runs.push_str(&txt);
+                    runs.push(SEP);
+                }
+                run.clear();
+            }
+        };
         while let Some(t) = lx.next_obj(0) {
             steps += 1;
             if steps > 5_000_000 {
@@ -701,7 +714,8 @@ fn scan_object_text(sink: &mut Sink, base: &str, o: &RawObj, is_info: bool) {
             match t {
                 Obj::Str(s) => {
                     for txt in crate::gate::text::pdf_string(&s) {
-                        sink.text(&loc, &txt);
+                        singles.push_str(&txt);
+                        singles.push(SEP);
                     }
                     run.extend_from_slice(&s);
                 }
@@ -714,21 +728,12 @@ fn scan_object_text(sink: &mut Sink, base: &str, o: &RawObj, is_info: bool) {
                 }
                 Obj::Kw(k) if matches!(k.as_slice(), b"Tj" | b"TJ" | b"'" | b"\"" | b"Td") => {}
                 Obj::Num(_) => {}
-                _ => {
-                    if !run.is_empty() {
-                        for txt in crate::gate::text::pdf_string(&run) {
-                            sink.text(&loc, &txt);
-                        }
-                        run.clear();
-                    }
-                }
+                _ => flush(&mut run, &mut runs),
             }
         }
-        if !run.is_empty() {
-            for txt in crate::gate::text::pdf_string(&run) {
-                sink.text(&loc, &txt);
-            }
-        }
+        flush(&mut run, &mut runs);
+        sink.text(&loc, &singles);
+        sink.text(&loc, &runs);
     }
 }
 
