@@ -17,6 +17,7 @@ pub mod demo;
 pub mod diff;
 pub mod digest;
 pub mod extract;
+pub mod gate;
 pub mod inspect;
 pub mod keygen;
 pub mod log;

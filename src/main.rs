@@ -50,6 +50,9 @@ enum Command {
     Diff(DiffArgs),
     /// Verify a bundle, then write it out as a tree inside DIR (nothing written if not valid).
     Extract(ExtractArgs),
+    /// Leak gate: find withheld data hidden in files, metadata and names (docs/REDACTION.md).
+    /// Exit 0 clean, 1 findings, 2 usage or I/O error.
+    Scan(ScanArgs),
     /// List a bundle's items, redaction records and withheld items (no verification).
     Inspect(InspectArgs),
     /// Tie a published item to its unredacted original: prove (office) and verify (court).
@@ -127,6 +130,31 @@ struct ExtractArgs {
     /// Replace existing regular files.
     #[arg(long)]
     force: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct GateArgs {
+    /// Private deny-list: one withheld string per line (never packed). Without it only the
+    /// structural rules run.
+    #[arg(long, value_name = "FILE")]
+    deny_list: Option<PathBuf>,
+    /// Reviewed exceptions, one per line: path<TAB>rule<TAB>reason (docs/REDACTION.md).
+    #[arg(long, value_name = "FILE")]
+    exceptions: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct ScanArgs {
+    /// Directory to scan.
+    src: PathBuf,
+    /// CSV or JSON metadata file whose text fields go into the manifest.
+    #[arg(long, value_name = "FILE")]
+    metadata: Option<PathBuf>,
+    #[command(flatten)]
+    gate: GateArgs,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -448,6 +476,7 @@ fn main() -> ExitCode {
         Command::Log { command } => cmd_log(command),
         Command::Diff(a) => cmd_diff(a),
         Command::Extract(a) => cmd_extract(a),
+        Command::Scan(a) => cmd_scan(a),
         Command::Inspect(a) => cmd_inspect(a),
         Command::Redaction { command } => cmd_redaction(command),
         Command::Bagit {
@@ -1457,6 +1486,80 @@ fn cmd_extract(a: ExtractArgs) -> CmdResult {
         out(&t);
     }
     Ok(if r.extracted_to.is_some() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The gate's options from the flags shared by `scan` and `pack`.
+fn gate_options(g: &GateArgs) -> Result<intact::gate::ScanOptions, Failure> {
+    let deny = g
+        .deny_list
+        .as_deref()
+        .map(intact::gate::DenyList::load)
+        .transpose()
+        .map_err(Failure::usage)?;
+    let exceptions = match g.exceptions.as_deref() {
+        Some(p) => intact::gate::load_exceptions(p).map_err(Failure::usage)?,
+        None => Vec::new(),
+    };
+    Ok(intact::gate::ScanOptions {
+        deny,
+        exceptions,
+        limits: intact::gate::Limits::default(),
+    })
+}
+
+fn gate_lines(report: &intact::gate::GateReport) -> String {
+    let mut t = String::new();
+    if !report.deny_list_used {
+        t.push_str("note: no deny-list given: only the structural rules ran\n");
+    }
+    for f in &report.findings {
+        t.push_str(&format!("{}\n", f.line()));
+    }
+    for x in &report.excepted {
+        t.push_str(&format!(
+            "excepted: {} (reason: {})\n",
+            x.finding.line(),
+            x.reason
+        ));
+    }
+    for u in &report.unused_exceptions {
+        t.push_str(&format!(
+            "warning: unused exception {}\t{}\n",
+            u.path.to_string_lossy(),
+            u.rule
+        ));
+    }
+    t
+}
+
+/// Top-level entry point for `intact scan`.
+fn cmd_scan(a: ScanArgs) -> CmdResult {
+    let opts = gate_options(&a.gate)?;
+    let mut report = intact::gate::scan_tree(&a.src, &opts).map_err(Failure::usage)?;
+    if let Some(m) = &a.metadata {
+        let findings =
+            intact::gate::scan_metadata(opts.deny.as_ref(), m).map_err(Failure::usage)?;
+        report.findings.extend(findings);
+        report.sort();
+    }
+    if a.json {
+        out(&json(&report));
+    } else {
+        let mut t = gate_lines(&report);
+        t.push_str(&format!(
+            "{} files scanned, {} findings, {} excepted: {}\n",
+            report.files_scanned,
+            report.findings.len(),
+            report.excepted.len(),
+            if report.clean() { "CLEAN" } else { "BLOCKED" }
+        ));
+        out(&t);
+    }
+    Ok(if report.clean() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

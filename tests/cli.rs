@@ -635,5 +635,8 @@ fn a_packed_bundle_is_world_readable() {
     let src = source(tmp.path());
     let out = tmp.path().join("o.zip");
     assert!(pack(&src, &out, &demo_key(), &[]).status.success());
-    assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o644);
+    assert_eq!(
+        std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+        0o644
+    );
 }

@@ -1,0 +1,85 @@
+//! Reviewed exceptions.
+//!
+//! An exception waives one rule for one file, with a written reason. File format: UTF-8 text,
+//! one exception per line, three TAB-separated fields `path<TAB>rule<TAB>reason`, where `path` is
+//! the file's path relative to the scanned source directory (with `/` separators), `rule` a rule
+//! id and `reason` a non-empty free text. `#` comment lines and blank lines are ignored.
+//! `deny-list-match` can never be excepted: a withheld string must be removed, not waived.
+
+use std::path::{Component, Path, PathBuf};
+
+use serde::Serialize;
+
+use super::error::GateError;
+use super::rules::RuleId;
+
+/// One reviewed exception.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Exception {
+    #[serde(serialize_with = "ser_path")]
+    pub path: PathBuf,
+    pub rule: RuleId,
+    pub reason: String,
+}
+
+fn ser_path<S: serde::Serializer>(p: &Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&p.to_string_lossy())
+}
+
+/// Load an exception file.
+pub fn load_exceptions(path: &Path) -> Result<Vec<Exception>, GateError> {
+    let text = std::fs::read_to_string(path).map_err(|source| GateError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_exceptions(path, &text)
+}
+
+/// Parse exception text; `origin` names it in errors.
+pub fn parse_exceptions(origin: &Path, text: &str) -> Result<Vec<Exception>, GateError> {
+    let err = |line: usize, reason: &str| GateError::Exceptions {
+        path: origin.to_path_buf(),
+        line,
+        reason: reason.to_string(),
+    };
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let n = i + 1;
+        let line = raw.trim_end_matches('\r');
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let parts: Vec<&str> = line.splitn(3, '\t').collect();
+        if parts.len() != 3 {
+            return Err(err(n, "expected path<TAB>rule<TAB>reason"));
+        }
+        let path = PathBuf::from(parts[0].trim());
+        if path.as_os_str().is_empty()
+            || path
+                .components()
+                .any(|c| !matches!(c, Component::Normal(_)))
+        {
+            return Err(err(
+                n,
+                "path must be relative to the source directory, without `..`",
+            ));
+        }
+        let rule: RuleId = parts[1]
+            .trim()
+            .parse()
+            .map_err(|_| err(n, "unknown rule id"))?;
+        if !rule.exceptable() {
+            return Err(err(n, "deny-list-match can never be excepted"));
+        }
+        let reason = parts[2].trim();
+        if reason.is_empty() {
+            return Err(err(n, "the reason must not be empty"));
+        }
+        out.push(Exception {
+            path,
+            rule,
+            reason: reason.to_string(),
+        });
+    }
+    Ok(out)
+}

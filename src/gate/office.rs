@@ -1,0 +1,211 @@
+//! Zip containers: OOXML (DOCX/XLSX/PPTX), OpenDocument (ODT/ODS/ODP) and plain zip archives.
+//! Every member is inspected: XML parts as text (element by element, and joined so that text
+//! split across runs matches) plus structural rules; other members through the same dispatch as
+//! files (images, PDFs, nested zips up to the nesting bound); member names as names.
+
+use std::io::{Cursor, Read};
+
+use super::rules::RuleId;
+use super::scan::scan_content;
+use super::sink::Sink;
+use super::xmp::walk_xml;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Ooxml,
+    Odf,
+    Zip,
+}
+
+const MAX_ENTRIES: usize = 100_000;
+
+const TRACKED: [&str; 14] = [
+    "ins",
+    "del",
+    "moveFrom",
+    "moveTo",
+    "rPrChange",
+    "pPrChange",
+    "sectPrChange",
+    "tblPrChange",
+    "trPrChange",
+    "tcPrChange",
+    "tblGridChange",
+    "numberingChange",
+    "cellIns",
+    "cellDel",
+];
+
+fn local(q: &str) -> &str {
+    q.rsplit(':').next().unwrap_or(q)
+}
+
+/// Scan a zip container.
+pub fn scan_zip(sink: &mut Sink, data: &[u8]) {
+    let mut zip = match zip::ZipArchive::new(Cursor::new(data)) {
+        Ok(z) => z,
+        Err(_) => {
+            sink.flag(RuleId::UnreadableFile, "zip structure (corrupt)");
+            sink.bytes_fallback("file bytes", data);
+            return;
+        }
+    };
+    let names: Vec<String> = zip
+        .file_names_raw()
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .collect();
+    let kind = if names.iter().any(|n| n == "[Content_Types].xml") {
+        Kind::Ooxml
+    } else if names.iter().any(|n| n == "mimetype") {
+        Kind::Odf
+    } else {
+        Kind::Zip
+    };
+    if zip.len() > MAX_ENTRIES {
+        sink.flag(RuleId::UnreadableFile, "zip structure (too many entries)");
+        return;
+    }
+    for idx in 0..zip.len() {
+        let mut entry = match zip.by_index(idx) {
+            Ok(e) => e,
+            Err(_) => {
+                sink.flag(
+                    RuleId::UnreadableFile,
+                    &format!("zip member {idx} (unreadable or encrypted)"),
+                );
+                continue;
+            }
+        };
+        let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
+        sink.text(&format!("{name} (member name)"), &name);
+        if entry.is_dir() {
+            continue;
+        }
+        if entry.encrypted() {
+            sink.flag(
+                RuleId::UnreadableFile,
+                &format!("{name} (encrypted member)"),
+            );
+            continue;
+        }
+        let limit = sink.limits().max_stream_bytes.min(sink.budget_left());
+        let mut buf = Vec::new();
+        let res = (&mut entry)
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut buf);
+        if buf.len() as u64 > limit {
+            sink.flag_budget(&name);
+            continue;
+        }
+        if res.is_err() {
+            sink.flag(RuleId::UnreadableFile, &format!("{name} (corrupt member)"));
+            sink.bytes(&name, &buf);
+            continue;
+        }
+        sink.spend(buf.len() as u64);
+        let lower = name.to_ascii_lowercase();
+        let is_thumb = match kind {
+            Kind::Ooxml => lower.starts_with("docprops/thumbnail"),
+            Kind::Odf => lower.starts_with("thumbnails/"),
+            Kind::Zip => false,
+        };
+        if is_thumb {
+            sink.flag(RuleId::OfficeThumbnail, &name);
+        }
+        let looks_xml = lower.ends_with(".xml")
+            || lower.ends_with(".rels")
+            || lower.ends_with(".vml")
+            || (kind != Kind::Zip && buf.trim_ascii_start().starts_with(b"<"));
+        if looks_xml {
+            scan_xml_part(sink, kind, &name, &buf);
+        } else if kind == Kind::Odf && name == "mimetype" {
+            sink.bytes(&name, &buf);
+        } else if sink.enter(name.clone()) {
+            scan_content(sink, &buf);
+            sink.leave();
+        } else {
+            sink.flag(
+                RuleId::UnsupportedFileType,
+                &format!("{name} (nested too deeply)"),
+            );
+        }
+    }
+}
+
+fn scan_xml_part(sink: &mut Sink, kind: Kind, name: &str, buf: &[u8]) {
+    let w = walk_xml(buf);
+    for (elem, text) in &w.texts {
+        sink.text(&format!("{name} {elem}"), text);
+    }
+    for (elem, attr, val) in &w.attrs {
+        sink.text(&format!("{name} {elem} @{attr}"), val);
+    }
+    sink.text(name, &w.tight);
+    sink.text(name, &w.spaced);
+    if !w.well_formed {
+        sink.flag(RuleId::UnreadableFile, &format!("{name} (malformed XML)"));
+    }
+    sink.bytes_fallback(name, buf);
+    match kind {
+        Kind::Ooxml => {
+            let lower = name.to_ascii_lowercase();
+            let tracked = w
+                .elements
+                .iter()
+                .filter(|e| e.starts_with("w:") && TRACKED.contains(&local(e)))
+                .count();
+            if tracked > 0 {
+                sink.flag(
+                    RuleId::DocxTrackedChanges,
+                    &format!("{name} ({tracked} tracked changes)"),
+                );
+            }
+            let comment_part = lower.contains("comments") || lower.contains("/threadedcomments");
+            let comments = w
+                .elements
+                .iter()
+                .filter(|e| {
+                    let l = local(e);
+                    l == "comment"
+                        || l == "commentReference"
+                        || l == "commentRangeStart"
+                        || l == "threadedComment"
+                        || l == "cm"
+                })
+                .count();
+            if comments > 0
+                && (comment_part || w.elements.iter().any(|e| local(e).starts_with("comment")))
+            {
+                sink.flag(
+                    RuleId::DocxComments,
+                    &format!("{name} ({comments} comment elements)"),
+                );
+            }
+        }
+        Kind::Odf => {
+            let changes = w
+                .elements
+                .iter()
+                .filter(|e| *e == "text:changed-region")
+                .count();
+            if changes > 0 {
+                sink.flag(
+                    RuleId::OdtTrackedChanges,
+                    &format!("{name} ({changes} tracked changes)"),
+                );
+            }
+            let notes = w
+                .elements
+                .iter()
+                .filter(|e| *e == "office:annotation")
+                .count();
+            if notes > 0 {
+                sink.flag(
+                    RuleId::OdtAnnotations,
+                    &format!("{name} ({notes} annotations)"),
+                );
+            }
+        }
+        Kind::Zip => {}
+    }
+}

@@ -1,0 +1,241 @@
+//! Walking the source tree, dispatching each file by its content (not its extension), bounds,
+//! panic containment and exceptions.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::denylist::DenyList;
+use super::error::GateError;
+use super::exceptions::Exception;
+use super::report::{Excepted, Finding, GateReport};
+use super::rules::RuleId;
+use super::sink::Sink;
+use super::{image, names, office, pdf, text};
+
+/// Resource bounds of a scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest file loaded into memory; larger files are `file-too-large-to-scan`.
+    pub max_file_bytes: u64,
+    /// Largest single decompressed stream or zip member.
+    pub max_stream_bytes: u64,
+    /// Total decompressed bytes per file (zip-bomb bound).
+    pub max_decompressed_bytes: u64,
+    /// How deep containers (zip in zip, image in DOCX) are followed.
+    pub max_nesting: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 512 << 20,
+            max_stream_bytes: 256 << 20,
+            max_decompressed_bytes: 1 << 30,
+            max_nesting: 3,
+        }
+    }
+}
+
+/// What to scan with.
+#[derive(Debug, Default)]
+pub struct ScanOptions {
+    /// The deny-list; without one only structural rules run.
+    pub deny: Option<DenyList>,
+    /// Reviewed exceptions.
+    pub exceptions: Vec<Exception>,
+    /// Resource bounds.
+    pub limits: Limits,
+}
+
+/// Dispatch bytes by content: PDF, JPEG, PNG, TIFF, WebP, zip (DOCX/ODT/...), plain text;
+/// anything else is `unsupported-file-type` (its bytes are still deny-list scanned).
+pub fn scan_content(sink: &mut Sink, d: &[u8]) {
+    let head = d.get(..d.len().min(1024)).unwrap_or(&[]);
+    if memchr::memmem::find(head, b"%PDF-").is_some() {
+        pdf::scan_pdf(d, sink);
+    } else if d.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        image::scan_jpeg(sink, "", d);
+    } else if d.starts_with(b"\x89PNG\r\n\x1a\n") {
+        image::scan_png(sink, "", d);
+    } else if d.starts_with(b"II*\0") || d.starts_with(b"MM\0*") {
+        image::scan_tiff(sink, "", d);
+    } else if d.len() >= 12 && d.starts_with(b"RIFF") && &d[8..12] == b"WEBP" {
+        image::scan_webp(sink, "", d);
+    } else if d.starts_with(b"PK\x03\x04") || d.starts_with(b"PK\x05\x06") {
+        office::scan_zip(sink, d);
+    } else if let Some(t) = text::as_plain_text(d) {
+        sink.text("text", &t);
+        if t.contains('<') {
+            let (tight, spaced) = text::strip_tags(&t);
+            sink.text("text (markup removed)", &tight);
+            sink.text("text (markup removed)", &spaced);
+        }
+    } else {
+        sink.flag(
+            RuleId::UnsupportedFileType,
+            "content (not a supported format or plain text)",
+        );
+        sink.bytes("content", d);
+    }
+}
+
+/// Scan bytes of one file; `display` is the path shown in findings.
+pub fn scan_bytes(display: &Path, data: &[u8], opts: &ScanOptions) -> Vec<Finding> {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let mut sink = Sink::new(display, opts.deny.as_ref(), opts.limits);
+        scan_content(&mut sink, data);
+        sink.into_findings()
+    }));
+    match result {
+        Ok(f) => f,
+        Err(_) => vec![Finding::new(
+            display,
+            "internal parser failure",
+            RuleId::UnreadableFile,
+        )],
+    }
+}
+
+/// Scan one file's content (not its name). `display` is the path shown in findings.
+pub fn scan_file(path: &Path, display: &Path, opts: &ScanOptions) -> Vec<Finding> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(_) => {
+            return vec![Finding::new(
+                display,
+                "file cannot be read",
+                RuleId::UnreadableFile,
+            )]
+        }
+    };
+    if meta.len() > opts.limits.max_file_bytes {
+        return vec![Finding::new(
+            display,
+            format!(
+                "{} bytes (limit {})",
+                meta.len(),
+                opts.limits.max_file_bytes
+            ),
+            RuleId::FileTooLargeToScan,
+        )];
+    }
+    match std::fs::read(path) {
+        Ok(d) if d.len() as u64 > opts.limits.max_file_bytes => vec![Finding::new(
+            display,
+            format!("{} bytes (limit {})", d.len(), opts.limits.max_file_bytes),
+            RuleId::FileTooLargeToScan,
+        )],
+        Ok(d) => scan_bytes(display, &d, opts),
+        Err(_) => vec![Finding::new(
+            display,
+            "file cannot be read",
+            RuleId::UnreadableFile,
+        )],
+    }
+}
+
+/// Scan every file and folder under `src` (symbolic links are not followed: they are findings),
+/// apply exceptions and return the report.
+pub fn scan_tree(src: &Path, opts: &ScanOptions) -> Result<GateReport, GateError> {
+    let meta = std::fs::metadata(src).map_err(|source| GateError::Io {
+        path: src.to_path_buf(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        return Err(GateError::NotADirectory {
+            path: src.to_path_buf(),
+        });
+    }
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut files: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for entry in walkdir::WalkDir::new(src)
+        .follow_links(false)
+        .sort_by_file_name()
+        .min_depth(1)
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| src.to_path_buf());
+                let rel = p.strip_prefix(src).unwrap_or(&p).to_path_buf();
+                findings.push(Finding::new(
+                    rel,
+                    "cannot be listed",
+                    RuleId::UnreadableFile,
+                ));
+                continue;
+            }
+        };
+        let rel = entry
+            .path()
+            .strip_prefix(src)
+            .unwrap_or(entry.path())
+            .to_path_buf();
+        let ft = entry.file_type();
+        if let Some(d) = &opts.deny {
+            findings.extend(names::scan_name(d, &rel, ft.is_dir()));
+        }
+        if ft.is_dir() {
+            continue;
+        }
+        if ft.is_file() {
+            files.push((entry.path().to_path_buf(), rel));
+        } else {
+            let what = if ft.is_symlink() {
+                "symbolic link"
+            } else {
+                "not a regular file"
+            };
+            findings.push(Finding::new(rel, what, RuleId::SpecialFile));
+        }
+    }
+    let per_file: Vec<Vec<Finding>> = files
+        .par_iter()
+        .map(|(abs, rel)| scan_file(abs, rel, opts))
+        .collect();
+    findings.extend(per_file.into_iter().flatten());
+    let mut report = GateReport {
+        files_scanned: files.len() as u64,
+        deny_list_used: opts.deny.is_some(),
+        rules: if opts.deny.is_some() {
+            RuleId::ALL.to_vec()
+        } else {
+            RuleId::structural()
+        },
+        ..Default::default()
+    };
+    apply_exceptions(&mut report, findings, &opts.exceptions);
+    Ok(report)
+}
+
+/// Split findings into blocking and excepted ones; unmatched exceptions are reported.
+pub fn apply_exceptions(report: &mut GateReport, findings: Vec<Finding>, exceptions: &[Exception]) {
+    let mut used = vec![false; exceptions.len()];
+    for f in findings {
+        let hit = exceptions
+            .iter()
+            .position(|e| f.rule.exceptable() && e.rule == f.rule && e.path == f.file);
+        match hit {
+            Some(i) => {
+                used[i] = true;
+                report.excepted.push(Excepted {
+                    finding: f,
+                    reason: exceptions[i].reason.clone(),
+                });
+            }
+            None => report.findings.push(f),
+        }
+    }
+    report.unused_exceptions = exceptions
+        .iter()
+        .zip(used)
+        .filter(|(_, u)| !u)
+        .map(|(e, _)| e.clone())
+        .collect();
+    report.sort();
+}

@@ -1,0 +1,265 @@
+//! Text normalization and decoding.
+//!
+//! Matching is done on normalized text: default-ignorable characters (soft hyphen, zero-width
+//! spaces and joiners, bidi controls, BOM) are removed, then NFKC, full Unicode case folding,
+//! NFKC again, and every run of whitespace becomes one space. Deny-list entries go through the
+//! same function, so matching works in any script (Latin, Cyrillic, Armenian, ...).
+
+use unicode_normalization::UnicodeNormalization;
+
+fn is_ignorable(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}' | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+struct Out {
+    s: String,
+    in_space: bool,
+}
+
+impl Out {
+    fn push(&mut self, c: char) {
+        if c.is_whitespace() || c == '\0' {
+            if !self.in_space {
+                self.s.push(' ');
+                self.in_space = true;
+            }
+        } else {
+            self.s.push(c);
+            self.in_space = false;
+        }
+    }
+}
+
+fn normalize_segment(seg: &str, out: &mut Out) {
+    let stripped: String = seg.chars().filter(|c| !is_ignorable(*c)).collect();
+    let nfkc: String = stripped.nfkc().collect();
+    let folded = caseless::default_case_fold_str(&nfkc);
+    for c in folded.nfkc() {
+        out.push(c);
+    }
+}
+
+/// Normalize text for matching (see the module docs).
+///
+/// ASCII runs take a fast path (lower-casing is their full case folding and NFKC leaves them
+/// alone); the rest is normalized in segments that end at an ASCII character followed by another
+/// ASCII character, so no composition crosses a segment boundary.
+pub fn normalize(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Out {
+        s: String::with_capacity(s.len()),
+        in_space: false,
+    };
+    let mut i = 0usize;
+    while i < b.len() {
+        let j = b[i..]
+            .iter()
+            .position(|c| !c.is_ascii())
+            .map_or(b.len(), |p| i + p);
+        // keep the ASCII character before a non-ASCII one with it: it may compose with a mark
+        let ascii_end = if j < b.len() && j > i { j - 1 } else { j };
+        for &c in &b[i..ascii_end] {
+            out.push(c.to_ascii_lowercase() as char);
+        }
+        if ascii_end >= b.len() {
+            break;
+        }
+        let mut k = j;
+        while k < b.len() {
+            if b[k].is_ascii() && b.get(k + 1).is_none_or(|n| n.is_ascii()) {
+                break;
+            }
+            k += 1;
+        }
+        // ascii_end and k are char boundaries (ASCII bytes or the end)
+        normalize_segment(s.get(ascii_end..k).unwrap_or(""), &mut out);
+        i = k;
+    }
+    out.s
+}
+
+/// Decode UTF-16 code units from bytes (little or big endian), lossy.
+pub fn utf16(bytes: &[u8], big_endian: bool) -> String {
+    let units = bytes.chunks_exact(2).map(|c| {
+        if big_endian {
+            u16::from_be_bytes([c[0], c[1]])
+        } else {
+            u16::from_le_bytes([c[0], c[1]])
+        }
+    });
+    char::decode_utf16(units)
+        .map(|r| r.unwrap_or('\u{FFFD}'))
+        .collect()
+}
+
+/// Latin-1 decoding (every byte is a character).
+pub fn latin1(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| b as char).collect()
+}
+
+/// Whether UTF-16 code units look like text: most non-NUL units are in one 256-character block
+/// (one script) or in ASCII. Random binary and runs of zeros do not.
+fn looks_like_utf16(bytes: &[u8], big_endian: bool) -> bool {
+    let mut blocks = [0usize; 256];
+    let mut total = 0usize;
+    for c in bytes.chunks_exact(2) {
+        let u = if big_endian {
+            u16::from_be_bytes([c[0], c[1]])
+        } else {
+            u16::from_le_bytes([c[0], c[1]])
+        };
+        if u == 0 {
+            continue;
+        }
+        total += 1;
+        blocks[(u >> 8) as usize] += 1;
+    }
+    if total < 3 {
+        return false;
+    }
+    let ascii = blocks[0];
+    let best = blocks[1..].iter().copied().max().unwrap_or(0);
+    (ascii + best) * 10 >= total * 6
+}
+
+/// Replace decoding garbage (U+FFFD and control characters other than whitespace) by a single
+/// non-whitespace separator, so binary noise costs little and never joins two words.
+fn squeeze(s: String) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last_sep = false;
+    for c in s.chars() {
+        let junk = c == '\u{FFFD}' || (c.is_control() && !c.is_whitespace());
+        if junk {
+            if !last_sep {
+                out.push('\u{1}');
+                last_sep = true;
+            }
+        } else {
+            out.push(c);
+            last_sep = false;
+        }
+    }
+    out
+}
+
+/// Plausible text readings of a byte string of unknown encoding: a BOM decides when present;
+/// otherwise UTF-8 (decoding garbage squeezed out), Latin-1 when it is not valid UTF-8, and
+/// UTF-16 LE/BE (also at an odd offset) when the units look like text.
+pub fn candidates(bytes: &[u8]) -> Vec<String> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return vec![String::from_utf8_lossy(rest).into_owned()];
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return vec![utf16(rest, false)];
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return vec![utf16(rest, true)];
+    }
+    let mut out = Vec::new();
+    match std::str::from_utf8(bytes) {
+        Ok(s) => out.push(s.to_string()),
+        Err(_) => {
+            out.push(squeeze(String::from_utf8_lossy(bytes).into_owned()));
+            out.push(squeeze(latin1(bytes)));
+        }
+    }
+    if bytes.len() >= 4 && bytes.contains(&0) {
+        for (data, be) in [(bytes, false), (bytes, true), (&bytes[1..], false)] {
+            if looks_like_utf16(data, be) {
+                out.push(squeeze(utf16(data, be)));
+            }
+        }
+    }
+    out
+}
+
+/// Decode a file as plain text if it is one: UTF-8 (optionally with BOM) without NUL bytes, or
+/// UTF-16 with a BOM. Returns `None` for binary data.
+pub fn as_plain_text(bytes: &[u8]) -> Option<String> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return std::str::from_utf8(rest).ok().map(str::to_string);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return (rest.len() % 2 == 0).then(|| utf16(rest, false));
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return (rest.len() % 2 == 0).then(|| utf16(rest, true));
+    }
+    let s = std::str::from_utf8(bytes).ok()?;
+    let binary = s
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{0C}' | '\u{1B}'));
+    (!binary).then(|| s.to_string())
+}
+
+/// Remove markup tags: returns (tags removed with nothing between the pieces, tags replaced by a
+/// space), so that text split across elements (`<w:t>Jo</w:t><w:t>hn</w:t>`) still matches.
+pub fn strip_tags(s: &str) -> (String, String) {
+    let mut tight = String::with_capacity(s.len());
+    let mut spaced = String::with_capacity(s.len());
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                spaced.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => {
+                tight.push(c);
+                spaced.push(c);
+            }
+            _ => {}
+        }
+    }
+    (tight, spaced)
+}
+
+/// PDFDocEncoding to text (differs from Latin-1 in 0x18..0x1F and 0x7F..0xA0).
+pub fn pdf_doc_encoding(bytes: &[u8]) -> String {
+    const HIGH: [char; 33] = [
+        '\u{2022}', '\u{2020}', '\u{2021}', '\u{2026}', '\u{2014}', '\u{2013}', '\u{0192}',
+        '\u{2044}', '\u{2039}', '\u{203A}', '\u{2212}', '\u{2030}', '\u{201E}', '\u{201C}',
+        '\u{201D}', '\u{2018}', '\u{2019}', '\u{201A}', '\u{2122}', '\u{FB01}', '\u{FB02}',
+        '\u{0141}', '\u{0152}', '\u{0160}', '\u{0178}', '\u{017D}', '\u{0131}', '\u{0142}',
+        '\u{0153}', '\u{0161}', '\u{017E}', '\u{FFFD}', '\u{20AC}',
+    ];
+    const LOW: [char; 8] = [
+        '\u{02D8}', '\u{02C7}', '\u{02C6}', '\u{02D9}', '\u{02DD}', '\u{02DB}', '\u{02DA}',
+        '\u{02DC}',
+    ];
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0x18..=0x1F => LOW[(b - 0x18) as usize],
+            0x80..=0xA0 => HIGH[(b - 0x80) as usize],
+            _ => b as char,
+        })
+        .collect()
+}
+
+/// Text readings of a PDF string object: UTF-16BE/LE or UTF-8 with BOM, else PDFDocEncoding,
+/// plus UTF-8 when the bytes are valid UTF-8 (some producers write it).
+pub fn pdf_string(bytes: &[u8]) -> Vec<String> {
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return vec![utf16(rest, true)];
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return vec![utf16(rest, false)];
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return vec![String::from_utf8_lossy(rest).into_owned()];
+    }
+    let mut out = vec![pdf_doc_encoding(bytes)];
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        if !s.is_ascii() {
+            out.push(s.to_string());
+        }
+    }
+    out
+}
