@@ -398,6 +398,20 @@ fn write_metadata_csv(path: &Path, rows: &[Row]) -> Result<(), DemoError> {
     write(path, &bytes)
 }
 
+/// The leak gate with the demo's private deny-list.
+fn demo_gate(deny_path: &Path) -> Result<pack::GateConfig, DemoError> {
+    let deny =
+        crate::gate::DenyList::load(deny_path).map_err(|e| DemoError::Step(e.to_string()))?;
+    Ok(pack::GateConfig {
+        options: crate::gate::ScanOptions {
+            deny: Some(deny),
+            ..Default::default()
+        },
+        deny_list_path: Some(deny_path.to_owned()),
+        exceptions_path: None,
+    })
+}
+
 /// Flips one byte of a payload file inside a bundle ZIP; returns the file's bag path.
 pub fn tamper_one_byte(bundle: &Path, copy: &Path) -> Result<String, DemoError> {
     std::fs::copy(bundle, copy).map_err(io(copy))?;
@@ -508,6 +522,12 @@ pub fn run(out: &Path) -> Result<DemoResult, DemoError> {
         originals: originals.clone(),
         ledger: ledger_path.clone(),
     });
+    let deny_path = private.join("deny-list.txt");
+    write(
+        &deny_path,
+        format!("# PRIVATE deny-list of withheld strings (synthetic demo values)\n{WITHHELD_ADDRESS}\n{WITHHELD_HELPER}\n").as_bytes(),
+    )?;
+    opts.gate = demo_gate(&deny_path)?;
     let summary = pack::pack(&opts).map_err(|e| DemoError::Step(format!("pack: {e}")))?;
     let _ = writeln!(
         t,
@@ -529,7 +549,7 @@ pub fn run(out: &Path) -> Result<DemoResult, DemoError> {
     );
     let _ = writeln!(
         t,
-        "   By hand: intact pack {d}/collection --collection {DEMO_COLLECTION} --release release-1 --key {d}/keys/demo-office.key \\\n              --metadata {d}/private/metadata.csv --originals {d}/private/originals --ledger NEW-LEDGER.json \\\n              --created {DEMO_CREATED} -o {d}/release-1.zip --force\n"
+        "   By hand: intact pack {d}/collection --collection {DEMO_COLLECTION} --release release-1 --key {d}/keys/demo-office.key \\\n              --metadata {d}/private/metadata.csv --originals {d}/private/originals --ledger NEW-LEDGER.json \\\n              --deny-list {d}/private/deny-list.txt \\\n              --created {DEMO_CREATED} -o {d}/release-1.zip --force\n"
     );
     let inspected = crate::inspect::inspect(&bundle).map_err(|e| DemoError::Step(e.to_string()))?;
     let counts = |m: &std::collections::BTreeMap<String, u64>| {
@@ -550,6 +570,33 @@ pub fn run(out: &Path) -> Result<DemoResult, DemoError> {
             .join(", ")
     );
     let _ = writeln!(t, "   By hand: intact inspect {d}/release-1.zip\n");
+
+    // 3b. The leak gate refuses a copy that still holds a withheld address.
+    let leaky = out.join("leaky-collection");
+    let leaked = "testimonies/case-101/testimony-001.txt";
+    let original_text = std::fs::read(originals.join(leaked)).map_err(io(&originals))?;
+    write(&leaky.join(leaked), &original_text)?;
+    let mut leak_opts = PackOptions::new(
+        leaky.clone(),
+        out.join("leaky.zip"),
+        DEMO_COLLECTION,
+        "leaky",
+        created,
+    );
+    leak_opts.keys = vec![demo_key()?];
+    leak_opts.gate = demo_gate(&deny_path)?;
+    let gate_refused = match pack::pack(&leak_opts) {
+        Err(pack::PackError::Gate(report)) => {
+            let _ = writeln!(t, "3b. Leak gate: a copy of {leaked} that still holds the witness's address is refused:");
+            for f in &report.findings {
+                let _ = writeln!(t, "   {}", f.line());
+            }
+            let _ = writeln!(t, "   (the deny-list {} stays private; findings show a masked form only; nothing was written)", deny_path.display());
+            let _ = writeln!(t, "   By hand: intact scan {d}/leaky-collection --deny-list {d}/private/deny-list.txt\n");
+            !out.join("leaky.zip").exists()
+        }
+        _ => false,
+    };
 
     // 4. Verify.
     let policy = TrustPolicy::load(&trust_path).map_err(|e| DemoError::Step(e.to_string()))?;
@@ -747,6 +794,7 @@ pub fn run(out: &Path) -> Result<DemoResult, DemoError> {
         .map_err(|e| DemoError::Step(e.join("; ")))?;
     opts2.previous = Some(link);
     opts2.known = Some(known);
+    opts2.gate = demo_gate(&deny_path)?;
     let summary2 =
         pack::pack(&opts2).map_err(|e| DemoError::Step(format!("pack release-2: {e}")))?;
     let _ = writeln!(
@@ -818,12 +866,12 @@ pub fn run(out: &Path) -> Result<DemoResult, DemoError> {
         t,
         "With standard tools only: see docs/FORMAT.md, section \"Verify with standard tools\"."
     );
-    let ok = good.valid && !bad.valid && named && matches && other_fails && log_ok;
+    let ok = good.valid && !bad.valid && named && matches && other_fails && log_ok && gate_refused;
     let _ = writeln!(
         t,
         "\n{}",
         if ok {
-            "demo: OK — the bundle verified and the tampered copy was rejected."
+            "demo: OK — the bundle verified, the tampered copy was rejected, the leak gate stopped a leak, and the release log verified."
         } else {
             "demo: FAILED"
         }

@@ -298,6 +298,8 @@ struct PackArgs {
     /// Private ledger to write the salts to (mode 0600; must not exist).
     #[arg(long, value_name = "FILE")]
     ledger: Option<PathBuf>,
+    #[command(flatten)]
+    gate: GateArgs,
     /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
@@ -566,6 +568,11 @@ fn cmd_pack(a: PackArgs) -> CmdResult {
     };
     let mut opts = intact::pack::PackOptions::new(src, a.out, &a.collection, &a.release, created);
     opts.bag_info = bag_info;
+    opts.gate = intact::pack::GateConfig {
+        options: gate_options(&a.gate)?,
+        deny_list_path: a.gate.deny_list.clone(),
+        exceptions_path: a.gate.exceptions.clone(),
+    };
     if let Some(prev) = &a.previous {
         let (link, known) = intact::pack::previous_from(prev).map_err(Failure::usage)?;
         if let Some(cf) = &a.changes {
@@ -593,7 +600,14 @@ fn cmd_pack(a: PackArgs) -> CmdResult {
         (None, None) => None,
         _ => return Err(Failure::usage("--originals and --ledger go together")),
     };
-    let s = intact::pack(&opts).map_err(Failure::usage)?;
+    let s = intact::pack(&opts).map_err(|e| Failure {
+        code: if matches!(e, intact::pack::PackError::Gate(_)) {
+            1
+        } else {
+            2
+        },
+        message: e.to_string(),
+    })?;
     if a.json {
         out(&json(&s));
     } else {

@@ -140,6 +140,22 @@ pub struct Manifest {
     /// Change records for items of earlier releases.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<Change>,
+    /// Leak-gate findings that a reviewed exception let through (FORMAT.md §5.5).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<GateException>,
+}
+
+/// A leak-gate finding waived by a reviewed exception, with its written reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GateException {
+    /// Bag path of the file (`data/…`).
+    pub path: String,
+    /// Gate rule id (docs/REDACTION.md).
+    pub rule: String,
+    /// Where in the file the finding was.
+    pub location: String,
+    pub reason: String,
 }
 
 impl Manifest {

@@ -14,10 +14,11 @@ use crate::bagpath::{BagPath, NameError};
 use crate::canonical;
 use crate::container;
 use crate::digest::{hex, Sha256Digest, CHUNK};
-use crate::manifest::{Change, Item, Manifest, RedactionStatus, MANIFEST_FORMAT};
+use crate::gate;
+use crate::manifest::{Change, GateException, Item, Manifest, RedactionStatus, MANIFEST_FORMAT};
 use crate::metadata::{MetadataError, MetadataSet};
 use crate::redaction::{self, Ledger, LedgerEntry, RedactionError};
-use crate::release::{self, Previous, Statement, RELEASE_FORMAT};
+use crate::release::{self, GateOutcome, Previous, Statement, RELEASE_FORMAT};
 use crate::sign::{self, KeyError, SigningKey};
 
 /// What to pack.
@@ -44,6 +45,17 @@ pub struct PackOptions {
     /// What is known of the archive before this release (from `--previous`): the new release
     /// must extend it, and replace its items only through change records.
     pub known: Option<crate::archive::ArchiveState>,
+    /// The leak gate: deny-list and reviewed exceptions (it always runs; docs/REDACTION.md).
+    pub gate: GateConfig,
+}
+
+/// How the leak gate runs inside `pack`.
+#[derive(Default)]
+pub struct GateConfig {
+    pub options: gate::ScanOptions,
+    /// Where the deny-list and exceptions came from: both must lie outside SRC.
+    pub deny_list_path: Option<PathBuf>,
+    pub exceptions_path: Option<PathBuf>,
 }
 
 impl PackOptions {
@@ -70,6 +82,7 @@ impl PackOptions {
             bag_info: Vec::new(),
             changes: Vec::new(),
             known: None,
+            gate: GateConfig::default(),
         }
     }
 }
@@ -137,6 +150,10 @@ pub enum PackError {
     Refused(String),
     #[error(transparent)]
     Redaction(#[from] RedactionError),
+    #[error("{}leak gate: {} finding(s) in {} file(s) scanned; nothing was written (docs/REDACTION.md)", .0.findings.iter().map(|f| format!("{}\n", f.line())).collect::<String>(), .0.findings.len(), .0.files_scanned)]
+    Gate(Box<gate::GateReport>),
+    #[error("leak gate: {0}")]
+    GateSetup(#[from] gate::GateError),
 }
 
 /// A source file to pack.
@@ -144,6 +161,8 @@ struct SourceFile {
     abs: PathBuf,
     path: BagPath,
     size: u64,
+    /// Modification time when listed: a file that changes after the gate read it is refused.
+    modified: Option<std::time::SystemTime>,
 }
 
 fn io_at(path: &Path) -> impl FnOnce(io::Error) -> PackError + '_ {
@@ -236,17 +255,15 @@ fn collect_sources(src: &Path) -> Result<Vec<SourceFile>, PackError> {
             continue;
         }
         if ft.is_file() {
-            let size = entry
-                .metadata()
-                .map_err(|e| PackError::Io {
-                    path: entry.path().to_owned(),
-                    source: e.into(),
-                })?
-                .len();
+            let meta = entry.metadata().map_err(|e| PackError::Io {
+                path: entry.path().to_owned(),
+                source: e.into(),
+            })?;
             files.push(SourceFile {
                 abs: entry.path().to_owned(),
                 path,
-                size,
+                size: meta.len(),
+                modified: meta.modified().ok(),
             });
         }
     }
@@ -415,16 +432,32 @@ pub struct TagSet {
     pub bundle_id: Sha256Digest,
 }
 
+/// Everything a release's tag files are made from.
+pub struct ReleaseParts {
+    pub collection: String,
+    pub release: String,
+    pub created: String,
+    pub previous: Option<Previous>,
+    pub bag_info: String,
+    pub items: Vec<Item>,
+    pub changes: Vec<Change>,
+    pub exceptions: Vec<GateException>,
+    pub gate: Option<GateOutcome>,
+}
+
 /// Builds `manifest-sha256.txt`, `intact/manifest.json`, `intact/release.json` from items.
-pub fn build_tags(
-    collection: &str,
-    release_id: &str,
-    created: &str,
-    previous: Option<Previous>,
-    bag_info: String,
-    items: Vec<Item>,
-    changes: Vec<Change>,
-) -> Result<TagSet, PackError> {
+pub fn build_tags(parts: ReleaseParts) -> Result<TagSet, PackError> {
+    let ReleaseParts {
+        collection,
+        release: release_id,
+        created,
+        previous,
+        bag_info,
+        items,
+        changes,
+        exceptions,
+        gate,
+    } = parts;
     let payload: Vec<(BagPath, Sha256Digest)> = items
         .iter()
         .filter_map(|i| {
@@ -436,10 +469,11 @@ pub fn build_tags(
     let manifest_txt = bag::write_manifest(payload.iter().map(|(p, d)| (p, d)));
     let manifest = Manifest {
         format: MANIFEST_FORMAT.into(),
-        collection: collection.into(),
-        release: release_id.into(),
+        collection: collection.clone(),
+        release: release_id.clone(),
         items,
         changes,
+        exceptions,
     };
     let manifest_json = canonical::to_canonical(&manifest).map_err(|e| PackError::Io {
         path: PathBuf::from(bag::ITEMS_PATH),
@@ -459,14 +493,15 @@ pub fn build_tags(
         .collect();
     let statement = Statement {
         format: RELEASE_FORMAT.into(),
-        collection: collection.into(),
-        release: release_id.into(),
-        created: created.into(),
+        collection,
+        release: release_id,
+        created,
         previous,
         item_count: manifest.items.len() as u64,
         payload_bytes: manifest.payload_bytes(),
         merkle_root: hex(&manifest.merkle_root()),
         tag_files,
+        gate,
     };
     let release_json = canonical::to_canonical(&statement).map_err(|e| PackError::Io {
         path: PathBuf::from(bag::RELEASE_PATH),
@@ -738,6 +773,96 @@ fn payload_item(
     item
 }
 
+/// Every text that goes into the bundle besides the payload, with where it goes: what the
+/// gate's deny-list must also be matched against.
+fn bundle_texts(opts: &PackOptions) -> Vec<(String, String)> {
+    let mut t = vec![
+        (
+            "release.json collection".to_owned(),
+            opts.collection.clone(),
+        ),
+        ("release.json release".to_owned(), opts.release.clone()),
+    ];
+    if let Some(p) = &opts.previous {
+        t.push(("release.json previous release".into(), p.release.clone()));
+    }
+    if let Some(m) = &opts.metadata {
+        for item in &m.items {
+            t.extend(item.texts.iter().cloned());
+        }
+    }
+    for (label, value) in &opts.bag_info {
+        t.push(("bag-info.txt label".into(), label.clone()));
+        t.push((format!("bag-info.txt {label}"), value.clone()));
+    }
+    for c in &opts.changes {
+        t.push((format!("change record for {} id", c.id), c.id.clone()));
+        t.push((
+            format!("change record for {} reason", c.id),
+            c.reason.clone(),
+        ));
+        if let Some(by) = &c.by {
+            t.push((format!("change record for {} by", c.id), by.clone()));
+        }
+    }
+    for e in &opts.gate.options.exceptions {
+        t.push((
+            format!("exception reason for {}", e.path.display()),
+            e.reason.clone(),
+        ));
+    }
+    t
+}
+
+/// Runs the leak gate over SRC (contents, metadata of files, names) and over every text that
+/// goes into the bundle. Fails closed: any finding that no reviewed exception covers refuses
+/// the release before anything is written.
+fn run_gate(opts: &PackOptions) -> Result<gate::GateReport, PackError> {
+    for (what, p) in [
+        ("deny-list", &opts.gate.deny_list_path),
+        ("exceptions file", &opts.gate.exceptions_path),
+    ] {
+        if let Some(p) = p {
+            if is_within(p, &opts.src)? {
+                return Err(PackError::Refused(format!(
+                    "{}: the {what} is inside the source and would be published; move it out",
+                    p.display()
+                )));
+            }
+        }
+    }
+    let mut report = gate::scan_tree(&opts.src, &opts.gate.options)?;
+    if let Some(deny) = &opts.gate.options.deny {
+        report
+            .findings
+            .extend(gate::scan_fields(deny, &bundle_texts(opts)));
+        report.sort();
+    }
+    if report.clean() {
+        Ok(report)
+    } else {
+        Err(PackError::Gate(Box::new(report)))
+    }
+}
+
+/// The exceptions the gate applied, as the manifest records them.
+fn gate_exceptions(report: &gate::GateReport) -> Vec<GateException> {
+    report
+        .excepted
+        .iter()
+        .map(|x| GateException {
+            path: if x.finding.file.as_os_str().is_empty() {
+                String::new()
+            } else {
+                format!("data/{}", x.finding.file.to_string_lossy())
+            },
+            rule: x.finding.rule.as_str().to_owned(),
+            location: x.finding.location.clone(),
+            reason: x.reason.clone(),
+        })
+        .collect()
+}
+
 /// Packs `opts.src` into a bundle at `opts.out`.
 pub fn pack(opts: &PackOptions) -> Result<PackSummary, PackError> {
     for id in [&opts.collection, &opts.release] {
@@ -756,6 +881,7 @@ pub fn pack(opts: &PackOptions) -> Result<PackSummary, PackError> {
         (Some(m), Some(c)) => make_commitments(m, c)?,
         _ => BTreeMap::new(),
     };
+    let gate_report = run_gate(opts)?;
     let created = release::format_created(opts.created);
     let payload_bytes: u64 = sources.iter().map(|s| s.size).sum();
     let bag_info = bag::bag_info(
@@ -798,6 +924,12 @@ pub fn pack(opts: &PackOptions) -> Result<PackSummary, PackError> {
                         source: e,
                     },
                 })?;
+            let now = f.metadata().map_err(io_at(&s.abs))?;
+            if now.len() != s.size || now.modified().ok() != s.modified {
+                return Err(PackError::Changed {
+                    path: s.abs.clone(),
+                });
+            }
             items.push(payload_item(opts, s, digest, &ledger_entries));
         }
         if let Some(m) = &opts.metadata {
@@ -815,15 +947,26 @@ pub fn pack(opts: &PackOptions) -> Result<PackSummary, PackError> {
                 });
             }
         }
-        let mut tags = build_tags(
-            &opts.collection,
-            &opts.release,
-            &created,
-            opts.previous.clone(),
-            bag_info.clone(),
+        let mut tags = build_tags(ReleaseParts {
+            collection: opts.collection.clone(),
+            release: opts.release.clone(),
+            created: created.clone(),
+            previous: opts.previous.clone(),
+            bag_info: bag_info.clone(),
             items,
-            opts.changes.clone(),
-        )?;
+            changes: opts.changes.clone(),
+            exceptions: gate_exceptions(&gate_report),
+            gate: Some(GateOutcome {
+                rules: gate_report
+                    .rules
+                    .iter()
+                    .map(|r| r.as_str().to_owned())
+                    .collect(),
+                files_scanned: gate_report.files_scanned,
+                deny_list: gate_report.deny_list_used,
+                exceptions: gate_report.excepted.len() as u64,
+            }),
+        })?;
         if let Some(known) = &opts.known {
             let mut next = known.clone();
             next.apply(&tags.statement, &tags.bundle_id.to_hex(), &tags.manifest)
@@ -989,6 +1132,7 @@ pub fn previous_from(path: &Path) -> Result<(Previous, crate::archive::ArchiveSt
             release: s.release.clone(),
             items: Vec::new(),
             changes: Vec::new(),
+            exceptions: Vec::new(),
         };
         state = if state
             .apply(

@@ -388,6 +388,7 @@ mod tests {
             release: "r1".into(),
             items: items(n),
             changes: Vec::new(),
+            exceptions: Vec::new(),
         }
     }
 
@@ -406,6 +407,7 @@ mod tests {
             payload_bytes: m.payload_bytes(),
             merkle_root: hex(&m.merkle_root()),
             tag_files,
+            gate: None,
         };
         canonical::to_canonical(&s).unwrap()
     }

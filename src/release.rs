@@ -35,6 +35,22 @@ pub struct Statement {
     pub merkle_root: String,
     /// Bag-relative path → lowercase hex SHA-256.
     pub tag_files: BTreeMap<String, String>,
+    /// What the leak gate checked before this release was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<GateOutcome>,
+}
+
+/// The leak gate's outcome recorded in the statement (FORMAT.md §6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GateOutcome {
+    /// Rule ids that ran.
+    pub rules: Vec<String>,
+    pub files_scanned: u64,
+    /// Whether a deny-list was used (its content never enters a bundle).
+    pub deny_list: bool,
+    /// Findings let through by reviewed exceptions (listed in manifest.json `exceptions`).
+    pub exceptions: u64,
 }
 
 /// Tag files whose digests every statement must carry.

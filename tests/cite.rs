@@ -67,7 +67,7 @@ fn source(dir: &Path, files: &[(&str, &str)]) -> PathBuf {
 const FILES: [(&str, &str); 5] = [
     ("a/testimony-1.txt", "SYNTHETIC testimony one\n"),
     ("a/testimony-2.txt", "SYNTHETIC testimony two\n"),
-    ("b/photo.bin", "\u{1}\u{2}synthetic bytes"),
+    ("b/photo.bin", "synthetic bytes (placeholder for an image)"),
     ("c/exhibit.txt", "SYNTHETIC exhibit\n"),
     ("readme.txt", "SYNTHETIC sample\n"),
 ];

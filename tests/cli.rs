@@ -40,7 +40,7 @@ fn source(dir: &Path) -> PathBuf {
     for (p, body) in [
         ("a/testimony-1.txt", "SYNTHETIC testimony one\n"),
         ("a/testimony-2.txt", "SYNTHETIC testimony two\n"),
-        ("b/photo.bin", "\u{1}\u{2}synthetic bytes"),
+        ("b/photo.bin", "synthetic bytes (placeholder for an image)"),
         ("readme.txt", "SYNTHETIC sample\n"),
     ] {
         let f = src.join(p);

@@ -42,7 +42,7 @@ impl Env {
         let src = dir.path().join("src");
         for (p, body) in [
             ("a/testimony-1.txt", "SYNTHETIC testimony one\n"),
-            ("b/photo.bin", "\u{1}\u{2}synthetic bytes"),
+            ("b/photo.bin", "synthetic bytes (placeholder for an image)"),
             ("readme.txt", "SYNTHETIC sample\n"),
         ] {
             let f = src.join(p);

@@ -210,7 +210,57 @@ pub fn scan_tree(src: &Path, opts: &ScanOptions) -> Result<GateReport, GateError
         ..Default::default()
     };
     apply_exceptions(&mut report, findings, &opts.exceptions);
+    if let Some(d) = &opts.deny {
+        mask_report(d, &mut report);
+    }
     Ok(report)
+}
+
+/// Replaces every withheld string in `s` shown to a person: each `/`-separated part that
+/// matches the deny-list becomes `[withheld: J*** D**]`; if only the whole string matches
+/// (a name split across parts), all of it does.
+pub fn mask_display(deny: &DenyList, s: &str) -> String {
+    let whole = deny.find(&s.replace('/', " "));
+    if whole.is_empty() {
+        return s.to_owned();
+    }
+    let mut any = false;
+    let parts: Vec<String> = s
+        .split('/')
+        .map(|part| {
+            let hits = deny.find(part);
+            if hits.is_empty() {
+                part.to_owned()
+            } else {
+                any = true;
+                format!("[withheld: {}]", hits.join(", "))
+            }
+        })
+        .collect();
+    if any && deny.find(&parts.join(" ")).is_empty() {
+        parts.join("/")
+    } else {
+        format!("[withheld: {}]", whole.join(", "))
+    }
+}
+
+/// Masks withheld strings in the paths and locations of a report (a file or folder named after
+/// a withheld person must not be printed in clear either).
+pub fn mask_report(deny: &DenyList, report: &mut GateReport) {
+    let fix = |f: &mut Finding| {
+        let shown = mask_display(deny, &f.file.to_string_lossy());
+        if shown != f.file.to_string_lossy() {
+            f.file = PathBuf::from(shown);
+        }
+        f.location = mask_display(deny, &f.location);
+    };
+    report.findings.iter_mut().for_each(fix);
+    report.excepted.iter_mut().for_each(|x| fix(&mut x.finding));
+    for e in &mut report.unused_exceptions {
+        let shown = mask_display(deny, &e.path.to_string_lossy());
+        e.path = PathBuf::from(shown);
+        e.reason = mask_display(deny, &e.reason);
+    }
 }
 
 /// Split findings into blocking and excepted ones; unmatched exceptions are reported.

@@ -56,14 +56,17 @@ pub fn sha_hex(b: &[u8]) -> String {
     d.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-/// The source tree: a dozen files in nested folders, some non-ASCII names, one empty file, one
-/// name with `%`, two files of the same size.
+/// The source tree: a dozen files in nested folders, some non-ASCII names, one empty file, a
+/// name with spaces, two files of the same size.
 pub fn source_files() -> Vec<(&'static str, Vec<u8>)> {
-    let png = |seed: u8| -> Vec<u8> {
-        let mut v = b"\x89PNG\r\n\x1a\n".to_vec();
-        v.extend((0..56u8).map(|i| i.wrapping_mul(31).wrapping_add(seed)));
-        v
-    };
+    // Real (generated) PNGs, so the leak gate can read them; the second is the first seed after
+    // 1 whose image has the same byte size, for the same-size swap case.
+    let png = |seed: u32| -> Vec<u8> { intact::demo::synthetic_png(seed, 8, 8) };
+    let first = png(1);
+    let second = (2..200)
+        .map(png)
+        .find(|p| p.len() == first.len())
+        .expect("a same-size PNG");
     vec![
         (
             "README.txt",
@@ -73,8 +76,8 @@ pub fn source_files() -> Vec<(&'static str, Vec<u8>)> {
             "case-12/testimony.txt",
             b"Witness A stated that the synthetic event took place on a Tuesday.\n".to_vec(),
         ),
-        ("case-12/exhibits/photo-01.png", png(1)),
-        ("case-12/exhibits/photo-02.png", png(2)),
+        ("case-12/exhibits/photo-01.png", first),
+        ("case-12/exhibits/photo-02.png", second),
         (
             "case-12/свидетель.txt",
             "Показания свидетеля Б (синтетический текст).\n"
@@ -89,7 +92,9 @@ pub fn source_files() -> Vec<(&'static str, Vec<u8>)> {
         ),
         (
             "case-31/order.pdf",
-            b"%PDF-1.4\n% synthetic order\n%%EOF\n".to_vec(),
+            intact::demo::synthetic_pdf(&[
+                "Synthetic order of the court (placeholder).".to_string()
+            ]),
         ),
         (
             "case-31/notes/2026-01-05.md",
