@@ -122,7 +122,12 @@ fn assert_blocked(name: &str, planted: &[(&str, Vec<u8>)], file: &str, rule: &st
 }
 
 /// A named leak: the planted files, and the file and rule the finding must name.
-type LeakCase = (&'static str, Vec<(&'static str, Vec<u8>)>, &'static str, &'static str);
+type LeakCase = (
+    &'static str,
+    Vec<(&'static str, Vec<u8>)>,
+    &'static str,
+    &'static str,
+);
 
 #[test]
 fn every_leak_class_blocks_the_release() {

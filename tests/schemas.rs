@@ -667,6 +667,43 @@ fn every_document_intact_writes_matches_its_schema() {
     );
     sc.check("cosign-summary.schema.json", "sign", &cs);
 
+    // The leak gate's report: clean, and with a finding and an excepted one.
+    let clean = intact_json(
+        &[
+            "scan",
+            s(&demo.join("collection")),
+            "--deny-list",
+            s(&private.join("deny-list.txt")),
+            "--json",
+        ],
+        0,
+    );
+    sc.check("scan-report.schema.json", "scan clean", &clean);
+    let leaky = intact_json(
+        &[
+            "scan",
+            s(&demo.join("leaky-collection")),
+            "--deny-list",
+            s(&private.join("deny-list.txt")),
+            "--json",
+        ],
+        1,
+    );
+    assert!(!leaky["findings"].as_array().unwrap().is_empty());
+    sc.check("scan-report.schema.json", "scan leaky", &leaky);
+    let ex_dir = t.join("scan-ex");
+    std::fs::create_dir_all(&ex_dir).unwrap();
+    std::fs::write(ex_dir.join("blob.bin"), [0u8, 159, 146, 150, 1, 2, 3]).unwrap();
+    let ex = t.join("exceptions.tsv");
+    std::fs::write(
+        &ex,
+        "blob.bin\tunsupported-file-type\treviewed: calibration data\nold.pdf\timage-gps\tstale\n",
+    )
+    .unwrap();
+    let excepted = intact_json(&["scan", s(&ex_dir), "--exceptions", s(&ex), "--json"], 0);
+    assert_eq!(excepted["excepted"].as_array().unwrap().len(), 1);
+    sc.check("scan-report.schema.json", "scan with exceptions", &excepted);
+
     // Every schema was used.
     let all: BTreeSet<String> = schema_files().into_keys().collect();
     let unused: Vec<&String> = all.difference(&sc.used).collect();
