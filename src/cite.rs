@@ -361,29 +361,13 @@ pub fn cite(
 }
 
 fn not_a_bundle_report(path: &Path, message: String) -> VerifyReport {
-    VerifyReport {
-        report: "intact-verify/1",
-        bundle: path.to_owned(),
-        kind: None,
-        valid: false,
-        bundle_id: None,
-        collection: None,
-        release: None,
-        created: None,
-        previous: None,
-        item_count: None,
-        payload_bytes: None,
-        merkle_root: None,
-        threshold: 1,
-        signers: Vec::new(),
-        signatures: Vec::new(),
-        checks: Vec::new(),
-        problems: vec![verify::Problem {
-            check: verify::Check::Container,
-            path: String::new(),
-            message,
-        }],
-    }
+    let mut r = VerifyReport::empty(path, 1);
+    r.problems.push(verify::Problem {
+        check: verify::Check::Container,
+        path: String::new(),
+        message,
+    });
+    r
 }
 
 /// Hashes one payload member and compares it with its item record.

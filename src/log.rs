@@ -774,25 +774,21 @@ pub fn verify_entry(dir: &Path, opts: &VerifyOptions) -> Result<verify::Verified
         });
     }
     let s = e.statement.clone();
-    let report = verify::VerifyReport {
-        report: "intact-verify/1",
-        bundle: dir.to_owned(),
-        kind: None,
-        valid: report_problems.is_empty() && e.manifest.is_some(),
-        bundle_id: Some(e.bundle_id()),
-        collection: s.as_ref().map(|s| s.collection.clone()),
-        release: s.as_ref().map(|s| s.release.clone()),
-        created: s.as_ref().map(|s| s.created.clone()),
-        previous: s.as_ref().and_then(|s| s.previous.clone()),
-        item_count: s.as_ref().map(|s| s.item_count),
-        payload_bytes: s.as_ref().map(|s| s.payload_bytes),
-        merkle_root: s.as_ref().map(|s| s.merkle_root.clone()),
-        threshold: opts.threshold,
-        signers,
-        signatures,
-        checks: Vec::new(),
-        problems: report_problems,
-    };
+    let mut report = verify::VerifyReport::empty(dir, opts.threshold);
+    report.valid = report_problems.is_empty() && e.manifest.is_some();
+    report.bundle_id = Some(e.bundle_id());
+    if let Some(s) = &s {
+        report.collection = Some(s.collection.clone());
+        report.release = Some(s.release.clone());
+        report.created = Some(s.created.clone());
+        report.previous = s.previous.clone();
+        report.item_count = Some(s.item_count);
+        report.payload_bytes = Some(s.payload_bytes);
+        report.merkle_root = Some(s.merkle_root.clone());
+    }
+    report.signers = signers;
+    report.signatures = signatures;
+    report.problems = report_problems;
     Ok(verify::Verified {
         report,
         statement: e.statement,

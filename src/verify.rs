@@ -109,6 +109,31 @@ pub struct VerifyReport {
     pub problems: Vec<Problem>,
 }
 
+impl VerifyReport {
+    /// A report with nothing read yet (not valid).
+    pub fn empty(path: &Path, threshold: usize) -> VerifyReport {
+        VerifyReport {
+            report: "intact-verify/1",
+            bundle: path.to_owned(),
+            kind: None,
+            valid: false,
+            bundle_id: None,
+            collection: None,
+            release: None,
+            created: None,
+            previous: None,
+            item_count: None,
+            payload_bytes: None,
+            merkle_root: None,
+            threshold,
+            signers: Vec::new(),
+            signatures: Vec::new(),
+            checks: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+}
+
 /// How to verify.
 pub struct VerifyOptions {
     pub policy: TrustPolicy,
@@ -201,25 +226,7 @@ pub fn verify_full(path: &Path, opts: &VerifyOptions) -> Result<Verified, Verify
             policy: opts.policy.path.clone(),
         });
     }
-    let mut report = VerifyReport {
-        report: "intact-verify/1",
-        bundle: path.to_owned(),
-        kind: None,
-        valid: false,
-        bundle_id: None,
-        collection: None,
-        release: None,
-        created: None,
-        previous: None,
-        item_count: None,
-        payload_bytes: None,
-        merkle_root: None,
-        threshold,
-        signers: Vec::new(),
-        signatures: Vec::new(),
-        checks: Vec::new(),
-        problems: Vec::new(),
-    };
+    let mut report = VerifyReport::empty(path, threshold);
     let bundle = match Bundle::open(path) {
         Ok(b) => b,
         Err(e) if e.is_io() => {
