@@ -81,7 +81,8 @@ pub struct ItemMeta {
     /// Path of the unredacted original below `--originals` (default: the item's path below
     /// `data/`).
     pub original: Option<String>,
-    /// Every text value of the row with its location, for the leak gate.
+    /// Every text value of the row that goes into the manifest, with its location, for the leak
+    /// gate (`original` names a private file and never enters a bundle).
     pub texts: Vec<(String, String)>,
 }
 
@@ -533,7 +534,12 @@ fn validate_row(row: &str, f: &BTreeMap<String, String>) -> Result<ItemMeta, Vec
     }
     let texts = f
         .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "redaction_status" | "redaction_regions"))
+        .filter(|(k, _)| {
+            !matches!(
+                k.as_str(),
+                "redaction_status" | "redaction_regions" | "original"
+            )
+        })
         .map(|(k, v)| (format!("metadata {row} field {k}"), v.clone()))
         .collect();
     Ok(ItemMeta {
