@@ -563,12 +563,54 @@ pub fn write_temp(
         .tempfile_in(dir)
         .map_err(io_at(dir))?;
     {
+        // Data goes to disk while the rest is still being written: the last sync then waits for
+        // the tail only, not for the whole bundle.
+        let _early = EarlySync::start(tmp.as_file());
         let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
         write(&mut w)?;
         w.flush().map_err(io_at(out))?;
     }
     tmp.as_file().sync_all().map_err(io_at(out))?;
     Ok(tmp)
+}
+
+/// Syncs a file being written every so often from a thread of its own (stopped when dropped).
+struct EarlySync {
+    stop: Option<mpsc::Sender<()>>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl EarlySync {
+    fn start(file: &File) -> EarlySync {
+        let Ok(f) = file.try_clone() else {
+            return EarlySync {
+                stop: None,
+                handle: None,
+            };
+        };
+        let (tx, rx) = mpsc::channel::<()>();
+        let handle = std::thread::spawn(move || {
+            while let Err(mpsc::RecvTimeoutError::Timeout) =
+                rx.recv_timeout(std::time::Duration::from_millis(250))
+            {
+                // Best effort: the final sync_all reports errors.
+                let _ = f.sync_data();
+            }
+        });
+        EarlySync {
+            stop: Some(tx),
+            handle: Some(handle),
+        }
+    }
+}
+
+impl Drop for EarlySync {
+    fn drop(&mut self) {
+        self.stop.take();
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
 }
 
 /// Renames a finished temp file into place (refusing to replace `out` unless `force`).
