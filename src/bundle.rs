@@ -1,6 +1,7 @@
 //! Reading a bundle, whether a ZIP file or its extracted top directory (a mirrored tree), as
 //! one set of bag-relative members (FORMAT.md §2–3).
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Read};
@@ -10,6 +11,15 @@ use std::path::{Path, PathBuf};
 use crate::bagpath::BagPath;
 use crate::container;
 use crate::digest::{self, StreamDigest};
+use crate::progress::{Progress, Silent};
+
+/// Read size when hashing members: large reads for large members, and one buffer per thread
+/// for the whole run rather than one allocation per member (archives hold 100,000s of them).
+const HASH_READ: usize = 1 << 20;
+
+thread_local! {
+    static HASH_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
 
 /// Which form the bundle came in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -110,7 +120,23 @@ impl Bundle {
 
     /// Streams a member: SHA-256, size, and for a ZIP member whether its CRC-32 matched.
     pub fn hash(&self, m: &Member) -> io::Result<(StreamDigest, bool)> {
-        let d = digest::hash_stream(self.reader(m)?)?;
+        self.hash_with(m, &Silent)
+    }
+
+    /// [`Bundle::hash`], reporting the bytes hashed to `progress` as they go.
+    pub fn hash_with(
+        &self,
+        m: &Member,
+        progress: &dyn Progress,
+    ) -> io::Result<(StreamDigest, bool)> {
+        let r = self.reader(m)?;
+        let d = HASH_BUFFER.with(|b| {
+            let mut buf = b.borrow_mut();
+            if buf.len() < HASH_READ {
+                buf.resize(HASH_READ, 0);
+            }
+            digest::hash_stream_with(r, &mut buf, |n| progress.advance(0, n))
+        })?;
         let crc_ok = match m.location {
             Location::Zip { crc32, .. } => d.crc32 == crc32,
             Location::File(_) => true,

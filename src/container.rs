@@ -97,6 +97,22 @@ fn read_exact_at(file: &File, offset: u64, len: usize) -> Result<Vec<u8>, String
     Ok(buf)
 }
 
+/// Reads up to `len` bytes at `offset`: fewer only at the end of the file.
+fn read_at_most(file: &File, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; len];
+    let mut n = 0;
+    while n < len {
+        match file.read_at(&mut buf[n..], offset + n as u64) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    buf.truncate(n);
+    Ok(buf)
+}
+
 /// Where the central directory is, from the end records.
 struct Directory {
     entries: u64,
@@ -416,9 +432,13 @@ fn parse_central(cd: &[u8], count: u64) -> Result<Vec<CentralEntry>, ContainerPr
 
 /// Reads and checks the local header of `e`; returns the offset of its first data byte.
 fn check_local(file: &File, e: &CentralEntry, name: &str) -> Result<u64, String> {
-    let fixed = read_exact_at(file, e.local_offset, 30)
+    // One read for the usual header (the central directory's name, a ZIP64 extra at most).
+    let head = read_at_most(file, e.local_offset, 30 + e.name_raw.len() + 20)
         .map_err(|_| "local header lies outside the file".to_string())?;
-    let mut c = Cursor::new(&fixed);
+    if head.len() < 30 {
+        return Err("local header lies outside the file".into());
+    }
+    let mut c = Cursor::new(&head[..30]);
     if c.u32() != Some(SIG_LOCAL) {
         return Err("no local header where the central directory points".into());
     }
@@ -432,8 +452,15 @@ fn check_local(file: &File, e: &CentralEntry, name: &str) -> Result<u64, String>
     let usize32 = c.u32().unwrap_or(0);
     let name_len = c.u16().unwrap_or(0) as usize;
     let extra_len = c.u16().unwrap_or(0) as usize;
-    let var = read_exact_at(file, e.local_offset + 30, name_len + extra_len)
-        .map_err(|_| "local header lies outside the file".to_string())?;
+    let rest;
+    let var = match head.get(30..30 + name_len + extra_len) {
+        Some(v) => v,
+        None => {
+            rest = read_exact_at(file, e.local_offset + 30, name_len + extra_len)
+                .map_err(|_| "local header lies outside the file".to_string())?;
+            &rest[..]
+        }
+    };
     let (lname, lextra) = var.split_at(name_len);
     let mut diffs = Vec::new();
     if lname != e.name_raw.as_slice() {
@@ -494,7 +521,7 @@ pub fn read(file: &File) -> Result<Container, ContainerProblem> {
     // Layout: entries back to back from offset 0, in central-directory order, and the central
     // directory right after the last one. Anything else hides bytes from some reader.
     let mut expected_offset = 0u64;
-    let mut prev_name: Option<Vec<u8>> = None;
+    let mut prev_name: Option<&[u8]> = None;
     for e in &entries {
         let name = match std::str::from_utf8(&e.name_raw) {
             Ok(n) => n.to_owned(),
@@ -516,9 +543,9 @@ pub fn read(file: &File) -> Result<Container, ContainerProblem> {
             };
             return Err(problem(Some(&name), m));
         }
-        if let Some(prev) = &prev_name {
-            if prev.as_slice() >= e.name_raw.as_slice() {
-                let m = if prev.as_slice() == e.name_raw.as_slice() {
+        if let Some(prev) = prev_name {
+            if prev >= e.name_raw.as_slice() {
+                let m = if prev == e.name_raw.as_slice() {
                     "duplicate entry name"
                 } else {
                     "entries are not sorted by name"
@@ -526,7 +553,7 @@ pub fn read(file: &File) -> Result<Container, ContainerProblem> {
                 out.problems.push(problem(Some(&name), m));
             }
         }
-        prev_name = Some(e.name_raw.clone());
+        prev_name = Some(&e.name_raw);
         let data_offset = check_local(file, e, &name).map_err(|m| problem(Some(&name), m))?;
         let end = data_offset
             .checked_add(e.csize)

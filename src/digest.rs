@@ -76,13 +76,22 @@ pub struct StreamDigest {
 pub const CHUNK: usize = 256 * 1024;
 
 /// Hashes a reader to its end in fixed-size chunks: SHA-256, CRC-32 (for ZIP members) and size.
-pub fn hash_stream(mut r: impl Read) -> io::Result<StreamDigest> {
+pub fn hash_stream(r: impl Read) -> io::Result<StreamDigest> {
+    hash_stream_with(r, &mut vec![0u8; CHUNK], |_| {})
+}
+
+/// [`hash_stream`] reading into the caller's buffer (one per thread, not one per file), calling
+/// `seen` with the size of each chunk hashed.
+pub fn hash_stream_with(
+    mut r: impl Read,
+    buf: &mut [u8],
+    mut seen: impl FnMut(u64),
+) -> io::Result<StreamDigest> {
     let mut sha = Sha256::new();
     let mut crc = crc32fast::Hasher::new();
     let mut size = 0u64;
-    let mut buf = vec![0u8; CHUNK];
     loop {
-        let n = match r.read(&mut buf) {
+        let n = match r.read(buf) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -91,6 +100,7 @@ pub fn hash_stream(mut r: impl Read) -> io::Result<StreamDigest> {
         sha.update(&buf[..n]);
         crc.update(&buf[..n]);
         size += n as u64;
+        seen(n as u64);
     }
     Ok(StreamDigest {
         sha256: Sha256Digest(sha.finalize().into()),

@@ -26,6 +26,7 @@ pub mod merkle;
 pub mod metadata;
 pub mod pack;
 pub mod passphrase;
+pub mod progress;
 pub mod proof;
 pub mod redaction;
 pub mod release;

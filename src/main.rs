@@ -1,13 +1,16 @@
 //! The `intact` command line: parses flags, calls the library, prints, maps outcomes to exit codes
 //! (0 valid / clean, 1 not valid / findings, 2 usage or I/O error).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use clap::{ArgGroup, Args, Parser, Subcommand};
 
 use intact::passphrase::PassphraseSource;
+use intact::progress::Progress;
 use intact::trust::{Revocations, SignatureStatus, TrustPolicy};
 
 #[derive(Parser)]
@@ -303,6 +306,9 @@ struct PackArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
+    /// No progress bar (there is none either when stderr is not a terminal).
+    #[arg(short, long)]
+    quiet: bool,
     #[command(flatten)]
     passphrase: PassphraseArgs,
 }
@@ -332,6 +338,9 @@ struct VerifyArgs {
     /// Print the full report as JSON.
     #[arg(long)]
     json: bool,
+    /// No progress bar (there is none either when stderr is not a terminal).
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 /// `--trust` and its policy options, optional (for `cite`).
@@ -507,6 +516,73 @@ fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")) + "\n"
 }
 
+/// The progress bar on stderr for pack and verify (files, bytes, throughput, ETA), or nothing
+/// with `--quiet` or when stderr is not a terminal.
+fn progress_bar(quiet: bool, verb: &'static str) -> Box<dyn Progress> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return Box::new(intact::progress::Silent);
+    }
+    let files = Arc::new(AtomicU64::new(0));
+    let total = Arc::new(AtomicU64::new(0));
+    let (f, t) = (files.clone(), total.clone());
+    let style = indicatif::ProgressStyle::with_template(
+        "{prefix} {files} files  {bytes}/{total_bytes}  {binary_bytes_per_sec}  ETA {eta}  {wide_bar}",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+    .with_key(
+        "files",
+        move |_: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(
+                w,
+                "{}/{}",
+                f.load(Ordering::Relaxed),
+                t.load(Ordering::Relaxed)
+            );
+        },
+    );
+    let bar = indicatif::ProgressBar::new(0)
+        .with_style(style)
+        .with_prefix(verb);
+    Box::new(Bar { bar, files, total })
+}
+
+/// A terminal progress bar; cleared when dropped, whether the command succeeded or not.
+struct Bar {
+    bar: indicatif::ProgressBar,
+    files: Arc<AtomicU64>,
+    total: Arc<AtomicU64>,
+}
+
+impl Progress for Bar {
+    fn start(&self, files: u64, bytes: u64) {
+        self.total.store(files, Ordering::Relaxed);
+        self.files.store(0, Ordering::Relaxed);
+        self.bar.set_length(bytes);
+        self.bar.reset();
+        self.bar
+            .enable_steady_tick(std::time::Duration::from_millis(250));
+    }
+
+    fn advance(&self, files: u64, bytes: u64) {
+        if files > 0 {
+            self.files.fetch_add(files, Ordering::Relaxed);
+        }
+        if bytes > 0 {
+            self.bar.inc(bytes);
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
+    }
+}
+
 /// Top-level entry point for `intact keygen`.
 fn cmd_keygen(a: KeygenArgs) -> CmdResult {
     let principal = match a.principal {
@@ -600,7 +676,8 @@ fn cmd_pack(a: PackArgs) -> CmdResult {
         (None, None) => None,
         _ => return Err(Failure::usage("--originals and --ledger go together")),
     };
-    let s = intact::pack(&opts).map_err(|e| Failure {
+    let progress = progress_bar(a.quiet, "packing");
+    let s = intact::pack::pack_with_progress(&opts, progress.as_ref()).map_err(|e| Failure {
         code: if matches!(e, intact::pack::PackError::Gate(_)) {
             1
         } else {
@@ -608,6 +685,7 @@ fn cmd_pack(a: PackArgs) -> CmdResult {
         },
         message: e.to_string(),
     })?;
+    drop(progress);
     if a.json {
         out(&json(&s));
     } else {
@@ -667,7 +745,11 @@ fn signer_list(report: &intact::verify::VerifyReport) -> String {
 /// Top-level entry point for `intact verify`.
 fn cmd_verify(a: VerifyArgs) -> CmdResult {
     let opts = load_trust(&a.trust)?;
-    let report = intact::verify(&a.bundle, &opts).map_err(Failure::usage)?;
+    let progress = progress_bar(a.quiet, "verifying");
+    let report = intact::verify::verify_with_progress(&a.bundle, &opts, progress.as_ref())
+        .map_err(Failure::usage)?
+        .report;
+    drop(progress);
     if a.json {
         out(&json(&report));
     } else {

@@ -17,6 +17,7 @@ use crate::digest::{hex, Sha256Digest, CHUNK};
 use crate::gate;
 use crate::manifest::{Change, GateException, Item, Manifest, RedactionStatus, MANIFEST_FORMAT};
 use crate::metadata::{MetadataError, MetadataSet};
+use crate::progress::{Progress, Silent};
 use crate::redaction::{self, Ledger, LedgerEntry, RedactionError};
 use crate::release::{self, GateOutcome, Previous, Statement, RELEASE_FORMAT};
 use crate::sign::{self, KeyError, SigningKey};
@@ -297,6 +298,8 @@ struct HashWorker {
     digests: mpsc::Receiver<Sha256Digest>,
     free: mpsc::Receiver<Vec<u8>>,
     handle: Option<std::thread::JoinHandle<()>>,
+    /// Buffer for files hashed inline.
+    small: Vec<u8>,
 }
 
 impl HashWorker {
@@ -329,16 +332,23 @@ impl HashWorker {
             digests: drx,
             free: frx,
             handle: Some(handle),
+            small: vec![0u8; INLINE_HASH_MAX as usize + 1],
         }
     }
 
     /// Copies `size` bytes from `r` to `w`, returning the SHA-256 of exactly those bytes.
+    /// Small files are hashed right here: for them a round trip to the worker costs more than
+    /// the hashing it would overlap.
     fn copy(
         &mut self,
         r: &mut impl Read,
         w: &mut impl Write,
         size: u64,
+        progress: &dyn Progress,
     ) -> io::Result<Sha256Digest> {
+        if size <= INLINE_HASH_MAX {
+            return copy_inline(r, w, size, &mut self.small);
+        }
         let gone = || io::Error::other("hash worker stopped");
         let tx = self.tx.as_ref().ok_or_else(gone)?;
         let mut total = 0u64;
@@ -355,6 +365,7 @@ impl HashWorker {
             }
             w.write_all(&buf[..n])?;
             tx.send(HashMsg::Data(buf, n)).map_err(|_| gone())?;
+            progress.advance(0, n as u64);
         }
         tx.send(HashMsg::End).map_err(|_| gone())?;
         let d = self.digests.recv().map_err(|_| gone())?;
@@ -372,6 +383,29 @@ impl Drop for HashWorker {
             let _ = h.join();
         }
     }
+}
+
+/// Files up to this size are hashed on the writer thread ([`HashWorker::copy`]).
+const INLINE_HASH_MAX: u64 = 64 * 1024;
+
+/// Copies a small file (at most [`INLINE_HASH_MAX`] bytes) through `buf`, hashing it in place.
+fn copy_inline(
+    r: &mut impl Read,
+    w: &mut impl Write,
+    size: u64,
+    buf: &mut [u8],
+) -> io::Result<Sha256Digest> {
+    // One byte more than expected tells a file that grew from one that did not.
+    let want = size as usize + 1;
+    let n = read_full(r, &mut buf[..want])?;
+    if n > size as usize {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, "grew"));
+    }
+    if n < size as usize {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, "shrank"));
+    }
+    w.write_all(&buf[..n])?;
+    Ok(Sha256Digest::of(&buf[..n]))
 }
 
 fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
@@ -564,6 +598,9 @@ pub fn write_temp(
         .tempfile_in(dir)
         .map_err(io_at(dir))?;
     {
+        // Data goes to disk while the rest is still being written: the last sync then waits for
+        // the tail only, not for the whole bundle.
+        let _early = EarlySync::start(tmp.as_file());
         let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
         write(&mut w)?;
         w.flush().map_err(io_at(out))?;
@@ -575,6 +612,45 @@ pub fn write_temp(
         .map_err(io_at(out))?;
     tmp.as_file().sync_all().map_err(io_at(out))?;
     Ok(tmp)
+}
+
+/// Syncs a file being written every so often from a thread of its own (stopped when dropped).
+struct EarlySync {
+    stop: Option<mpsc::Sender<()>>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl EarlySync {
+    fn start(file: &File) -> EarlySync {
+        let Ok(f) = file.try_clone() else {
+            return EarlySync {
+                stop: None,
+                handle: None,
+            };
+        };
+        let (tx, rx) = mpsc::channel::<()>();
+        let handle = std::thread::spawn(move || {
+            while let Err(mpsc::RecvTimeoutError::Timeout) =
+                rx.recv_timeout(std::time::Duration::from_millis(250))
+            {
+                // Best effort: the final sync_all reports errors.
+                let _ = f.sync_data();
+            }
+        });
+        EarlySync {
+            stop: Some(tx),
+            handle: Some(handle),
+        }
+    }
+}
+
+impl Drop for EarlySync {
+    fn drop(&mut self) {
+        self.stop.take();
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
 }
 
 /// Renames a finished temp file into place (refusing to replace `out` unless `force`).
@@ -865,6 +941,14 @@ fn gate_exceptions(report: &gate::GateReport) -> Vec<GateException> {
 
 /// Packs `opts.src` into a bundle at `opts.out`.
 pub fn pack(opts: &PackOptions) -> Result<PackSummary, PackError> {
+    pack_with_progress(opts, &Silent)
+}
+
+/// [`pack`], reporting payload files and bytes written to `progress`.
+pub fn pack_with_progress(
+    opts: &PackOptions,
+    progress: &dyn Progress,
+) -> Result<PackSummary, PackError> {
     for id in [&opts.collection, &opts.release] {
         if !release::is_valid_id(id) {
             return Err(PackError::BadId(id.clone()));
@@ -908,30 +992,38 @@ pub fn pack(opts: &PackOptions) -> Result<PackSummary, PackError> {
         .map_err(io_at(&opts.out))?;
         let mut worker = HashWorker::new();
         let mut items = Vec::with_capacity(sources.len());
+        progress.start(sources.len() as u64, payload_bytes);
         for s in &sources {
             let mut f = File::open(&s.abs).map_err(io_at(&s.abs))?;
             let entry = zip
                 .start(&format!("{top}/{}", s.path.as_str()), s.size)
                 .map_err(io_at(&opts.out))?;
-            let digest = worker
-                .copy(&mut f, entry, s.size)
-                .map_err(|e| match e.kind() {
-                    io::ErrorKind::InvalidData => PackError::Changed {
-                        path: s.abs.clone(),
-                    },
-                    _ => PackError::Io {
-                        path: s.abs.clone(),
-                        source: e,
-                    },
-                })?;
+            let digest =
+                worker
+                    .copy(&mut f, entry, s.size, progress)
+                    .map_err(|e| match e.kind() {
+                        io::ErrorKind::InvalidData => PackError::Changed {
+                            path: s.abs.clone(),
+                        },
+                        _ => PackError::Io {
+                            path: s.abs.clone(),
+                            source: e,
+                        },
+                    })?;
             let now = f.metadata().map_err(io_at(&s.abs))?;
             if now.len() != s.size || now.modified().ok() != s.modified {
                 return Err(PackError::Changed {
                     path: s.abs.clone(),
                 });
             }
+            if s.size <= INLINE_HASH_MAX {
+                progress.advance(1, s.size);
+            } else {
+                progress.advance(1, 0);
+            }
             items.push(payload_item(opts, s, digest, &ledger_entries));
         }
+        progress.finish();
         if let Some(m) = &opts.metadata {
             for w in m.withheld() {
                 let mut redaction = w.redaction.clone();

@@ -14,6 +14,7 @@ use crate::bundle::{Bundle, Kind, Member, OpenError};
 use crate::canonical;
 use crate::digest::{hex, Sha256Digest};
 use crate::manifest::{Manifest, RedactionStatus, MANIFEST_FORMAT};
+use crate::progress::{Progress, Silent};
 use crate::release::{self, Statement, MAX_RELEASE_BYTES, RELEASE_FORMAT, REQUIRED_TAG_FILES};
 use crate::trust::{self, Revocations, SignatureCheck, SignatureStatus, TrustPolicy};
 
@@ -213,6 +214,15 @@ pub fn verify(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport, VerifyE
 
 /// Verifies and also returns the parsed statement and manifest.
 pub fn verify_full(path: &Path, opts: &VerifyOptions) -> Result<Verified, VerifyError> {
+    verify_with_progress(path, opts, &Silent)
+}
+
+/// [`verify_full`], reporting payload files and bytes hashed to `progress`.
+pub fn verify_with_progress(
+    path: &Path,
+    opts: &VerifyOptions,
+    progress: &dyn Progress,
+) -> Result<Verified, VerifyError> {
     let available = opts.policy.release_principals().len();
     let threshold = if opts.skip_threshold {
         0
@@ -557,12 +567,12 @@ pub fn verify_full(path: &Path, opts: &VerifyOptions) -> Result<Verified, Verify
 
     // Expected payload: path → (sha256, size) from manifest.json; cross-checked with the BagIt
     // manifest.
-    let mut expected: BTreeMap<String, (Option<Sha256Digest>, Option<u64>)> = BTreeMap::new();
+    let mut expected: BTreeMap<&str, (Option<Sha256Digest>, Option<u64>)> = BTreeMap::new();
     if let Some(m) = &manifest {
         for item in &m.items {
             if let Some(p) = &item.path {
                 expected.insert(
-                    p.clone(),
+                    p.as_str(),
                     (
                         item.sha256.as_deref().and_then(Sha256Digest::from_hex),
                         item.size,
@@ -591,17 +601,17 @@ pub fn verify_full(path: &Path, opts: &VerifyOptions) -> Result<Verified, Verify
                 }
             }
             for p in expected.keys() {
-                if !from_txt.contains_key(p.as_str()) {
+                if !from_txt.contains_key(p) {
                     cx.add(
                         Check::Manifest,
-                        p.as_str(),
+                        *p,
                         "in manifest.json but not in manifest-sha256.txt",
                     );
                 }
             }
         } else {
             for (p, d) in &from_txt {
-                expected.insert((*p).to_owned(), (Some(**d), None));
+                expected.insert(p, (Some(**d), None));
             }
         }
     }
@@ -609,10 +619,10 @@ pub fn verify_full(path: &Path, opts: &VerifyOptions) -> Result<Verified, Verify
     // Payload: each listed file present, right size and digest; nothing unlisted.
     let present: BTreeSet<&str> = data_members.iter().map(|m| m.path.as_str()).collect();
     for p in expected.keys() {
-        if !present.contains(p.as_str()) {
+        if !present.contains(p) {
             cx.add(
                 Check::Payload,
-                p.as_str(),
+                *p,
                 "missing: listed in the manifest but not in the bundle",
             );
         }
@@ -627,12 +637,23 @@ pub fn verify_full(path: &Path, opts: &VerifyOptions) -> Result<Verified, Verify
         }
     }
     if !opts.skip_payload {
-        let mut payload_problems: Vec<Problem> = data_members
+        let listed: Vec<&Member> = data_members
+            .iter()
+            .copied()
+            .filter(|m| expected.contains_key(m.path.as_str()))
+            .collect();
+        progress.start(
+            listed.len() as u64,
+            listed.iter().map(|m| m.size).sum::<u64>(),
+        );
+        let mut payload_problems: Vec<Problem> = listed
             .par_iter()
             .filter_map(|m| {
                 let (want, want_size) = expected.get(m.path.as_str())?;
                 let mut msgs = Vec::new();
-                match bundle.hash(m) {
+                let hashed = bundle.hash_with(m, progress);
+                progress.advance(1, 0);
+                match hashed {
                     Err(e) => msgs.push(format!("cannot read: {e}")),
                     Ok((d, crc_ok)) => {
                         if let Some(size) = want_size {
@@ -660,6 +681,7 @@ pub fn verify_full(path: &Path, opts: &VerifyOptions) -> Result<Verified, Verify
                 })
             })
             .collect();
+        progress.finish();
         payload_problems.sort_by(|a, b| a.path.cmp(&b.path));
         cx.problems.extend(payload_problems);
     }

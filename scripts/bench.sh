@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# Benchmark of `intact pack` and `intact verify` against a plain hash baseline and the usual
+# tools, on seeded synthetic corpora (docs/PERFORMANCE.md explains the figures and targets).
+#
+#   scripts/bench.sh            full run: 20,000 files / 1.5 GB, 20,000 x 4 KiB, 100,000 items
+#   scripts/bench.sh --quick    smoke run: the same corpora at a tenth of the size
+#   scripts/bench.sh --big      also one file over 4 GiB (ZIP64), against one 4 KiB file
+#   options: --runs N (default 2; the best time is kept), --work DIR (default /tmp/intact-bench),
+#            --keep (leave the generated data)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+mode=full
+big=0
+runs=2
+work=${TMPDIR:-/tmp}/intact-bench
+keep=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) mode=quick ;;
+    --full) mode=full ;;
+    --big) big=1 ;;
+    --runs) runs=$2; shift ;;
+    --work) work=$2; shift ;;
+    --keep) keep=1 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+# Tools: zip and GNU time from apt, bagit-python 1.9.0 in .venv-bagit (as .ci/run does).
+need=()
+command -v zip >/dev/null 2>&1 || need+=(zip)
+command -v unzip >/dev/null 2>&1 || need+=(unzip)
+[ -x /usr/bin/time ] || need+=(time)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
+fi
+if [ ! -x .venv-bagit/bin/bagit.py ]; then
+  python3 -m venv .venv-bagit
+  .venv-bagit/bin/pip install --quiet --disable-pip-version-check bagit==1.9.0
+fi
+bagit=$repo/.venv-bagit/bin/bagit.py
+
+target=${CARGO_TARGET_DIR:-$repo/target}
+cargo build --release --quiet --bin intact --example hash_baseline --example gen_corpus
+intact=$target/release/intact
+baseline=$target/release/examples/hash_baseline
+gen=$target/release/examples/gen_corpus
+key=$repo/keys/demo-office.key
+trust=$repo/keys/allowed_signers.demo
+
+rm -rf "$work"
+mkdir -p "$work"
+cleanup() { [ "$keep" = 1 ] || rm -rf "$work"; }
+trap cleanup EXIT
+
+# measure LABEL CMD...: runs CMD $runs times; T = best wall time (s), M = peak RSS (MB) of the
+# best run (GNU time %M, the "Maximum resident set size" of `time -v`).
+declare -A T M
+measure() {
+  local label=$1
+  shift
+  local best="" rss=0 i s e t
+  for ((i = 0; i < runs; i++)); do
+    s=$(date +%s.%N)
+    if ! /usr/bin/time -f %M -o "$work/rss" "$@" >"$work/out" 2>"$work/err"; then
+      echo "bench.sh: $label failed:" >&2
+      tail -20 "$work/out" "$work/err" >&2
+      exit 1
+    fi
+    e=$(date +%s.%N)
+    t=$(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }')
+    if [ -z "$best" ] || awk -v t="$t" -v b="$best" 'BEGIN { exit !(t < b) }'; then
+      best=$t
+      rss=$(tail -1 "$work/rss")
+    fi
+  done
+  T[$label]=$best
+  M[$label]=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }'; }
+# verdict VALUE OP LIMIT: "met" or "MISSED"
+verdict() { awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = (op == "<=") ? v <= l : v >= l; print ok ? "met" : "MISSED" }'; }
+
+summary=()
+row() { printf '  %-40s %9s s  %s\n' "$1" "$2" "$3"; }
+
+# bench NAME KIND COUNT [BYTES]: the full comparison on one corpus.
+bench() {
+  local name=$1 kind=$2 count=$3 bytes=${4:-}
+  local src=$work/$name/src zipout=$work/$name/bundle.zip tree=$work/$name/tree
+  mkdir -p "$work/$name"
+  "$gen" "$src" "$kind" "$count" $bytes >"$work/$name/gen.txt"
+  local files total
+  files=$(find "$src" -type f | wc -l)
+  total=$(du -sb "$src" | cut -f1)
+  echo
+  echo "== $name: $files files, $(awk -v b="$total" 'BEGIN { printf "%.2f GB", b / 1e9 }') ($kind; seeded, gen_corpus $kind $count $bytes)"
+  "$baseline" "$src" >/dev/null # warm the page cache
+
+  measure base "$baseline" "$src" 2
+  measure sum sh -c "cd '$src' && find . -type f -print0 | xargs -0 -P2 -n 500 sha256sum >/dev/null"
+  measure zip sh -c "rm -f '$work/$name/plain.zip'; cd '$src' && zip -0 -r -q '$work/$name/plain.zip' ."
+  measure pack "$intact" pack "$src" --collection bench --release "$name" --key "$key" \
+    --created 2026-03-01T00:00:00Z -o "$zipout" --force --quiet
+  rm -f "$work/$name/plain.zip"
+  measure verify "$intact" verify "$zipout" --trust "$trust" --quiet
+  measure unzipt unzip -tqq "$zipout"
+  rm -rf "$tree"
+  unzip -q "$zipout" -d "$tree"
+  local top
+  top=$(ls "$tree")
+  measure verifydir "$intact" verify "$tree/$top" --trust "$trust" --quiet
+  measure bagit "$bagit" --validate --processes 2 "$tree/$top"
+
+  row "plain hash baseline (sha2, 2 threads)" "${T[base]}" ""
+  row "intact verify, ZIP" "${T[verify]}" "$(ratio "${T[verify]}" "${T[base]}")x baseline; peak RSS ${M[verify]} MB"
+  row "intact verify, extracted tree" "${T[verifydir]}" "$(ratio "${T[verifydir]}" "${T[base]}")x baseline; peak RSS ${M[verifydir]} MB"
+  row "sha256sum, xargs -P2" "${T[sum]}" "verify ZIP is $(ratio "${T[sum]}" "${T[verify]}")x faster"
+  row "bagit-python 1.9.0 --validate -p 2" "${T[bagit]}" "verify ZIP is $(ratio "${T[bagit]}" "${T[verify]}")x faster, tree $(ratio "${T[bagit]}" "${T[verifydir]}")x"
+  row "unzip -t" "${T[unzipt]}" "verify ZIP is $(ratio "${T[unzipt]}" "${T[verify]}")x faster"
+  row "intact pack (signed)" "${T[pack]}" "$(ratio "${T[pack]}" "${T[zip]}")x zip -0 -r; peak RSS ${M[pack]} MB"
+  row "zip -0 -r" "${T[zip]}" ""
+
+  local r
+  case $name in
+    mixed)
+      r=$(ratio "${T[verify]}" "${T[base]}")
+      summary+=("verify / hash baseline ($name)        $r  (target <= 1.15: $(verdict "$r" "<=" 1.15))")
+      r=$(ratio "${T[bagit]}" "${T[verify]}")
+      summary+=("bagit-python / verify ($name)         $r  (target >= 3.5: $(verdict "$r" ">=" 3.5))")
+      r=$(ratio "${T[pack]}" "${T[zip]}")
+      summary+=("pack / zip -0 -r ($name)              $r  (target <= 0.5: $(verdict "$r" "<=" 0.5))")
+      ;;
+    tiny)
+      r=$(ratio "${T[bagit]}" "${T[verify]}")
+      summary+=("bagit-python / verify ($name)          $r  (target >= 10: $(verdict "$r" ">=" 10))")
+      ;;
+    items)
+      summary+=("peak RSS pack, $files items           ${M[pack]} MB  (target <= 100: $(verdict "${M[pack]}" "<=" 100))")
+      summary+=("peak RSS verify, $files items         ${M[verify]} MB  (target <= 100: $(verdict "${M[verify]}" "<=" 100))")
+      ;;
+  esac
+  [ "$keep" = 1 ] || rm -rf "$work/$name"
+}
+
+# big: one file over 4 GiB (ZIP64) against one 4 KiB file: time and peak RSS of pack and verify.
+bench_big() {
+  local name bytes
+  echo
+  echo "== one file: 4 KiB against 4 GiB + 1 MiB (ZIP64)"
+  for name in one4k one4g; do
+    bytes=4096
+    [ $name = one4g ] && bytes=$(((4 << 30) + (1 << 20)))
+    mkdir -p "$work/$name"
+    "$gen" "$work/$name/src" big 1 "$bytes" >/dev/null
+    local saved=$runs
+    runs=1
+    measure "pack_$name" "$intact" pack "$work/$name/src" --collection bench --release "$name" \
+      --key "$key" --created 2026-03-01T00:00:00Z -o "$work/$name/bundle.zip" --force --quiet
+    measure "verify_$name" "$intact" verify "$work/$name/bundle.zip" --trust "$trust" --quiet
+    [ $name = one4g ] && measure base_one4g "$baseline" "$work/$name/src" 2
+    runs=$saved
+  done
+  row "intact pack, 4 KiB file" "${T[pack_one4k]}" "peak RSS ${M[pack_one4k]} MB"
+  row "intact pack, 4 GiB file" "${T[pack_one4g]}" "peak RSS ${M[pack_one4g]} MB"
+  row "intact verify, 4 KiB file" "${T[verify_one4k]}" "peak RSS ${M[verify_one4k]} MB"
+  row "intact verify, 4 GiB file" "${T[verify_one4g]}" "peak RSS ${M[verify_one4g]} MB"
+  row "plain hash baseline, 4 GiB file" "${T[base_one4g]}" "verify is $(ratio "${T[verify_one4g]}" "${T[base_one4g]}")x baseline (one file: one thread)"
+  local d
+  d=$(awk -v a="${M[pack_one4g]}" -v b="${M[pack_one4k]}" 'BEGIN { printf "%+.1f", a - b }')
+  summary+=("peak RSS pack, 4 GiB - 4 KiB file      $d MB")
+  d=$(awk -v a="${M[verify_one4g]}" -v b="${M[verify_one4k]}" 'BEGIN { printf "%+.1f", a - b }')
+  summary+=("peak RSS verify, 4 GiB - 4 KiB file    $d MB")
+  [ "$keep" = 1 ] || rm -rf "$work/one4k" "$work/one4g"
+}
+
+echo "intact benchmark ($mode mode, best of $runs runs, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ))"
+if [ "$mode" = full ]; then
+  bench mixed mixed 20000 1500000000
+  bench tiny tiny 20000 4096
+  bench items small 100000 8192
+else
+  bench mixed mixed 2000 150000000
+  bench tiny tiny 2000 4096
+  bench items small 10000 8192
+fi
+[ "$big" = 1 ] && bench_big
+
+echo
+echo "== targets"
+for s in "${summary[@]}"; do echo "  $s"; done
