@@ -266,10 +266,18 @@ pub fn mask_report(deny: &DenyList, report: &mut GateReport) {
 /// Split findings into blocking and excepted ones; unmatched exceptions are reported.
 pub fn apply_exceptions(report: &mut GateReport, findings: Vec<Finding>, exceptions: &[Exception]) {
     let mut used = vec![false; exceptions.len()];
+    // (path, rule) → first exception: a lookup per finding, not a scan of the whole list.
+    let mut index: std::collections::HashMap<(&Path, RuleId), usize> =
+        std::collections::HashMap::new();
+    for (i, e) in exceptions.iter().enumerate() {
+        index.entry((e.path.as_path(), e.rule)).or_insert(i);
+    }
     for f in findings {
-        let hit = exceptions
-            .iter()
-            .position(|e| f.rule.exceptable() && e.rule == f.rule && e.path == f.file);
+        let hit = if f.rule.exceptable() {
+            index.get(&(f.file.as_path(), f.rule)).copied()
+        } else {
+            None
+        };
         match hit {
             Some(i) => {
                 used[i] = true;
