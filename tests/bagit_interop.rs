@@ -1,12 +1,12 @@
 //! Interoperability with bagit-python 1.9.0 (installed by .ci/run into .venv-bagit): it accepts
 //! our extracted bundles, and a bag it makes packs with `--from-bag` and verifies.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod cli_support;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use cli_support::{intact, repo, s, text};
+
+use std::path::PathBuf;
+use std::process::Command;
 
 fn bagit_py() -> PathBuf {
     let p = std::env::var_os("INTACT_BAGIT_PY")
@@ -18,25 +18,6 @@ fn bagit_py() -> PathBuf {
         p.display()
     );
     p
-}
-
-fn intact(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_intact"))
-        .args(args)
-        .output()
-        .expect("run intact")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 #[test]

@@ -2,35 +2,16 @@
 //! release before anything is written, names the file and the rule, and never prints the
 //! withheld string; reviewed exceptions are recorded; private files never enter a bundle.
 
+mod cli_support;
+
+use cli_support::{intact, repo, s, text};
+
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use support::*;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn intact(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_intact"))
-        .args(args)
-        .output()
-        .expect("run intact")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 /// A clean base tree plus one planted file; a deny-list outside it.
 struct Tree {

@@ -1,33 +1,13 @@
 //! Metadata, withheld items, salted commitments, the private ledger and disclosures — through
 //! the real binary.
 
+mod cli_support;
+
+use cli_support::{intact, repo, s, text};
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn intact(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_intact"))
-        .args(args)
-        .env_remove("INTACT_PASSPHRASE")
-        .output()
-        .expect("run intact")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use std::process::Output;
 
 const ADDRESS: &str = "99 Invented Street, Placeholder Town";
 

@@ -1,32 +1,12 @@
 //! Staged releases, change records, the release log, mirror state, diff and extract — through
 //! the real binary on temp dirs.
 
+mod cli_support;
+
+use cli_support::{intact, repo, s, text};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn intact(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_intact"))
-        .args(args)
-        .env_remove("INTACT_PASSPHRASE")
-        .output()
-        .expect("run intact")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 fn write(p: &Path, body: &str) {
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
