@@ -136,6 +136,12 @@ pub fn scan_file(path: &Path, display: &Path, opts: &ScanOptions) -> Vec<Finding
     }
 }
 
+/// A file to scan: where it is, and its path relative to the scanned tree.
+type SourceFile = (PathBuf, PathBuf);
+
+/// Files larger than this are scanned one at a time (each is read whole).
+const SEQUENTIAL_ABOVE: u64 = 32 << 20;
+
 /// Scan every file and folder under `src` (symbolic links are not followed: they are findings),
 /// apply exceptions and return the report.
 pub fn scan_tree(src: &Path, opts: &ScanOptions) -> Result<GateReport, GateError> {
@@ -194,11 +200,22 @@ pub fn scan_tree(src: &Path, opts: &ScanOptions) -> Result<GateReport, GateError
             findings.push(Finding::new(rel, what, RuleId::SpecialFile));
         }
     }
-    let per_file: Vec<Vec<Finding>> = files
+    // A file is scanned whole in memory: small files in parallel, large ones one at a time, so
+    // peak memory is about the largest file scanned rather than twice it.
+    let (large, small): (Vec<&SourceFile>, Vec<&SourceFile>) =
+        files.iter().partition(|(abs, _)| {
+            std::fs::metadata(abs)
+                .map(|m| m.len() > SEQUENTIAL_ABOVE)
+                .unwrap_or(false)
+        });
+    let per_file: Vec<Vec<Finding>> = small
         .par_iter()
         .map(|(abs, rel)| scan_file(abs, rel, opts))
         .collect();
     findings.extend(per_file.into_iter().flatten());
+    for (abs, rel) in large {
+        findings.extend(scan_file(abs, rel, opts));
+    }
     let mut report = GateReport {
         files_scanned: files.len() as u64,
         deny_list_used: opts.deny.is_some(),
