@@ -189,8 +189,16 @@ pub fn scan_jpeg(sink: &mut Sink, prefix: &str, d: &[u8]) {
         i += 2 + len;
         if m == 0xDA {
             // entropy-coded data: up to the next marker that is not a stuffed byte or RST
+            // (memchr jumps from one 0xFF to the next: scan data is most of a photograph)
             while i + 1 < d.len() {
-                if d[i] == 0xFF && d[i + 1] != 0x00 && !(0xD0..=0xD7).contains(&d[i + 1]) {
+                match memchr::memchr(0xFF, &d[i..d.len() - 1]) {
+                    None => {
+                        i = d.len() - 1;
+                        break;
+                    }
+                    Some(k) => i += k,
+                }
+                if d[i + 1] != 0x00 && !(0xD0..=0xD7).contains(&d[i + 1]) {
                     break;
                 }
                 i += 1;
@@ -436,4 +444,37 @@ pub fn scan_webp(sink: &mut Sink, prefix: &str, d: &[u8]) {
 pub fn scan_tiff(sink: &mut Sink, prefix: &str, d: &[u8]) {
     scan_exif_tiff(sink, prefix, d);
     sink.bytes_fallback(&format!("{prefix}TIFF data"), d);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gate::denylist::DenyList;
+    use crate::gate::scan::Limits;
+    use std::path::Path;
+
+    /// A JPEG whose scan data holds stuffed bytes and restart markers, then a comment segment
+    /// after the scan: the comment must still be found (the scan-data skip must stop there).
+    #[test]
+    fn segments_after_scan_data_are_scanned() {
+        let deny = DenyList::parse(Path::new("deny.txt"), "Placeholder Withheld\n").unwrap();
+        let mut d = vec![0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x02];
+        d.extend_from_slice(&[1, 2, 0xFF, 0x00, 3, 0xFF, 0xD3, 4, 5, 0xFF, 0x00]);
+        d.extend_from_slice(&[0xFF, 0xFE, 0x00, 0x16]);
+        d.extend_from_slice(b"Placeholder Withheld");
+        d.extend_from_slice(&[0xFF, 0xD9]);
+        let mut sink = Sink::new(Path::new("a.jpg"), Some(&deny), Limits::default());
+        scan_jpeg(&mut sink, "", &d);
+        let f = sink.into_findings();
+        assert!(f.iter().any(|f| f.rule == RuleId::DenyListMatch), "{f:?}");
+        // scan data running to the end of the file: no end marker
+        let mut sink = Sink::new(Path::new("b.jpg"), Some(&deny), Limits::default());
+        scan_jpeg(
+            &mut sink,
+            "",
+            &[0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x02, 1, 0xFF, 0x00, 2],
+        );
+        let f = sink.into_findings();
+        assert!(f.iter().any(|f| f.rule == RuleId::UnreadableFile), "{f:?}");
+    }
 }

@@ -191,10 +191,30 @@ pub fn as_plain_text(bytes: &[u8]) -> Option<String> {
         return (rest.len() % 2 == 0).then(|| utf16(rest, true));
     }
     let s = std::str::from_utf8(bytes).ok()?;
-    let binary = s
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{0C}' | '\u{1B}'));
-    (!binary).then(|| s.to_string())
+    (!has_control(s.as_bytes())).then(|| s.to_string())
+}
+
+/// Whether valid UTF-8 `b` holds a control character (Unicode Cc: U+0000–U+001F, U+007F–U+009F)
+/// other than tab, line feed, carriage return, form feed and escape. Works on bytes: C0 controls
+/// and DEL are single bytes, and C1 controls are exactly the pairs 0xC2 0x80–0x9F.
+fn has_control(b: &[u8]) -> bool {
+    // A branch-free pass per block (vectorized) finds blocks that may hold one; only those are
+    // checked byte by byte.
+    const BLOCK: usize = 256;
+    let suspect = |c: u8| {
+        (c < 0x20) & (c != b'\t') & (c != b'\n') & (c != b'\r') & (c != 0x0C) & (c != 0x1B)
+            | (c == 0x7F)
+            | (c == 0xC2)
+    };
+    b.chunks(BLOCK).enumerate().any(|(k, block)| {
+        block.iter().fold(false, |acc, &c| acc | suspect(c))
+            && block.iter().enumerate().any(|(j, &c)| match c {
+                b'\t' | b'\n' | b'\r' | 0x0C | 0x1B => false,
+                0x00..=0x1F | 0x7F => true,
+                0xC2 => matches!(b.get(k * BLOCK + j + 1), Some(0x80..=0x9F)),
+                _ => false,
+            })
+    })
 }
 
 /// Remove markup tags: returns (tags removed with nothing between the pieces, tags replaced by a
@@ -262,4 +282,29 @@ pub fn pdf_string(bytes: &[u8]) -> Vec<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_check_on_bytes_matches_unicode_cc() {
+        for c in (0u32..0x800).filter_map(char::from_u32) {
+            let s = format!("ab{c}cd");
+            let expect = c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{0C}' | '\u{1B}');
+            assert_eq!(has_control(s.as_bytes()), expect, "U+{:04X}", c as u32);
+        }
+        assert!(!has_control("\u{20AC}\u{1F600}".as_bytes()));
+        // a C1 control split across the block boundary
+        let mut long = vec![b'a'; 255];
+        long.extend_from_slice("\u{9F}".as_bytes());
+        assert!(has_control(&long));
+        long.truncate(255);
+        long.extend_from_slice("\u{A0}".as_bytes());
+        assert!(!has_control(&long));
+        assert!(as_plain_text(b"line\x00").is_none());
+        assert!(as_plain_text("a\u{85}b".as_bytes()).is_none());
+        assert!(as_plain_text(b"plain\ttext\n").is_some());
+    }
 }
