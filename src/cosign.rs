@@ -401,9 +401,9 @@ fn add_signature(
             let m = bundle
                 .get(name)
                 .ok_or_else(|| io_out(io::Error::other(format!("{name}: member disappeared"))))?;
-            let entry = zip.start(&full, m.size).map_err(io_out)?;
+            zip.start(&full, m.size, None).map_err(io_out)?;
             let mut r = bundle.reader(m).map_err(io_out)?;
-            let (digest, size) = copy_hashing(&mut r, entry).map_err(io_out)?;
+            let (digest, size) = copy_hashing(&mut r, &mut zip.data()).map_err(io_out)?;
             if size != m.size || digests.get(*name) != Some(&digest.to_hex()) {
                 return Err(io_out(io::Error::other(format!(
                     "{name}: changed while the bundle was being signed"

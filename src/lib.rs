@@ -31,6 +31,7 @@ pub mod proof;
 pub mod redaction;
 pub mod release;
 pub mod sign;
+pub mod staging;
 pub mod trust;
 pub mod verify;
 

@@ -280,6 +280,9 @@ struct PackArgs {
     /// Replace OUT if it exists.
     #[arg(long)]
     force: bool,
+    /// Wait until the bundle is on disk (fsync) before renaming it into place.
+    #[arg(long)]
+    sync: bool,
     /// Item metadata and redaction records, CSV or JSON (docs/METADATA.md).
     #[arg(long, value_name = "FILE")]
     metadata: Option<PathBuf>,
@@ -667,6 +670,7 @@ fn cmd_pack(a: PackArgs) -> CmdResult {
     }
     opts.keys = keys;
     opts.force = a.force;
+    opts.sync = a.sync;
     opts.allow_missing_metadata = a.allow_missing_metadata;
     if let Some(m) = &a.metadata {
         opts.metadata = Some(intact::metadata::MetadataSet::load(m).map_err(Failure::usage)?);

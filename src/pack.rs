@@ -2,9 +2,8 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Seek, Write};
+use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 
 use sha2::{Digest as _, Sha256};
 use time::OffsetDateTime;
@@ -21,6 +20,7 @@ use crate::progress::{Progress, Silent};
 use crate::redaction::{self, Ledger, LedgerEntry, RedactionError};
 use crate::release::{self, GateOutcome, Previous, Statement, RELEASE_FORMAT};
 use crate::sign::{self, KeyError, SigningKey};
+use crate::staging;
 
 /// What to pack.
 pub struct PackOptions {
@@ -33,6 +33,9 @@ pub struct PackOptions {
     /// Keys to sign with; none writes an unsigned bundle (for offline signing).
     pub keys: Vec<SigningKey>,
     pub force: bool,
+    /// Wait until the bundle is on disk (fsync) before renaming it into place. Off by default:
+    /// a bundle can be packed again byte for byte, and a torn one never verifies.
+    pub sync: bool,
     /// Item metadata and redaction records (docs/METADATA.md).
     pub metadata: Option<MetadataSet>,
     /// Pack files that have no metadata row.
@@ -77,6 +80,7 @@ impl PackOptions {
             previous: None,
             keys: Vec::new(),
             force: false,
+            sync: false,
             metadata: None,
             allow_missing_metadata: false,
             commitments: None,
@@ -162,8 +166,6 @@ struct SourceFile {
     abs: PathBuf,
     path: BagPath,
     size: u64,
-    /// Modification time when listed: a file that changes after the gate read it is refused.
-    modified: Option<std::time::SystemTime>,
 }
 
 fn io_at(path: &Path) -> impl FnOnce(io::Error) -> PackError + '_ {
@@ -264,7 +266,6 @@ fn collect_sources(src: &Path) -> Result<Vec<SourceFile>, PackError> {
                 abs: entry.path().to_owned(),
                 path,
                 size: meta.len(),
-                modified: meta.modified().ok(),
             });
         }
     }
@@ -286,139 +287,124 @@ pub fn top_directory(collection: &str, release: &str) -> String {
     format!("{collection}-{release}")
 }
 
-enum HashMsg {
-    Data(Vec<u8>, usize),
-    End,
+/// What identifies a file's state: size, inode, and modification and change times. Any write
+/// to the file changes its change time (which no caller can set back), so a file whose stamp is
+/// unchanged has the bytes it had when the stamp was taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    dev: u64,
+    ino: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
 }
 
-/// A long-lived thread that hashes chunks while the caller writes them: hashing overlaps with
-/// reading, CRC and writing, and memory stays at a few chunks whatever the file size.
-struct HashWorker {
-    tx: Option<mpsc::SyncSender<HashMsg>>,
-    digests: mpsc::Receiver<Sha256Digest>,
-    free: mpsc::Receiver<Vec<u8>>,
-    handle: Option<std::thread::JoinHandle<()>>,
-    /// Buffer for files hashed inline.
-    small: Vec<u8>,
-}
-
-impl HashWorker {
-    fn new() -> HashWorker {
-        let (tx, rx) = mpsc::sync_channel::<HashMsg>(4);
-        let (dtx, drx) = mpsc::channel();
-        let (ftx, frx) = mpsc::channel();
-        for _ in 0..6 {
-            let _ = ftx.send(vec![0u8; CHUNK]);
-        }
-        let handle = std::thread::spawn(move || {
-            let mut sha = Sha256::new();
-            for msg in rx {
-                match msg {
-                    HashMsg::Data(buf, n) => {
-                        sha.update(&buf[..n]);
-                        let _ = ftx.send(buf);
-                    }
-                    HashMsg::End => {
-                        let d = Sha256Digest(std::mem::take(&mut sha).finalize().into());
-                        if dtx.send(d).is_err() {
-                            return;
-                        }
-                    }
-                }
-            }
-        });
-        HashWorker {
-            tx: Some(tx),
-            digests: drx,
-            free: frx,
-            handle: Some(handle),
-            small: vec![0u8; INLINE_HASH_MAX as usize + 1],
-        }
-    }
-
-    /// Copies `size` bytes from `r` to `w`, returning the SHA-256 of exactly those bytes.
-    /// Small files are hashed right here: for them a round trip to the worker costs more than
-    /// the hashing it would overlap.
-    fn copy(
-        &mut self,
-        r: &mut impl Read,
-        w: &mut impl Write,
-        size: u64,
-        progress: &dyn Progress,
-    ) -> io::Result<Sha256Digest> {
-        if size <= INLINE_HASH_MAX {
-            return copy_inline(r, w, size, &mut self.small);
-        }
-        let gone = || io::Error::other("hash worker stopped");
-        let tx = self.tx.as_ref().ok_or_else(gone)?;
-        let mut total = 0u64;
-        loop {
-            let mut buf = self.free.recv().map_err(|_| gone())?;
-            let n = read_full(r, &mut buf)?;
-            if n == 0 {
-                let _ = tx.send(HashMsg::Data(buf, 0));
-                break;
-            }
-            total += n as u64;
-            if total > size {
-                return Err(io::Error::new(io::ErrorKind::InvalidData, "grew"));
-            }
-            w.write_all(&buf[..n])?;
-            tx.send(HashMsg::Data(buf, n)).map_err(|_| gone())?;
-            progress.advance(0, n as u64);
-        }
-        tx.send(HashMsg::End).map_err(|_| gone())?;
-        let d = self.digests.recv().map_err(|_| gone())?;
-        if total != size {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, "shrank"));
-        }
-        Ok(d)
-    }
-}
-
-impl Drop for HashWorker {
-    fn drop(&mut self) {
-        self.tx.take();
-        if let Some(h) = self.handle.take() {
-            let _ = h.join();
+impl Stamp {
+    fn of(m: &std::fs::Metadata) -> Stamp {
+        use std::os::unix::fs::MetadataExt;
+        Stamp {
+            len: m.len(),
+            dev: m.dev(),
+            ino: m.ino(),
+            mtime: (m.mtime(), m.mtime_nsec()),
+            ctime: (m.ctime(), m.ctime_nsec()),
         }
     }
 }
 
-/// Files up to this size are hashed on the writer thread ([`HashWorker::copy`]).
-const INLINE_HASH_MAX: u64 = 64 * 1024;
-
-/// Copies a small file (at most [`INLINE_HASH_MAX`] bytes) through `buf`, hashing it in place.
-fn copy_inline(
-    r: &mut impl Read,
-    w: &mut impl Write,
+/// What pack needs of a source file, computed from the bytes the leak gate read.
+#[derive(Debug, Clone, Copy)]
+struct Facts {
+    sha256: Sha256Digest,
+    crc32: u32,
     size: u64,
-    buf: &mut [u8],
-) -> io::Result<Sha256Digest> {
-    // One byte more than expected tells a file that grew from one that did not.
-    let want = size as usize + 1;
-    let n = read_full(r, &mut buf[..want])?;
-    if n > size as usize {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, "grew"));
-    }
-    if n < size as usize {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, "shrank"));
-    }
-    w.write_all(&buf[..n])?;
-    Ok(Sha256Digest::of(&buf[..n]))
+    stamp: Stamp,
 }
 
-fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
+/// SHA-256 and CRC-32 of a file the gate read: from its bytes in memory, or, for a file too
+/// large for the gate to load, read here in chunks (positional reads from the start).
+fn facts_of(
+    file: &File,
+    meta: &std::fs::Metadata,
+    loaded: Option<&[u8]>,
+    progress: &dyn Progress,
+) -> io::Result<Facts> {
+    let stamp = Stamp::of(meta);
+    let (sha256, crc32, size) = match loaded {
+        Some(d) => (Sha256Digest::of(d), crc32fast::hash(d), d.len() as u64),
+        None => {
+            use std::os::unix::fs::FileExt;
+            let mut sha = Sha256::new();
+            let mut crc = crc32fast::Hasher::new();
+            let mut buf = vec![0u8; CHUNK * 4];
+            let mut size = 0u64;
+            loop {
+                let n = match file.read_at(&mut buf, size) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(e),
+                };
+                sha.update(&buf[..n]);
+                crc.update(&buf[..n]);
+                size += n as u64;
+                progress.advance(0, n as u64);
+            }
+            (Sha256Digest(sha.finalize().into()), crc.finalize(), size)
         }
+    };
+    if loaded.is_some() {
+        progress.advance(1, size);
+    } else {
+        progress.advance(1, 0);
     }
-    Ok(n)
+    Ok(Facts {
+        sha256,
+        crc32,
+        size,
+        stamp,
+    })
+}
+
+/// Copies one source file into the open entry of `zip`, refusing a file that is no longer what
+/// the gate read (`Facts`): its stamp is checked before and after, and the CRC-32 of the bytes
+/// copied must be the one computed from the bytes the gate scanned.
+fn copy_source<W: container::Output>(
+    zip: &mut container::Writer<W>,
+    abs: &Path,
+    facts: &Facts,
+    buf: &mut Vec<u8>,
+) -> Result<(), PackError> {
+    let changed = || PackError::Changed {
+        path: abs.to_owned(),
+    };
+    let mut f = File::open(abs).map_err(io_at(abs))?;
+    let before = Stamp::of(&f.metadata().map_err(io_at(abs))?);
+    if before != facts.stamp || before.len != facts.size {
+        return Err(changed());
+    }
+    let data_err = |e: io::Error| match e.kind() {
+        io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof => changed(),
+        _ => PackError::Io {
+            path: abs.to_owned(),
+            source: e,
+        },
+    };
+    buf.resize(CHUNK * 4, 0);
+    let mut crc = crc32fast::Hasher::new();
+    let mut left = facts.size;
+    while left > 0 {
+        let n = left.min(buf.len() as u64) as usize;
+        f.read_exact(&mut buf[..n]).map_err(data_err)?;
+        crc.update(&buf[..n]);
+        zip.write_data(&buf[..n]).map_err(data_err)?;
+        left -= n as u64;
+    }
+    let after = Stamp::of(&f.metadata().map_err(io_at(abs))?);
+    if after != before || crc.finalize() != facts.crc32 {
+        return Err(changed());
+    }
+    Ok(())
 }
 
 /// The default item id of a payload path: the path below `data/`.
@@ -583,10 +569,12 @@ pub fn sign_all(
     Ok(out)
 }
 
-/// Writes a temp file beside `out` (removed again if anything fails or it is dropped).
+/// Writes a temp file beside `out` (removed again if anything fails or it is dropped), public
+/// (0644) once written. With `sync`, waits until it is on disk.
 pub fn write_temp(
     out: &Path,
-    write: impl FnOnce(&mut BufWriter<&File>) -> Result<(), PackError>,
+    sync: bool,
+    write: impl FnOnce(&File) -> Result<(), PackError>,
 ) -> Result<tempfile::NamedTempFile, PackError> {
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -597,60 +585,16 @@ pub fn write_temp(
         .suffix(".part")
         .tempfile_in(dir)
         .map_err(io_at(dir))?;
-    {
-        // Data goes to disk while the rest is still being written: the last sync then waits for
-        // the tail only, not for the whole bundle.
-        let _early = EarlySync::start(tmp.as_file());
-        let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
-        write(&mut w)?;
-        w.flush().map_err(io_at(out))?;
-    }
+    write(tmp.as_file())?;
     // A bundle is public: readable by all, like any file `cp` would make (temp files are 0600).
     use std::os::unix::fs::PermissionsExt;
     tmp.as_file()
         .set_permissions(std::fs::Permissions::from_mode(0o644))
         .map_err(io_at(out))?;
-    tmp.as_file().sync_all().map_err(io_at(out))?;
+    if sync {
+        tmp.as_file().sync_all().map_err(io_at(out))?;
+    }
     Ok(tmp)
-}
-
-/// Syncs a file being written every so often from a thread of its own (stopped when dropped).
-struct EarlySync {
-    stop: Option<mpsc::Sender<()>>,
-    handle: Option<std::thread::JoinHandle<()>>,
-}
-
-impl EarlySync {
-    fn start(file: &File) -> EarlySync {
-        let Ok(f) = file.try_clone() else {
-            return EarlySync {
-                stop: None,
-                handle: None,
-            };
-        };
-        let (tx, rx) = mpsc::channel::<()>();
-        let handle = std::thread::spawn(move || {
-            while let Err(mpsc::RecvTimeoutError::Timeout) =
-                rx.recv_timeout(std::time::Duration::from_millis(250))
-            {
-                // Best effort: the final sync_all reports errors.
-                let _ = f.sync_data();
-            }
-        });
-        EarlySync {
-            stop: Some(tx),
-            handle: Some(handle),
-        }
-    }
-}
-
-impl Drop for EarlySync {
-    fn drop(&mut self) {
-        self.stop.take();
-        if let Some(h) = self.handle.take() {
-            let _ = h.join();
-        }
-    }
 }
 
 /// Renames a finished temp file into place (refusing to replace `out` unless `force`).
@@ -683,12 +627,16 @@ pub fn write_atomically(
     force: bool,
     write: impl FnOnce(&mut BufWriter<&File>) -> Result<(), PackError>,
 ) -> Result<(), PackError> {
-    let tmp = write_temp(out, write)?;
+    let tmp = write_temp(out, true, |file| {
+        let mut w = BufWriter::with_capacity(1 << 20, file);
+        write(&mut w)?;
+        w.flush().map_err(io_at(out))
+    })?;
     persist(tmp, out, force)
 }
 
 /// Writes every tag file of `files` that sorts after the payload (`intact/…`, manifests).
-pub fn write_tags_after_payload<W: Write + Seek>(
+pub fn write_tags_after_payload<W: container::Output>(
     zip: &mut container::Writer<W>,
     top: &str,
     files: &BTreeMap<String, Vec<u8>>,
@@ -890,10 +838,8 @@ fn bundle_texts(opts: &PackOptions) -> Vec<(String, String)> {
     t
 }
 
-/// Runs the leak gate over SRC (contents, metadata of files, names) and over every text that
-/// goes into the bundle. Fails closed: any finding that no reviewed exception covers refuses
-/// the release before anything is written.
-fn run_gate(opts: &PackOptions) -> Result<gate::GateReport, PackError> {
+/// The deny-list and the exceptions file must not be inside the source (they would be published).
+fn check_gate_files(opts: &PackOptions) -> Result<(), PackError> {
     for (what, p) in [
         ("deny-list", &opts.gate.deny_list_path),
         ("exceptions file", &opts.gate.exceptions_path),
@@ -907,7 +853,19 @@ fn run_gate(opts: &PackOptions) -> Result<gate::GateReport, PackError> {
             }
         }
     }
-    let mut report = gate::scan_tree(&opts.src, &opts.gate.options)?;
+    Ok(())
+}
+
+/// Runs the leak gate over SRC (contents, metadata of files, names) and over every text that
+/// goes into the bundle. Fails closed: any finding that no reviewed exception covers refuses
+/// the release before anything is written.
+fn run_gate(
+    opts: &PackOptions,
+    progress: &dyn Progress,
+) -> Result<(gate::GateReport, FactsByPath), PackError> {
+    let visit =
+        |f: &File, m: &std::fs::Metadata, loaded: Option<&[u8]>| facts_of(f, m, loaded, progress);
+    let (mut report, visited) = gate::scan_tree_with(&opts.src, &opts.gate.options, &visit)?;
     if let Some(deny) = &opts.gate.options.deny {
         report
             .findings
@@ -915,11 +873,14 @@ fn run_gate(opts: &PackOptions) -> Result<gate::GateReport, PackError> {
         report.sort();
     }
     if report.clean() {
-        Ok(report)
+        Ok((report, visited.into_iter().collect()))
     } else {
         Err(PackError::Gate(Box::new(report)))
     }
 }
+
+/// What the gate's pass learnt of each file it read, by the path it walked.
+type FactsByPath = std::collections::HashMap<PathBuf, io::Result<Facts>>;
 
 /// The exceptions the gate applied, as the manifest records them.
 fn gate_exceptions(report: &gate::GateReport) -> Vec<GateException> {
@@ -944,10 +905,26 @@ pub fn pack(opts: &PackOptions) -> Result<PackSummary, PackError> {
     pack_with_progress(opts, &Silent)
 }
 
-/// [`pack`], reporting payload files and bytes written to `progress`.
+/// [`pack`], reporting payload files and bytes read to `progress`.
+///
+/// Each source file is read once: the leak gate scans the bytes, SHA-256 and CRC-32 are computed
+/// from them, and the same bytes are written into the bundle, which is assembled in an unnamed
+/// file ([`staging`]) and given its name only once the gate has passed the whole release. Where
+/// the file system has no unnamed files, the gate reads the whole release first, and the files
+/// are copied afterwards (each checked to be unchanged since the gate read it).
 pub fn pack_with_progress(
     opts: &PackOptions,
     progress: &dyn Progress,
+) -> Result<PackSummary, PackError> {
+    pack_staged(opts, progress, true)
+}
+
+/// [`pack_with_progress`]; `unnamed: false` takes the two-pass way even where the file system
+/// has unnamed files (tests compare the two).
+fn pack_staged(
+    opts: &PackOptions,
+    progress: &dyn Progress,
+    unnamed: bool,
 ) -> Result<PackSummary, PackError> {
     for id in [&opts.collection, &opts.release] {
         if !release::is_valid_id(id) {
@@ -957,6 +934,7 @@ pub fn pack_with_progress(
     let sources = collect_sources(&opts.src)?;
     check_output(&opts.src, &opts.out, opts.force)?;
     check_private_paths(opts)?;
+    check_gate_files(opts)?;
     if let Some(m) = &opts.metadata {
         let payload = sources.iter().map(|s| s.path.clone()).collect();
         m.check_against(&payload, opts.allow_missing_metadata)?;
@@ -965,9 +943,8 @@ pub fn pack_with_progress(
         (Some(m), Some(c)) => make_commitments(m, c)?,
         _ => BTreeMap::new(),
     };
-    let gate_report = run_gate(opts)?;
-    let created = release::format_created(opts.created);
     let payload_bytes: u64 = sources.iter().map(|s| s.size).sum();
+    let created = release::format_created(opts.created);
     let bag_info = bag::bag_info(
         &opts.collection,
         &opts.release,
@@ -976,58 +953,363 @@ pub fn pack_with_progress(
         sources.len() as u64,
         &opts.bag_info,
     );
-    let top = top_directory(&opts.collection, &opts.release);
-    let mut summary = None;
-    let tmp = write_temp(&opts.out, |w| {
-        let mut zip = container::Writer::new(w);
+    let plan = Plan {
+        opts,
+        sources: &sources,
+        ledger: &ledger_entries,
+        top: top_directory(&opts.collection, &opts.release),
+        created,
+        bag_info,
+        payload_bytes,
+    };
+    let dir = staging::parent_dir(&opts.out);
+    let staged = if unnamed {
+        staging::unnamed_in(&dir).map_err(io_at(&dir))?
+    } else {
+        None
+    };
+    match staged {
+        Some(file) => {
+            let summary = plan.single_pass(&file, progress)?;
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(std::fs::Permissions::from_mode(0o644))
+                .map_err(io_at(&opts.out))?;
+            if opts.sync {
+                file.sync_all().map_err(io_at(&opts.out))?;
+            }
+            plan.publish(summary, || {
+                staging::publish(&file, &opts.out, opts.force).map_err(|e| {
+                    if e.kind() == io::ErrorKind::AlreadyExists {
+                        PackError::OutExists {
+                            path: opts.out.clone(),
+                        }
+                    } else {
+                        PackError::Io {
+                            path: opts.out.clone(),
+                            source: e,
+                        }
+                    }
+                })
+            })
+        }
+        None => plan.two_pass(progress),
+    }
+}
+
+/// Everything one pack needs besides the output file.
+struct Plan<'a> {
+    opts: &'a PackOptions,
+    sources: &'a [SourceFile],
+    ledger: &'a BTreeMap<String, LedgerEntry>,
+    top: String,
+    created: String,
+    bag_info: String,
+    payload_bytes: u64,
+}
+
+/// One source file as the single pass read it.
+struct Loaded {
+    /// The whole content, when the gate loaded it; `None` for a file larger than the gate loads
+    /// (it is streamed into the bundle; without a reviewed exception the gate refuses it).
+    data: Option<Vec<u8>>,
+    sha256: Sha256Digest,
+    crc32: u32,
+    findings: Vec<gate::Finding>,
+}
+
+/// A batch of the single pass holds files in order up to this many bytes (or
+/// [`BATCH_FILES`] files); a file above [`gate::SEQUENTIAL_ABOVE`] is a batch of its own.
+const BATCH_BYTES: u64 = 16 << 20;
+const BATCH_FILES: usize = 512;
+
+impl Plan<'_> {
+    fn start_zip<W: container::Output>(&self, zip: &mut container::Writer<W>) -> io::Result<()> {
         zip.add(
-            &format!("{top}/{}", bag::BAG_INFO_PATH),
-            bag_info.as_bytes(),
-        )
-        .map_err(io_at(&opts.out))?;
+            &format!("{}/{}", self.top, bag::BAG_INFO_PATH),
+            self.bag_info.as_bytes(),
+        )?;
         zip.add(
-            &format!("{top}/{}", bag::BAGIT_PATH),
+            &format!("{}/{}", self.top, bag::BAGIT_PATH),
             bag::BAGIT_TXT.as_bytes(),
         )
-        .map_err(io_at(&opts.out))?;
-        let mut worker = HashWorker::new();
-        let mut items = Vec::with_capacity(sources.len());
-        progress.start(sources.len() as u64, payload_bytes);
-        for s in &sources {
-            let mut f = File::open(&s.abs).map_err(io_at(&s.abs))?;
-            let entry = zip
-                .start(&format!("{top}/{}", s.path.as_str()), s.size)
-                .map_err(io_at(&opts.out))?;
-            let digest =
-                worker
-                    .copy(&mut f, entry, s.size, progress)
-                    .map_err(|e| match e.kind() {
-                        io::ErrorKind::InvalidData => PackError::Changed {
-                            path: s.abs.clone(),
-                        },
-                        _ => PackError::Io {
-                            path: s.abs.clone(),
-                            source: e,
-                        },
-                    })?;
-            let now = f.metadata().map_err(io_at(&s.abs))?;
-            if now.len() != s.size || now.modified().ok() != s.modified {
-                return Err(PackError::Changed {
+    }
+
+    fn rel<'s>(&self, s: &'s SourceFile) -> &'s Path {
+        s.abs.strip_prefix(&self.opts.src).unwrap_or(&s.abs)
+    }
+
+    /// Reads one source file whole (within the gate's bound), scans it and hashes it.
+    fn load(&self, s: &SourceFile, progress: &dyn Progress) -> Result<Loaded, PackError> {
+        let limits = &self.opts.gate.options.limits;
+        let rel = self.rel(s);
+        let changed = || PackError::Changed {
+            path: s.abs.clone(),
+        };
+        if s.size > limits.max_file_bytes {
+            // checked again while streaming: the size must still be the one listed
+            return Ok(Loaded {
+                data: None,
+                sha256: Sha256Digest([0; 32]),
+                crc32: 0,
+                findings: vec![gate::scan::too_large(rel, s.size, limits)],
+            });
+        }
+        let f = File::open(&s.abs).map_err(io_at(&s.abs))?;
+        let mut data = Vec::with_capacity(s.size as usize + 1);
+        (&f).take(s.size + 1)
+            .read_to_end(&mut data)
+            .map_err(io_at(&s.abs))?;
+        if data.len() as u64 != s.size {
+            return Err(changed());
+        }
+        let opts = &self.opts.gate.options;
+        let ((sha256, crc32), findings) = if s.size > gate::scan::SEQUENTIAL_ABOVE {
+            rayon::join(
+                || rayon::join(|| Sha256Digest::of(&data), || crc32fast::hash(&data)),
+                || gate::scan_bytes(rel, &data, opts),
+            )
+        } else {
+            (
+                (Sha256Digest::of(&data), crc32fast::hash(&data)),
+                gate::scan_bytes(rel, &data, opts),
+            )
+        };
+        progress.advance(1, s.size);
+        Ok(Loaded {
+            data: Some(data),
+            sha256,
+            crc32,
+            findings,
+        })
+    }
+
+    /// Writes one loaded file into the bundle; returns its SHA-256.
+    fn write_one<W: container::Output>(
+        &self,
+        zip: &mut container::Writer<W>,
+        s: &SourceFile,
+        loaded: &Loaded,
+        progress: &dyn Progress,
+    ) -> Result<Sha256Digest, PackError> {
+        let name = format!("{}/{}", self.top, s.path.as_str());
+        let out_err = io_at(&self.opts.out);
+        if let Some(data) = &loaded.data {
+            zip.start(&name, s.size, Some(loaded.crc32))
+                .map_err(out_err)?;
+            zip.write_data(data).map_err(io_at(&self.opts.out))?;
+            return Ok(loaded.sha256);
+        }
+        // Too large for the gate to load: streamed in chunks, hashed on the way.
+        zip.start(&name, s.size, None).map_err(out_err)?;
+        let mut f = File::open(&s.abs).map_err(io_at(&s.abs))?;
+        let mut sha = Sha256::new();
+        let mut buf = vec![0u8; CHUNK * 4];
+        let mut left = s.size;
+        while left > 0 {
+            let n = left.min(buf.len() as u64) as usize;
+            f.read_exact(&mut buf[..n]).map_err(|e| match e.kind() {
+                io::ErrorKind::UnexpectedEof => PackError::Changed {
                     path: s.abs.clone(),
-                });
+                },
+                _ => PackError::Io {
+                    path: s.abs.clone(),
+                    source: e,
+                },
+            })?;
+            sha.update(&buf[..n]);
+            zip.write_data(&buf[..n]).map_err(io_at(&self.opts.out))?;
+            left -= n as u64;
+            progress.advance(0, n as u64);
+        }
+        if f.metadata().map_err(io_at(&s.abs))?.len() != s.size {
+            return Err(PackError::Changed {
+                path: s.abs.clone(),
+            });
+        }
+        progress.advance(1, 0);
+        Ok(Sha256Digest(sha.finalize().into()))
+    }
+
+    /// Batches of consecutive sources for the single pass.
+    fn batches(&self) -> Vec<std::ops::Range<usize>> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut bytes = 0u64;
+        for (i, s) in self.sources.iter().enumerate() {
+            let alone = s.size > gate::scan::SEQUENTIAL_ABOVE;
+            if i > start && (alone || bytes + s.size > BATCH_BYTES || i - start >= BATCH_FILES) {
+                out.push(start..i);
+                start = i;
+                bytes = 0;
             }
-            if s.size <= INLINE_HASH_MAX {
-                progress.advance(1, s.size);
-            } else {
-                progress.advance(1, 0);
+            bytes += s.size;
+            if alone {
+                out.push(start..i + 1);
+                start = i + 1;
+                bytes = 0;
             }
-            items.push(payload_item(opts, s, digest, &ledger_entries));
+        }
+        if start < self.sources.len() {
+            out.push(start..self.sources.len());
+        }
+        out
+    }
+
+    /// The single pass: read, scan, hash and write every file once, into the unnamed `file`.
+    /// Batches overlap: while one is written, the next is read and scanned (in parallel).
+    fn single_pass(&self, file: &File, progress: &dyn Progress) -> Result<PackSummary, PackError> {
+        use rayon::prelude::*;
+        let mut zip = container::Writer::new(file);
+        self.start_zip(&mut zip).map_err(io_at(&self.opts.out))?;
+        let mut items = Vec::with_capacity(self.sources.len());
+        let mut findings = Vec::new();
+        let load_batch = |r: std::ops::Range<usize>| -> Result<Vec<Loaded>, PackError> {
+            self.sources[r.clone()]
+                .par_iter()
+                .map(|s| self.load(s, progress))
+                .collect()
+        };
+        let mut write_batch = |r: std::ops::Range<usize>,
+                               loaded: Vec<Loaded>|
+         -> Result<Vec<gate::Finding>, PackError> {
+            let mut found = Vec::new();
+            for (s, l) in self.sources[r].iter().zip(loaded) {
+                let digest = self.write_one(&mut zip, s, &l, progress)?;
+                items.push(payload_item(self.opts, s, digest, self.ledger));
+                found.extend(l.findings);
+            }
+            Ok(found)
+        };
+        progress.start(self.sources.len() as u64, self.payload_bytes);
+        let mut pending: Option<(std::ops::Range<usize>, Vec<Loaded>)> = None;
+        let mut result = Ok(());
+        for r in self.batches() {
+            // A big file is not read while another is still held: memory stays at about the
+            // largest file.
+            let big = r.len() == 1 && self.sources[r.start].size > gate::scan::SEQUENTIAL_ABOVE;
+            let (written, next) = match pending.take() {
+                Some((pr, pl)) if !big => {
+                    rayon::join(|| write_batch(pr, pl), || load_batch(r.clone()))
+                }
+                Some((pr, pl)) => {
+                    let w = write_batch(pr, pl);
+                    (w, load_batch(r.clone()))
+                }
+                None => (Ok(Vec::new()), load_batch(r.clone())),
+            };
+            match (written, next) {
+                (Ok(f), Ok(l)) => {
+                    findings.extend(f);
+                    pending = Some((r, l));
+                }
+                (Err(e), _) | (_, Err(e)) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        if let (Ok(()), Some((pr, pl))) = (&result, pending.take()) {
+            match write_batch(pr, pl) {
+                Ok(f) => findings.extend(f),
+                Err(e) => result = Err(e),
+            }
         }
         progress.finish();
+        result?;
+        let gate_report = self.gate_report(findings)?;
+        self.finish_bundle(zip, items, &gate_report)
+    }
+
+    /// The gate's verdict on the single pass: content findings, every published name, every
+    /// text that enters the bundle.
+    fn gate_report(&self, mut findings: Vec<gate::Finding>) -> Result<gate::GateReport, PackError> {
+        let opts = &self.opts.gate.options;
+        if let Some(deny) = &opts.deny {
+            findings.extend(gate::scan::scan_names(
+                deny,
+                self.sources.iter().map(|s| self.rel(s)),
+            ));
+        }
+        let mut report = gate::scan::build_report(findings, self.sources.len() as u64, opts);
+        if let Some(deny) = &opts.deny {
+            report
+                .findings
+                .extend(gate::scan_fields(deny, &bundle_texts(self.opts)));
+            report.sort();
+        }
+        if report.clean() {
+            Ok(report)
+        } else {
+            Err(PackError::Gate(Box::new(report)))
+        }
+    }
+
+    /// Without unnamed files: the gate reads the whole release first (computing SHA-256 and
+    /// CRC-32 as it goes), then the files are copied into a temp file beside the output.
+    fn two_pass(&self, progress: &dyn Progress) -> Result<PackSummary, PackError> {
+        let opts = self.opts;
+        progress.start(self.sources.len() as u64, self.payload_bytes);
+        let gate_result = run_gate(opts, progress);
+        progress.finish();
+        let (gate_report, facts) = gate_result?;
+        let mut summary = None;
+        let tmp = write_temp(&opts.out, opts.sync, |file| {
+            let mut zip = container::Writer::new(file);
+            self.start_zip(&mut zip).map_err(io_at(&opts.out))?;
+            let mut items = Vec::with_capacity(self.sources.len());
+            let mut buf = Vec::new();
+            for s in self.sources {
+                let f = match facts.get(&s.abs) {
+                    Some(Ok(f)) => f,
+                    Some(Err(e)) => {
+                        return Err(PackError::Io {
+                            path: s.abs.clone(),
+                            source: io::Error::new(e.kind(), e.to_string()),
+                        })
+                    }
+                    // not there when the gate walked the tree: it changed since it was listed
+                    None => {
+                        return Err(PackError::Changed {
+                            path: s.abs.clone(),
+                        })
+                    }
+                };
+                if f.size != s.size {
+                    return Err(PackError::Changed {
+                        path: s.abs.clone(),
+                    });
+                }
+                zip.start(
+                    &format!("{}/{}", self.top, s.path.as_str()),
+                    f.size,
+                    Some(f.crc32),
+                )
+                .map_err(io_at(&opts.out))?;
+                copy_source(&mut zip, &s.abs, f, &mut buf)?;
+                items.push(payload_item(opts, s, f.sha256, self.ledger));
+            }
+            summary = Some(self.finish_bundle(zip, items, &gate_report)?);
+            Ok(())
+        })?;
+        let summary = summary.ok_or_else(|| PackError::Io {
+            path: opts.out.clone(),
+            source: io::Error::other("no summary"),
+        })?;
+        self.publish(summary, || persist(tmp, &opts.out, opts.force))
+    }
+
+    /// Withheld items, tag files, signatures, the central directory: the rest of the bundle.
+    fn finish_bundle<W: container::Output>(
+        &self,
+        mut zip: container::Writer<W>,
+        mut items: Vec<Item>,
+        gate_report: &gate::GateReport,
+    ) -> Result<PackSummary, PackError> {
+        let opts = self.opts;
         if let Some(m) = &opts.metadata {
             for w in m.withheld() {
                 let mut redaction = w.redaction.clone();
-                redaction.commitment = ledger_entries.get(&w.id).map(|e| e.commitment.clone());
+                redaction.commitment = self.ledger.get(&w.id).map(|e| e.commitment.clone());
                 items.push(Item {
                     id: w.id.clone(),
                     path: None,
@@ -1042,12 +1324,12 @@ pub fn pack_with_progress(
         let mut tags = build_tags(ReleaseParts {
             collection: opts.collection.clone(),
             release: opts.release.clone(),
-            created: created.clone(),
+            created: self.created.clone(),
             previous: opts.previous.clone(),
-            bag_info: bag_info.clone(),
+            bag_info: self.bag_info.clone(),
             items,
             changes: opts.changes.clone(),
-            exceptions: gate_exceptions(&gate_report),
+            exceptions: gate_exceptions(gate_report),
             gate: Some(GateOutcome {
                 rules: gate_report
                     .rules
@@ -1067,45 +1349,49 @@ pub fn pack_with_progress(
         let sigs = sign_all(&opts.keys, &tags.files[bag::RELEASE_PATH])?;
         let sig_names = sigs.iter().map(|(n, _)| n.clone()).collect();
         finish_tags(&mut tags.files, sigs);
-        write_tags_after_payload(&mut zip, &top, &tags.files).map_err(io_at(&opts.out))?;
+        write_tags_after_payload(&mut zip, &self.top, &tags.files).map_err(io_at(&opts.out))?;
         zip.finish().map_err(io_at(&opts.out))?;
-        summary = Some(PackSummary {
+        Ok(PackSummary {
             out: opts.out.clone(),
             bundle_id: tags.bundle_id.to_hex(),
             collection: opts.collection.clone(),
             release: opts.release.clone(),
-            created: created.clone(),
+            created: self.created.clone(),
             items: tags.statement.item_count,
             payload_bytes: tags.statement.payload_bytes,
             merkle_root: tags.statement.merkle_root.clone(),
             signatures: sig_names,
-            commitments: ledger_entries.len() as u64,
-        });
-        Ok(())
-    })?;
-    let summary = summary.ok_or_else(|| PackError::Io {
-        path: opts.out.clone(),
-        source: io::Error::other("no summary"),
-    })?;
-    // The ledger first (it must not exist), then the bundle; a failed rename takes the ledger back.
-    if let Some(c) = &opts.commitments {
-        let ledger = Ledger {
-            ledger: redaction::LEDGER_FORMAT.into(),
-            warning: redaction::LEDGER_WARNING.into(),
-            collection: opts.collection.clone(),
-            release: opts.release.clone(),
-            bundle_id: summary.bundle_id.clone(),
-            entries: ledger_entries.into_values().collect(),
-        };
-        redaction::write_private_new(&c.ledger, &ledger.to_bytes())?;
-        if let Err(e) = persist(tmp, &opts.out, opts.force) {
-            let _ = std::fs::remove_file(&c.ledger);
-            return Err(e);
-        }
-    } else {
-        persist(tmp, &opts.out, opts.force)?;
+            commitments: self.ledger.len() as u64,
+        })
     }
-    Ok(summary)
+
+    /// Writes the private ledger (which must not exist yet), then gives the bundle its name with
+    /// `name_bundle`; if that fails, the ledger is taken back.
+    fn publish(
+        &self,
+        summary: PackSummary,
+        name_bundle: impl FnOnce() -> Result<(), PackError>,
+    ) -> Result<PackSummary, PackError> {
+        let opts = self.opts;
+        if let Some(c) = &opts.commitments {
+            let ledger = Ledger {
+                ledger: redaction::LEDGER_FORMAT.into(),
+                warning: redaction::LEDGER_WARNING.into(),
+                collection: opts.collection.clone(),
+                release: opts.release.clone(),
+                bundle_id: summary.bundle_id.clone(),
+                entries: self.ledger.values().cloned().collect(),
+            };
+            redaction::write_private_new(&c.ledger, &ledger.to_bytes())?;
+            if let Err(e) = name_bundle() {
+                let _ = std::fs::remove_file(&c.ledger);
+                return Err(e);
+            }
+        } else {
+            name_bundle()?;
+        }
+        Ok(summary)
+    }
 }
 
 /// An existing BagIt bag given as the source (`pack --from-bag`): its payload directory and the
@@ -1259,4 +1545,175 @@ pub fn previous_from(path: &Path) -> Result<(Previous, crate::archive::ArchiveSt
         },
         state,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::{verify, VerifyOptions};
+
+    fn tree(files: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in files {
+            let p = dir.path().join("src").join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, bytes).unwrap();
+        }
+        dir
+    }
+
+    fn options(dir: &Path, out: &str) -> PackOptions {
+        PackOptions::new(
+            dir.join("src"),
+            dir.join(out),
+            "c",
+            "r1",
+            time::macros::datetime!(2026-01-02 03:04:05 UTC),
+        )
+    }
+
+    fn sample() -> Vec<(&'static str, Vec<u8>)> {
+        let big: Vec<u8> = b"placeholder line of a transcript\n"
+            .iter()
+            .copied()
+            .cycle()
+            .take(3 << 20)
+            .collect();
+        vec![
+            ("a.txt", b"synthetic statement\n".to_vec()),
+            ("empty.txt", Vec::new()),
+            ("sub/b.txt", b"another line\n".to_vec()),
+            ("sub/deeper/big.txt", big),
+        ]
+    }
+
+    /// Files left in the directory of the output besides `src` and what is listed.
+    fn leftovers(dir: &Path, expected: &[&str]) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "src" && !expected.contains(&n.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn single_pass_and_two_pass_write_the_same_bundle() {
+        let t = tree(&sample());
+        let one = pack_staged(&options(t.path(), "one.zip"), &Silent, true).unwrap();
+        let two = pack_staged(&options(t.path(), "two.zip"), &Silent, false).unwrap();
+        assert_eq!(one.bundle_id, two.bundle_id);
+        let a = std::fs::read(t.path().join("one.zip")).unwrap();
+        let b = std::fs::read(t.path().join("two.zip")).unwrap();
+        assert!(a == b, "the two ways wrote different bytes");
+        let report = verify(
+            &t.path().join("one.zip"),
+            &VerifyOptions::consistency_only(),
+        )
+        .unwrap();
+        assert!(report.valid, "{:?}", report);
+        assert!(leftovers(t.path(), &["one.zip", "two.zip"]).is_empty());
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(t.path().join("one.zip"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o644);
+    }
+
+    #[test]
+    fn a_refused_release_leaves_nothing_either_way() {
+        let mut files = sample();
+        files.push((
+            "sub/leak.txt",
+            b"the helper was Placeholder Withheld\n".to_vec(),
+        ));
+        let t = tree(&files);
+        for unnamed in [true, false] {
+            let mut o = options(t.path(), "out.zip");
+            o.gate.options.deny = Some(
+                gate::DenyList::parse(Path::new("deny.txt"), "Placeholder Withheld\n").unwrap(),
+            );
+            let e = pack_staged(&o, &Silent, unnamed).unwrap_err();
+            assert!(matches!(e, PackError::Gate(_)), "{e}");
+            assert!(leftovers(t.path(), &[]).is_empty(), "unnamed {unnamed}");
+        }
+    }
+
+    #[test]
+    fn an_existing_output_is_kept_without_force_and_replaced_with_it() {
+        let t = tree(&sample());
+        std::fs::write(t.path().join("out.zip"), b"old").unwrap();
+        for unnamed in [true, false] {
+            let e = pack_staged(&options(t.path(), "out.zip"), &Silent, unnamed).unwrap_err();
+            assert!(matches!(e, PackError::OutExists { .. }), "{e}");
+            assert_eq!(std::fs::read(t.path().join("out.zip")).unwrap(), b"old");
+        }
+        let mut o = options(t.path(), "out.zip");
+        o.force = true;
+        pack_staged(&o, &Silent, true).unwrap();
+        assert_ne!(std::fs::read(t.path().join("out.zip")).unwrap(), b"old");
+        assert!(leftovers(t.path(), &["out.zip"]).is_empty());
+    }
+
+    /// A file larger than the gate loads is refused, unless excepted; then it is streamed into
+    /// the bundle and hashed on the way (the bundle verifies).
+    #[test]
+    fn a_file_over_the_gate_bound_needs_an_exception_and_is_streamed() {
+        let t = tree(&sample());
+        for unnamed in [true, false] {
+            let mut o = options(t.path(), "out.zip");
+            o.force = true;
+            o.gate.options.limits.max_file_bytes = 1 << 20;
+            let e = pack_staged(&o, &Silent, unnamed).unwrap_err();
+            assert!(e.to_string().contains("file-too-large-to-scan"), "{e}");
+            o.gate.options.exceptions = vec![gate::Exception {
+                path: PathBuf::from("sub/deeper/big.txt"),
+                rule: gate::RuleId::FileTooLargeToScan,
+                reason: "reviewed by hand".into(),
+            }];
+            let s = pack_staged(&o, &Silent, unnamed).unwrap();
+            assert_eq!(s.items, 4);
+            let report = verify(
+                &t.path().join("out.zip"),
+                &VerifyOptions::consistency_only(),
+            )
+            .unwrap();
+            assert!(report.valid, "unnamed {unnamed}: {:?}", report);
+        }
+    }
+
+    #[test]
+    fn batches_cover_every_source_once_in_order() {
+        let t = tree(&sample());
+        let o = options(t.path(), "out.zip");
+        let sources: Vec<SourceFile> = [0u64, 5, BATCH_BYTES, gate::scan::SEQUENTIAL_ABOVE + 1, 7]
+            .iter()
+            .chain(std::iter::repeat_n(&1u64, BATCH_FILES + 3))
+            .enumerate()
+            .map(|(i, &size)| SourceFile {
+                abs: PathBuf::from(format!("/x/{i:05}")),
+                path: BagPath::parse(&format!("data/{i:05}")).unwrap(),
+                size,
+            })
+            .collect();
+        let plan = Plan {
+            opts: &o,
+            sources: &sources,
+            ledger: &BTreeMap::new(),
+            top: "c-r1".into(),
+            created: String::new(),
+            bag_info: String::new(),
+            payload_bytes: 0,
+        };
+        let batches = plan.batches();
+        let flat: Vec<usize> = batches.iter().flat_map(|r| r.clone()).collect();
+        assert_eq!(flat, (0..sources.len()).collect::<Vec<_>>());
+        for r in &batches {
+            let bytes: u64 = sources[r.clone()].iter().map(|s| s.size).sum();
+            assert!(r.len() <= BATCH_FILES);
+            assert!(r.len() == 1 || bytes <= BATCH_BYTES, "{r:?}");
+        }
+        // the big file is alone
+        assert!(batches.contains(&(3..4)));
+    }
 }

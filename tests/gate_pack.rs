@@ -87,6 +87,12 @@ fn assert_blocked(name: &str, planted: &[(&str, Vec<u8>)], file: &str, rule: &st
     );
     assert!(all.contains("nothing was written"), "{name}: {all}");
     assert!(!out.exists(), "{name}: bundle written");
+    let left: Vec<_> = std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".intact-"))
+        .collect();
+    assert!(left.is_empty(), "{name}: temp files left: {left:?}");
     for clear in [
         NAME,
         NAME2,

@@ -33,4 +33,4 @@ pub use exceptions::{load_exceptions, parse_exceptions, Exception};
 pub use fields::{scan_fields, scan_metadata, scan_metadata_file, scan_text_field};
 pub use report::{Excepted, Finding, GateReport};
 pub use rules::RuleId;
-pub use scan::{scan_bytes, scan_file, scan_tree, Limits, ScanOptions};
+pub use scan::{scan_bytes, scan_file, scan_tree, scan_tree_with, Limits, ScanOptions, Visitor};

@@ -1,6 +1,8 @@
 //! Walking the source tree, dispatching each file by its content (not its extension), bounds,
 //! panic containment and exceptions.
 
+use std::fs::{File, Metadata};
+use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
@@ -100,51 +102,89 @@ pub fn scan_bytes(display: &Path, data: &[u8], opts: &ScanOptions) -> Vec<Findin
 
 /// Scan one file's content (not its name). `display` is the path shown in findings.
 pub fn scan_file(path: &Path, display: &Path, opts: &ScanOptions) -> Vec<Finding> {
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(_) => {
-            return vec![Finding::new(
-                display,
-                "file cannot be read",
-                RuleId::UnreadableFile,
-            )]
-        }
-    };
-    if meta.len() > opts.limits.max_file_bytes {
-        return vec![Finding::new(
-            display,
-            format!(
-                "{} bytes (limit {})",
-                meta.len(),
-                opts.limits.max_file_bytes
-            ),
-            RuleId::FileTooLargeToScan,
-        )];
-    }
-    match std::fs::read(path) {
-        Ok(d) if d.len() as u64 > opts.limits.max_file_bytes => vec![Finding::new(
-            display,
-            format!("{} bytes (limit {})", d.len(), opts.limits.max_file_bytes),
-            RuleId::FileTooLargeToScan,
-        )],
-        Ok(d) => scan_bytes(display, &d, opts),
-        Err(_) => vec![Finding::new(
-            display,
-            "file cannot be read",
-            RuleId::UnreadableFile,
-        )],
-    }
+    scan_one(path, display, opts, &|_, _, _| ()).0
 }
 
 /// A file to scan: where it is, and its path relative to the scanned tree.
 type SourceFile = (PathBuf, PathBuf);
 
+/// What a caller of [`scan_tree_with`] does with each regular file the gate reads: it gets the
+/// open file, its metadata when it was opened, and the whole content when the gate loaded it
+/// (files within [`Limits::max_file_bytes`]; a larger file is not loaded, and the visitor reads
+/// it itself, with positional reads). So a caller can hash exactly the bytes the gate scanned,
+/// reading each file once.
+pub type Visitor<'a, T> = dyn Fn(&File, &Metadata, Option<&[u8]>) -> T + Sync + 'a;
+
+/// Opens, reads and scans one file, and hands it to `visit`; `None` when it cannot be read.
+fn scan_one<T: Send>(
+    abs: &Path,
+    rel: &Path,
+    opts: &ScanOptions,
+    visit: &Visitor<'_, T>,
+) -> (Vec<Finding>, Option<T>) {
+    let unreadable = || {
+        vec![Finding::new(
+            rel,
+            "file cannot be read",
+            RuleId::UnreadableFile,
+        )]
+    };
+    let max = opts.limits.max_file_bytes;
+    let too_large = |n: u64| {
+        vec![Finding::new(
+            rel,
+            format!("{n} bytes (limit {max})"),
+            RuleId::FileTooLargeToScan,
+        )]
+    };
+    let Ok(file) = File::open(abs) else {
+        return (unreadable(), None);
+    };
+    let Ok(meta) = file.metadata() else {
+        return (unreadable(), None);
+    };
+    if meta.len() > max {
+        return (too_large(meta.len()), Some(visit(&file, &meta, None)));
+    }
+    let mut d = Vec::with_capacity(meta.len() as usize + 1);
+    match (&file).take(max + 1).read_to_end(&mut d) {
+        Err(_) => (unreadable(), None),
+        Ok(_) if d.len() as u64 > max => {
+            let n = d.len() as u64;
+            drop(d);
+            (too_large(n), Some(visit(&file, &meta, None)))
+        }
+        Ok(_) if d.len() as u64 > SEQUENTIAL_ABOVE => {
+            // a large file: its scan and its visit run side by side
+            let (findings, t) = rayon::join(
+                || scan_bytes(rel, &d, opts),
+                || visit(&file, &meta, Some(&d)),
+            );
+            (findings, Some(t))
+        }
+        Ok(_) => (
+            scan_bytes(rel, &d, opts),
+            Some(visit(&file, &meta, Some(&d))),
+        ),
+    }
+}
+
 /// Files larger than this are scanned one at a time (each is read whole).
-const SEQUENTIAL_ABOVE: u64 = 32 << 20;
+pub const SEQUENTIAL_ABOVE: u64 = 32 << 20;
 
 /// Scan every file and folder under `src` (symbolic links are not followed: they are findings),
 /// apply exceptions and return the report.
 pub fn scan_tree(src: &Path, opts: &ScanOptions) -> Result<GateReport, GateError> {
+    scan_tree_with(src, opts, &|_, _, _| ()).map(|(report, _)| report)
+}
+
+/// [`scan_tree`], handing every regular file it reads to `visit`: returns the report and, for
+/// each file that could be read, its path (under `src`, as walked) and what `visit` returned.
+pub fn scan_tree_with<T: Send>(
+    src: &Path,
+    opts: &ScanOptions,
+    visit: &Visitor<'_, T>,
+) -> Result<(GateReport, Vec<(PathBuf, T)>), GateError> {
     let meta = std::fs::metadata(src).map_err(|source| GateError::Io {
         path: src.to_path_buf(),
         source,
@@ -208,16 +248,28 @@ pub fn scan_tree(src: &Path, opts: &ScanOptions) -> Result<GateReport, GateError
                 .map(|m| m.len() > SEQUENTIAL_ABOVE)
                 .unwrap_or(false)
         });
-    let per_file: Vec<Vec<Finding>> = small
+    let per_file: Vec<(Vec<Finding>, Option<T>)> = small
         .par_iter()
-        .map(|(abs, rel)| scan_file(abs, rel, opts))
+        .map(|(abs, rel)| scan_one(abs, rel, opts, visit))
         .collect();
-    findings.extend(per_file.into_iter().flatten());
-    for (abs, rel) in large {
-        findings.extend(scan_file(abs, rel, opts));
+    let mut visited = Vec::with_capacity(files.len());
+    for ((abs, _), (f, t)) in small.iter().zip(per_file) {
+        findings.extend(f);
+        visited.extend(t.map(|t| (abs.clone(), t)));
     }
+    for (abs, rel) in large {
+        let (f, t) = scan_one(abs, rel, opts, visit);
+        findings.extend(f);
+        visited.extend(t.map(|t| (abs.clone(), t)));
+    }
+    let report = build_report(findings, files.len() as u64, opts);
+    Ok((report, visited))
+}
+
+/// The report of a scan from all its findings: exceptions applied, withheld strings masked.
+pub fn build_report(findings: Vec<Finding>, files_scanned: u64, opts: &ScanOptions) -> GateReport {
     let mut report = GateReport {
-        files_scanned: files.len() as u64,
+        files_scanned,
         deny_list_used: opts.deny.is_some(),
         rules: if opts.deny.is_some() {
             RuleId::ALL.to_vec()
@@ -230,7 +282,35 @@ pub fn scan_tree(src: &Path, opts: &ScanOptions) -> Result<GateReport, GateError
     if let Some(d) = &opts.deny {
         mask_report(d, &mut report);
     }
-    Ok(report)
+    report
+}
+
+/// Deny-list findings in the names of `files` (paths relative to the scanned tree) and of every
+/// folder they are in: every name that a bundle of these files would carry.
+pub fn scan_names<'a>(deny: &DenyList, files: impl IntoIterator<Item = &'a Path>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut folders = std::collections::BTreeSet::new();
+    for rel in files {
+        findings.extend(names::scan_name(deny, rel, false));
+        folders.extend(
+            rel.ancestors()
+                .skip(1)
+                .filter(|a| !a.as_os_str().is_empty()),
+        );
+    }
+    for f in folders {
+        findings.extend(names::scan_name(deny, f, true));
+    }
+    findings
+}
+
+/// The finding for a file larger than the gate loads.
+pub fn too_large(rel: &Path, size: u64, limits: &Limits) -> Finding {
+    Finding::new(
+        rel,
+        format!("{size} bytes (limit {})", limits.max_file_bytes),
+        RuleId::FileTooLargeToScan,
+    )
 }
 
 /// Replaces every withheld string in `s` shown to a person: each `/`-separated part that
