@@ -695,6 +695,9 @@ impl<W: Output> std::io::Write for EntryData<'_, W> {
     }
 }
 
+/// Length of a central directory entry without its name and extra field.
+pub const CENTRAL_ENTRY_LEN: usize = 46;
+
 /// Output is gathered into blocks of this size before it is written.
 const WRITE_BLOCK: usize = 1 << 20;
 const VERSION_STORED: u16 = 10;
@@ -734,6 +737,12 @@ impl<W: Output> Writer<W> {
             last_name: None,
             open: None,
         }
+    }
+
+    /// Makes room for `bytes` more of central directory (about [`CENTRAL_ENTRY_LEN`] and the
+    /// name per entry), so that it is not regrown while a large bundle is written.
+    pub fn reserve_central(&mut self, bytes: usize) {
+        self.central.reserve(bytes);
     }
 
     fn position(&self) -> u64 {

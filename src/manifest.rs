@@ -82,9 +82,9 @@ pub struct Item {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Description>,
+    pub metadata: Option<Box<Description>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redaction: Option<Redaction>,
+    pub redaction: Option<Box<Redaction>>,
 }
 
 impl Item {

@@ -444,97 +444,108 @@ fn check_output(src: &Path, out: &Path, force: bool) -> Result<(), PackError> {
     Ok(())
 }
 
-/// Everything a bundle holds besides its payload, computed from the item records.
-pub struct TagSet {
-    pub files: BTreeMap<String, Vec<u8>>,
-    pub manifest: Manifest,
-    pub statement: Statement,
-    pub bundle_id: Sha256Digest,
-}
+/// Something that takes the bytes of a tag file in order (a hasher, a counter, a bundle entry).
+type Emit<'e> = dyn FnMut(&[u8]) -> Result<(), PackError> + 'e;
 
-/// Everything a release's tag files are made from.
-pub struct ReleaseParts {
-    pub collection: String,
-    pub release: String,
-    pub created: String,
-    pub previous: Option<Previous>,
-    pub bag_info: String,
-    pub items: Vec<Item>,
-    pub changes: Vec<Change>,
-    pub exceptions: Vec<GateException>,
-    pub gate: Option<GateOutcome>,
-}
-
-/// Builds `manifest-sha256.txt`, `intact/manifest.json`, `intact/release.json` from items.
-pub fn build_tags(parts: ReleaseParts) -> Result<TagSet, PackError> {
-    let ReleaseParts {
-        collection,
-        release: release_id,
-        created,
-        previous,
-        bag_info,
-        items,
-        changes,
-        exceptions,
-        gate,
-    } = parts;
-    let payload: Vec<(BagPath, Sha256Digest)> = items
-        .iter()
-        .filter_map(|i| {
-            let p = BagPath::parse(i.path.as_deref()?).ok()?;
-            let d = Sha256Digest::from_hex(i.sha256.as_deref()?)?;
-            Some((p, d))
-        })
-        .collect();
-    let manifest_txt = bag::write_manifest(payload.iter().map(|(p, d)| (p, d)));
-    let manifest = Manifest {
-        format: MANIFEST_FORMAT.into(),
-        collection: collection.clone(),
-        release: release_id.clone(),
-        items,
-        changes,
-        exceptions,
-    };
-    let manifest_json = canonical::to_canonical(&manifest).map_err(|e| PackError::Io {
+fn json_error(e: serde_json::Error) -> PackError {
+    PackError::Io {
         path: PathBuf::from(bag::ITEMS_PATH),
         source: io::Error::other(e),
+    }
+}
+
+/// Produces `manifest.json` in canonical form (RFC 8785) a block of items at a time, handing the
+/// bytes to `emit` in order, and each item's Merkle leaf hash to `leaves` when given (a leaf is
+/// an item's canonical bytes). For 100,000s of items the document is never held whole.
+/// The bytes are those of `canonical::to_canonical(m)` (a unit test holds the two together).
+fn emit_canonical_manifest(
+    m: &Manifest,
+    emit: &mut Emit<'_>,
+    mut leaves: Option<&mut Vec<crate::merkle::Hash>>,
+) -> Result<(), PackError> {
+    use rayon::prelude::*;
+    const BLOCK: usize = 4096;
+    // RFC 8785 orders members by key: changes, collection, exceptions, format, items, release
+    // (empty `changes` and `exceptions` are left out, as the type's serde attributes say).
+    let mut head = vec![b'{'];
+    if !m.changes.is_empty() {
+        head.extend_from_slice(b"\"changes\":");
+        head.extend(canonical::to_canonical(&m.changes).map_err(json_error)?);
+        head.push(b',');
+    }
+    head.extend_from_slice(b"\"collection\":");
+    head.extend(canonical::to_canonical(&m.collection).map_err(json_error)?);
+    if !m.exceptions.is_empty() {
+        head.extend_from_slice(b",\"exceptions\":");
+        head.extend(canonical::to_canonical(&m.exceptions).map_err(json_error)?);
+    }
+    head.extend_from_slice(b",\"format\":");
+    head.extend(canonical::to_canonical(&m.format).map_err(json_error)?);
+    head.extend_from_slice(b",\"items\":[");
+    emit(&head)?;
+    for (k, block) in m.items.chunks(BLOCK).enumerate() {
+        let done: Vec<Vec<u8>> = block
+            .par_iter()
+            .map(canonical::to_canonical)
+            .collect::<Result<_, _>>()
+            .map_err(json_error)?;
+        for (j, b) in done.iter().enumerate() {
+            if k + j > 0 {
+                emit(b",")?;
+            }
+            emit(b)?;
+        }
+        if let Some(l) = leaves.as_deref_mut() {
+            l.extend(
+                done.par_iter()
+                    .map(|b| crate::merkle::leaf_hash(b))
+                    .collect::<Vec<_>>(),
+            );
+        }
+    }
+    let mut tail = b"],\"release\":".to_vec();
+    tail.extend(canonical::to_canonical(&m.release).map_err(json_error)?);
+    tail.push(b'}');
+    emit(&tail)
+}
+
+/// Produces `manifest-sha256.txt` (one line per published item, in manifest order).
+fn emit_manifest_txt(items: &[Item], emit: &mut Emit<'_>) -> Result<(), PackError> {
+    for i in items {
+        let (Some(p), Some(d)) = (i.path.as_deref(), i.sha256.as_deref()) else {
+            continue;
+        };
+        if let (Ok(p), Some(d)) = (BagPath::parse(p), Sha256Digest::from_hex(d)) {
+            emit(bag::write_manifest([(&p, &d)]).as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+/// Length and SHA-256 of what `produce` emits (it is produced again to be written).
+fn measure(
+    produce: impl FnOnce(&mut Emit<'_>) -> Result<(), PackError>,
+) -> Result<(u64, Sha256Digest), PackError> {
+    let mut len = 0u64;
+    let mut sha = Sha256::new();
+    produce(&mut |b: &[u8]| {
+        len += b.len() as u64;
+        sha.update(b);
+        Ok(())
     })?;
-    let mut files = BTreeMap::new();
-    files.insert(
-        bag::BAGIT_PATH.to_owned(),
-        bag::BAGIT_TXT.as_bytes().to_vec(),
-    );
-    files.insert(bag::BAG_INFO_PATH.to_owned(), bag_info.into_bytes());
-    files.insert(bag::MANIFEST_PATH.to_owned(), manifest_txt.into_bytes());
-    files.insert(bag::ITEMS_PATH.to_owned(), manifest_json);
-    let tag_files = files
-        .iter()
-        .map(|(k, v)| (k.clone(), Sha256Digest::of(v).to_hex()))
-        .collect();
-    let statement = Statement {
-        format: RELEASE_FORMAT.into(),
-        collection,
-        release: release_id,
-        created,
-        previous,
-        item_count: manifest.items.len() as u64,
-        payload_bytes: manifest.payload_bytes(),
-        merkle_root: hex(&manifest.merkle_root()),
-        tag_files,
-        gate,
-    };
-    let release_json = canonical::to_canonical(&statement).map_err(|e| PackError::Io {
-        path: PathBuf::from(bag::RELEASE_PATH),
-        source: io::Error::other(e),
-    })?;
-    let bundle_id = Sha256Digest::of(&release_json);
-    files.insert(bag::RELEASE_PATH.to_owned(), release_json);
-    Ok(TagSet {
-        files,
-        manifest,
-        statement,
-        bundle_id,
-    })
+    Ok((len, Sha256Digest(sha.finalize().into())))
+}
+
+/// Writes what `produce` emits as entry `name` of `len` bytes.
+fn write_produced<W: container::Output>(
+    zip: &mut container::Writer<W>,
+    name: &str,
+    len: u64,
+    out: &Path,
+    produce: impl FnOnce(&mut Emit<'_>) -> Result<(), PackError>,
+) -> Result<(), PackError> {
+    zip.start(name, len, None).map_err(io_at(out))?;
+    produce(&mut |b: &[u8]| zip.write_data(b).map_err(io_at(out)))
 }
 
 /// Adds signature files and the tag manifest (which covers every tag file but itself).
@@ -633,20 +644,6 @@ pub fn write_atomically(
         w.flush().map_err(io_at(out))
     })?;
     persist(tmp, out, force)
-}
-
-/// Writes every tag file of `files` that sorts after the payload (`intact/…`, manifests).
-pub fn write_tags_after_payload<W: container::Output>(
-    zip: &mut container::Writer<W>,
-    top: &str,
-    files: &BTreeMap<String, Vec<u8>>,
-) -> io::Result<()> {
-    for (name, bytes) in files {
-        if name != bag::BAGIT_PATH && name != bag::BAG_INFO_PATH {
-            zip.add(&format!("{top}/{name}"), bytes)?;
-        }
-    }
-    Ok(())
 }
 
 fn absolute(p: &Path) -> Result<PathBuf, PackError> {
@@ -788,8 +785,8 @@ fn payload_item(
         sha256: Some(digest.to_hex()),
         size: Some(s.size),
         media_type: Some(media_type(&s.path)),
-        metadata: meta.map(|m| m.description.clone()),
-        redaction: meta.map(|m| m.redaction.clone()),
+        metadata: meta.map(|m| Box::new(m.description.clone())),
+        redaction: meta.map(|m| Box::new(m.redaction.clone())),
     };
     if let (Some(r), Some(e)) = (item.redaction.as_mut(), ledger.get(&item.id)) {
         r.commitment = Some(e.commitment.clone());
@@ -953,9 +950,9 @@ fn pack_staged(
         sources.len() as u64,
         &opts.bag_info,
     );
-    let plan = Plan {
+    let mut plan = Plan {
         opts,
-        sources: &sources,
+        sources,
         ledger: &ledger_entries,
         top: top_directory(&opts.collection, &opts.release),
         created,
@@ -999,7 +996,9 @@ fn pack_staged(
 /// Everything one pack needs besides the output file.
 struct Plan<'a> {
     opts: &'a PackOptions,
-    sources: &'a [SourceFile],
+    /// Taken (and freed) once the payload is written: for 100,000s of items the tag files need
+    /// the room.
+    sources: Vec<SourceFile>,
     ledger: &'a BTreeMap<String, LedgerEntry>,
     top: String,
     created: String,
@@ -1157,9 +1156,19 @@ impl Plan<'_> {
 
     /// The single pass: read, scan, hash and write every file once, into the unnamed `file`.
     /// Batches overlap: while one is written, the next is read and scanned (in parallel).
-    fn single_pass(&self, file: &File, progress: &dyn Progress) -> Result<PackSummary, PackError> {
+    fn single_pass(
+        &mut self,
+        file: &File,
+        progress: &dyn Progress,
+    ) -> Result<PackSummary, PackError> {
         use rayon::prelude::*;
         let mut zip = container::Writer::new(file);
+        zip.reserve_central(
+            self.sources
+                .iter()
+                .map(|s| container::CENTRAL_ENTRY_LEN + self.top.len() + 1 + s.path.as_str().len())
+                .sum(),
+        );
         self.start_zip(&mut zip).map_err(io_at(&self.opts.out))?;
         let mut items = Vec::with_capacity(self.sources.len());
         let mut findings = Vec::new();
@@ -1217,6 +1226,7 @@ impl Plan<'_> {
         progress.finish();
         result?;
         let gate_report = self.gate_report(findings)?;
+        drop(std::mem::take(&mut self.sources));
         self.finish_bundle(zip, items, &gate_report)
     }
 
@@ -1246,7 +1256,7 @@ impl Plan<'_> {
 
     /// Without unnamed files: the gate reads the whole release first (computing SHA-256 and
     /// CRC-32 as it goes), then the files are copied into a temp file beside the output.
-    fn two_pass(&self, progress: &dyn Progress) -> Result<PackSummary, PackError> {
+    fn two_pass(&mut self, progress: &dyn Progress) -> Result<PackSummary, PackError> {
         let opts = self.opts;
         progress.start(self.sources.len() as u64, self.payload_bytes);
         let gate_result = run_gate(opts, progress);
@@ -1258,7 +1268,7 @@ impl Plan<'_> {
             self.start_zip(&mut zip).map_err(io_at(&opts.out))?;
             let mut items = Vec::with_capacity(self.sources.len());
             let mut buf = Vec::new();
-            for s in self.sources {
+            for s in &self.sources {
                 let f = match facts.get(&s.abs) {
                     Some(Ok(f)) => f,
                     Some(Err(e)) => {
@@ -1316,20 +1326,67 @@ impl Plan<'_> {
                     sha256: None,
                     size: None,
                     media_type: None,
-                    metadata: Some(w.description.clone()),
-                    redaction: Some(redaction),
+                    metadata: Some(Box::new(w.description.clone())),
+                    redaction: Some(Box::new(redaction)),
                 });
             }
         }
-        let mut tags = build_tags(ReleaseParts {
+        let manifest = Manifest {
+            format: MANIFEST_FORMAT.into(),
+            collection: opts.collection.clone(),
+            release: opts.release.clone(),
+            items,
+            changes: opts.changes.clone(),
+            exceptions: gate_exceptions(gate_report),
+        };
+        let top = &self.top;
+        let out = &opts.out;
+        // The tag files in bundle order after the payload: intact/manifest.json,
+        // intact/release.json, intact/signatures/*, manifest-sha256.txt, tagmanifest-sha256.txt.
+        // The two manifests are produced item by item, never held whole; manifest.json goes
+        // into the bundle right away, manifest-sha256.txt (which comes after the statement) is
+        // hashed first and produced again to be written.
+        let mut leaves = Vec::with_capacity(manifest.items.len());
+        let (json_len, _) = measure(|e| emit_canonical_manifest(&manifest, e, Some(&mut leaves)))?;
+        let merkle_root = crate::merkle::root(&leaves);
+        drop(leaves);
+        let mut json_sha = Sha256::new();
+        zip.start(&format!("{top}/{}", bag::ITEMS_PATH), json_len, None)
+            .map_err(io_at(out))?;
+        emit_canonical_manifest(
+            &manifest,
+            &mut |b: &[u8]| {
+                json_sha.update(b);
+                zip.write_data(b).map_err(io_at(out))
+            },
+            None,
+        )?;
+        let json_digest = Sha256Digest(json_sha.finalize().into());
+        let (txt_len, txt_digest) = measure(|e| emit_manifest_txt(&manifest.items, e))?;
+        let mut tag_digests: BTreeMap<String, Sha256Digest> = BTreeMap::new();
+        tag_digests.insert(
+            bag::BAGIT_PATH.to_owned(),
+            Sha256Digest::of(bag::BAGIT_TXT.as_bytes()),
+        );
+        tag_digests.insert(
+            bag::BAG_INFO_PATH.to_owned(),
+            Sha256Digest::of(self.bag_info.as_bytes()),
+        );
+        tag_digests.insert(bag::MANIFEST_PATH.to_owned(), txt_digest);
+        tag_digests.insert(bag::ITEMS_PATH.to_owned(), json_digest);
+        let statement = Statement {
+            format: RELEASE_FORMAT.into(),
             collection: opts.collection.clone(),
             release: opts.release.clone(),
             created: self.created.clone(),
             previous: opts.previous.clone(),
-            bag_info: self.bag_info.clone(),
-            items,
-            changes: opts.changes.clone(),
-            exceptions: gate_exceptions(gate_report),
+            item_count: manifest.items.len() as u64,
+            payload_bytes: manifest.payload_bytes(),
+            merkle_root: hex(&merkle_root),
+            tag_files: tag_digests
+                .iter()
+                .map(|(k, d)| (k.clone(), d.to_hex()))
+                .collect(),
             gate: Some(GateOutcome {
                 rules: gate_report
                     .rules
@@ -1340,26 +1397,56 @@ impl Plan<'_> {
                 deny_list: gate_report.deny_list_used,
                 exceptions: gate_report.excepted.len() as u64,
             }),
+        };
+        let release_json = canonical::to_canonical(&statement).map_err(|e| PackError::Io {
+            path: PathBuf::from(bag::RELEASE_PATH),
+            source: io::Error::other(e),
         })?;
+        let bundle_id = Sha256Digest::of(&release_json);
         if let Some(known) = &opts.known {
             let mut next = known.clone();
-            next.apply(&tags.statement, &tags.bundle_id.to_hex(), &tags.manifest)
+            next.apply(&statement, &bundle_id.to_hex(), &manifest)
                 .map_err(|problems| PackError::Refused(problems.join("\n")))?;
         }
-        let sigs = sign_all(&opts.keys, &tags.files[bag::RELEASE_PATH])?;
+        let mut sigs = sign_all(&opts.keys, &release_json)?;
+        sigs.sort();
         let sig_names = sigs.iter().map(|(n, _)| n.clone()).collect();
-        finish_tags(&mut tags.files, sigs);
-        write_tags_after_payload(&mut zip, &self.top, &tags.files).map_err(io_at(&opts.out))?;
-        zip.finish().map_err(io_at(&opts.out))?;
+        zip.add(&format!("{top}/{}", bag::RELEASE_PATH), &release_json)
+            .map_err(io_at(out))?;
+        tag_digests.insert(bag::RELEASE_PATH.to_owned(), bundle_id);
+        for (name, bytes) in &sigs {
+            zip.add(&format!("{top}/{name}"), bytes)
+                .map_err(io_at(out))?;
+            tag_digests.insert(name.clone(), Sha256Digest::of(bytes));
+        }
+        write_produced(
+            &mut zip,
+            &format!("{top}/{}", bag::MANIFEST_PATH),
+            txt_len,
+            out,
+            |e| emit_manifest_txt(&manifest.items, e),
+        )?;
+        // the tag manifest covers every tag file but itself
+        let listed: Vec<(BagPath, Sha256Digest)> = tag_digests
+            .into_iter()
+            .filter_map(|(k, d)| Some((BagPath::parse(&k).ok()?, d)))
+            .collect();
+        let tagmanifest = bag::write_manifest(listed.iter().map(|(p, d)| (p, d)));
+        zip.add(
+            &format!("{top}/{}", bag::TAGMANIFEST_PATH),
+            tagmanifest.as_bytes(),
+        )
+        .map_err(io_at(out))?;
+        zip.finish().map_err(io_at(out))?;
         Ok(PackSummary {
             out: opts.out.clone(),
-            bundle_id: tags.bundle_id.to_hex(),
+            bundle_id: bundle_id.to_hex(),
             collection: opts.collection.clone(),
             release: opts.release.clone(),
             created: self.created.clone(),
-            items: tags.statement.item_count,
-            payload_bytes: tags.statement.payload_bytes,
-            merkle_root: tags.statement.merkle_root.clone(),
+            items: statement.item_count,
+            payload_bytes: statement.payload_bytes,
+            merkle_root: statement.merkle_root.clone(),
             signatures: sig_names,
             commitments: self.ledger.len() as u64,
         })
@@ -1683,6 +1770,74 @@ mod tests {
     }
 
     #[test]
+    fn canonical_manifest_is_the_canonical_form() {
+        use crate::manifest::{ChangeAction, Description, Redaction};
+        let item = |i: usize| Item {
+            id: format!("doc-{i}"),
+            path: Some(format!("data/d/\u{e9}-{i}.txt")),
+            sha256: Some(Sha256Digest::of(&[i as u8]).to_hex()),
+            size: Some(i as u64),
+            media_type: Some("text/plain".into()),
+            metadata: (i % 2 == 0).then(|| {
+                Box::new(Description {
+                    title: Some(format!("Synthetic \"quoted\" title {i} \u{1F600}")),
+                    case_no: Some("C-1".into()),
+                    ..Default::default()
+                })
+            }),
+            redaction: (i % 3 == 0).then(|| {
+                Box::new(Redaction {
+                    status: RedactionStatus::Partial,
+                    categories: vec!["witness-address".into()],
+                    legal_basis: Some("placeholder basis".into()),
+                    regions: Some(2),
+                    reason: None,
+                    commitment: None,
+                })
+            }),
+        };
+        for (n, with_extras) in [(0, false), (1, true), (5000, false), (9000, true)] {
+            let mut m = Manifest {
+                format: MANIFEST_FORMAT.into(),
+                collection: "c".into(),
+                release: "r2".into(),
+                items: (0..n).map(item).collect(),
+                changes: Vec::new(),
+                exceptions: Vec::new(),
+            };
+            if with_extras {
+                m.changes.push(Change {
+                    id: "old".into(),
+                    release: "r1".into(),
+                    action: ChangeAction::Withdrawn,
+                    reason: "placeholder reason".into(),
+                    by: None,
+                    sha256: None,
+                });
+                m.exceptions.push(GateException {
+                    path: "data/x.bin".into(),
+                    rule: "unsupported-file-type".into(),
+                    location: "content".into(),
+                    reason: "reviewed".into(),
+                });
+            }
+            let mut bytes = Vec::new();
+            let mut leaves = Vec::new();
+            emit_canonical_manifest(
+                &m,
+                &mut |b: &[u8]| {
+                    bytes.extend_from_slice(b);
+                    Ok(())
+                },
+                Some(&mut leaves),
+            )
+            .unwrap();
+            assert!(bytes == canonical::to_canonical(&m).unwrap(), "{n} items");
+            assert_eq!(crate::merkle::root(&leaves), m.merkle_root(), "{n} items");
+        }
+    }
+
+    #[test]
     fn batches_cover_every_source_once_in_order() {
         let t = tree(&sample());
         let o = options(t.path(), "out.zip");
@@ -1698,7 +1853,7 @@ mod tests {
             .collect();
         let plan = Plan {
             opts: &o,
-            sources: &sources,
+            sources,
             ledger: &BTreeMap::new(),
             top: "c-r1".into(),
             created: String::new(),
@@ -1706,6 +1861,7 @@ mod tests {
             payload_bytes: 0,
         };
         let batches = plan.batches();
+        let sources = &plan.sources;
         let flat: Vec<usize> = batches.iter().flat_map(|r| r.clone()).collect();
         assert_eq!(flat, (0..sources.len()).collect::<Vec<_>>());
         for r in &batches {

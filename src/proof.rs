@@ -364,18 +364,20 @@ mod tests {
                 sha256: Some(Sha256Digest::of(format!("content {i}").as_bytes()).to_hex()),
                 size: Some(1000 + i as u64),
                 media_type: Some("application/pdf".into()),
-                metadata: Some(Description {
+                metadata: Some(Box::new(Description {
                     case_no: Some("2019-114".into()),
                     title: Some(format!("Synthetic document {i}")),
                     ..Default::default()
-                }),
-                redaction: (i % 3 == 0).then(|| Redaction {
-                    status: RedactionStatus::Partial,
-                    categories: vec!["witness-address".into()],
-                    legal_basis: None,
-                    regions: Some(2),
-                    reason: None,
-                    commitment: None,
+                })),
+                redaction: (i % 3 == 0).then(|| {
+                    Box::new(Redaction {
+                        status: RedactionStatus::Partial,
+                        categories: vec!["witness-address".into()],
+                        legal_basis: None,
+                        regions: Some(2),
+                        reason: None,
+                        commitment: None,
+                    })
                 }),
             })
             .collect()
@@ -495,7 +497,7 @@ mod tests {
             .collect();
         let long = "x".repeat(200);
         for &i in &cited {
-            m.items[i].metadata = Some(Description {
+            m.items[i].metadata = Some(Box::new(Description {
                 case_no: Some(long.clone()),
                 volume: Some(long.clone()),
                 pages: Some(long.clone()),
@@ -508,15 +510,15 @@ mod tests {
                 custody: Some(long.clone()),
                 digitization: Some(long.clone()),
                 rights: Some(long.clone()),
-            });
-            m.items[i].redaction = Some(Redaction {
+            }));
+            m.items[i].redaction = Some(Box::new(Redaction {
                 status: RedactionStatus::Partial,
                 categories: vec!["witness-address".into(), "helper-identity".into()],
                 legal_basis: Some(long.clone()),
                 regions: Some(3),
                 reason: None,
                 commitment: Some("c".repeat(64)),
-            });
+            }));
         }
         let rj = statement_for(&m);
         let sig = crate::demo::demo_key()
