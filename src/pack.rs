@@ -1083,7 +1083,7 @@ impl Plan<'_> {
     }
 
     /// Writes one loaded file into the bundle; returns its SHA-256.
-    fn write_one<W: container::Output>(
+    fn write_one<W: container::Output + Send>(
         &self,
         zip: &mut container::Writer<W>,
         s: &SourceFile,
@@ -1115,8 +1115,10 @@ impl Plan<'_> {
                     source: e,
                 },
             })?;
-            sha.update(&buf[..n]);
-            zip.write_data(&buf[..n]).map_err(io_at(&self.opts.out))?;
+            let chunk = &buf[..n];
+            // hashing beside CRC-32 and writing
+            let ((), written) = rayon::join(|| sha.update(chunk), || zip.write_data(chunk));
+            written.map_err(io_at(&self.opts.out))?;
             left -= n as u64;
             progress.advance(0, n as u64);
         }
