@@ -69,9 +69,25 @@ pub struct LineProblem {
 /// Parses a v1 manifest strictly: every line `<64 lowercase hex>  <path>` ending in LF (not
 /// CR LF), paths valid by FORMAT.md §3, sorted by path, no path twice.
 pub fn parse_manifest(text: &str) -> (Vec<(BagPath, Sha256Digest)>, Vec<LineProblem>) {
-    let mut entries = Vec::new();
+    let (entries, problems) = parse_manifest_in_place(text);
+    let entries = entries
+        .into_iter()
+        .filter_map(|(p, d)| BagPath::parse(p).ok().map(|p| (p, d)))
+        .collect();
+    (entries, problems)
+}
+
+/// [`parse_manifest`] without a copy of each path: the paths are slices of `text`, each valid by
+/// FORMAT.md §3 (a path written with `%` never is: `%25`, `%0A` and `%0D` decode to characters
+/// the names rule refuses, and any other `%` stays one). Entries are in line order; the second
+/// of two lines with the same path is left out (and reported).
+pub fn parse_manifest_in_place(text: &str) -> (Vec<(&str, Sha256Digest)>, Vec<LineProblem>) {
+    let mut entries: Vec<(&str, Sha256Digest)> =
+        Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
     let mut problems = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    // Paths seen so far: only needed once a line is out of order (in sorted input, a path
+    // listed twice is the line right before).
+    let mut seen: Option<std::collections::HashSet<&str>> = None;
     if !text.is_empty() && !text.ends_with('\n') {
         problems.push(LineProblem {
             line: text.lines().count(),
@@ -91,17 +107,41 @@ pub fn parse_manifest(text: &str) -> (Vec<(BagPath, Sha256Digest)>, Vec<LineProb
             }
             None => line,
         };
-        let Some((hex, path)) = line.split_once("  ") else {
-            problems.push(bad("not '<sha256>  <path>'".into()));
-            continue;
+        // The usual line: 64 hex digits (so no space before them), two spaces, the path.
+        let usual = if line.as_bytes().get(64..66) == Some(b"  ".as_slice()) {
+            Sha256Digest::from_hex(&line[..64]).map(|d| (d, &line[66..]))
+        } else {
+            None
         };
-        let Some(digest) = Sha256Digest::from_hex(hex) else {
-            problems.push(bad(format!("'{hex}' is not a lowercase hex SHA-256")));
-            continue;
+        let (digest, path) = match usual {
+            Some(found) => found,
+            None => {
+                let Some((hex, path)) = line.split_once("  ") else {
+                    problems.push(bad("not '<sha256>  <path>'".into()));
+                    continue;
+                };
+                let Some(digest) = Sha256Digest::from_hex(hex) else {
+                    problems.push(bad(format!("'{hex}' is not a lowercase hex SHA-256")));
+                    continue;
+                };
+                (digest, path)
+            }
         };
-        match BagPath::from_manifest_form(path) {
+        let parsed = if path.contains('%') {
+            BagPath::from_manifest_form(path).map(|_| path)
+        } else {
+            BagPath::parse(path).map(|_| path)
+        };
+        match parsed {
             Ok(p) => {
-                if !seen.insert(p.clone()) {
+                let in_order = seen.is_none() && entries.last().is_none_or(|(prev, _)| *prev < p);
+                let twice = if in_order {
+                    false
+                } else {
+                    let set = seen.get_or_insert_with(|| entries.iter().map(|(p, _)| *p).collect());
+                    !set.insert(p)
+                };
+                if twice {
                     problems.push(bad(format!("{p} listed twice")));
                 } else {
                     if entries.last().is_some_and(|(prev, _)| *prev > p) {

@@ -2,7 +2,7 @@
 //! one set of bag-relative members (FORMAT.md §2–3).
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
 use std::io::{self, Read};
 use std::os::unix::fs::FileExt;
@@ -59,7 +59,7 @@ pub struct Bundle {
     pub kind: Kind,
     /// Name of the bag's top directory.
     pub top: String,
-    pub members: BTreeMap<BagPath, Member>,
+    pub members: Members,
     pub problems: Vec<OpenProblem>,
     zip: Option<File>,
 }
@@ -159,14 +159,12 @@ impl Bundle {
 
     /// Members under `prefix` (e.g. `data/`).
     pub fn members_under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a Member> + 'a {
-        self.members
-            .values()
-            .filter(move |m| m.path.as_str().starts_with(prefix))
+        self.members.under(prefix).iter()
     }
 
     /// Looks a member up by its plain bag-relative path.
     pub fn get(&self, path: &str) -> Option<&Member> {
-        BagPath::parse(path).ok().and_then(|p| self.members.get(&p))
+        self.members.get_str(path)
     }
 }
 
@@ -196,53 +194,133 @@ impl Read for RangeReader<'_> {
     }
 }
 
+/// The members of a bundle, sorted by path in byte order, each path once.
+#[derive(Debug, Clone, Default)]
+pub struct Members(Vec<Member>);
+
+impl Members {
+    /// Every member, in path order.
+    pub fn values(&self) -> std::slice::Iter<'_, Member> {
+        self.0.iter()
+    }
+
+    /// Every member, in path order, as a slice.
+    pub fn as_slice(&self) -> &[Member] {
+        &self.0
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The member at `path`.
+    pub fn get(&self, path: &BagPath) -> Option<&Member> {
+        self.get_str(path.as_str())
+    }
+
+    /// The member at a plain bag-relative path (no name rules applied: a name that breaks them
+    /// is never a member).
+    pub fn get_str(&self, path: &str) -> Option<&Member> {
+        self.0
+            .binary_search_by(|m| m.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &self.0[i])
+    }
+
+    pub fn contains_key(&self, path: &BagPath) -> bool {
+        self.get(path).is_some()
+    }
+
+    /// The members whose path starts with `prefix`: one contiguous run of the sorted list.
+    pub fn under(&self, prefix: &str) -> &[Member] {
+        let start = self.0.partition_point(|m| m.path.as_str() < prefix);
+        let len = self.0[start..].partition_point(|m| m.path.as_str().starts_with(prefix));
+        &self.0[start..start + len]
+    }
+}
+
+/// Whether NFKC and lower-casing leave `name` as it is (ASCII without capitals): two such names
+/// collide only if they are equal.
+fn folds_to_itself(name: &str) -> bool {
+    name.bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+}
+
 /// Adds members, checking names: valid bag paths, no duplicates or collisions.
 fn add_members(
     top: &str,
     items: Vec<(String, u64, Location)>,
     problems: &mut Vec<OpenProblem>,
-) -> BTreeMap<BagPath, Member> {
-    let mut members = BTreeMap::new();
-    let mut keys: BTreeMap<String, String> = BTreeMap::new();
+) -> Members {
+    let shown = |rel: &str| format!("{top}/{rel}");
+    // Collision keys are only needed when some name does not fold to itself: two names that
+    // both do collide only when equal, which the duplicate check below finds.
+    let mut keys: Option<HashMap<String, String>> =
+        if items.iter().all(|(rel, _, _)| folds_to_itself(rel)) {
+            None
+        } else {
+            Some(HashMap::with_capacity(items.len()))
+        };
+    let mut members: Vec<Member> = Vec::with_capacity(items.len());
+    // Paths seen so far, only built once a name arrives out of order (input sorted in byte
+    // order, as valid bundles are, needs no set: a duplicate would be the previous name).
+    let mut seen: Option<HashSet<String>> = None;
     for (rel, size, location) in items {
-        let shown = format!("{top}/{rel}");
         match BagPath::parse(&rel) {
             Ok(path) => {
-                if let Some(other) = keys.insert(path.collision_key(), rel.clone()) {
-                    if other != rel {
-                        problems.push(OpenProblem {
-                            check: "names",
-                            path: shown.clone(),
-                            message: format!("name collides with '{other}' on case-insensitive or normalizing file systems"),
-                        });
-                        continue;
+                if let Some(keys) = keys.as_mut() {
+                    if let Some(other) = keys.insert(path.collision_key(), rel.clone()) {
+                        if other != rel {
+                            problems.push(OpenProblem {
+                                check: "names",
+                                path: shown(&rel),
+                                message: format!("name collides with '{other}' on case-insensitive or normalizing file systems"),
+                            });
+                            continue;
+                        }
                     }
                 }
-                if members.contains_key(&path) {
+                let in_order = seen.is_none()
+                    && members
+                        .last()
+                        .is_none_or(|last| last.path.as_str() < path.as_str());
+                let duplicate = if in_order {
+                    false
+                } else {
+                    let set = seen.get_or_insert_with(|| {
+                        members.iter().map(|m| m.path.as_str().to_owned()).collect()
+                    });
+                    !set.insert(path.as_str().to_owned())
+                };
+                if duplicate {
                     problems.push(OpenProblem {
                         check: "names",
-                        path: shown,
+                        path: shown(&rel),
                         message: "duplicate name".into(),
                     });
                     continue;
                 }
-                members.insert(
-                    path.clone(),
-                    Member {
-                        path,
-                        size,
-                        location,
-                    },
-                );
+                members.push(Member {
+                    path,
+                    size,
+                    location,
+                });
             }
             Err(e) => problems.push(OpenProblem {
                 check: "names",
-                path: shown,
+                path: shown(&rel),
                 message: format!("unsafe name: {e}"),
             }),
         }
     }
-    members
+    if seen.is_some() {
+        members.sort_by(|a, b| a.path.as_str().cmp(b.path.as_str()));
+    }
+    Members(members)
 }
 
 fn open_zip(path: &Path) -> Result<Bundle, OpenError> {
@@ -267,10 +345,23 @@ fn open_zip(path: &Path) -> Result<Bundle, OpenError> {
         })
         .collect();
     // Exactly one top directory holds every entry.
-    let mut tops: BTreeMap<String, usize> = BTreeMap::new();
+    let mut tops: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut last_top: Option<&str> = None;
     for m in &c.members {
         let top = m.name.split_once('/').map(|(t, _)| t).unwrap_or("");
-        *tops.entry(top.to_owned()).or_default() += 1;
+        // Runs of one top directory (all of a valid bundle) cost no map lookup per member.
+        if last_top == Some(top) {
+            continue;
+        }
+        last_top = Some(top);
+        tops.entry(top).or_default();
+    }
+    if tops.len() > 1 {
+        tops.values_mut().for_each(|n| *n = 0);
+        for m in &c.members {
+            let top = m.name.split_once('/').map(|(t, _)| t).unwrap_or("");
+            *tops.entry(top).or_default() += 1;
+        }
     }
     let top = match tops.len() {
         0 => {
@@ -279,7 +370,11 @@ fn open_zip(path: &Path) -> Result<Bundle, OpenError> {
                 message: "the ZIP has no files".into(),
             });
         }
-        1 => tops.keys().next().cloned().unwrap_or_default(),
+        1 => tops
+            .keys()
+            .next()
+            .map(|t| t.to_string())
+            .unwrap_or_default(),
         _ => {
             let names: Vec<String> = tops
                 .keys()
@@ -299,7 +394,7 @@ fn open_zip(path: &Path) -> Result<Bundle, OpenError> {
             // Use the largest one so the other checks still run.
             tops.iter()
                 .max_by_key(|(_, n)| **n)
-                .map(|(t, _)| t.clone())
+                .map(|(t, _)| t.to_string())
                 .unwrap_or_default()
         }
     };
@@ -310,11 +405,15 @@ fn open_zip(path: &Path) -> Result<Bundle, OpenError> {
             message: format!("unsafe top directory name: {e}"),
         });
     }
-    let mut items = Vec::new();
-    for m in c.members {
+    let mut items = Vec::with_capacity(c.members.len());
+    for mut m in c.members {
         match m.name.split_once('/') {
-            Some((t, rel)) if t == top => items.push((
-                rel.to_owned(),
+            Some((t, _)) if t == top => items.push((
+                {
+                    // The name without its top directory, in the same allocation.
+                    m.name.drain(..top.len() + 1);
+                    m.name
+                },
                 m.size,
                 Location::Zip {
                     offset: m.data_offset,

@@ -36,13 +36,13 @@ const FAST_MAX_DEPTH: usize = 64;
 /// order for ASCII, and rules out duplicates); strings with only the escapes JCS writes
 /// (`\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`); integers up to 2^53 without leading
 /// zeros or `-0`. It never says no: outside the subset, [`is_canonical`] decides the slow way.
-struct FastCheck<'a> {
-    b: &'a [u8],
-    pos: usize,
+pub(crate) struct FastCheck<'a> {
+    pub(crate) b: &'a [u8],
+    pub(crate) pos: usize,
 }
 
 impl<'a> FastCheck<'a> {
-    fn new(bytes: &'a [u8]) -> Option<FastCheck<'a>> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Option<FastCheck<'a>> {
         std::str::from_utf8(bytes).ok()?;
         Some(FastCheck { b: bytes, pos: 0 })
     }
@@ -51,11 +51,11 @@ impl<'a> FastCheck<'a> {
         self.value(0) && self.pos == self.b.len()
     }
 
-    fn peek(&self) -> Option<u8> {
+    pub(crate) fn peek(&self) -> Option<u8> {
         self.b.get(self.pos).copied()
     }
 
-    fn eat(&mut self, c: u8) -> bool {
+    pub(crate) fn eat(&mut self, c: u8) -> bool {
         if self.peek() == Some(c) {
             self.pos += 1;
             true
@@ -73,7 +73,7 @@ impl<'a> FastCheck<'a> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> bool {
+    pub(crate) fn value(&mut self, depth: usize) -> bool {
         if depth > FAST_MAX_DEPTH {
             return false;
         }
@@ -90,7 +90,7 @@ impl<'a> FastCheck<'a> {
     }
 
     /// A string; returns its raw bytes between the quotes, and whether it had escapes.
-    fn string(&mut self) -> Option<(&'a [u8], bool)> {
+    pub(crate) fn string(&mut self) -> Option<(&'a [u8], bool)> {
         if !self.eat(b'"') {
             return None;
         }
@@ -116,7 +116,7 @@ impl<'a> FastCheck<'a> {
         }
     }
 
-    fn integer(&mut self) -> bool {
+    pub(crate) fn integer(&mut self) -> bool {
         let negative = self.eat(b'-');
         let digits = self.pos;
         while matches!(self.peek(), Some(b'0'..=b'9')) {

@@ -750,9 +750,8 @@ fn signer_list(report: &intact::verify::VerifyReport) -> String {
 fn cmd_verify(a: VerifyArgs) -> CmdResult {
     let opts = load_trust(&a.trust)?;
     let progress = progress_bar(a.quiet, "verifying");
-    let report = intact::verify::verify_with_progress(&a.bundle, &opts, progress.as_ref())
-        .map_err(Failure::usage)?
-        .report;
+    let report = intact::verify::verify_report_with_progress(&a.bundle, &opts, progress.as_ref())
+        .map_err(Failure::usage)?;
     drop(progress);
     if a.json {
         out(&json(&report));

@@ -1,7 +1,7 @@
 //! `intact verify`: every rule of FORMAT.md §9 over a bundle ZIP or a mirrored directory. Every
 //! problem found is reported with its path; the verdict is derived from the report.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -13,7 +13,7 @@ use crate::bagpath::BagPath;
 use crate::bundle::{Bundle, Kind, Member, OpenError};
 use crate::canonical;
 use crate::digest::{hex, Sha256Digest};
-use crate::manifest::{Manifest, RedactionStatus, MANIFEST_FORMAT};
+use crate::manifest::{ItemView, Manifest, ManifestView, MANIFEST_FORMAT};
 use crate::progress::{Progress, Silent};
 use crate::release::{self, Statement, MAX_RELEASE_BYTES, RELEASE_FORMAT, REQUIRED_TAG_FILES};
 use crate::trust::{self, Revocations, SignatureCheck, SignatureStatus, TrustPolicy};
@@ -209,7 +209,17 @@ pub struct Verified {
 
 /// Verifies a bundle ZIP or directory.
 pub fn verify(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport, VerifyError> {
-    verify_full(path, opts).map(|v| v.report)
+    run(path, opts, &Silent, false).map(|v| v.report)
+}
+
+/// [`verify`], reporting payload files and bytes hashed to `progress`. Keeps no parsed
+/// manifest, so it needs less memory than [`verify_with_progress`].
+pub fn verify_report_with_progress(
+    path: &Path,
+    opts: &VerifyOptions,
+    progress: &dyn Progress,
+) -> Result<VerifyReport, VerifyError> {
+    run(path, opts, progress, false).map(|v| v.report)
 }
 
 /// Verifies and also returns the parsed statement and manifest.
@@ -222,6 +232,16 @@ pub fn verify_with_progress(
     path: &Path,
     opts: &VerifyOptions,
     progress: &dyn Progress,
+) -> Result<Verified, VerifyError> {
+    run(path, opts, progress, true)
+}
+
+/// Verifies; `keep_manifest` says whether the caller wants the parsed `manifest.json` back.
+fn run(
+    path: &Path,
+    opts: &VerifyOptions,
+    progress: &dyn Progress,
+    keep_manifest: bool,
 ) -> Result<Verified, VerifyError> {
     let available = opts.policy.release_principals().len();
     let threshold = if opts.skip_threshold {
@@ -277,9 +297,10 @@ pub fn verify_with_progress(
         cx.add(check, p.path.clone(), p.message.clone());
     }
 
-    // Tag files: every member outside data/, read whole (they are small) and hashed once.
-    let mut tags: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    for m in bundle.members.values().filter(|m| !m.path.is_payload()) {
+    // Tag files: every member outside data/, read whole and hashed once. The two that grow
+    // with the number of items (manifest.json, manifest-sha256.txt) are read one after the
+    // other further down, each dropped once used, so they are never in memory together.
+    let read_tag = |m: &Member, cx: &mut Ctx| {
         let limit = if m.path.as_str() == bag::RELEASE_PATH {
             MAX_RELEASE_BYTES
         } else if m.path.as_str() == bag::ITEMS_PATH {
@@ -288,17 +309,35 @@ pub fn verify_with_progress(
             MAX_TAG_BYTES
         };
         match bundle.read(m, limit) {
-            Ok(b) => {
-                tags.insert(m.path.as_str().to_owned(), b);
+            Ok(b) => Some(b),
+            Err(e) => {
+                cx.add(
+                    Check::Container,
+                    m.path.as_str(),
+                    format!("cannot read: {e}"),
+                );
+                None
             }
-            Err(e) => cx.add(
-                Check::Container,
-                m.path.as_str(),
-                format!("cannot read: {e}"),
-            ),
+        }
+    };
+    let large = |p: &str| p == bag::ITEMS_PATH || p == bag::MANIFEST_PATH;
+    let mut tags: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    // The digest of every tag file that could be read.
+    let mut tag_digests: BTreeMap<String, Sha256Digest> = BTreeMap::new();
+    for m in bundle.members.values().filter(|m| !m.path.is_payload()) {
+        if large(m.path.as_str()) {
+            continue;
+        }
+        if let Some(b) = read_tag(m, &mut cx) {
+            tag_digests.insert(m.path.as_str().to_owned(), Sha256Digest::of(&b));
+            tags.insert(m.path.as_str().to_owned(), b);
         }
     }
-    let tag_digest = |p: &str| tags.get(p).map(|b| Sha256Digest::of(b));
+    let read_large = |p: &str, cx: &mut Ctx, digests: &mut BTreeMap<String, Sha256Digest>| {
+        let b = read_tag(bundle.members.get_str(p)?, cx)?;
+        digests.insert(p.to_owned(), Sha256Digest::of(&b));
+        Some(b)
+    };
 
     // Statement.
     let release_json = tags.get(bag::RELEASE_PATH).cloned();
@@ -313,8 +352,8 @@ pub fn verify_with_progress(
         }
         Some(bytes) => parse_statement(bytes, &mut cx),
     };
-    if let Some(bytes) = &release_json {
-        report.bundle_id = Some(Sha256Digest::of(bytes).to_hex());
+    if release_json.is_some() {
+        report.bundle_id = tag_digests.get(bag::RELEASE_PATH).map(|d| d.to_hex());
     }
     if let Some(s) = &statement {
         report.collection = Some(s.collection.clone());
@@ -396,25 +435,6 @@ pub fn verify_with_progress(
         );
     }
 
-    // Digests the statement pins.
-    if let Some(s) = &statement {
-        for (path, want) in &s.tag_files {
-            match tag_digest(path) {
-                None => cx.add(
-                    Check::TagFiles,
-                    path.as_str(),
-                    "listed in release.json tag_files but missing",
-                ),
-                Some(d) if d.to_hex() != *want => cx.add(
-                    Check::TagFiles,
-                    path.as_str(),
-                    format!("sha256 {} does not match release.json ({want})", d.to_hex()),
-                ),
-                Some(_) => {}
-            }
-        }
-    }
-
     // Bag structure.
     match tags.get(bag::BAGIT_PATH) {
         None => cx.add(Check::Bag, bag::BAGIT_PATH, "missing"),
@@ -425,7 +445,7 @@ pub fn verify_with_progress(
         ),
         Some(_) => {}
     }
-    let data_members: Vec<&Member> = bundle.members_under("data/").collect();
+    let data_members: &[Member] = bundle.members.under("data/");
     match tags.get(bag::BAG_INFO_PATH).map(|b| std::str::from_utf8(b)) {
         None => cx.add(Check::Bag, bag::BAG_INFO_PATH, "missing"),
         Some(Err(_)) => cx.add(Check::Bag, bag::BAG_INFO_PATH, "not UTF-8"),
@@ -443,6 +463,209 @@ pub fn verify_with_progress(
                         "Payload-Oxum {}.{} but the payload has {}.{}",
                         ox.0, ox.1, actual.0, actual.1
                     ),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+
+    // Item records: read in place when canonical and in the simple form, else parsed the
+    // general way (which also says what is wrong with them).
+    let items_bytes = read_large(bag::ITEMS_PATH, &mut cx, &mut tag_digests);
+    let mut parsed: Option<Manifest> = None;
+    let mut view: Option<ManifestView> = match &items_bytes {
+        None => {
+            cx.add(Check::Manifest, bag::ITEMS_PATH, "missing");
+            None
+        }
+        Some(bytes) => {
+            let hint = statement.as_ref().map_or(0, |s| s.item_count);
+            match ManifestView::read_canonical(bytes, usize::try_from(hint).unwrap_or(0)) {
+                Some(v) => Some(v),
+                None => {
+                    parsed = parse_manifest_json(bytes, &mut cx);
+                    parsed.as_ref().map(ManifestView::of)
+                }
+            }
+        }
+    };
+    if let Some(v) = &view {
+        check_manifest_view(v, statement.as_ref(), &mut cx);
+    }
+
+    // Counts and the Merkle root the statement signs (reported after the payload).
+    let mut merkle_problems = Ctx {
+        problems: Vec::new(),
+    };
+    if let (Some(s), Some(m)) = (&statement, &view) {
+        if s.item_count != m.items.len() as u64 {
+            merkle_problems.add(
+                Check::Merkle,
+                bag::RELEASE_PATH,
+                format!(
+                    "item_count {} but manifest.json has {} items",
+                    s.item_count,
+                    m.items.len()
+                ),
+            );
+        }
+        if s.payload_bytes != m.payload_bytes() {
+            merkle_problems.add(
+                Check::Merkle,
+                bag::RELEASE_PATH,
+                format!(
+                    "payload_bytes {} but the items add up to {}",
+                    s.payload_bytes,
+                    m.payload_bytes()
+                ),
+            );
+        }
+        let root = hex(&m.merkle_root());
+        if root != s.merkle_root {
+            merkle_problems.add(
+                Check::Merkle,
+                bag::ITEMS_PATH,
+                format!(
+                    "Merkle root {root} does not match release.json ({})",
+                    s.merkle_root
+                ),
+            );
+        }
+    }
+
+    if let Some(v) = &mut view {
+        v.leaves = Vec::new();
+    }
+
+    // Expected payload, sorted by path: (path, sha256, size) from manifest.json (the last
+    // record for a path counts); kept without manifest.json, which goes now.
+    let have_items = view.is_some();
+    let mut expected = ExpectedList::default();
+    if let Some(v) = &view {
+        let mut records: Vec<&ItemView> = v.items.iter().filter(|i| i.path.is_some()).collect();
+        records = sorted_unique(records, |i| i.path.as_deref().unwrap_or_default());
+        expected.reserve(
+            records.len(),
+            records
+                .iter()
+                .map(|i| i.path.as_deref().map_or(0, str::len))
+                .sum(),
+        );
+        for i in records {
+            expected.push(
+                i.path.as_deref().unwrap_or_default(),
+                i.sha256.flatten(),
+                i.size,
+            );
+        }
+    }
+    let read_in_place = view.is_some() && parsed.is_none();
+    drop(view);
+    let manifest = if !keep_manifest {
+        None
+    } else if parsed.is_some() {
+        parsed.take()
+    } else if read_in_place {
+        // The view was read in place, so this cannot fail; if it did, the bundle is not valid.
+        let full = items_bytes
+            .as_deref()
+            .and_then(|b| serde_json::from_slice::<Manifest>(b).ok());
+        if full.is_none() {
+            cx.add(
+                Check::Manifest,
+                bag::ITEMS_PATH,
+                "cannot be read as a manifest",
+            );
+        }
+        full
+    } else {
+        None
+    };
+    drop(parsed);
+    drop(items_bytes);
+
+    // The BagIt payload manifest, its paths borrowed from its text, cross-checked with
+    // manifest.json (or standing for it when it cannot be read).
+    let payload_manifest_bytes = read_large(bag::MANIFEST_PATH, &mut cx, &mut tag_digests);
+    match payload_manifest_bytes.as_deref().map(std::str::from_utf8) {
+        None => cx.add(Check::Manifest, bag::MANIFEST_PATH, "missing"),
+        Some(Err(_)) => cx.add(Check::Manifest, bag::MANIFEST_PATH, "not UTF-8"),
+        Some(Ok(text)) => {
+            let (entries, line_problems) = bag::parse_manifest_in_place(text);
+            for lp in line_problems {
+                cx.add(
+                    Check::Manifest,
+                    format!("{}:{}", bag::MANIFEST_PATH, lp.line),
+                    lp.message,
+                );
+            }
+            for (p, _) in &entries {
+                if !p.starts_with("data/") {
+                    cx.add(
+                        Check::Manifest,
+                        *p,
+                        "payload manifest lists a file outside data/",
+                    );
+                }
+            }
+            let entries = sorted_unique(entries, |e| e.0);
+            if have_items {
+                // In path order, as a walk of both in sorted order finds them: lines not in
+                // manifest.json and digests that differ, then records not in this manifest.
+                let mut not_in_txt = Vec::new();
+                merge_join(
+                    &entries,
+                    expected.as_slice(),
+                    |e| e.0,
+                    |e| expected.path(e),
+                    |joined| match joined {
+                        Joined::Left((p, _)) => cx.add(
+                            Check::Manifest,
+                            *p,
+                            "in manifest-sha256.txt but not in manifest.json",
+                        ),
+                        Joined::Right(e) => not_in_txt.push(expected.path(e)),
+                        Joined::Both((p, d), e) => {
+                            if e.sha256.is_some_and(|e| e != *d) {
+                                cx.add(
+                                    Check::Manifest,
+                                    *p,
+                                    "manifest-sha256.txt and manifest.json give different digests",
+                                );
+                            }
+                        }
+                    },
+                );
+                for p in not_in_txt {
+                    cx.add(
+                        Check::Manifest,
+                        p,
+                        "in manifest.json but not in manifest-sha256.txt",
+                    );
+                }
+            } else {
+                expected.reserve(entries.len(), entries.iter().map(|e| e.0.len()).sum());
+                for (p, d) in &entries {
+                    expected.push(p, Some(*d), None);
+                }
+            }
+        }
+    }
+    drop(payload_manifest_bytes);
+
+    // Digests the statement pins.
+    if let Some(s) = &statement {
+        for (path, want) in &s.tag_files {
+            match tag_digests.get(path) {
+                None => cx.add(
+                    Check::TagFiles,
+                    path.as_str(),
+                    "listed in release.json tag_files but missing",
+                ),
+                Some(d) if d.to_hex() != *want => cx.add(
+                    Check::TagFiles,
+                    path.as_str(),
+                    format!("sha256 {} does not match release.json ({want})", d.to_hex()),
                 ),
                 Some(_) => {}
             }
@@ -475,13 +698,13 @@ pub fn verify_with_progress(
                     );
                     continue;
                 }
-                match tag_digest(p.as_str()) {
+                match tag_digests.get(p.as_str()) {
                     None => cx.add(
                         Check::TagManifest,
                         p.as_str(),
                         "listed in the tag manifest but missing",
                     ),
-                    Some(d) if d != *want => cx.add(
+                    Some(d) if d != want => cx.add(
                         Check::TagManifest,
                         p.as_str(),
                         "sha256 does not match the tag manifest",
@@ -489,7 +712,7 @@ pub fn verify_with_progress(
                     Some(_) => {}
                 }
             }
-            for name in tags.keys() {
+            for name in tag_digests.keys() {
                 if name != bag::TAGMANIFEST_PATH && !listed.contains(name.as_str()) {
                     cx.add(
                         Check::TagManifest,
@@ -502,7 +725,7 @@ pub fn verify_with_progress(
     }
 
     // Only known tag files may exist (or ones the statement pins).
-    for name in tags.keys() {
+    for name in tag_digests.keys() {
         let known = [
             bag::BAGIT_PATH,
             bag::BAG_INFO_PATH,
@@ -525,131 +748,49 @@ pub fn verify_with_progress(
         }
     }
 
-    // Item records.
-    let manifest = match tags.get(bag::ITEMS_PATH) {
-        None => {
-            cx.add(Check::Manifest, bag::ITEMS_PATH, "missing");
-            None
-        }
-        Some(bytes) => parse_manifest_json(bytes, statement.as_ref(), &mut cx),
-    };
-    let payload_manifest: Option<Vec<(BagPath, Sha256Digest)>> =
-        match tags.get(bag::MANIFEST_PATH).map(|b| std::str::from_utf8(b)) {
-            None => {
-                cx.add(Check::Manifest, bag::MANIFEST_PATH, "missing");
-                None
-            }
-            Some(Err(_)) => {
-                cx.add(Check::Manifest, bag::MANIFEST_PATH, "not UTF-8");
-                None
-            }
-            Some(Ok(text)) => {
-                let (entries, line_problems) = bag::parse_manifest(text);
-                for lp in line_problems {
-                    cx.add(
-                        Check::Manifest,
-                        format!("{}:{}", bag::MANIFEST_PATH, lp.line),
-                        lp.message,
-                    );
-                }
-                for (p, _) in &entries {
-                    if !p.is_payload() {
-                        cx.add(
-                            Check::Manifest,
-                            p.as_str(),
-                            "payload manifest lists a file outside data/",
-                        );
-                    }
-                }
-                Some(entries)
-            }
-        };
-
-    // Expected payload: path → (sha256, size) from manifest.json; cross-checked with the BagIt
-    // manifest.
-    let mut expected: BTreeMap<&str, (Option<Sha256Digest>, Option<u64>)> = BTreeMap::new();
-    if let Some(m) = &manifest {
-        for item in &m.items {
-            if let Some(p) = &item.path {
-                expected.insert(
-                    p.as_str(),
-                    (
-                        item.sha256.as_deref().and_then(Sha256Digest::from_hex),
-                        item.size,
-                    ),
-                );
-            }
-        }
-    }
-    if let Some(entries) = &payload_manifest {
-        let from_txt: BTreeMap<&str, &Sha256Digest> =
-            entries.iter().map(|(p, d)| (p.as_str(), d)).collect();
-        if manifest.is_some() {
-            for (p, d) in &from_txt {
-                match expected.get(*p) {
-                    None => cx.add(
-                        Check::Manifest,
-                        *p,
-                        "in manifest-sha256.txt but not in manifest.json",
-                    ),
-                    Some((Some(e), _)) if e != *d => cx.add(
-                        Check::Manifest,
-                        *p,
-                        "manifest-sha256.txt and manifest.json give different digests",
-                    ),
-                    _ => {}
-                }
-            }
-            for p in expected.keys() {
-                if !from_txt.contains_key(p) {
-                    cx.add(
-                        Check::Manifest,
-                        *p,
-                        "in manifest.json but not in manifest-sha256.txt",
-                    );
-                }
-            }
-        } else {
-            for (p, d) in &from_txt {
-                expected.insert(p, (Some(**d), None));
-            }
-        }
-    }
+    drop(tags);
 
     // Payload: each listed file present, right size and digest; nothing unlisted.
-    let present: BTreeSet<&str> = data_members.iter().map(|m| m.path.as_str()).collect();
-    for p in expected.keys() {
-        if !present.contains(p) {
-            cx.add(
-                Check::Payload,
-                *p,
-                "missing: listed in the manifest but not in the bundle",
-            );
-        }
+    let mut missing = Vec::new();
+    let mut unlisted = Vec::new();
+    let mut listed: Vec<(&Member, Option<Sha256Digest>, Option<u64>)> =
+        Vec::with_capacity(data_members.len());
+    merge_join(
+        expected.as_slice(),
+        data_members,
+        |e| expected.path(e),
+        |m| m.path.as_str(),
+        |joined| match joined {
+            Joined::Left(e) => missing.push(expected.path(e)),
+            Joined::Right(m) => unlisted.push(m.path.as_str()),
+            Joined::Both(e, m) => listed.push((m, e.sha256, e.size)),
+        },
+    );
+    for p in missing {
+        cx.add(
+            Check::Payload,
+            p,
+            "missing: listed in the manifest but not in the bundle",
+        );
     }
-    for m in &data_members {
-        if !expected.contains_key(m.path.as_str()) {
-            cx.add(
-                Check::Payload,
-                m.path.as_str(),
-                "not listed in the manifest (added or renamed file)",
-            );
-        }
+    for p in unlisted {
+        cx.add(
+            Check::Payload,
+            p,
+            "not listed in the manifest (added or renamed file)",
+        );
     }
+    drop(expected);
+
     if !opts.skip_payload {
-        let listed: Vec<&Member> = data_members
-            .iter()
-            .copied()
-            .filter(|m| expected.contains_key(m.path.as_str()))
-            .collect();
         progress.start(
             listed.len() as u64,
-            listed.iter().map(|m| m.size).sum::<u64>(),
+            listed.iter().map(|(m, _, _)| m.size).sum::<u64>(),
         );
         let mut payload_problems: Vec<Problem> = listed
             .par_iter()
-            .filter_map(|m| {
-                let (want, want_size) = expected.get(m.path.as_str())?;
+            .with_min_len(16)
+            .filter_map(|(m, want, want_size)| {
                 let mut msgs = Vec::new();
                 let hashed = bundle.hash_with(m, progress);
                 progress.advance(1, 0);
@@ -685,43 +826,8 @@ pub fn verify_with_progress(
         payload_problems.sort_by(|a, b| a.path.cmp(&b.path));
         cx.problems.extend(payload_problems);
     }
-
-    // Counts and the Merkle root the statement signs.
-    if let (Some(s), Some(m)) = (&statement, &manifest) {
-        if s.item_count != m.items.len() as u64 {
-            cx.add(
-                Check::Merkle,
-                bag::RELEASE_PATH,
-                format!(
-                    "item_count {} but manifest.json has {} items",
-                    s.item_count,
-                    m.items.len()
-                ),
-            );
-        }
-        if s.payload_bytes != m.payload_bytes() {
-            cx.add(
-                Check::Merkle,
-                bag::RELEASE_PATH,
-                format!(
-                    "payload_bytes {} but the items add up to {}",
-                    s.payload_bytes,
-                    m.payload_bytes()
-                ),
-            );
-        }
-        let root = hex(&m.merkle_root());
-        if root != s.merkle_root {
-            cx.add(
-                Check::Merkle,
-                bag::ITEMS_PATH,
-                format!(
-                    "Merkle root {root} does not match release.json ({})",
-                    s.merkle_root
-                ),
-            );
-        }
-    }
+    drop(listed);
+    cx.problems.extend(merkle_problems.problems);
 
     report.problems = cx.problems;
     finish(&mut report);
@@ -819,23 +925,26 @@ fn parse_statement(bytes: &[u8], cx: &mut Ctx) -> Option<Statement> {
     Some(s)
 }
 
-/// Parses and checks `manifest.json` against the statement.
-fn parse_manifest_json(
-    bytes: &[u8],
-    statement: Option<&Statement>,
-    cx: &mut Ctx,
-) -> Option<Manifest> {
+/// Parses `manifest.json` the general way (when it cannot be read in place), saying whether it
+/// is canonical and why it does not parse.
+fn parse_manifest_json(bytes: &[u8], cx: &mut Ctx) -> Option<Manifest> {
     let p = bag::ITEMS_PATH;
     if !canonical::is_canonical(bytes) {
         cx.add(Check::Manifest, p, "not canonical JSON (RFC 8785)");
     }
-    let m: Manifest = match serde_json::from_slice(bytes) {
-        Ok(m) => m,
+    match serde_json::from_slice(bytes) {
+        Ok(m) => Some(m),
         Err(e) => {
             cx.add(Check::Manifest, p, format!("not a valid manifest: {e}"));
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// Checks the item records of `manifest.json` (FORMAT.md §5) and that they belong to the
+/// statement's release.
+fn check_manifest_view(m: &ManifestView, statement: Option<&Statement>, cx: &mut Ctx) {
+    let p = bag::ITEMS_PATH;
     if m.format != MANIFEST_FORMAT {
         cx.add(
             Check::Manifest,
@@ -855,39 +964,32 @@ fn parse_manifest_json(
     for message in m.change_problems() {
         cx.add(Check::Manifest, p, message);
     }
-    let mut ids = BTreeSet::new();
-    let mut paths = BTreeSet::new();
+    // Ids and paths are unique; in sorted order (as pack writes paths) that needs no set.
+    let mut ids = Unique::default();
+    let mut paths = Unique::default();
     for (i, item) in m.items.iter().enumerate() {
-        let at = format!("{p} item {i}");
+        let at = || format!("{p} item {i}");
         if item.id.is_empty() || item.id.chars().any(char::is_control) {
             cx.add(
                 Check::Manifest,
-                at.clone(),
+                at(),
                 "empty id or id with control characters",
             );
         }
-        if !ids.insert(item.id.as_str()) {
-            cx.add(
-                Check::Manifest,
-                at.clone(),
-                format!("duplicate id '{}'", item.id),
-            );
+        if !ids.insert(&item.id) {
+            cx.add(Check::Manifest, at(), format!("duplicate id '{}'", item.id));
         }
-        let withheld = item
-            .redaction
-            .as_ref()
-            .is_some_and(|r| r.status == RedactionStatus::Withheld);
         let published = [
             item.path.is_some(),
             item.sha256.is_some(),
             item.size.is_some(),
-            item.media_type.is_some(),
+            item.has_media_type,
         ];
-        if withheld {
+        if item.withheld {
             if published.iter().any(|x| *x) {
                 cx.add(
                     Check::Manifest,
-                    at.clone(),
+                    at(),
                     "withheld item carries a path, digest, size or media type",
                 );
             }
@@ -896,7 +998,7 @@ fn parse_manifest_json(
         if !published.iter().all(|x| *x) {
             cx.add(
                 Check::Manifest,
-                at.clone(),
+                at(),
                 "published item needs path, sha256, size and media_type",
             );
             continue;
@@ -904,33 +1006,152 @@ fn parse_manifest_json(
         if let Some(path) = &item.path {
             match BagPath::parse(path) {
                 Ok(bp) if bp.is_payload() => {
-                    if !paths.insert(path.as_str()) {
-                        cx.add(
-                            Check::Manifest,
-                            at.clone(),
-                            format!("path {path} listed twice"),
-                        );
+                    if !paths.insert(path) {
+                        cx.add(Check::Manifest, at(), format!("path {path} listed twice"));
                     }
                 }
                 _ => cx.add(
                     Check::Manifest,
-                    at.clone(),
+                    at(),
                     format!("path '{path}' is not a valid data/ path"),
                 ),
             }
         }
-        if item
-            .sha256
-            .as_deref()
-            .and_then(Sha256Digest::from_hex)
-            .is_none()
-        {
+        if !matches!(item.sha256, Some(Some(_))) {
             cx.add(
                 Check::Manifest,
-                at.clone(),
+                at(),
                 "sha256 is not 64 lowercase hex digits",
             );
         }
     }
-    Some(m)
+}
+
+/// Finds repeated strings: in strictly increasing order (the usual case) by comparing with the
+/// previous one only; once out of order, with a set of everything seen.
+#[derive(Default)]
+struct Unique<'a> {
+    last: Option<&'a str>,
+    seen: Option<HashSet<&'a str>>,
+    all: Vec<&'a str>,
+}
+
+impl<'a> Unique<'a> {
+    /// Whether `s` was not seen before.
+    fn insert(&mut self, s: &'a str) -> bool {
+        if let Some(seen) = &mut self.seen {
+            return seen.insert(s);
+        }
+        if self.last.is_none_or(|l| l < s) {
+            self.last = Some(s);
+            self.all.push(s);
+            return true;
+        }
+        let mut seen: HashSet<&str> = std::mem::take(&mut self.all).into_iter().collect();
+        let new = seen.insert(s);
+        self.seen = Some(seen);
+        new
+    }
+}
+
+/// The payload files the manifests list, sorted by path, their paths in one string.
+#[derive(Default)]
+struct ExpectedList {
+    paths: String,
+    entries: Vec<Expected>,
+}
+
+/// One payload file that the manifests list: its path is `paths[start..start + len]` (the
+/// manifests are at most 1 GiB each, so offsets fit in 32 bits).
+struct Expected {
+    start: u32,
+    len: u32,
+    sha256: Option<Sha256Digest>,
+    size: Option<u64>,
+}
+
+impl ExpectedList {
+    fn reserve(&mut self, entries: usize, path_bytes: usize) {
+        self.entries.reserve_exact(entries);
+        self.paths.reserve_exact(path_bytes);
+    }
+
+    fn push(&mut self, path: &str, sha256: Option<Sha256Digest>, size: Option<u64>) {
+        let (Ok(start), Ok(len)) = (u32::try_from(self.paths.len()), u32::try_from(path.len()))
+        else {
+            // Past 4 GiB of paths (more than the manifests can hold): keep the list unchanged
+            // rather than wrap, so such a file is reported unlisted, never accepted.
+            return;
+        };
+        self.paths.push_str(path);
+        self.entries.push(Expected {
+            start,
+            len,
+            sha256,
+            size,
+        });
+    }
+
+    fn as_slice(&self) -> &[Expected] {
+        &self.entries
+    }
+
+    fn path(&self, e: &Expected) -> &str {
+        let start = e.start as usize;
+        &self.paths[start..start + e.len as usize]
+    }
+}
+
+/// `v` sorted by `key`, one element per key (the last one, as a map filled in order keeps).
+/// In strictly increasing order already (the usual case), `v` is returned as it is.
+fn sorted_unique<T>(mut v: Vec<T>, key: impl Fn(&T) -> &str) -> Vec<T> {
+    if v.windows(2).all(|w| key(&w[0]) < key(&w[1])) {
+        return v;
+    }
+    v.sort_by(|a, b| key(a).cmp(key(b)));
+    let mut out: Vec<T> = Vec::with_capacity(v.len());
+    for x in v {
+        match out.last_mut() {
+            Some(last) if key(last) == key(&x) => *last = x,
+            _ => out.push(x),
+        }
+    }
+    out
+}
+
+/// An element of one sorted list, of the other, or of both.
+enum Joined<'l, 'r, L, R> {
+    Left(&'l L),
+    Right(&'r R),
+    Both(&'l L, &'r R),
+}
+
+/// Walks two lists sorted by key (each key once) in key order, calling `f` for each key.
+fn merge_join<'l, 'r, L, R>(
+    left: &'l [L],
+    right: &'r [R],
+    lkey: impl Fn(&'l L) -> &'l str,
+    rkey: impl Fn(&'r R) -> &'r str,
+    mut f: impl FnMut(Joined<'l, 'r, L, R>),
+) {
+    let (mut i, mut j) = (0, 0);
+    while i < left.len() && j < right.len() {
+        match lkey(&left[i]).cmp(rkey(&right[j])) {
+            std::cmp::Ordering::Less => {
+                f(Joined::Left(&left[i]));
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                f(Joined::Right(&right[j]));
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                f(Joined::Both(&left[i], &right[j]));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    left[i..].iter().for_each(|l| f(Joined::Left(l)));
+    right[j..].iter().for_each(|r| f(Joined::Right(r)));
 }
