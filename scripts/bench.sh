@@ -74,6 +74,8 @@ measure() {
   shift
   local best="" rss=0 i s e t
   for ((i = 0; i < runs; i++)); do
+    # every run starts with no writeback pending from the one before (untimed)
+    sync
     s=$(date +%s.%N)
     if ! /usr/bin/time -f %M -o "$work/rss" "$@" >"$work/out" 2>"$work/err"; then
       echo "bench.sh: $label failed:" >&2
