@@ -74,7 +74,9 @@ measure() {
   shift
   local best="" rss=0 i s e t
   for ((i = 0; i < runs; i++)); do
-    # every run starts with no writeback pending from the one before (untimed)
+    # untimed: remove the previous run's output ($prep), and let no writeback pending from the
+    # one before be charged to this run
+    [ -n "${prep:-}" ] && sh -c "$prep"
     sync
     s=$(date +%s.%N)
     if ! /usr/bin/time -f %M -o "$work/rss" "$@" >"$work/out" 2>"$work/err"; then
@@ -115,10 +117,13 @@ bench() {
 
   measure base "$baseline" "$src" 2
   measure sum sh -c "cd '$src' && find . -type f -print0 | xargs -0 -P2 -n 500 sha256sum >/dev/null"
-  measure zip sh -c "rm -f '$work/$name/plain.zip'; cd '$src' && zip -0 -r -q '$work/$name/plain.zip' ."
+  prep="rm -f '$work/$name/plain.zip'"
+  measure zip sh -c "cd '$src' && zip -0 -r -q '$work/$name/plain.zip' ."
+  prep="rm -f '$zipout'"
   exceptions "$src" >"$work/$name/exceptions.tsv"
   measure pack "$intact" pack "$src" --collection bench --release "$name" --key "$key" \
     --created 2026-03-01T00:00:00Z -o "$zipout" --force --quiet --exceptions "$work/$name/exceptions.tsv"
+  prep=""
   rm -f "$work/$name/plain.zip"
   measure verify "$intact" verify "$zipout" --trust "$trust" --quiet
   measure unzipt unzip -tqq "$zipout"
