@@ -333,24 +333,13 @@ fn facts_of(
     let (sha256, crc32, size) = match loaded {
         Some(d) => (Sha256Digest::of(d), crc32fast::hash(d), d.len() as u64),
         None => {
-            use std::os::unix::fs::FileExt;
-            let mut sha = Sha256::new();
-            let mut crc = crc32fast::Hasher::new();
-            let mut buf = vec![0u8; CHUNK * 4];
-            let mut size = 0u64;
-            loop {
-                let n = match file.read_at(&mut buf, size) {
-                    Ok(0) => break,
-                    Ok(n) => n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(e),
-                };
-                sha.update(&buf[..n]);
-                crc.update(&buf[..n]);
-                size += n as u64;
-                progress.advance(0, n as u64);
-            }
-            (Sha256Digest(sha.finalize().into()), crc.finalize(), size)
+            // the gate may have read part of it: from the start again
+            let mut from = file;
+            io::Seek::seek(&mut from, io::SeekFrom::Start(0))?;
+            let d = crate::digest::hash_stream_with(from, &mut vec![0u8; CHUNK * 4], |n| {
+                progress.advance(0, n)
+            })?;
+            (d.sha256, d.crc32, d.size)
         }
     };
     if loaded.is_some() {
