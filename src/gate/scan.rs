@@ -111,7 +111,7 @@ type SourceFile = (PathBuf, PathBuf);
 /// What a caller of [`scan_tree_with`] does with each regular file the gate reads: it gets the
 /// open file, its metadata when it was opened, and the whole content when the gate loaded it
 /// (files within [`Limits::max_file_bytes`]; a larger file is not loaded, and the visitor reads
-/// it itself, with positional reads). So a caller can hash exactly the bytes the gate scanned,
+/// it itself, from the start: the gate may have read part of it). So a caller can hash exactly the bytes the gate scanned,
 /// reading each file once.
 pub type Visitor<'a, T> = dyn Fn(&File, &Metadata, Option<&[u8]>) -> T + Sync + 'a;
 
@@ -130,13 +130,7 @@ fn scan_one<T: Send>(
         )]
     };
     let max = opts.limits.max_file_bytes;
-    let too_large = |n: u64| {
-        vec![Finding::new(
-            rel,
-            format!("{n} bytes (limit {max})"),
-            RuleId::FileTooLargeToScan,
-        )]
-    };
+    let too_large = |n: u64| vec![too_large(rel, n, &opts.limits)];
     let Ok(file) = File::open(abs) else {
         return (unreadable(), None);
     };
