@@ -46,7 +46,7 @@ fi
 bagit=$repo/.venv-bagit/bin/bagit.py
 
 target=${CARGO_TARGET_DIR:-$repo/target}
-cargo build --release --quiet --bin intact --example hash_baseline --example gen_corpus
+cargo build --release --quiet -p intact-cli --bin intact --example hash_baseline --example gen_corpus
 intact=$target/release/intact
 baseline=$target/release/examples/hash_baseline
 gen=$target/release/examples/gen_corpus

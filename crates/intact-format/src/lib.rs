@@ -1,0 +1,23 @@
+//! The intact bundle format (docs/FORMAT.md): read, write and verify signed, content-addressed
+//! ZIP bundles that hold one BagIt bag.
+//!
+//! This crate is what a mirror audits: it has no command-line, terminal, environment or
+//! leak-gate dependency, it never prompts, and no message names a command-line flag.
+//! docs/ARCHITECTURE.md maps each FORMAT.md section to the module that holds it.
+
+pub mod bag;
+pub mod bagpath;
+pub mod bundle;
+pub mod canonical;
+pub mod container;
+pub mod digest;
+pub mod manifest;
+pub mod merkle;
+pub mod progress;
+pub mod proof;
+pub mod release;
+pub mod sign;
+pub mod trust;
+pub mod verify;
+
+pub use verify::verify;

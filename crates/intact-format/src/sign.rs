@@ -1,0 +1,280 @@
+//! Signing keys and release signatures (FORMAT.md §7): OpenSSH Ed25519 private keys, SSHSIG
+//! signatures over the exact bytes of `release.json` in namespace `intact-release`.
+
+use std::path::{Path, PathBuf};
+
+use ssh_key::{Algorithm, HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
+
+use crate::digest::hex;
+use crate::release::NAMESPACE;
+
+/// Why a signing key cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("{path}: cannot read key: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: this is a public key; give the private key (the file without .pub)")]
+    PublicKey { path: PathBuf },
+    #[error("{path}: not an OpenSSH private key")]
+    NotOpenSsh { path: PathBuf },
+    #[error("{path}: key type {algorithm} is not supported; intact signs with Ed25519 keys")]
+    NotEd25519 { path: PathBuf, algorithm: String },
+    #[error("{path}: wrong passphrase")]
+    WrongPassphrase { path: PathBuf },
+    #[error("{path}: {source}")]
+    Passphrase {
+        path: PathBuf,
+        source: PassphraseError,
+    },
+    #[error("{path}: signing failed: {message}")]
+    Sign { path: PathBuf, message: String },
+}
+
+/// A passphrase, wiped from memory when dropped.
+pub type Secret = zeroize::Zeroizing<String>;
+
+/// Why no passphrase could be had; the message comes from whoever supplies passphrases.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct PassphraseError(pub String);
+
+/// Supplies the passphrase of an encrypted key. The library never prompts and never reads the
+/// environment: the caller decides where a passphrase comes from (the CLI: an environment
+/// variable, a file, or a terminal prompt).
+pub trait Passphrases {
+    /// The passphrase for the key at `path`; `new_key` is set when a new key is being encrypted
+    /// (a prompt then asks twice).
+    fn passphrase(&self, path: &Path, new_key: bool) -> Result<Secret, PassphraseError>;
+}
+
+/// Supplies no passphrase: only unencrypted keys can be loaded.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoPassphrase;
+
+impl Passphrases for NoPassphrase {
+    fn passphrase(&self, _: &Path, _: bool) -> Result<Secret, PassphraseError> {
+        Err(PassphraseError(
+            "the key is encrypted and no passphrase was given".into(),
+        ))
+    }
+}
+
+/// Decrypts `key` (read from `path`) if it is encrypted.
+fn unlock(
+    key: PrivateKey,
+    path: &Path,
+    passphrases: &dyn Passphrases,
+) -> Result<PrivateKey, KeyError> {
+    if !key.is_encrypted() {
+        return Ok(key);
+    }
+    let pass = passphrases
+        .passphrase(path, false)
+        .map_err(|source| KeyError::Passphrase {
+            path: path.to_owned(),
+            source,
+        })?;
+    key.decrypt(pass.as_bytes())
+        .map_err(|_| KeyError::WrongPassphrase {
+            path: path.to_owned(),
+        })
+}
+
+/// An unlocked Ed25519 signing key and where it came from.
+pub struct SigningKey {
+    pub path: PathBuf,
+    key: PrivateKey,
+}
+
+impl SigningKey {
+    /// Reads an OpenSSH private key, asking for its passphrase if it is encrypted.
+    pub fn load(path: &Path, passphrases: &dyn Passphrases) -> Result<SigningKey, KeyError> {
+        let text = std::fs::read(path).map_err(|e| KeyError::Read {
+            path: path.to_owned(),
+            source: e,
+        })?;
+        let trimmed = String::from_utf8_lossy(&text);
+        let trimmed = trimmed.trim_start();
+        if PublicKey::from_openssh(trimmed.trim()).is_ok()
+            || trimmed.starts_with("ssh-")
+            || trimmed.starts_with("sk-")
+            || trimmed.starts_with("ecdsa-")
+        {
+            return Err(KeyError::PublicKey {
+                path: path.to_owned(),
+            });
+        }
+        let key = PrivateKey::from_openssh(&text).map_err(|_| match openssh_key_type(&text) {
+            Some(t) if t != "ssh-ed25519" => KeyError::NotEd25519 {
+                path: path.to_owned(),
+                algorithm: t,
+            },
+            _ => KeyError::NotOpenSsh {
+                path: path.to_owned(),
+            },
+        })?;
+        if key.algorithm() != Algorithm::Ed25519 {
+            return Err(KeyError::NotEd25519 {
+                path: path.to_owned(),
+                algorithm: key.algorithm().to_string(),
+            });
+        }
+        let key = unlock(key, path, passphrases)?;
+        Ok(SigningKey {
+            path: path.to_owned(),
+            key,
+        })
+    }
+
+    /// Wraps an already unlocked key (used by the demo and tests).
+    pub fn from_private(path: PathBuf, key: PrivateKey) -> SigningKey {
+        SigningKey { path, key }
+    }
+
+    /// The public half.
+    pub fn public_key(&self) -> &PublicKey {
+        self.key.public_key()
+    }
+
+    /// Armored SSHSIG over `message` in namespace `intact-release`, SHA-512 as SSHSIG hash.
+    pub fn sign_release(&self, message: &[u8]) -> Result<String, KeyError> {
+        let sig = self
+            .key
+            .sign(NAMESPACE, HashAlg::Sha512, message)
+            .map_err(|e| KeyError::Sign {
+                path: self.path.clone(),
+                message: e.to_string(),
+            })?;
+        sig.to_pem(LineEnding::LF).map_err(|e| KeyError::Sign {
+            path: self.path.clone(),
+            message: e.to_string(),
+        })
+    }
+}
+
+/// The key type named inside an OpenSSH private key file, read without parsing the key itself
+/// (so a key type this build cannot load still gets a clear message).
+fn openssh_key_type(text: &[u8]) -> Option<String> {
+    use base64ct::{Base64, Encoding};
+    let text = std::str::from_utf8(text).ok()?;
+    let body: String = text
+        .lines()
+        .skip_while(|l| !l.starts_with("-----BEGIN OPENSSH PRIVATE KEY-----"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("-----END"))
+        .collect();
+    let raw = Base64::decode_vec(body.trim()).ok()?;
+    fn string<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
+        let len = u32::from_be_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+        let s = rest.get(4..4usize.checked_add(len)?)?;
+        *rest = &rest[4 + len..];
+        Some(s)
+    }
+    let mut rest = raw.strip_prefix(b"openssh-key-v1\0")?;
+    let _cipher = string(&mut rest)?;
+    let _kdf = string(&mut rest)?;
+    let _kdf_options = string(&mut rest)?;
+    rest = rest.get(4..)?; // number of keys
+    let mut public = string(&mut rest)?;
+    let key_type = string(&mut public)?;
+    String::from_utf8(key_type.to_vec()).ok()
+}
+
+/// The key type named inside an armored SSHSIG signature, read without decoding the key (so a
+/// signature by a key type this build cannot load still gets a clear message).
+pub fn signature_key_type(armored: &[u8]) -> Option<String> {
+    use base64ct::{Base64, Encoding};
+    let text = std::str::from_utf8(armored).ok()?;
+    let body: String = text
+        .lines()
+        .skip_while(|l| !l.starts_with("-----BEGIN SSH SIGNATURE-----"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("-----END"))
+        .collect();
+    let raw = Base64::decode_vec(body.trim()).ok()?;
+    fn string<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
+        let len = u32::from_be_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+        let s = rest.get(4..4usize.checked_add(len)?)?;
+        *rest = &rest[4 + len..];
+        Some(s)
+    }
+    let mut rest = raw.strip_prefix(b"SSHSIG")?.get(4..)?; // magic, version
+    let mut public = string(&mut rest)?;
+    let key_type = string(&mut public)?;
+    String::from_utf8(key_type.to_vec()).ok()
+}
+
+/// `SHA256:<base64>` fingerprint, as `ssh-keygen -l` prints it.
+pub fn fingerprint(key: &ssh_key::public::KeyData) -> String {
+    key.fingerprint(HashAlg::Sha256).to_string()
+}
+
+/// Bag-relative name of the signature file of a key: `intact/signatures/<hex>.sig`, where
+/// `<hex>` is the lowercase hex of the key's SHA-256 fingerprint (one file per key).
+pub fn signature_path(key: &ssh_key::public::KeyData) -> String {
+    let fp = key.fingerprint(HashAlg::Sha256);
+    format!("{}{}.sig", crate::bag::SIGNATURES_DIR, hex(fp.as_bytes()))
+}
+
+/// Parses an armored SSHSIG signature.
+pub fn parse_signature(armored: &[u8]) -> Result<SshSig, String> {
+    let text = std::str::from_utf8(armored).map_err(|_| "signature is not text".to_string())?;
+    if !text
+        .trim_start()
+        .starts_with("-----BEGIN SSH SIGNATURE-----")
+    {
+        return Err("not an SSH signature (no BEGIN SSH SIGNATURE line)".into());
+    }
+    if !text.contains("-----END SSH SIGNATURE-----") {
+        return Err("truncated SSH signature (no END SSH SIGNATURE line)".into());
+    }
+    SshSig::from_pem(text.trim()).map_err(|e| format!("malformed SSH signature: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn key_type_of_signatures() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("ec");
+        let msg = dir.path().join("m");
+        std::fs::write(&msg, b"x").unwrap();
+        for args in [
+            vec!["-q", "-t", "ecdsa", "-N", "", "-f"],
+            vec!["-q", "-Y", "sign", "-n", "intact-release", "-f"],
+        ] {
+            let mut c = std::process::Command::new("ssh-keygen");
+            c.args(args).arg(&key);
+            if c.get_args().any(|a| a == "sign") {
+                c.arg(&msg);
+            }
+            assert!(c.status().unwrap().success());
+        }
+        let sig = std::fs::read(dir.path().join("m.sig")).unwrap();
+        assert_eq!(
+            super::signature_key_type(&sig).as_deref(),
+            Some("ecdsa-sha2-nistp256")
+        );
+        assert_eq!(super::signature_key_type(b"junk"), None);
+    }
+
+    #[test]
+    fn key_type_of_unsupported_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ec");
+        let ok = std::process::Command::new("ssh-keygen")
+            .args(["-q", "-t", "ecdsa", "-N", "", "-f"])
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        let ec = std::fs::read(&path).unwrap();
+        assert_eq!(
+            super::openssh_key_type(&ec).as_deref(),
+            Some("ecdsa-sha2-nistp256")
+        );
+    }
+}

@@ -1,0 +1,1 @@
+//! Test kit for intact (filled in by the test-kit step).

@@ -1,0 +1,130 @@
+//! `intact keygen`: a new OpenSSH Ed25519 key pair, never overwriting an existing key.
+
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use rand_core::OsRng;
+use ssh_key::{Algorithm, LineEnding, PrivateKey};
+
+use crate::sign::{PassphraseError, Passphrases};
+
+/// Why no key was written.
+#[derive(Debug, thiserror::Error)]
+pub enum KeygenError {
+    #[error("{path}: already exists; intact never overwrites a key")]
+    Exists { path: PathBuf },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Passphrase(#[from] PassphraseError),
+    #[error("empty passphrase: an unencrypted key must be asked for explicitly")]
+    EmptyPassphrase,
+    #[error("principal '{0}' contains whitespace, a comma or a quote")]
+    BadPrincipal(String),
+    #[error("key generation failed: {0}")]
+    Crypto(String),
+}
+
+/// What was written.
+#[derive(Debug, Clone)]
+pub struct KeygenResult {
+    pub private_path: PathBuf,
+    pub public_path: PathBuf,
+    pub principal: String,
+    pub fingerprint: String,
+    pub encrypted: bool,
+    /// The line to add to an `allowed_signers` file.
+    pub allowed_signers_line: String,
+}
+
+/// Writes `out` (mode 0600) and `out.pub`.
+pub fn keygen(
+    out: &Path,
+    principal: &str,
+    encrypt: bool,
+    passphrases: &dyn Passphrases,
+) -> Result<KeygenResult, KeygenError> {
+    if principal.is_empty()
+        || principal
+            .chars()
+            .any(|c| c.is_whitespace() || c == ',' || c == '"')
+    {
+        return Err(KeygenError::BadPrincipal(principal.to_owned()));
+    }
+    let public_path = PathBuf::from(format!("{}.pub", out.display()));
+    for p in [out, public_path.as_path()] {
+        if p.symlink_metadata().is_ok() {
+            return Err(KeygenError::Exists { path: p.to_owned() });
+        }
+    }
+    let mut key = PrivateKey::random(&mut OsRng, Algorithm::Ed25519)
+        .map_err(|e| KeygenError::Crypto(e.to_string()))?;
+    key.set_comment(principal);
+    if encrypt {
+        let pass = passphrases.passphrase(out, true)?;
+        if pass.is_empty() {
+            return Err(KeygenError::EmptyPassphrase);
+        }
+        key = key
+            .encrypt(&mut OsRng, pass.as_bytes())
+            .map_err(|e| KeygenError::Crypto(e.to_string()))?;
+    }
+    let private_text = key
+        .to_openssh(LineEnding::LF)
+        .map_err(|e| KeygenError::Crypto(e.to_string()))?;
+    let public_line = key
+        .public_key()
+        .to_openssh()
+        .map_err(|e| KeygenError::Crypto(e.to_string()))?;
+    write_new(out, private_text.as_bytes(), 0o600)?;
+    if let Err(e) = write_new(&public_path, format!("{public_line}\n").as_bytes(), 0o644) {
+        let _ = std::fs::remove_file(out);
+        return Err(e);
+    }
+    let mut parts = public_line.split_whitespace();
+    let key_type = parts.next().unwrap_or_default();
+    let key_b64 = parts.next().unwrap_or_default();
+    Ok(KeygenResult {
+        private_path: out.to_owned(),
+        public_path,
+        principal: principal.to_owned(),
+        fingerprint: crate::sign::fingerprint(key.public_key().key_data()),
+        encrypted: encrypt,
+        allowed_signers_line: format!(
+            "{principal} namespaces=\"intact-release\" {key_type} {key_b64}"
+        ),
+    })
+}
+
+/// Writes a file that must not exist yet: to a temp file beside it, then a no-clobber link.
+fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), KeygenError> {
+    let io = |source| KeygenError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".intact-keygen-")
+        .permissions(std::fs::Permissions::from_mode(mode))
+        .tempfile_in(dir)
+        .map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist_noclobber(path).map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            KeygenError::Exists {
+                path: path.to_owned(),
+            }
+        } else {
+            io(e.error)
+        }
+    })?;
+    Ok(())
+}

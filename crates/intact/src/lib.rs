@@ -1,0 +1,31 @@
+//! intact: operations on bundles — pack, sign, cite, check, extract, inspect, diff, the release
+//! log, item metadata and redaction commitments.
+//!
+//! The format itself (reading, writing and verifying a bundle) is the `intact-format` crate,
+//! re-exported here module by module; the leak gate and the BagIt validator are the
+//! `intact-gate` and `intact-bagit` crates. Every operation returns a typed result; the
+//! `intact` binary (crate `intact-cli`) only parses flags, prints and maps results to exit codes.
+
+pub use intact_bagit as bagit;
+pub use intact_format::{
+    bag, bagpath, bundle, canonical, container, digest, manifest, merkle, progress, proof, release,
+    sign, trust, verify,
+};
+pub use intact_gate as gate;
+
+pub mod archive;
+pub mod cite;
+pub mod cosign;
+pub mod diff;
+pub mod extract;
+pub mod inspect;
+pub mod keygen;
+pub mod log;
+pub mod metadata;
+pub mod pack;
+pub mod redaction;
+pub mod staging;
+
+pub use cite::{check_bundle, check_log, check_proof, cite};
+pub use keygen::keygen;
+pub use pack::pack;
