@@ -8,8 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, Read, Write};
-use std::os::unix::fs::PermissionsExt;
+use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest as _, Sha256};
@@ -18,7 +17,8 @@ use crate::bag;
 use crate::bundle::{Bundle, Kind, OpenError};
 use crate::container;
 use crate::digest::{Sha256Digest, CHUNK};
-use crate::pack::{self, PackError};
+use crate::fs::{At as _, AtomicFile, Mode, PathError, WriteError};
+use crate::pack;
 use crate::release::{Statement, MAX_RELEASE_BYTES, NAMESPACE};
 use crate::sign::{self, KeyError, SigningKey};
 use crate::trust::{self, Revocations, SignatureStatus, TrustPolicy};
@@ -77,10 +77,18 @@ pub struct CosignSummary {
     pub signatures: usize,
 }
 
-fn io_at(path: &Path) -> impl FnOnce(io::Error) -> CosignError + '_ {
-    move |source| CosignError::Io {
-        path: path.to_owned(),
-        source,
+impl From<PathError> for CosignError {
+    fn from(e: PathError) -> CosignError {
+        CosignError::Io {
+            path: e.path,
+            source: e.source,
+        }
+    }
+}
+
+impl From<WriteError> for CosignError {
+    fn from(e: WriteError) -> CosignError {
+        e.into_path_error().into()
     }
 }
 
@@ -148,27 +156,7 @@ pub fn statement(path: &Path) -> Result<Vec<u8>, CosignError> {
 /// Writes a public file (mode 0644) to `out` atomically: a temp file beside it, then a rename
 /// that replaces `out`.
 pub fn write_file_atomically(out: &Path, bytes: &[u8]) -> Result<(), CosignError> {
-    pack::write_atomically(out, true, |w| {
-        let io_out = |source| PackError::Io {
-            path: out.to_owned(),
-            source,
-        };
-        w.write_all(bytes).map_err(io_out)?;
-        w.get_ref()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(io_out)
-    })
-    .map_err(|e| pack_error(e, out))
-}
-
-fn pack_error(e: PackError, path: &Path) -> CosignError {
-    match e {
-        PackError::Io { path, source } => CosignError::Io { path, source },
-        other => CosignError::Io {
-            path: path.to_owned(),
-            source: io::Error::other(other.to_string()),
-        },
-    }
+    Ok(crate::fs::write_atomically(out, bytes, Mode::Public, true)?)
 }
 
 /// Signs a bundle ZIP with `key` and adds the signature (docs/TRUST.md, "Co-signing").
@@ -248,11 +236,9 @@ pub fn attach(path: &Path, signature: &Path) -> Result<CosignSummary, CosignErro
 }
 
 fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, CosignError> {
-    let f = File::open(path).map_err(io_at(path))?;
+    let f = File::open(path).at(path)?;
     let mut buf = Vec::new();
-    f.take(limit + 1)
-        .read_to_end(&mut buf)
-        .map_err(io_at(path))?;
+    f.take(limit + 1).read_to_end(&mut buf).at(path)?;
     if buf.len() as u64 > limit {
         return Err(CosignError::BadSignature {
             path: path.to_owned(),
@@ -266,7 +252,7 @@ type Opened = (Bundle, Vec<u8>, BTreeMap<String, String>);
 
 /// Opens a bundle ZIP that is internally consistent.
 fn open_for_signing(path: &Path) -> Result<Opened, CosignError> {
-    let meta = std::fs::metadata(path).map_err(io_at(path))?;
+    let meta = std::fs::metadata(path).at(path)?;
     if meta.is_dir() {
         return Err(CosignError::NotZip {
             path: path.to_owned(),
@@ -380,43 +366,12 @@ fn add_signature(
         .chain(tags.keys().map(String::as_str))
         .collect();
     names.sort_unstable();
-    let mode = std::fs::metadata(path)
-        .map_err(io_at(path))?
-        .permissions()
-        .mode();
 
-    let top = bundle.top.clone();
-    let result = pack::write_atomically(path, true, |w| {
-        let io_out = |source: io::Error| PackError::Io {
-            path: path.to_owned(),
-            source,
-        };
-        let mut zip = container::Writer::new(w);
-        for name in &names {
-            let full = format!("{top}/{name}");
-            if let Some(bytes) = tags.get(*name) {
-                zip.add(&full, bytes).map_err(io_out)?;
-                continue;
-            }
-            let m = bundle
-                .get(name)
-                .ok_or_else(|| io_out(io::Error::other(format!("{name}: member disappeared"))))?;
-            zip.start(&full, m.size, None).map_err(io_out)?;
-            let mut r = bundle.reader(m).map_err(io_out)?;
-            let (digest, size) = copy_hashing(&mut r, &mut zip.data()).map_err(io_out)?;
-            if size != m.size || digests.get(*name) != Some(&digest.to_hex()) {
-                return Err(io_out(io::Error::other(format!(
-                    "{name}: changed while the bundle was being signed"
-                ))));
-            }
-        }
-        let w = zip.finish().map_err(io_out)?;
-        w.get_ref()
-            .set_permissions(std::fs::Permissions::from_mode(mode & 0o7777))
-            .map_err(io_out)?;
-        Ok(())
-    });
-    result.map_err(|e| pack_error(e, path))?;
+    // The new bundle is public (0644), like every file `pack` writes.
+    let tmp = AtomicFile::create(path)?;
+    copy_with_tags(&bundle, &names, &tags, digests, tmp.file(), path)?;
+    tmp.seal(Mode::Public, true)?;
+    tmp.persist(true)?;
     Ok(CosignSummary {
         bundle: path.to_owned(),
         bundle_id: Sha256Digest::of(release_json).to_hex(),
@@ -425,4 +380,40 @@ fn add_signature(
         key_type: key.algorithm().to_string(),
         signatures: count,
     })
+}
+
+/// Writes the new bundle to `file`: every name of `names` in order, a tag file from `tags`, a
+/// payload member copied from `bundle` and checked against the digest the manifest gives it.
+fn copy_with_tags(
+    bundle: &Bundle,
+    names: &[&str],
+    tags: &BTreeMap<String, Vec<u8>>,
+    digests: &BTreeMap<String, String>,
+    file: &File,
+    path: &Path,
+) -> Result<(), PathError> {
+    let io_out = |source: io::Error| PathError::new(path, source);
+    let mut w = BufWriter::with_capacity(1 << 20, file);
+    let mut zip = container::Writer::new(&mut w);
+    let top = &bundle.top;
+    for name in names {
+        let full = format!("{top}/{name}");
+        if let Some(bytes) = tags.get(*name) {
+            zip.add(&full, bytes).map_err(io_out)?;
+            continue;
+        }
+        let m = bundle
+            .get(name)
+            .ok_or_else(|| io_out(io::Error::other(format!("{name}: member disappeared"))))?;
+        zip.start(&full, m.size, None).map_err(io_out)?;
+        let mut r = bundle.reader(m).map_err(io_out)?;
+        let (digest, size) = copy_hashing(&mut r, &mut zip.data()).map_err(io_out)?;
+        if size != m.size || digests.get(*name) != Some(&digest.to_hex()) {
+            return Err(io_out(io::Error::other(format!(
+                "{name}: changed while the bundle was being signed"
+            ))));
+        }
+    }
+    zip.finish().map_err(io_out)?;
+    w.flush().map_err(io_out)
 }

@@ -18,6 +18,7 @@ pub mod cite;
 pub mod cosign;
 pub mod diff;
 pub mod extract;
+pub mod fs;
 pub mod inspect;
 pub mod keygen;
 pub mod log;

@@ -12,7 +12,7 @@
 
 use std::fs::File;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rustix::fs::{AtFlags, Mode, OFlags, CWD};
 
@@ -41,7 +41,7 @@ pub fn publish(file: &File, out: &Path, replace: bool) -> io::Result<()> {
     if !replace {
         return link(file, out);
     }
-    let dir = parent_dir(out);
+    let dir = crate::fs::parent_dir(out);
     for _ in 0..100 {
         let tmp = dir.join(format!(".intact-{:016x}.part", random_u64()));
         match link(file, &tmp) {
@@ -55,14 +55,6 @@ pub fn publish(file: &File, out: &Path, replace: bool) -> io::Result<()> {
         }
     }
     Err(io::Error::other("no free temporary name"))
-}
-
-/// The directory a file `out` goes in (`.` for a bare name).
-pub fn parent_dir(out: &Path) -> PathBuf {
-    match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    }
 }
 
 /// Links an open unnamed file to `target`: through `/proc/self/fd` (no privilege needed), or
