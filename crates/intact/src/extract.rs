@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::bundle::Bundle;
+use crate::fs::{At as _, PathError};
 use crate::verify::{self, VerifyOptions, VerifyReport};
 
 /// Why nothing (or not everything) was extracted.
@@ -25,10 +26,12 @@ pub enum ExtractError {
     Verify(#[from] verify::VerifyError),
 }
 
-fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> ExtractError + '_ {
-    move |source| ExtractError::Io {
-        path: path.to_owned(),
-        source,
+impl From<PathError> for ExtractError {
+    fn from(e: PathError) -> ExtractError {
+        ExtractError::Io {
+            path: e.path,
+            source: e.source,
+        }
     }
 }
 
@@ -57,13 +60,14 @@ fn make_dirs(root: &Path, rel: &Path) -> Result<(), ExtractError> {
                 })
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                std::fs::create_dir(&cur).map_err(io_at(&cur))?
+                std::fs::create_dir(&cur).at(&cur)?
             }
             Err(e) => {
-                return Err(ExtractError::Io {
+                return Err(PathError {
                     path: cur,
                     source: e,
-                })
+                }
+                .into())
             }
         }
     }
@@ -96,15 +100,8 @@ pub fn extract(
                 message: "target exists and is not a directory".into(),
             })
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(to).map_err(io_at(to))?
-        }
-        Err(e) => {
-            return Err(ExtractError::Io {
-                path: to.to_owned(),
-                source: e,
-            })
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir_all(to).at(to)?,
+        Err(e) => return Err(PathError::new(to, e).into()),
     }
     let b = Bundle::open(bundle).map_err(|e| ExtractError::Refused {
         path: bundle.to_owned(),
@@ -114,9 +111,9 @@ pub fn extract(
     let staging = tempfile::Builder::new()
         .prefix(".intact-extract-")
         .tempdir_in(to)
-        .map_err(io_at(to))?;
+        .at(to)?;
     let stage_bag = staging.path().join(&b.top);
-    std::fs::create_dir(&stage_bag).map_err(io_at(&stage_bag))?;
+    std::fs::create_dir(&stage_bag).at(&stage_bag)?;
     for m in b.members.values() {
         let rel = Path::new(m.path.as_str());
         if let Some(parent) = rel.parent() {
@@ -127,10 +124,10 @@ pub fn extract(
             .write(true)
             .create_new(true)
             .open(&dest)
-            .map_err(io_at(&dest))?;
-        let mut r = b.reader(m).map_err(io_at(bundle))?;
-        std::io::copy(&mut r, &mut f).map_err(io_at(&dest))?;
-        f.flush().map_err(io_at(&dest))?;
+            .at(&dest)?;
+        let mut r = b.reader(m).at(bundle)?;
+        std::io::copy(&mut r, &mut f).at(&dest)?;
+        f.flush().at(&dest)?;
     }
     // 2. The staged tree must verify on its own (the bundle could have changed since step 0).
     let again = verify::verify(&stage_bag, opts)?;
@@ -156,9 +153,9 @@ pub fn extract(
                     message: "exists (use --force to replace regular files)".into(),
                 });
             }
-            std::fs::rename(&src, &dest).map_err(io_at(&dest))?;
+            std::fs::rename(&src, &dest).at(&dest)?;
         } else {
-            std::fs::hard_link(&src, &dest).map_err(io_at(&dest))?;
+            std::fs::hard_link(&src, &dest).at(&dest)?;
         }
         moved += 1;
     }

@@ -1,12 +1,11 @@
 //! `intact keygen`: a new OpenSSH Ed25519 key pair, never overwriting an existing key.
 
-use std::io::Write;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use rand_core::OsRng;
 use ssh_key::{Algorithm, LineEnding, PrivateKey};
 
+use crate::fs::{Mode, WriteError};
 use crate::sign::{PassphraseError, Passphrases};
 
 /// Why no key was written.
@@ -80,8 +79,12 @@ pub fn keygen(
         .public_key()
         .to_openssh()
         .map_err(|e| KeygenError::Crypto(e.to_string()))?;
-    write_new(out, private_text.as_bytes(), 0o600)?;
-    if let Err(e) = write_new(&public_path, format!("{public_line}\n").as_bytes(), 0o644) {
+    write_new(out, private_text.as_bytes(), Mode::Private)?;
+    if let Err(e) = write_new(
+        &public_path,
+        format!("{public_line}\n").as_bytes(),
+        Mode::Public,
+    ) {
         let _ = std::fs::remove_file(out);
         return Err(e);
     }
@@ -101,30 +104,12 @@ pub fn keygen(
 }
 
 /// Writes a file that must not exist yet: to a temp file beside it, then a no-clobber link.
-fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), KeygenError> {
-    let io = |source| KeygenError::Io {
-        path: path.to_owned(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".intact-keygen-")
-        .permissions(std::fs::Permissions::from_mode(mode))
-        .tempfile_in(dir)
-        .map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist_noclobber(path).map_err(|e| {
-        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-            KeygenError::Exists {
-                path: path.to_owned(),
-            }
-        } else {
-            io(e.error)
-        }
-    })?;
-    Ok(())
+fn write_new(path: &Path, bytes: &[u8], mode: Mode) -> Result<(), KeygenError> {
+    crate::fs::write_atomically(path, bytes, mode, false).map_err(|e| match e {
+        WriteError::Exists { path } => KeygenError::Exists { path },
+        WriteError::Io(e) => KeygenError::Io {
+            path: e.path,
+            source: e.source,
+        },
+    })
 }

@@ -7,8 +7,7 @@
 //! private ledger, never to a bundle: a name or an address could be found from it by trying
 //! candidates.
 
-use std::io::{self, Read, Write};
-use std::os::unix::fs::PermissionsExt;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use rand_core::{OsRng, RngCore};
@@ -16,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use crate::digest::{hex, Sha256Digest, CHUNK};
+use crate::fs::{At as _, Mode, PathError, WriteError};
 
 /// Domain tag of commitments.
 pub const COMMITMENT_TAG: &[u8] = b"intact/original-commitment/v1\0";
@@ -101,45 +101,27 @@ pub enum RedactionError {
     Refused(String),
 }
 
-fn io_at(path: &Path) -> impl FnOnce(io::Error) -> RedactionError + '_ {
-    move |source| RedactionError::Io {
-        path: path.to_owned(),
-        source,
+impl From<PathError> for RedactionError {
+    fn from(e: PathError) -> RedactionError {
+        RedactionError::Io {
+            path: e.path,
+            source: e.source,
+        }
     }
 }
 
 /// Writes a private file (mode 0600) that must not exist yet, atomically.
 pub fn write_private_new(path: &Path, bytes: &[u8]) -> Result<(), RedactionError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".intact-private-")
-        .permissions(std::fs::Permissions::from_mode(0o600))
-        .tempfile_in(dir)
-        .map_err(io_at(dir))?;
-    tmp.write_all(bytes).map_err(io_at(path))?;
-    tmp.as_file().sync_all().map_err(io_at(path))?;
-    tmp.persist_noclobber(path).map_err(|e| {
-        if e.error.kind() == io::ErrorKind::AlreadyExists {
-            RedactionError::Exists {
-                path: path.to_owned(),
-            }
-        } else {
-            RedactionError::Io {
-                path: path.to_owned(),
-                source: e.error,
-            }
-        }
-    })?;
-    Ok(())
+    crate::fs::write_atomically(path, bytes, Mode::Private, false).map_err(|e| match e {
+        WriteError::Exists { path } => RedactionError::Exists { path },
+        WriteError::Io(e) => e.into(),
+    })
 }
 
 impl Ledger {
     /// Reads a ledger.
     pub fn load(path: &Path) -> Result<Ledger, RedactionError> {
-        let bytes = std::fs::read(path).map_err(io_at(path))?;
+        let bytes = std::fs::read(path).at(path)?;
         let l: Ledger = serde_json::from_slice(&bytes).map_err(|e| RedactionError::Malformed {
             path: path.to_owned(),
             what: "ledger",
@@ -179,7 +161,7 @@ pub struct Disclosure {
 impl Disclosure {
     /// Reads a disclosure file.
     pub fn load(path: &Path) -> Result<Disclosure, RedactionError> {
-        let bytes = std::fs::read(path).map_err(io_at(path))?;
+        let bytes = std::fs::read(path).at(path)?;
         let d: Disclosure =
             serde_json::from_slice(&bytes).map_err(|e| RedactionError::Malformed {
                 path: path.to_owned(),
@@ -211,8 +193,8 @@ fn parse_salt(s: &str) -> Option<Vec<u8>> {
 pub fn commitment_of(original: &Path, salt_hex: &str) -> Result<Sha256Digest, RedactionError> {
     let salt = parse_salt(salt_hex)
         .ok_or_else(|| RedactionError::Refused("salt is not hex of at least 128 bits".into()))?;
-    let f = std::fs::File::open(original).map_err(io_at(original))?;
-    Ok(commit(&salt, f).map_err(io_at(original))?.0)
+    let f = std::fs::File::open(original).at(original)?;
+    Ok(commit(&salt, f).at(original)?.0)
 }
 
 /// Builds the disclosure for `item_id` from the ledger, after checking that `original` is the

@@ -1,0 +1,100 @@
+//! The public release log (docs/RELEASES.md): a directory holding, per release, its
+//! `release.json`, `manifest.json` and signatures, in `000001/`, `000002/`, …; appending a
+//! verified release, verifying the whole chain (and a mirror's bundles against it), rollback
+//! and fork protection with a mirror state file, and the archive's status.
+//!
+//! [`read`] is the one reader of a log directory (what is an entry, what an entry holds); the
+//! commands are [`append`], [`verify_log`] (with the mirror's [`state`]) and [`status`].
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::digest::Sha256Digest;
+use crate::fs::{PathError, WriteError};
+use crate::manifest::Manifest;
+use crate::release::Statement;
+use crate::verify;
+
+mod append;
+mod read;
+mod state;
+mod status;
+mod verify_log;
+
+pub use append::{append, AppendReport};
+pub use read::{entry_dirs, fold, read_log, EntryDirs};
+pub use state::MirrorState;
+pub use status::{status, StatusReport};
+pub use verify_log::{verify_entry, verify_log, LogReport, LogVerifyOptions, ReleaseCheck};
+
+/// Digits of a log entry's directory name.
+pub const SEQ_WIDTH: usize = 6;
+/// Format id of a mirror state file.
+pub const STATE_FORMAT: &str = "intact-mirror-state/1";
+
+/// A log or state file that could not be used at all (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum LogError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    State { path: PathBuf, message: String },
+    #[error(transparent)]
+    Verify(#[from] verify::VerifyError),
+}
+
+impl From<PathError> for LogError {
+    fn from(e: PathError) -> LogError {
+        LogError::Io {
+            path: e.path,
+            source: e.source,
+        }
+    }
+}
+
+impl From<WriteError> for LogError {
+    fn from(e: WriteError) -> LogError {
+        e.into_path_error().into()
+    }
+}
+
+/// One problem, naming the release (and entry) it is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogProblem {
+    pub seq: Option<u64>,
+    pub release: Option<String>,
+    pub path: String,
+    pub message: String,
+}
+
+/// One release of the log as read from disk.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub seq: u64,
+    pub dir: PathBuf,
+    pub release_json: Vec<u8>,
+    pub statement: Option<Statement>,
+    pub manifest: Option<Manifest>,
+    pub signatures: Vec<(String, Vec<u8>)>,
+}
+
+impl Entry {
+    /// SHA-256 of `release.json`.
+    pub fn bundle_id(&self) -> String {
+        Sha256Digest::of(&self.release_json).to_hex()
+    }
+}
+
+/// The directory name of entry `seq` (`000001`, …).
+fn seq_name(seq: u64) -> String {
+    format!("{seq:0width$}", width = SEQ_WIDTH)
+}
+
+/// Whether `dir` is laid out as a release log (holds `000001/`).
+pub fn is_log_dir(dir: &Path) -> bool {
+    dir.join(seq_name(1)).is_dir()
+}

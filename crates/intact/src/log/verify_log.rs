@@ -1,0 +1,320 @@
+//! `log verify`: every release of the log (statement, signatures, the chain), the mirror's
+//! bundles against it, and the mirror's state; and one entry on its own for `intact check --log`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::read::{fold, read_entry, read_log};
+use super::state;
+use super::{Entry, LogError, LogProblem};
+use crate::archive::ReleaseRef;
+use crate::fs::At as _;
+use crate::release::RELEASE_FORMAT;
+use crate::trust::{self, SignatureCheck};
+use crate::verify::{self, VerifyOptions};
+
+/// One release's result in `log verify`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleaseCheck {
+    pub seq: u64,
+    pub release: Option<String>,
+    pub bundle_id: String,
+    pub created: Option<String>,
+    pub signers: Vec<String>,
+    pub signatures: Vec<SignatureCheck>,
+    /// The mirrored bundle checked against this statement (`--bundles`).
+    pub bundle: Option<PathBuf>,
+}
+
+/// The `log verify` report (`--json`, format `intact-log-verify/1`).
+#[derive(Debug, Clone, Serialize)]
+pub struct LogReport {
+    pub report: &'static str,
+    pub log: PathBuf,
+    pub valid: bool,
+    pub collection: Option<String>,
+    pub head: Option<ReleaseRef>,
+    pub releases: Vec<ReleaseCheck>,
+    /// Bundles in `--bundles` that no release of the log names (not an error).
+    pub unlisted_bundles: Vec<PathBuf>,
+    /// The state file was updated to the head.
+    pub state_updated: bool,
+    pub problems: Vec<LogProblem>,
+}
+
+/// Options of `log verify`.
+pub struct LogVerifyOptions<'a> {
+    pub trust: &'a VerifyOptions,
+    pub bundles: Option<PathBuf>,
+    pub state: Option<PathBuf>,
+}
+
+/// Verifies a release log, and with `--bundles` every mirrored bundle against it, and with
+/// `--state` that the log extends what this mirror verified before (then records the new head).
+pub fn verify_log(log: &Path, opts: &LogVerifyOptions) -> Result<LogReport, LogError> {
+    let (entries, mut problems) = read_log(log)?;
+    if entries.is_empty() {
+        problems.push(LogProblem {
+            seq: None,
+            release: None,
+            path: log.display().to_string(),
+            message: "empty log: no release".into(),
+        });
+    }
+    let mut releases: Vec<ReleaseCheck> = entries
+        .iter()
+        .map(|e| check_release(e, opts.trust, &mut problems))
+        .collect();
+    let state = fold(&entries, &mut problems);
+    let unlisted = match &opts.bundles {
+        Some(dir) => check_mirror(dir, &entries, &mut releases, opts.trust, &mut problems)?,
+        None => Vec::new(),
+    };
+    // Rollback and fork protection against what this mirror verified before.
+    let prior = match &opts.state {
+        Some(sp) => state::check_prior(sp, &entries, &state, &mut problems)?,
+        None => None,
+    };
+    let valid = problems.is_empty();
+    let state_updated = match (valid, &opts.state) {
+        (true, Some(sp)) => state::record_head(sp, prior.as_ref(), &entries, &state)?,
+        _ => false,
+    };
+    Ok(LogReport {
+        report: "intact-log-verify/1",
+        log: log.to_owned(),
+        valid,
+        collection: state.collection.clone(),
+        head: state.head().cloned(),
+        releases,
+        unlisted_bundles: unlisted,
+        state_updated,
+        problems,
+    })
+}
+
+/// One release of the log on its own: its statement's format, its signatures, the threshold.
+fn check_release(e: &Entry, trust: &VerifyOptions, problems: &mut Vec<LogProblem>) -> ReleaseCheck {
+    let (signatures, signers) = check_signatures(e, trust);
+    let rel = e.statement.as_ref().map(|s| s.release.clone());
+    if let Some(s) = &e.statement {
+        if s.format != RELEASE_FORMAT {
+            problems.push(LogProblem {
+                seq: Some(e.seq),
+                release: rel.clone(),
+                path: e.dir.display().to_string(),
+                message: format!("format '{}'", s.format),
+            });
+        }
+    }
+    for c in signatures.iter().filter(|c| is_broken(c)) {
+        problems.push(LogProblem {
+            seq: Some(e.seq),
+            release: rel.clone(),
+            path: e.dir.join(&c.file).display().to_string(),
+            message: c.detail.clone(),
+        });
+    }
+    if signers.len() < trust.threshold {
+        problems.push(LogProblem {
+            seq: Some(e.seq),
+            release: rel.clone(),
+            path: e.dir.display().to_string(),
+            message: format!(
+                "{} valid signature(s) by trusted principals; {} required",
+                signers.len(),
+                trust.threshold
+            ),
+        });
+    }
+    ReleaseCheck {
+        seq: e.seq,
+        release: rel,
+        bundle_id: e.bundle_id(),
+        created: e.statement.as_ref().map(|s| s.created.clone()),
+        signers,
+        signatures,
+        bundle: None,
+    }
+}
+
+/// `--bundles DIR`: each release's bundle in the mirror, found by bundle id and verified in
+/// full (recorded in its `ReleaseCheck`). Returns the mirror's bundles no release names.
+fn check_mirror(
+    dir: &Path,
+    entries: &[Entry],
+    releases: &mut [ReleaseCheck],
+    trust: &VerifyOptions,
+    problems: &mut Vec<LogProblem>,
+) -> Result<Vec<PathBuf>, LogError> {
+    let mut index = index_bundles(dir, problems)?;
+    for (e, rc) in entries.iter().zip(releases.iter_mut()) {
+        let id = e.bundle_id();
+        let rel = rc.release.clone();
+        let Some(path) = index.remove(&id) else {
+            problems.push(LogProblem {
+                seq: Some(e.seq),
+                release: rel.clone(),
+                path: dir.display().to_string(),
+                message: format!("no bundle in the mirror has this release's statement (bundle id {id}): missing, or its release.json differs"),
+            });
+            continue;
+        };
+        let report = verify::verify(&path, trust)?;
+        for p in &report.problems {
+            problems.push(LogProblem {
+                seq: Some(e.seq),
+                release: rel.clone(),
+                path: path.display().to_string(),
+                message: format!(
+                    "bundle not valid: {}: {}: {}",
+                    p.path,
+                    p.check.name(),
+                    p.message
+                ),
+            });
+        }
+        if report.problems.is_empty() && !report.valid {
+            problems.push(LogProblem {
+                seq: Some(e.seq),
+                release: rel.clone(),
+                path: path.display().to_string(),
+                message: "bundle not valid: not enough trusted signatures".into(),
+            });
+        }
+        rc.bundle = Some(path);
+    }
+    Ok(index.into_values().collect())
+}
+
+/// Finds bundles (ZIP files and bundle directories) directly in `dir`, by bundle id.
+fn index_bundles(
+    dir: &Path,
+    problems: &mut Vec<LogProblem>,
+) -> Result<BTreeMap<String, PathBuf>, LogError> {
+    let mut out = BTreeMap::new();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .at(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir() || p.extension().is_some_and(|x| x.eq_ignore_ascii_case("zip")))
+        .collect();
+    paths.sort();
+    for p in paths {
+        match crate::inspect::read_contents(&p) {
+            Ok(c) => {
+                out.insert(c.bundle_id(), p);
+            }
+            Err(e) => problems.push(LogProblem {
+                seq: None,
+                release: None,
+                path: p.display().to_string(),
+                message: format!("unreadable bundle: {e}"),
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// The entry's signatures checked against the policy, and the trusted principals that signed.
+fn check_signatures(e: &Entry, opts: &VerifyOptions) -> (Vec<SignatureCheck>, Vec<String>) {
+    let Some(s) = &e.statement else {
+        return (Vec::new(), Vec::new());
+    };
+    let at = opts
+        .at
+        .or_else(|| crate::release::parse_created(&s.created));
+    let Some(at) = at else {
+        return (Vec::new(), Vec::new());
+    };
+    let checks: Vec<SignatureCheck> = e
+        .signatures
+        .iter()
+        .map(|(name, bytes)| {
+            trust::check_signature(
+                &format!("signatures/{name}"),
+                bytes,
+                &e.release_json,
+                &opts.policy,
+                &opts.revocations,
+                at,
+            )
+        })
+        .collect();
+    let signers = trust::valid_principals(&checks);
+    (checks, signers)
+}
+
+/// Whether a signature is broken (not merely untrusted, expired or revoked): a problem whatever
+/// the threshold.
+fn is_broken(c: &SignatureCheck) -> bool {
+    matches!(
+        c.status,
+        trust::SignatureStatus::Invalid
+            | trust::SignatureStatus::Malformed
+            | trust::SignatureStatus::WrongNamespace
+    )
+}
+
+/// Checks one log entry on its own (statement, signatures against the policy, item records
+/// against the statement) and presents it as a verification, for tools that look items up
+/// across a log (`intact check --log`). Chain rules are `verify_log`'s.
+pub fn verify_entry(dir: &Path, opts: &VerifyOptions) -> Result<verify::Verified, LogError> {
+    let seq = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let mut problems = Vec::new();
+    let e = read_entry(seq, dir, &mut problems)?;
+    let (signatures, signers) = check_signatures(&e, opts);
+    let mut report_problems: Vec<verify::Problem> = problems
+        .into_iter()
+        .map(|p| verify::Problem {
+            check: verify::Check::Statement,
+            path: p.path,
+            message: p.message,
+        })
+        .collect();
+    for c in signatures.iter().filter(|c| is_broken(c)) {
+        report_problems.push(verify::Problem {
+            check: verify::Check::Signatures,
+            path: c.file.clone(),
+            message: c.detail.clone(),
+        });
+    }
+    if signers.len() < opts.threshold && !opts.skip_threshold {
+        report_problems.push(verify::Problem {
+            check: verify::Check::Signatures,
+            path: "signatures".into(),
+            message: format!(
+                "{} valid signature(s) by trusted principals; {} required",
+                signers.len(),
+                opts.threshold
+            ),
+        });
+    }
+    let s = e.statement.clone();
+    let mut report = verify::VerifyReport::empty(dir, opts.threshold);
+    report.valid = report_problems.is_empty() && e.manifest.is_some();
+    report.bundle_id = Some(e.bundle_id());
+    if let Some(s) = &s {
+        report.collection = Some(s.collection.clone());
+        report.release = Some(s.release.clone());
+        report.created = Some(s.created.clone());
+        report.previous = s.previous.clone();
+        report.item_count = Some(s.item_count);
+        report.payload_bytes = Some(s.payload_bytes);
+        report.merkle_root = Some(s.merkle_root.clone());
+    }
+    report.signers = signers;
+    report.signatures = signatures;
+    report.problems = report_problems;
+    Ok(verify::Verified {
+        report,
+        statement: e.statement,
+        release_json: Some(e.release_json),
+        manifest: e.manifest,
+    })
+}
