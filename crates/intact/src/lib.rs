@@ -14,6 +14,7 @@ pub use intact_format::{
 pub use intact_gate as gate;
 
 pub mod archive;
+pub mod check;
 pub mod cite;
 pub mod cosign;
 pub mod diff;
@@ -27,6 +28,7 @@ pub mod pack;
 pub mod redaction;
 pub mod staging;
 
-pub use cite::{check_bundle, check_log, check_proof, cite};
+pub use check::{check_bundle, check_log, check_proof};
+pub use cite::cite;
 pub use keygen::keygen;
 pub use pack::pack;

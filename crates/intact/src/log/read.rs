@@ -45,7 +45,7 @@ pub type EntryDirs = Vec<(u64, PathBuf)>;
 
 /// The entries of a log directory, `(seq, dir)` in order, and a problem for everything else in
 /// it (entries are directories `000001`, `000002`, …; gaps are [`read_log`]'s to report).
-pub fn entry_dirs(dir: &Path) -> Result<(EntryDirs, Vec<LogProblem>), LogError> {
+pub fn entry_dirs(dir: &Path) -> Result<(EntryDirs, Vec<LogProblem>), PathError> {
     let mut problems = Vec::new();
     let mut seqs = EntryDirs::new();
     for e in std::fs::read_dir(dir).at(dir)? {
