@@ -420,6 +420,8 @@ fn is_valid_language(s: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
+/// Checks one row and reads it into an [`ItemMeta`]; every problem is reported, in the order of
+/// the checks below.
 fn validate_row(row: &str, f: &BTreeMap<String, String>) -> Result<ItemMeta, Vec<RowProblem>> {
     let mut problems = Vec::new();
     let mut bad = |m: String| {
@@ -428,110 +430,19 @@ fn validate_row(row: &str, f: &BTreeMap<String, String>) -> Result<ItemMeta, Vec
             message: m,
         })
     };
-    let get = |k: &str| f.get(k).cloned();
-    for req in ["id", "case_no", "doc_type", "title", "redaction_status"] {
-        if !f.contains_key(req) {
-            bad(format!("missing required field '{req}'"));
-        }
-    }
-    for (k, v) in f {
-        if v.chars().any(|c| c.is_control() && c != '\n') {
-            bad(format!("field '{k}' contains a control character"));
-        }
-    }
-    let status = match f.get("redaction_status").map(|s| s.to_ascii_lowercase()) {
-        Some(s) if s == "none" => Some(RedactionStatus::None),
-        Some(s) if s == "partial" => Some(RedactionStatus::Partial),
-        Some(s) if s == "withheld" => Some(RedactionStatus::Withheld),
-        Some(s) => {
-            bad(format!(
-                "unknown redaction_status '{s}' (none, partial or withheld)"
-            ));
-            None
-        }
-        None => None,
-    };
-    let doc_type = f
-        .get("doc_type")
-        .map(|d| d.trim().to_lowercase().replace([' ', '_'], "-"));
-    if let Some(d) = &doc_type {
-        if !DOC_TYPES.contains(&d.as_str()) {
-            bad(format!("unknown doc_type '{d}' ({})", DOC_TYPES.join(", ")));
-        }
-    }
-    if let Some(d) = f.get("date") {
-        if !is_valid_date(d) {
-            bad(format!(
-                "bad date '{d}' (YYYY, YYYY-MM, YYYY-MM-DD, or FROM/TO)"
-            ));
-        }
-    }
-    if let Some(l) = f.get("language") {
-        if !is_valid_language(l) {
-            bad(format!(
-                "bad language '{l}' (a BCP 47 tag such as hy, ru, en, hy-Latn)"
-            ));
-        }
-    }
-    let categories: Vec<String> = f
-        .get("redaction_categories")
-        .map(|c| {
-            c.split(';')
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
-    let regions = match f.get("redaction_regions") {
-        Some(r) => match r.parse::<u64>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                bad(format!("redaction_regions '{r}' is not a whole number"));
-                None
-            }
-        },
-        None => None,
-    };
-    match status {
-        Some(RedactionStatus::Partial) | Some(RedactionStatus::Withheld) => {
-            if categories.is_empty() {
-                bad("a partial or withheld item needs redaction_categories".into());
-            }
-            if !f.contains_key("legal_basis") {
-                bad("a partial or withheld item needs legal_basis".into());
-            }
-            if status == Some(RedactionStatus::Withheld) && !f.contains_key("reason") {
-                bad("a withheld item needs a reason".into());
-            }
-        }
-        Some(RedactionStatus::None) if !categories.is_empty() || regions.is_some_and(|r| r > 0) => {
-            bad("redaction_status none with redaction categories or regions".into());
-        }
-        Some(RedactionStatus::None) | None => {}
-    }
-    let path = match f.get("path") {
-        Some(p) => {
-            let rel = p.strip_prefix("data/").unwrap_or(p);
-            match BagPath::parse(&format!("data/{rel}")) {
-                Ok(bp) => Some(bp),
-                Err(e) => {
-                    bad(format!("path '{p}': {e}"));
-                    None
-                }
-            }
-        }
-        None => None,
-    };
-    if let Some(id) = f.get("id") {
-        if id.chars().any(char::is_control) || id.len() > 256 {
-            bad(format!(
-                "id '{id}' has control characters or is longer than 256 bytes"
-            ));
-        }
-    }
+    check_required_and_clean(f, &mut bad);
+    let status = parse_status(f, &mut bad);
+    let doc_type = parse_doc_type(f, &mut bad);
+    check_date_and_language(f, &mut bad);
+    let categories = parse_categories(f);
+    let regions = parse_regions(f, &mut bad);
+    check_redaction_fields(f, status, &categories, regions, &mut bad);
+    let path = parse_path(f, &mut bad);
+    check_id(f, &mut bad);
     if !problems.is_empty() {
         return Err(problems);
     }
+    let get = |k: &str| f.get(k).cloned();
     let texts = f
         .iter()
         .filter(|(k, _)| {
@@ -571,6 +482,146 @@ fn validate_row(row: &str, f: &BTreeMap<String, String>) -> Result<ItemMeta, Vec
         original: get("original"),
         texts,
     })
+}
+
+/// Where a row's problems go.
+type Bad<'a> = dyn FnMut(String) + 'a;
+
+/// The required fields are there, and no value holds a control character (but a newline).
+fn check_required_and_clean(f: &BTreeMap<String, String>, bad: &mut Bad<'_>) {
+    for req in ["id", "case_no", "doc_type", "title", "redaction_status"] {
+        if !f.contains_key(req) {
+            bad(format!("missing required field '{req}'"));
+        }
+    }
+    for (k, v) in f {
+        if v.chars().any(|c| c.is_control() && c != '\n') {
+            bad(format!("field '{k}' contains a control character"));
+        }
+    }
+}
+
+/// `redaction_status`: none, partial or withheld (any case); `None` when missing or unknown.
+fn parse_status(f: &BTreeMap<String, String>, bad: &mut Bad<'_>) -> Option<RedactionStatus> {
+    match f.get("redaction_status").map(|s| s.to_ascii_lowercase()) {
+        Some(s) if s == "none" => Some(RedactionStatus::None),
+        Some(s) if s == "partial" => Some(RedactionStatus::Partial),
+        Some(s) if s == "withheld" => Some(RedactionStatus::Withheld),
+        Some(s) => {
+            bad(format!(
+                "unknown redaction_status '{s}' (none, partial or withheld)"
+            ));
+            None
+        }
+        None => None,
+    }
+}
+
+/// `doc_type`, lowercased with spaces and underscores read as hyphens; one of [`DOC_TYPES`].
+fn parse_doc_type(f: &BTreeMap<String, String>, bad: &mut Bad<'_>) -> Option<String> {
+    let doc_type = f
+        .get("doc_type")
+        .map(|d| d.trim().to_lowercase().replace([' ', '_'], "-"));
+    if let Some(d) = &doc_type {
+        if !DOC_TYPES.contains(&d.as_str()) {
+            bad(format!("unknown doc_type '{d}' ({})", DOC_TYPES.join(", ")));
+        }
+    }
+    doc_type
+}
+
+/// `date` (see [`is_valid_date`]) and `language` (a BCP 47 tag), when given.
+fn check_date_and_language(f: &BTreeMap<String, String>, bad: &mut Bad<'_>) {
+    if let Some(d) = f.get("date") {
+        if !is_valid_date(d) {
+            bad(format!(
+                "bad date '{d}' (YYYY, YYYY-MM, YYYY-MM-DD, or FROM/TO)"
+            ));
+        }
+    }
+    if let Some(l) = f.get("language") {
+        if !is_valid_language(l) {
+            bad(format!(
+                "bad language '{l}' (a BCP 47 tag such as hy, ru, en, hy-Latn)"
+            ));
+        }
+    }
+}
+
+/// `redaction_categories`: a `;`-separated list, blanks dropped.
+fn parse_categories(f: &BTreeMap<String, String>) -> Vec<String> {
+    f.get("redaction_categories")
+        .map(|c| {
+            c.split(';')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `redaction_regions`: a whole number, when given.
+fn parse_regions(f: &BTreeMap<String, String>, bad: &mut Bad<'_>) -> Option<u64> {
+    let r = f.get("redaction_regions")?;
+    match r.parse::<u64>() {
+        Ok(n) => Some(n),
+        Err(_) => {
+            bad(format!("redaction_regions '{r}' is not a whole number"));
+            None
+        }
+    }
+}
+
+/// What the redaction status asks of the other redaction fields: a partial or withheld item
+/// says what was redacted and on what basis (withheld: and why); `none` redacts nothing.
+fn check_redaction_fields(
+    f: &BTreeMap<String, String>,
+    status: Option<RedactionStatus>,
+    categories: &[String],
+    regions: Option<u64>,
+    bad: &mut Bad<'_>,
+) {
+    match status {
+        Some(RedactionStatus::Partial) | Some(RedactionStatus::Withheld) => {
+            if categories.is_empty() {
+                bad("a partial or withheld item needs redaction_categories".into());
+            }
+            if !f.contains_key("legal_basis") {
+                bad("a partial or withheld item needs legal_basis".into());
+            }
+            if status == Some(RedactionStatus::Withheld) && !f.contains_key("reason") {
+                bad("a withheld item needs a reason".into());
+            }
+        }
+        Some(RedactionStatus::None) if !categories.is_empty() || regions.is_some_and(|r| r > 0) => {
+            bad("redaction_status none with redaction categories or regions".into());
+        }
+        Some(RedactionStatus::None) | None => {}
+    }
+}
+
+/// `path`, with or without the leading `data/`, as a payload path.
+fn parse_path(f: &BTreeMap<String, String>, bad: &mut Bad<'_>) -> Option<BagPath> {
+    let p = f.get("path")?;
+    let rel = p.strip_prefix("data/").unwrap_or(p);
+    match BagPath::parse(&format!("data/{rel}")) {
+        Ok(bp) => Some(bp),
+        Err(e) => {
+            bad(format!("path '{p}': {e}"));
+            None
+        }
+    }
+}
+
+/// `id`: no control characters, at most 256 bytes.
+fn check_id(f: &BTreeMap<String, String>, bad: &mut Bad<'_>) {
+    if let Some(id) = f.get("id") {
+        if id.chars().any(char::is_control) || id.len() > 256 {
+            bad(format!(
+                "id '{id}' has control characters or is longer than 256 bytes"
+            ));
+        }
+    }
 }
 
 #[cfg(test)]
