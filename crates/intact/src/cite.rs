@@ -12,7 +12,7 @@ use ssh_key::PublicKey;
 
 use crate::bag;
 use crate::bundle::Bundle;
-use crate::fs::{Mode, PathError, WriteError};
+use crate::fs::{At as _, Mode, PathError, WriteError};
 use crate::manifest::Item;
 use crate::proof;
 use crate::release::{Statement, MAX_RELEASE_BYTES};
@@ -388,10 +388,7 @@ fn check_member(
     let m = bundle
         .get(path)
         .ok_or_else(|| changed("missing from the bundle".into()))?;
-    let (d, crc_ok) = bundle.hash(m).map_err(|source| CiteError::Io {
-        path: bundle_path.join(path),
-        source,
-    })?;
+    let (d, crc_ok) = bundle.hash(m).at(&bundle_path.join(path))?;
     if d.sha256.to_hex() != want || size != Some(d.size) || !crc_ok {
         return Err(changed(format!(
             "content changed: sha256 {} ({} bytes) but the manifest says {want}",

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::io;
-use std::path::PathBuf;
+use std::path::Path;
 
 use sha2::{Digest as _, Sha256};
 
@@ -47,7 +47,7 @@ impl Plan<'_> {
         let mut tag_digests = self.tag_digests(txt_digest, json_digest);
         let statement = self.statement(&manifest, &merkle_root, &tag_digests, gate_report);
         let release_json = canonical::to_canonical(&statement)
-            .map_err(|e| PathError::new(&PathBuf::from(bag::RELEASE_PATH), io::Error::other(e)))?;
+            .map_err(|e| PathError::new(Path::new(bag::RELEASE_PATH), io::Error::other(e)))?;
         let bundle_id = Sha256Digest::of(&release_json);
         if let Some(known) = &opts.known {
             let mut next = known.clone();

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use sha2::{Digest as _, Sha256};
 
@@ -13,18 +13,16 @@ use crate::bagpath::BagPath;
 use crate::canonical;
 use crate::container;
 use crate::digest::Sha256Digest;
-use crate::fs::At as _;
+use crate::fs::{At as _, PathError};
 use crate::manifest::{Item, Manifest};
 use crate::sign::{self, SigningKey};
 
 /// Something that takes the bytes of a tag file in order (a hasher, a counter, a bundle entry).
 pub(super) type Emit<'e> = dyn FnMut(&[u8]) -> Result<(), PackError> + 'e;
 
+/// A JSON error while producing `manifest.json`, as an I/O error at that path.
 fn json_error(e: serde_json::Error) -> PackError {
-    PackError::Io {
-        path: PathBuf::from(bag::ITEMS_PATH),
-        source: io::Error::other(e),
-    }
+    PathError::new(Path::new(bag::ITEMS_PATH), io::Error::other(e)).into()
 }
 
 /// Produces `manifest.json` in canonical form (RFC 8785) a block of items at a time, handing the
