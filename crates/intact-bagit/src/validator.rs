@@ -165,7 +165,7 @@ pub fn validate(dir: &Path, opts: &ValidateOptions) -> Result<BagReport, BagitEr
             Code::NoPayloadOxum,
             metadata_file,
             None,
-            format!("fast validation needs a Payload-Oxum in {metadata_file}; run without --fast to check the manifests"),
+            format!("fast validation needs a Payload-Oxum in {metadata_file}; a full validation checks the manifests"),
         ));
     }
 

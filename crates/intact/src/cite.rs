@@ -93,7 +93,7 @@ pub enum CiteError {
     #[error(transparent)]
     Verify(#[from] VerifyError),
     /// The proof file exists and `--force` was not given (exit 2).
-    #[error("{path}: output exists (use --force to replace it)")]
+    #[error("{path}: output exists (it is replaced only when forced)")]
     OutExists { path: PathBuf },
     /// The bundle is not valid (exit 1); the report lists every problem.
     #[error("{bundle}: not valid ({count} problem(s)); a proof from it would prove nothing", count = report.problems.len().max(1))]

@@ -150,7 +150,7 @@ pub fn extract(
             if !force || !meta.is_file() {
                 return Err(ExtractError::Refused {
                     path: dest,
-                    message: "exists (use --force to replace regular files)".into(),
+                    message: "exists (a regular file is replaced only when forced)".into(),
                 });
             }
             std::fs::rename(&src, &dest).at(&dest)?;

@@ -217,7 +217,7 @@ impl MetadataSet {
                     problems.push(RowProblem {
                         row: String::new(),
                         message: format!(
-                            "{p} has no metadata row (or use --allow-missing-metadata)"
+                            "{p} has no metadata row (or allow items without metadata)"
                         ),
                     });
                 }

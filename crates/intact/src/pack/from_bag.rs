@@ -27,7 +27,7 @@ const REGENERATED_LABELS: [&str; 6] = [
 /// it. An invalid or incomplete bag (files still listed in `fetch.txt`) is refused.
 pub fn source_bag(dir: &Path) -> Result<SourceBag, PackError> {
     let report = crate::bagit::validate(dir, &crate::bagit::ValidateOptions { fast: false })
-        .map_err(|e| PackError::Refused(format!("--from-bag: {e}")))?;
+        .map_err(|e| PackError::Refused(format!("source bag: {e}")))?;
     let blocking: Vec<SourceProblem> = report
         .problems
         .iter()

@@ -153,7 +153,7 @@ pub enum PackError {
     SrcEmpty { path: PathBuf },
     #[error("{}", .0.iter().map(|p| format!("{}: {}", p.path.display(), p.message)).collect::<Vec<_>>().join("\n"))]
     Source(Vec<SourceProblem>),
-    #[error("{path}: output exists (use --force to replace it)")]
+    #[error("{path}: output exists (it is replaced only when forced)")]
     OutExists { path: PathBuf },
     #[error("{path}: output must not be inside the source directory")]
     OutInsideSrc { path: PathBuf },

@@ -54,7 +54,7 @@ pub(super) fn check_private_paths(opts: &PackOptions) -> Result<(), PackError> {
     if let Some(c) = &opts.commitments {
         if opts.metadata.is_none() {
             return Err(PackError::Refused(
-                "--originals needs --metadata (it says which items are redacted)".into(),
+                "commitments to originals need metadata (it says which items are redacted)".into(),
             ));
         }
         if is_within(&c.originals, &opts.src)? || is_within(&opts.src, &c.originals)? {

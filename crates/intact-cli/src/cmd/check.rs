@@ -1,0 +1,132 @@
+//! `intact check`: is this file what was published? Against a proof, a bundle, or a release log.
+
+use std::path::PathBuf;
+
+use clap::{ArgGroup, Args};
+
+use intact::cite::{Appearance, Change, CheckMode, CheckReport};
+use intact::trust::SignatureStatus;
+
+use super::flags::TrustArgs;
+use crate::exit::{CliError, Outcome};
+use crate::output;
+
+#[derive(Args)]
+#[command(group(ArgGroup::new("against").required(true).args(["proof", "bundle", "log"])))]
+pub struct CheckArgs {
+    /// The file to check (e.g. a cited document).
+    file: PathBuf,
+    /// An inclusion proof made by `intact cite` (offline check).
+    #[arg(long, value_name = "PROOF")]
+    proof: Option<PathBuf>,
+    /// A bundle ZIP or directory to look the file up in.
+    #[arg(long, value_name = "BUNDLE")]
+    bundle: Option<PathBuf>,
+    /// A directory of bundles (a release log) to look the file up in.
+    #[arg(long, value_name = "DIR")]
+    log: Option<PathBuf>,
+    #[command(flatten)]
+    trust: TrustArgs,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+impl CheckArgs {
+    /// The top-level entry point for `intact check`.
+    pub fn run(self) -> Result<Outcome, CliError> {
+        let opts = self.trust.load()?;
+        let r = match (&self.proof, &self.bundle, &self.log) {
+            (Some(p), _, _) => intact::check_proof(&self.file, p, &opts),
+            (_, Some(b), _) => intact::check_bundle(&self.file, b, &opts),
+            (_, _, Some(d)) => intact::check_log(&self.file, d, &opts),
+            _ => return Err(CliError::usage("give --proof, --bundle or --log")),
+        }?;
+        output::report(self.json, &r, human);
+        Ok(Outcome::valid_if(r.valid))
+    }
+}
+
+fn human(r: &CheckReport) -> String {
+    let f = r.file.display();
+    let mut s = String::new();
+    for p in &r.skipped {
+        s.push_str(&format!("{}: skipped: {}\n", p.source.display(), p.message));
+    }
+    for p in &r.problems {
+        let check = serde_json::to_value(p.check)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        s.push_str(&format!("{}: {check}: {}\n", p.source.display(), p.message));
+    }
+    if r.valid {
+        s.push_str(&format!(
+            "VALID: {f} (sha256 {}, {} bytes) was published in {} release(s)\n",
+            r.sha256,
+            r.size,
+            r.found
+                .iter()
+                .map(|a| &a.bundle_id)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+        ));
+        for a in &r.found {
+            s.push_str(&appearance(r, a));
+        }
+    } else {
+        s.push_str(&format!(
+            "NOT VALID: {f} (sha256 {}, {} bytes) — {} problem(s)\n",
+            r.sha256,
+            r.size,
+            r.problems.len()
+        ));
+    }
+    s
+}
+
+/// One release the file was found in: the item, its signers, and whether it was superseded.
+fn appearance(r: &CheckReport, a: &Appearance) -> String {
+    let mut s = format!(
+        "\n{} / {}, created {} ({})\n",
+        a.collection,
+        a.release,
+        a.created,
+        a.source.display()
+    );
+    s.push_str(&super::cite::describe_item(&a.item));
+    s.push_str(&format!("  bundle id  {}\n", a.bundle_id));
+    let fps: Vec<String> = r
+        .releases
+        .iter()
+        .filter(|i| i.bundle_id.as_deref() == Some(a.bundle_id.as_str()))
+        .flat_map(|i| i.signatures.iter())
+        .filter(|c| c.status == SignatureStatus::Valid)
+        .map(|c| {
+            format!(
+                "{} ({})",
+                c.principal.as_deref().unwrap_or("?"),
+                c.fingerprint.as_deref().unwrap_or("?")
+            )
+        })
+        .collect();
+    s.push_str(&format!("  signed by  {}\n", fps.join(", ")));
+    if let Some(sup) = &a.superseded_by {
+        let what = match sup.change {
+            Change::Changed => format!(
+                "item {} now has sha256 {}",
+                a.item.id,
+                sup.sha256.as_deref().unwrap_or("?")
+            ),
+            Change::Withheld => format!("item {} is now withheld", a.item.id),
+            Change::Removed => format!("item {} is no longer listed", a.item.id),
+        };
+        s.push_str(&format!(
+            "  SUPERSEDED by release {} (created {}, bundle id {}): {what}\n",
+            sup.release, sup.created, sup.bundle_id
+        ));
+    } else if r.mode == CheckMode::Log {
+        s.push_str("  current    not superseded by a later release in the log\n");
+    }
+    s
+}

@@ -1,0 +1,215 @@
+//! `intact log`: the public release log — append a verified release, verify the chain (and a
+//! mirror against it), and the archive's current state.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use intact::log::{self, AppendReport, LogProblem, LogReport, StatusReport};
+
+use super::flags::TrustArgs;
+use crate::exit::{CliError, Outcome};
+use crate::output;
+
+#[derive(Args)]
+pub struct LogArgs {
+    #[command(subcommand)]
+    command: LogCommand,
+}
+
+#[derive(Subcommand)]
+enum LogCommand {
+    /// Verify BUNDLE and add it to LOG if its previous release is the log's head.
+    Append(AppendArgs),
+    /// Verify the whole chain; with --bundles every mirrored bundle; with --state, no rollback or fork.
+    Verify(VerifyArgs),
+    /// The archive's current state: releases, items, superseded and withdrawn items.
+    Status(StatusArgs),
+}
+
+impl LogArgs {
+    /// The top-level entry point for `intact log`.
+    pub fn run(self) -> Result<Outcome, CliError> {
+        match self.command {
+            LogCommand::Append(args) => args.run(),
+            LogCommand::Verify(args) => args.run(),
+            LogCommand::Status(args) => args.run(),
+        }
+    }
+}
+
+#[derive(Args)]
+struct AppendArgs {
+    /// The release log directory (created on the first append).
+    log: PathBuf,
+    /// The bundle to append.
+    bundle: PathBuf,
+    #[command(flatten)]
+    trust: TrustArgs,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+impl AppendArgs {
+    /// The top-level entry point for `intact log append`.
+    fn run(self) -> Result<Outcome, CliError> {
+        let opts = self.trust.load()?;
+        let r = log::append(&self.log, &self.bundle, &opts)?;
+        output::report(self.json, &r, |r| self.human(r));
+        Ok(Outcome::valid_if(r.appended))
+    }
+
+    fn human(&self, r: &AppendReport) -> String {
+        let mut t = problem_lines(&r.problems);
+        t.push_str(&match (r.appended, r.seq) {
+            (true, Some(n)) => format!(
+                "appended release {} as entry {n:06} of {}\n",
+                r.release.as_deref().unwrap_or("?"),
+                self.log.display()
+            ),
+            _ => format!(
+                "NOT APPENDED: {} — nothing was written to {}\n",
+                self.bundle.display(),
+                self.log.display()
+            ),
+        });
+        t
+    }
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// The release log directory.
+    log: PathBuf,
+    /// A mirror directory of bundles (ZIPs or bundle directories) to check against the log.
+    #[arg(long, value_name = "DIR")]
+    bundles: Option<PathBuf>,
+    /// The mirror's state file: the newest release verified before (updated when all is valid).
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    #[command(flatten)]
+    trust: TrustArgs,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+impl VerifyArgs {
+    /// The top-level entry point for `intact log verify`.
+    fn run(self) -> Result<Outcome, CliError> {
+        let opts = self.trust.load()?;
+        let r = log::verify_log(
+            &self.log,
+            &log::LogVerifyOptions {
+                trust: &opts,
+                bundles: self.bundles.clone(),
+                state: self.state.clone(),
+            },
+        )?;
+        output::report(self.json, &r, |r| self.human(r));
+        Ok(Outcome::valid_if(r.valid))
+    }
+
+    fn human(&self, r: &LogReport) -> String {
+        let mut t = problem_lines(&r.problems);
+        for u in &r.unlisted_bundles {
+            t.push_str(&format!("{}: note: bundle not in the log\n", u.display()));
+        }
+        let head = r
+            .head
+            .as_ref()
+            .map(|h| format!("{} ({}, {})", h.release, h.created, h.bundle_id))
+            .unwrap_or_else(|| "none".into());
+        t.push_str(&format!(
+            "{}: {}: collection {}, {} release(s), head {}{}{}\n",
+            if r.valid { "VALID" } else { "NOT VALID" },
+            self.log.display(),
+            r.collection.as_deref().unwrap_or("?"),
+            r.releases.len(),
+            head,
+            if self.bundles.is_some() {
+                "; every bundle checked in full"
+            } else {
+                ""
+            },
+            if r.state_updated {
+                "; state updated"
+            } else {
+                ""
+            }
+        ));
+        t
+    }
+}
+
+#[derive(Args)]
+struct StatusArgs {
+    /// The release log directory.
+    log: PathBuf,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+impl StatusArgs {
+    /// The top-level entry point for `intact log status`.
+    fn run(self) -> Result<Outcome, CliError> {
+        let r = log::status(&self.log)?;
+        output::report(self.json, &r, status_human);
+        Ok(Outcome::valid_if(r.problems.is_empty()))
+    }
+}
+
+fn status_human(r: &StatusReport) -> String {
+    let mut t = format!(
+        "collection {} — not verified; run `intact log verify` for that\n",
+        r.collection.as_deref().unwrap_or("?")
+    );
+    for rel in &r.releases {
+        t.push_str(&format!(
+            "release {}  {}  {} items  {} change records  {}\n",
+            rel.release, rel.created, rel.items, rel.changes, rel.bundle_id
+        ));
+    }
+    t.push_str(&format!("current items: {}\n", r.current_items));
+    for e in &r.superseded {
+        t.push_str(&format!(
+            "superseded: {} of {} ({}) by {} of {} ({}): {}\n",
+            e.id,
+            e.release,
+            e.sha256.as_deref().unwrap_or("no digest"),
+            e.by.as_deref().unwrap_or("?"),
+            e.changed_in,
+            e.by_sha256.as_deref().unwrap_or("no digest"),
+            e.reason
+        ));
+    }
+    for e in &r.withdrawn {
+        t.push_str(&format!(
+            "withdrawn: {} of {} ({}) in {}: {}\n",
+            e.id,
+            e.release,
+            e.sha256.as_deref().unwrap_or("no digest"),
+            e.changed_in,
+            e.reason
+        ));
+    }
+    t.push_str(&problem_lines(&r.problems));
+    t
+}
+
+/// One line per problem, naming the release and log entry it is about.
+fn problem_lines(problems: &[LogProblem]) -> String {
+    let mut t = String::new();
+    for p in problems {
+        let rel = match (&p.seq, &p.release) {
+            (Some(n), Some(r)) => format!("release {r} (entry {n:06}): "),
+            (None, Some(r)) => format!("release {r}: "),
+            (Some(n), None) => format!("entry {n:06}: "),
+            (None, None) => String::new(),
+        };
+        t.push_str(&format!("{}: {rel}{}\n", p.path, p.message));
+    }
+    t
+}

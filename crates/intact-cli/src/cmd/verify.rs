@@ -1,0 +1,115 @@
+//! `intact verify`: every check of FORMAT.md against trusted keys; the report, and the verdict.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use intact::trust::SignatureStatus;
+use intact::verify::VerifyReport;
+
+use super::flags::TrustArgs;
+use crate::exit::{CliError, Outcome};
+use crate::output;
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// Bundle ZIP, or its extracted top directory.
+    bundle: PathBuf,
+    #[command(flatten)]
+    trust: TrustArgs,
+    /// Print the full report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// No progress bar (there is none either when stderr is not a terminal).
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+impl VerifyArgs {
+    /// The top-level entry point for `intact verify`.
+    pub fn run(self) -> Result<Outcome, CliError> {
+        let opts = self.trust.load()?;
+        let progress = crate::progress::bar(self.quiet, "verifying");
+        let report =
+            intact::verify::verify_report_with_progress(&self.bundle, &opts, progress.as_ref())?;
+        drop(progress);
+        output::report(self.json, &report, human);
+        Ok(Outcome::valid_if(report.valid))
+    }
+}
+
+/// The valid signers, as "principal (fingerprint)".
+fn signer_list(report: &VerifyReport) -> String {
+    let parts: Vec<String> = report
+        .signatures
+        .iter()
+        .filter(|s| s.status == SignatureStatus::Valid)
+        .map(|s| {
+            format!(
+                "{} ({})",
+                s.principal.as_deref().unwrap_or("?"),
+                s.fingerprint.as_deref().unwrap_or("?")
+            )
+        })
+        .collect();
+    if parts.is_empty() {
+        "no trusted signer".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// A verification report as text: one line per problem and per signature, then the verdict
+/// (also shown by `cite` and `extract` when a bundle does not verify).
+pub fn human(report: &VerifyReport) -> String {
+    let mut s = String::new();
+    let b = report.bundle.display();
+    for p in &report.problems {
+        if p.path.is_empty() {
+            s.push_str(&format!("{b}: {}: {}\n", p.check.name(), p.message));
+        } else {
+            s.push_str(&format!(
+                "{b}: {}: {}: {}\n",
+                p.path,
+                p.check.name(),
+                p.message
+            ));
+        }
+    }
+    for sig in &report.signatures {
+        let who = match (&sig.principal, &sig.fingerprint) {
+            (Some(p), Some(f)) => format!("{p} ({f})"),
+            (None, Some(f)) => f.clone(),
+            _ => "unreadable key".into(),
+        };
+        let counts = if sig.status == SignatureStatus::Valid {
+            "counts"
+        } else {
+            "signature does not count"
+        };
+        s.push_str(&format!(
+            "{b}: {}: {}: {who}: {counts}: {}\n",
+            sig.file,
+            sig.status.name(),
+            sig.detail
+        ));
+    }
+    let verdict = if report.valid { "VALID" } else { "NOT VALID" };
+    s.push_str(&format!(
+        "{verdict}: {b}: collection {}, release {}, bundle id {}, {} items; signed by {}{}\n",
+        report.collection.as_deref().unwrap_or("?"),
+        report.release.as_deref().unwrap_or("?"),
+        report.bundle_id.as_deref().unwrap_or("?"),
+        report
+            .item_count
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| "?".into()),
+        signer_list(report),
+        if report.valid {
+            String::new()
+        } else {
+            format!(" — {} problem(s)", report.problems.len().max(1))
+        }
+    ));
+    s
+}
