@@ -177,8 +177,14 @@ impl CliError {
     }
 }
 
-/// What the library says where the command line names a flag instead.
+/// What the library says where the command line names a flag instead: (library, command line).
+///
+/// Where an error has no variant of its own, its wording is matched. The unit tests below make
+/// the library produce each of these messages, so a change of wording fails a test instead of
+/// silently dropping the flag from the message.
 mod hint {
+    /// An output that exists (`pack`, `cite`: a variant of its own, so no library wording).
+    pub const OUT_EXISTS: &str = "output exists (use --force to replace it)";
     /// After a metadata problem about a file without a row (`pack --allow-missing-metadata`).
     pub const MISSING_ROW: (&str, &str) = (
         " has no metadata row (or allow items without metadata)",
@@ -230,14 +236,10 @@ fn metadata_message(e: &MetadataError) -> String {
     }
 }
 
+/// A pack error in command-line words.
 fn pack_message(e: &PackError) -> String {
     match e {
-        PackError::OutExists { path } => {
-            format!(
-                "{}: output exists (use --force to replace it)",
-                path.display()
-            )
-        }
+        PackError::OutExists { path } => format!("{}: {}", path.display(), hint::OUT_EXISTS),
         PackError::Refused(m) if m == hint::ORIGINALS.0 => hint::ORIGINALS.1.to_owned(),
         PackError::Metadata(m) => metadata_message(m),
         e => e.to_string(),
@@ -274,11 +276,7 @@ impl fmt::Display for CliError {
             CliError::Verify(e) => e.fmt(f),
             CliError::Cosign(e) => e.fmt(f),
             CliError::Cite(CiteError::OutExists { path }) => {
-                write!(
-                    f,
-                    "{}: output exists (use --force to replace it)",
-                    path.display()
-                )
+                write!(f, "{}: {}", path.display(), hint::OUT_EXISTS)
             }
             CliError::Cite(CiteError::NotValid { report, .. }) => write!(
                 f,

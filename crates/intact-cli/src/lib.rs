@@ -8,6 +8,6 @@
 pub mod cmd;
 pub mod demo;
 pub mod exit;
-pub mod output;
+mod output;
 pub mod passphrase;
-pub mod progress;
+mod progress;

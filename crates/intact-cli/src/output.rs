@@ -15,7 +15,7 @@ pub fn json<T: serde::Serialize>(value: &T) -> String {
 }
 
 /// Prints `value` as JSON with `--json`, else the human text `human` makes of it.
-pub fn report<T: serde::Serialize>(as_json: bool, value: &T, human: impl FnOnce(&T) -> String) {
+pub fn print<T: serde::Serialize>(as_json: bool, value: &T, human: impl FnOnce(&T) -> String) {
     if as_json {
         out(&json(value));
     } else {

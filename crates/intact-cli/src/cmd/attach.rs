@@ -22,7 +22,7 @@ impl AttachArgs {
     /// The top-level entry point for `intact attach`.
     pub fn run(self) -> Result<Outcome, CliError> {
         let s = intact::cosign::attach(&self.bundle, &self.signature)?;
-        output::report(self.json, &s, super::sign::human);
+        output::print(self.json, &s, super::sign::human);
         Ok(Outcome::Done)
     }
 }

@@ -42,7 +42,7 @@ impl CheckArgs {
             (_, _, Some(d)) => intact::check_log(&self.file, d, &opts),
             _ => return Err(CliError::usage("give --proof, --bundle or --log")),
         }?;
-        output::report(self.json, &r, human);
+        output::print(self.json, &r, human);
         Ok(Outcome::valid_if(r.valid))
     }
 }

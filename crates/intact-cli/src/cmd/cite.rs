@@ -50,7 +50,7 @@ impl CiteArgs {
         };
         match intact::cite(&self.bundle, &selector, &opts) {
             Ok(c) => {
-                output::report(self.json, &c, human);
+                output::print(self.json, &c, human);
                 Ok(Outcome::Done)
             }
             Err(e) => {

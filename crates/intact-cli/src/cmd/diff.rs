@@ -25,7 +25,7 @@ impl DiffArgs {
     /// The top-level entry point for `intact diff`.
     pub fn run(self) -> Result<Outcome, CliError> {
         let r = intact::diff::diff(&self.old, &self.new).map_err(CliError::Inspect)?;
-        output::report(self.json, &r, human);
+        output::print(self.json, &r, human);
         Ok(Outcome::Done)
     }
 }

@@ -32,7 +32,7 @@ impl ExtractArgs {
     pub fn run(self) -> Result<Outcome, CliError> {
         let opts = self.trust.load()?;
         let r = intact::extract::extract(&self.bundle, &self.to, &opts, self.force)?;
-        output::report(self.json, &r, human);
+        output::print(self.json, &r, human);
         Ok(Outcome::valid_if(r.extracted_to.is_some()))
     }
 }

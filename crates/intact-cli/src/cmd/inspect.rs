@@ -24,7 +24,7 @@ impl InspectArgs {
     /// The top-level entry point for `intact inspect`.
     pub fn run(self) -> Result<Outcome, CliError> {
         let r = intact::inspect::inspect(&self.bundle).map_err(CliError::Inspect)?;
-        output::report(self.json, &r, human);
+        output::print(self.json, &r, human);
         Ok(Outcome::Done)
     }
 }

@@ -56,7 +56,7 @@ impl AppendArgs {
     fn run(self) -> Result<Outcome, CliError> {
         let opts = self.trust.load()?;
         let r = log::append(&self.log, &self.bundle, &opts)?;
-        output::report(self.json, &r, |r| self.human(r));
+        output::print(self.json, &r, |r| self.human(r));
         Ok(Outcome::valid_if(r.appended))
     }
 
@@ -107,7 +107,7 @@ impl VerifyArgs {
                 state: self.state.clone(),
             },
         )?;
-        output::report(self.json, &r, |r| self.human(r));
+        output::print(self.json, &r, |r| self.human(r));
         Ok(Outcome::valid_if(r.valid))
     }
 
@@ -156,7 +156,7 @@ impl StatusArgs {
     /// The top-level entry point for `intact log status`.
     fn run(self) -> Result<Outcome, CliError> {
         let r = log::status(&self.log)?;
-        output::report(self.json, &r, status_human);
+        output::print(self.json, &r, status_human);
         Ok(Outcome::valid_if(r.problems.is_empty()))
     }
 }

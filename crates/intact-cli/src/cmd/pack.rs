@@ -79,7 +79,7 @@ impl PackArgs {
         let progress = crate::progress::bar(self.quiet, "packing");
         let s = intact::pack::pack_with_progress(&opts, progress.as_ref())?;
         drop(progress);
-        output::report(self.json, &s, human);
+        output::print(self.json, &s, human);
         Ok(Outcome::Done)
     }
 

@@ -34,7 +34,7 @@ impl ScanArgs {
             report.findings.extend(findings);
             report.sort();
         }
-        output::report(self.json, &report, human);
+        output::print(self.json, &report, human);
         Ok(Outcome::valid_if(report.clean()))
     }
 }

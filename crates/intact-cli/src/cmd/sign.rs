@@ -29,7 +29,7 @@ impl SignArgs {
     pub fn run(self) -> Result<Outcome, CliError> {
         let key = intact::sign::SigningKey::load(&self.key, &self.passphrase.source())?;
         let s = intact::cosign::sign_bundle(&self.bundle, &key)?;
-        output::report(self.json, &s, human);
+        output::print(self.json, &s, human);
         Ok(Outcome::Done)
     }
 }

@@ -33,7 +33,7 @@ impl VerifyArgs {
         let report =
             intact::verify::verify_report_with_progress(&self.bundle, &opts, progress.as_ref())?;
         drop(progress);
-        output::report(self.json, &report, human);
+        output::print(self.json, &report, human);
         Ok(Outcome::valid_if(report.valid))
     }
 }
