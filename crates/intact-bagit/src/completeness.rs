@@ -386,3 +386,264 @@ fn quoted(paths: &[&str]) -> String {
         .collect::<Vec<_>>()
         .join(" and ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Severity;
+
+    const V097: Version = Version {
+        major: 0,
+        minor: 97,
+    };
+
+    fn payload(files: &[&str]) -> Payload {
+        Payload {
+            files: files.iter().map(|f| (f.to_string(), 1)).collect(),
+            ..Payload::default()
+        }
+    }
+
+    fn manifest(file: &str, kind: Kind, paths: &[&str]) -> Manifest {
+        Manifest {
+            file: file.into(),
+            kind,
+            algorithm_name: "md5".into(),
+            algorithm: None,
+            entries: paths
+                .iter()
+                .enumerate()
+                .map(|(i, p)| crate::manifest::Entry {
+                    checksum: String::new(),
+                    path: p.to_string(),
+                    line: i + 1,
+                })
+                .collect(),
+        }
+    }
+
+    fn fetch_entry(path: &str) -> FetchEntry {
+        FetchEntry {
+            url: "https://example.org/x".into(),
+            length: None,
+            path: path.into(),
+            line: 1,
+        }
+    }
+
+    fn codes(problems: &[Problem]) -> Vec<&'static str> {
+        problems.iter().map(|p| p.code.as_str()).collect()
+    }
+
+    #[test]
+    fn listed_payload_files_keeps_every_place() {
+        let a = manifest("manifest-md5.txt", Kind::Payload, &["data/a", "data/b"]);
+        let b = manifest("manifest-sha1.txt", Kind::Payload, &["data/a"]);
+        let listed = listed_payload_files(&[&a, &b]);
+        assert_eq!(
+            listed["data/a"],
+            vec![("manifest-md5.txt", 1), ("manifest-sha1.txt", 1)]
+        );
+        assert_eq!(listed["data/b"], vec![("manifest-md5.txt", 2)]);
+    }
+
+    #[test]
+    fn name_index_matches_normalization_then_case() {
+        let p = payload(&["data/Cafe\u{301}", "data/README"]);
+        let names = NameIndex::of(&p);
+        assert_eq!(names.same_nfc("data/Caf\u{e9}"), Some("data/Cafe\u{301}"));
+        assert_eq!(names.same_nfc("data/readme"), None);
+        assert_eq!(names.same_folded("data/readme"), Some("data/README"));
+        assert_eq!(names.same_folded("data/other"), None);
+    }
+
+    #[test]
+    fn listed_payload_present_sorts_out_each_case() {
+        let mut p = payload(&["data/here", "data/README"]);
+        p.dirs.insert("data/dir".into());
+        p.rejected.insert("data/link".into());
+        let m = manifest(
+            "manifest-md5.txt",
+            Kind::Payload,
+            &[
+                "data/here",
+                "data/dir",
+                "data/link",
+                "data/later",
+                "data/readme",
+                "data/gone",
+            ],
+        );
+        let listed = listed_payload_files(&[&m]);
+        let names = NameIndex::of(&p);
+        let (mut present, mut problems) = (BTreeSet::new(), Vec::new());
+        let explained = check_listed_payload_present(
+            &p,
+            &listed,
+            &names,
+            &[fetch_entry("data/later")],
+            &mut present,
+            &mut problems,
+        );
+        assert_eq!(present, BTreeSet::from(["data/here".to_string()]));
+        assert_eq!(explained, BTreeSet::from(["data/README"]));
+        // in path order: dir, gone, later, (link: already reported), readme
+        assert_eq!(
+            codes(&problems),
+            vec![
+                "not-a-file",
+                "missing-file",
+                "not-yet-fetched",
+                "assumes-case-insensitive-fs"
+            ]
+        );
+        assert_eq!(problems[2].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn missing_payload_file_explains_what_it_can() {
+        let p = payload(&["data/Cafe\u{301}", "data/README"]);
+        let names = NameIndex::of(&p);
+        let places = [("manifest-md5.txt", 3), ("manifest-sha1.txt", 4)];
+        let mut explained = BTreeSet::new();
+        let problem = |path| {
+            let mut explained = BTreeSet::new();
+            let p = missing_payload_file(path, &places, &names, &mut explained);
+            (p.code.as_str(), p.line, p.message)
+        };
+        assert_eq!(problem("data/Caf\u{e9}").0, "assumes-normalizing-fs");
+        assert_eq!(problem("data/readme").0, "assumes-case-insensitive-fs");
+        assert_eq!(problem("data/.DS_Store").0, "missing-system-file");
+        let (code, line, message) = problem("data/gone");
+        assert_eq!((code, line), ("missing-file", Some(3)));
+        assert!(
+            message.contains("manifest-md5.txt, manifest-sha1.txt"),
+            "{message}"
+        );
+        missing_payload_file("data/readme", &places, &names, &mut explained);
+        assert_eq!(explained, BTreeSet::from(["data/README"]));
+    }
+
+    #[test]
+    fn payload_listed_in_every_manifest_from_1_0() {
+        let p = payload(&["data/a", "data/b", "data/c", "data/.DS_Store"]);
+        let m1 = manifest(
+            "manifest-md5.txt",
+            Kind::Payload,
+            &["data/a", "data/b", "data/.DS_Store"],
+        );
+        let m2 = manifest(
+            "manifest-sha1.txt",
+            Kind::Payload,
+            &["data/a", "data/.DS_Store"],
+        );
+        let manifests = [&m1, &m2];
+        let listed = listed_payload_files(&manifests);
+        let explained = BTreeSet::from(["data/c"]);
+        let mut problems = Vec::new();
+        check_payload_listed(
+            Version::V1_0,
+            &p,
+            &manifests,
+            &listed,
+            &BTreeSet::new(),
+            &mut problems,
+        );
+        assert_eq!(
+            codes(&problems),
+            vec!["system-file", "not-in-every-manifest", "unlisted-file"]
+        );
+        assert_eq!(problems[1].severity, Severity::Error);
+        assert!(problems[1].message.ends_with("manifest-sha1.txt"));
+
+        let mut problems = Vec::new();
+        check_payload_listed(V097, &p, &manifests, &listed, &explained, &mut problems);
+        assert_eq!(
+            codes(&problems),
+            vec!["system-file", "not-in-every-manifest"]
+        );
+        assert_eq!(problems[1].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn payload_without_payload_manifests_is_not_unlisted() {
+        let p = payload(&["data/a"]);
+        let mut problems = Vec::new();
+        check_payload_listed(
+            Version::V1_0,
+            &p,
+            &[],
+            &Listed::new(),
+            &BTreeSet::new(),
+            &mut problems,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn name_collisions() {
+        let p = payload(&["data/Caf\u{e9}", "data/Cafe\u{301}", "data/a", "data/A"]);
+        let mut problems = Vec::new();
+        check_name_collisions(&NameIndex::of(&p), &mut problems);
+        // the two spellings of Café differ in normalization only, not in case
+        assert_eq!(
+            codes(&problems),
+            vec!["normalization-collision", "case-collision"]
+        );
+        assert_eq!(problems[1].file, Path::new("data/A"));
+        assert!(problems.iter().all(|p| p.severity == Severity::Warning));
+    }
+
+    #[test]
+    fn listed_tag_files_present() {
+        let bag = tempfile::tempdir().unwrap();
+        std::fs::write(bag.path().join("bag-info.txt"), "").unwrap();
+        std::fs::create_dir(bag.path().join("extra")).unwrap();
+        let tags = manifest(
+            "tagmanifest-md5.txt",
+            Kind::Tag,
+            &["bag-info.txt", "extra", "missing.txt"],
+        );
+        let payload_manifest = manifest("manifest-md5.txt", Kind::Payload, &["missing.txt"]);
+        let (mut present, mut problems) = (BTreeSet::new(), Vec::new());
+        check_listed_tag_files_present(
+            bag.path(),
+            &[tags, payload_manifest],
+            &mut present,
+            &mut problems,
+        );
+        assert_eq!(present, BTreeSet::from(["bag-info.txt".to_string()]));
+        assert_eq!(codes(&problems), vec!["not-a-file", "missing-file"]);
+        assert_eq!(problems[1].line, Some(3));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn listed_tag_files_are_not_reached_through_symlinks() {
+        let bag = tempfile::tempdir().unwrap();
+        std::fs::create_dir(bag.path().join("real")).unwrap();
+        std::fs::write(bag.path().join("real/t.txt"), "").unwrap();
+        std::os::unix::fs::symlink("real", bag.path().join("link")).unwrap();
+        std::os::unix::fs::symlink("real/t.txt", bag.path().join("t.txt")).unwrap();
+        let tags = manifest("tagmanifest-md5.txt", Kind::Tag, &["link/t.txt", "t.txt"]);
+        let (mut present, mut problems) = (BTreeSet::new(), Vec::new());
+        check_listed_tag_files_present(bag.path(), &[tags], &mut present, &mut problems);
+        assert!(present.is_empty());
+        assert_eq!(codes(&problems), vec!["symlink", "symlink"]);
+    }
+
+    #[test]
+    fn fetch_entries_must_be_in_a_payload_manifest() {
+        let m = manifest("manifest-md5.txt", Kind::Payload, &["data/a"]);
+        let listed = listed_payload_files(&[&m]);
+        let fetch = [fetch_entry("data/a"), fetch_entry("data/b")];
+        let mut problems = Vec::new();
+        check_fetch_listed(&[&m], &listed, &fetch, &mut problems);
+        assert_eq!(codes(&problems), vec!["fetch-not-in-manifest"]);
+        assert!(problems[0].message.contains("data/b"));
+        // without payload manifests there is nothing to check against
+        let mut problems = Vec::new();
+        check_fetch_listed(&[], &Listed::new(), &fetch, &mut problems);
+        assert!(problems.is_empty());
+    }
+}

@@ -438,3 +438,182 @@ fn read_tag_text(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Severity;
+
+    fn codes(problems: &[Problem]) -> Vec<&'static str> {
+        problems.iter().map(|p| p.code.as_str()).collect()
+    }
+
+    fn bag(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn bag_root_names_sorted() {
+        let dir = bag(&[("b.txt", ""), ("a.txt", ""), ("data/x", "")]);
+        let (names, problems) = read_bag_root(dir.path()).unwrap();
+        assert_eq!(names, vec!["a.txt", "b.txt", "data"]);
+        assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn bad_bag_root() {
+        let dir = bag(&[("file", "")]);
+        assert!(matches!(
+            read_bag_root(&dir.path().join("absent")),
+            Err(BagitError::NotFound { .. })
+        ));
+        assert!(matches!(
+            read_bag_root(&dir.path().join("file")),
+            Err(BagitError::NotADirectory { .. })
+        ));
+    }
+
+    #[test]
+    fn declaration_read() {
+        let dir = bag(&[(
+            "bagit.txt",
+            "BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n",
+        )]);
+        let mut problems = Vec::new();
+        let declared = read_declaration(dir.path(), &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            declared.version,
+            Version {
+                major: 0,
+                minor: 97
+            }
+        );
+        assert_eq!(declared.version_text.as_deref(), Some("0.97"));
+        assert_eq!(declared.encoding, Some(TagEncoding::Utf8));
+    }
+
+    #[test]
+    fn missing_declaration_means_bagit_1_0_in_utf8() {
+        let dir = bag(&[]);
+        let mut problems = Vec::new();
+        let declared = read_declaration(dir.path(), &mut problems);
+        assert_eq!(codes(&problems), vec!["missing-bagit-txt"]);
+        assert_eq!(declared.version, Version::V1_0);
+        assert_eq!(declared.version_text, None);
+        assert_eq!(declared.encoding, Some(TagEncoding::Utf8));
+    }
+
+    #[test]
+    fn payload_oxums_read() {
+        let dir = bag(&[(
+            "bag-info.txt",
+            "Payload-Oxum: 12.3\npayload-oxum: +12.3\nPayload-Oxum: 4.1\n",
+        )]);
+        let mut problems = Vec::new();
+        let (oxums, seen) = read_payload_oxums(
+            dir.path(),
+            "bag-info.txt",
+            Version::V1_0,
+            Some(TagEncoding::Utf8),
+            &mut problems,
+        );
+        assert!(seen);
+        let values: Vec<(u64, u64, usize)> = oxums
+            .iter()
+            .map(|(o, l)| (o.octets, o.streams, *l))
+            .collect();
+        assert_eq!(values, vec![(12, 3, 1), (4, 1, 3)]);
+        assert_eq!(
+            codes(&problems),
+            vec!["repeated-payload-oxum", "malformed-payload-oxum"]
+        );
+        assert_eq!(problems[1].line, Some(2));
+    }
+
+    #[test]
+    fn no_payload_oxum_is_not_seen() {
+        let dir = bag(&[("bag-info.txt", "Contact-Name: A\n")]);
+        let mut problems = Vec::new();
+        let read = |dir: &Path, problems: &mut Vec<Problem>| {
+            read_payload_oxums(
+                dir,
+                "bag-info.txt",
+                Version::V1_0,
+                Some(TagEncoding::Utf8),
+                problems,
+            )
+        };
+        assert_eq!(read(dir.path(), &mut problems), (Vec::new(), false));
+        let empty = bag(&[]);
+        assert_eq!(read(empty.path(), &mut problems), (Vec::new(), false));
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn fetch_read_and_counted() {
+        let dir = bag(&[
+            (
+                "fetch.txt",
+                "https://example.org/a 1 data/a\nhttps://example.org/b - data/b\n",
+            ),
+            ("data/a", "x"),
+        ]);
+        let mut problems = Vec::new();
+        let payload = payload::scan(dir.path(), &mut problems);
+        let entries = read_fetch(
+            dir.path(),
+            Version::V1_0,
+            Some(TagEncoding::Utf8),
+            &payload,
+            &mut problems,
+        );
+        let paths: Vec<&str> = entries.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths, vec!["data/a", "data/b"]);
+        assert_eq!(codes(&problems), vec!["fetch-file"]);
+        assert_eq!(problems[0].severity, Severity::Warning);
+        assert!(
+            problems[0]
+                .message
+                .contains("2 file(s) to download, 1 of them not present"),
+            "{}",
+            problems[0].message
+        );
+    }
+
+    #[test]
+    fn payload_algorithms_sorted_once() {
+        let m = |file: &str, kind, name: &str| Manifest {
+            file: file.into(),
+            kind,
+            algorithm_name: name.into(),
+            algorithm: None,
+            entries: Vec::new(),
+        };
+        let manifests = [
+            m("manifest-sha256.txt", Kind::Payload, "sha256"),
+            m("manifest-md5.txt", Kind::Payload, "md5"),
+            m("tagmanifest-sha1.txt", Kind::Tag, "sha1"),
+            m("manifest-md5.txt", Kind::Payload, "md5"),
+        ];
+        assert_eq!(payload_algorithms(&manifests), vec!["md5", "sha256"]);
+    }
+
+    #[test]
+    fn payload_manifest_must_exist() {
+        let mut problems = Vec::new();
+        check_payload_manifest_exists(&["manifest-md5.txt".into()], &mut problems);
+        assert!(problems.is_empty());
+        check_payload_manifest_exists(
+            &["bagit.txt".into(), "tagmanifest-md5.txt".into()],
+            &mut problems,
+        );
+        assert_eq!(codes(&problems), vec!["no-payload-manifest"]);
+    }
+}

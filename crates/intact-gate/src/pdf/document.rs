@@ -161,3 +161,118 @@ impl PageParts {
         parts
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{obj, raw, with_doc};
+    use super::*;
+
+    #[test]
+    fn latest_definition_wins() {
+        let mut member = raw(1, 50, "(member 1)");
+        member.order = (50, 1);
+        let mut member2 = raw(1, 50, "(member 2)");
+        member2.order = (50, 2);
+        let objs = [
+            raw(1, 10, "(original)"),
+            member2,
+            member,
+            raw(2, 20, "(two)"),
+        ];
+        let latest = latest_definitions(&objs);
+        assert_eq!(latest[&1], 1);
+        assert_eq!(latest[&2], 3);
+    }
+
+    #[test]
+    fn references_resolved_through_latest_definitions() {
+        let objs = [
+            raw(1, 0, "2 0 R"),
+            raw(2, 10, "(old)"),
+            raw(2, 20, "(new)"),
+            raw(3, 30, "4 0 R"),
+            raw(4, 40, "3 0 R"),
+        ];
+        with_doc(&objs, |doc| {
+            assert_eq!(doc.resolve(&obj("1 0 R")), Some(&obj("(new)")));
+            assert_eq!(doc.resolve(&obj("12")), Some(&obj("12")));
+            assert_eq!(doc.resolve(&obj("3 0 R")), None, "a loop");
+            assert_eq!(doc.resolve(&obj("9 0 R")), None, "no such object");
+        });
+    }
+
+    #[test]
+    fn catalog_from_root_else_by_type() {
+        let objs = [
+            raw(1, 0, "<< /Type /Catalog /N 1 >>"),
+            raw(2, 10, "<< /Type /Catalog /N 2 >>"),
+        ];
+        with_doc(&objs, |doc| {
+            assert_eq!(doc.catalog(Some(&obj("1 0 R"))), Some(objs[0].obj.clone()));
+            assert_eq!(doc.catalog(None), Some(objs[1].obj.clone()));
+            assert_eq!(doc.catalog(Some(&obj("5 0 R"))), None);
+        });
+    }
+
+    #[test]
+    fn page_tree_in_order_with_inherited_resources() {
+        let objs = [
+            raw(1, 0, "<< /Type /Catalog /Pages 2 0 R >>"),
+            raw(
+                2,
+                10,
+                "<< /Type /Pages /Kids [3 0 R 4 0 R 2 0 R] /Resources << /R 1 >> >>",
+            ),
+            raw(3, 20, "<< /Type /Page /N 1 >>"),
+            raw(4, 30, "<< /Kids [5 0 R] >>"),
+            raw(5, 40, "<< /Type /Page /N 2 /Resources << /R 2 >> >>"),
+        ];
+        with_doc(&objs, |doc| {
+            let pages = doc.catalog_pages(doc.catalog(None).as_ref());
+            let seen: Vec<(Option<&Obj>, Option<&Obj>)> = pages
+                .iter()
+                .map(|p| {
+                    (
+                        p.dict.get(b"N"),
+                        p.resources.as_ref().and_then(|r| r.get(b"R")),
+                    )
+                })
+                .collect();
+            let (one, two) = (obj("1"), obj("2"));
+            // the loop back to the root is not followed again
+            assert_eq!(
+                seen,
+                vec![(Some(&one), Some(&one)), (Some(&two), Some(&two))]
+            );
+            assert!(doc.catalog_pages(None).is_empty());
+        });
+    }
+
+    #[test]
+    fn refs_in_a_ref_an_array_or_a_ref_to_an_array() {
+        let objs = [raw(1, 0, "[2 0 R 3 0 R 5]"), raw(2, 10, "<< >>")];
+        with_doc(&objs, |doc| {
+            assert_eq!(refs_in(Some(&obj("1 0 R")), doc), vec![2, 3]);
+            assert_eq!(refs_in(Some(&obj("2 0 R")), doc), vec![2]);
+            assert_eq!(refs_in(Some(&obj("[4 0 R /X]")), doc), vec![4]);
+            assert_eq!(refs_in(Some(&obj("7")), doc), Vec::<u32>::new());
+            assert_eq!(refs_in(None, doc), Vec::<u32>::new());
+        });
+    }
+
+    #[test]
+    fn page_parts_on_their_first_page() {
+        let objs = [raw(9, 0, "[10 0 R 11 0 R]")];
+        let page = |text: &str| Page {
+            dict: obj(text),
+            resources: None,
+        };
+        let pages = [
+            page("<< /Contents 9 0 R /Annots [12 0 R] >>"),
+            page("<< /Contents 10 0 R /Annots [12 0 R 13 0 R] >>"),
+        ];
+        let parts = with_doc(&objs, |doc| PageParts::of(&pages, doc));
+        assert_eq!(parts.content, HashMap::from([(10, 1), (11, 1)]));
+        assert_eq!(parts.annotation, HashMap::from([(12, 1), (13, 2)]));
+    }
+}

@@ -208,3 +208,188 @@ fn scan_outside_objects(sink: &mut Sink, data: &[u8], objs: &[RawObj]) {
     }
     sink.bytes_fallback("file structure outside objects", &rest);
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::lexer::Lexer;
+    use super::*;
+    use crate::denylist::DenyList;
+    use crate::report::Finding;
+    use crate::scan::Limits;
+
+    /// One PDF object from its text.
+    pub(super) fn obj(text: &str) -> lexer::Obj {
+        Lexer::new(text.as_bytes(), 0).next_obj(0).unwrap()
+    }
+
+    /// Object `num` (generation 0) at offset `start`, with `text` as its value.
+    pub(super) fn raw(num: u32, start: usize, text: &str) -> RawObj {
+        RawObj {
+            num,
+            gen: 0,
+            start,
+            end: start,
+            obj: obj(text),
+            stream: None,
+            container: None,
+            order: (start, 0),
+            decoded: None,
+        }
+    }
+
+    /// Runs `f` on the document of `objs`.
+    pub(super) fn with_doc<T>(objs: &[RawObj], f: impl FnOnce(&Doc) -> T) -> T {
+        let latest = document::latest_definitions(objs);
+        f(&Doc {
+            objs,
+            latest: &latest,
+        })
+    }
+
+    /// Runs `f` with a sink (with a deny-list of `deny` when not empty) and returns its findings.
+    pub(super) fn findings(deny: &[&str], f: impl FnOnce(&mut Sink)) -> Vec<Finding> {
+        let deny = (!deny.is_empty()).then(|| DenyList::from_entries(deny).unwrap());
+        let mut sink = Sink::new(Path::new("f.pdf"), deny.as_ref(), Limits::default());
+        f(&mut sink);
+        sink.into_findings()
+    }
+
+    fn locations(findings: &[Finding]) -> Vec<(RuleId, &str)> {
+        findings
+            .iter()
+            .map(|f| (f.rule, f.location.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn header_anywhere_in_the_first_kilobyte() {
+        assert!(has_header(b"%PDF-1.4\n"));
+        assert!(has_header(
+            &[b"junk ".repeat(100), b"%PDF-1.4".to_vec()].concat()
+        ));
+        assert!(!has_header(
+            &[vec![b' '; 1024], b"%PDF-1.4".to_vec()].concat()
+        ));
+        assert!(!has_header(b"%!PS-Adobe"));
+    }
+
+    #[test]
+    fn object_location_names_what_the_object_is() {
+        let mut roles = Roles {
+            parts: PageParts::default(),
+            info: Some(9),
+            multi_rev: false,
+        };
+        roles.parts.content.insert(4, 1);
+        roles.parts.annotation.insert(5, 2);
+        let o = raw(4, 0, "null");
+        assert_eq!(
+            object_location(&o, false, 0, &roles),
+            "page 1 content stream (object 4 0)"
+        );
+        assert_eq!(
+            object_location(&o, true, 0, &roles),
+            "object 4 0 (superseded by a later definition)"
+        );
+        assert_eq!(
+            object_location(&raw(9, 0, "null"), false, 0, &roles),
+            "document info (object 9 0)"
+        );
+        let mut member = raw(5, 0, "null");
+        member.container = Some(7);
+        roles.multi_rev = true;
+        assert_eq!(
+            object_location(&member, false, 0, &roles),
+            "page 2 annotation (object 5 0 (in object stream 7) (original revision))"
+        );
+        assert_eq!(
+            object_location(&raw(6, 0, "null"), false, 2, &roles),
+            "object 6 0 (incremental update 2)"
+        );
+    }
+
+    #[test]
+    fn page_content_concatenates_decoded_streams() {
+        let mut objs = vec![
+            raw(1, 0, "<< /Contents [2 0 R 3 0 R 4 0 R] >>"),
+            raw(2, 10, "<< >>"),
+            raw(3, 20, "<< >>"),
+            raw(4, 30, "<< >>"),
+        ];
+        objs[1].decoded = Some(b"BT".to_vec());
+        objs[3].decoded = Some(b"ET".to_vec());
+        let page = Page {
+            dict: objs[0].obj.clone(),
+            resources: None,
+        };
+        assert_eq!(with_doc(&objs, |doc| page_content(&page, doc)), b"BT\nET\n");
+    }
+
+    #[test]
+    fn bytes_outside_objects_are_a_fallback() {
+        let data = b"%PDF-1.7 % Ivan Fictitious\n1 0 obj (Ivan Fictitious) endobj\n";
+        let mut o = raw(1, 27, "null");
+        o.end = 60;
+        let f = findings(&["Ivan Fictitious"], |sink| {
+            scan_outside_objects(sink, data, &[o]);
+        });
+        assert_eq!(
+            locations(&f),
+            vec![(RuleId::DenyListMatch, "file structure outside objects")]
+        );
+        // only for entries not already found elsewhere in the file
+        let f = findings(&["Ivan Fictitious"], |sink| {
+            sink.text("page 1 text", "Ivan Fictitious");
+            scan_outside_objects(sink, data, &[]);
+        });
+        assert_eq!(locations(&f), vec![(RuleId::DenyListMatch, "page 1 text")]);
+    }
+
+    #[test]
+    fn scan_pdf_runs_every_step() {
+        let data = b"%PDF-1.7\n\
+            1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n\
+            2 0 obj << /Type /Pages /Kids [3 0 R] >> endobj\n\
+            3 0 obj << /Type /Page /Contents 4 0 R /Annots [5 0 R] >> endobj\n\
+            4 0 obj << /Length 30 >>\nstream\nBT (Ivan Fictitious) Tj ET    \nendstream\nendobj\n\
+            5 0 obj << /Type /Annot /Subtype /Text /Contents (note) >> endobj\n\
+            trailer << /Root 1 0 R >>\nstartxref\n0\n%%EOF\n";
+        let f = findings(&["Ivan Fictitious"], |sink| scan_pdf(data, sink));
+        assert_eq!(
+            locations(&f),
+            vec![
+                (
+                    RuleId::PdfAnnotation,
+                    "page 1 annotation (object 5 0) annotation /Text"
+                ),
+                (RuleId::DenyListMatch, "page 1 content stream (object 4 0)"),
+                (RuleId::DenyListMatch, "page 1 text"),
+            ]
+        );
+    }
+
+    #[test]
+    fn scan_pdf_fails_closed() {
+        let rules = |data: &[u8]| -> Vec<String> {
+            findings(&[], |sink| scan_pdf(data, sink))
+                .iter()
+                .map(|f| f.location.clone())
+                .collect()
+        };
+        assert_eq!(rules(b"no header"), vec!["no PDF header"]);
+        assert_eq!(rules(b"%PDF-1.7\n%%EOF"), vec!["no PDF objects found"]);
+        assert_eq!(
+            rules(b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << /Encrypt 2 0 R >>\n"),
+            vec!["encrypted PDF"]
+        );
+        assert_eq!(
+            rules(b"%PDF-1.7\n1 0 obj << >> endobj\n"),
+            vec![
+                "no cross-reference section (truncated or damaged PDF)",
+                "no pages found (damaged page tree)"
+            ]
+        );
+    }
+}

@@ -298,3 +298,142 @@ fn parse_objstm(container: &RawObj, d: &[u8]) -> Vec<RawObj> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::super::lexer::Dict;
+    use super::*;
+    use crate::scan::Limits;
+
+    const FILE: &[u8] = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n\
+        2 0 obj\n<< /Length 5 >>\nstream\nhello\nendstream\nendobj\n\
+        xref\ntrailer\n<< /Root 1 0 R >>\nstartxref\n0\n%%EOF\n";
+
+    #[test]
+    fn objects_found_by_header() {
+        let (objs, ranges) = find_objects(FILE);
+        let nums: Vec<(u32, u16)> = objs.iter().map(|o| (o.num, o.gen)).collect();
+        assert_eq!(nums, vec![(1, 0), (2, 0)]);
+        assert!(objs[0].obj.get(b"Type").unwrap().is_name(b"Catalog"));
+        assert_eq!(
+            &FILE[objs[0].start..objs[0].end],
+            b"1 0 obj\n<< /Type /Catalog >>\nendobj"
+        );
+        let (s, e) = objs[1].stream.unwrap();
+        assert_eq!(&FILE[s..e], b"hello");
+        assert_eq!(ranges, vec![(s, e)]);
+        assert!(FILE[..objs[1].end].ends_with(b"endstream\nendobj"));
+    }
+
+    #[test]
+    fn header_before_needs_number_generation_and_a_boundary() {
+        let at = |d: &[u8]| header_before(d, d.len() - 3);
+        assert_eq!(at(b"12 3 obj"), Some((12, 3, 0)));
+        assert_eq!(at(b"x\n12 0 obj"), Some((12, 0, 2)));
+        assert_eq!(at(b"a12 0 obj"), None);
+        assert_eq!(at(b"12 obj"), None);
+        assert_eq!(at(b"12 0obj"), None);
+        assert_eq!(at(b"99999999999 0 obj"), None, "over u32");
+    }
+
+    #[test]
+    fn stream_data_trusts_length_only_before_endstream() {
+        let dict = |n: usize| Obj::Dict(vec![(b"Length".to_vec(), Obj::Num(n as f64))]);
+        let d = b"stream\r\nhello\r\nendstream";
+        assert_eq!(stream_data(d, &dict(5), 6), (8, 13));
+        // a wrong /Length: up to endstream, its end-of-line marker excluded
+        assert_eq!(stream_data(d, &dict(3), 6), (8, 13));
+        assert_eq!(stream_data(d, &Obj::Null, 6), (8, 13));
+        // no endstream: /Length when it fits, else the rest of the file
+        let cut = b"stream\nhello world";
+        assert_eq!(stream_data(cut, &dict(5), 6), (7, 12));
+        assert_eq!(stream_data(cut, &dict(500), 6), (7, cut.len()));
+    }
+
+    #[test]
+    fn object_ends() {
+        assert_eq!(end_after_stream(b"x\nendstream\nendobj rest", 1), 18);
+        assert_eq!(end_after_stream(b"x\nendstream rest", 1), 11);
+        assert_eq!(end_after_stream(b"x", 1), 1);
+        assert_eq!(end_after_object(b"<<>> endobj", 4), 11);
+        assert_eq!(end_after_object(b"<<>> 2 0 obj", 4), 4);
+    }
+
+    fn stream_obj(num: u32, dict: Dict, raw: (usize, usize)) -> RawObj {
+        RawObj {
+            num,
+            gen: 0,
+            start: 0,
+            end: 0,
+            obj: Obj::Dict(dict),
+            stream: Some(raw),
+            container: None,
+            order: (0, 0),
+            decoded: None,
+        }
+    }
+
+    fn name(n: &[u8]) -> Obj {
+        Obj::Name(n.to_vec())
+    }
+
+    #[test]
+    fn streams_decoded_skipped_or_flagged() {
+        let data = b"68656C6C6F>";
+        let whole = (0, data.len());
+        let mut objs = vec![
+            stream_obj(1, vec![(b"Filter".to_vec(), name(b"AHx"))], whole),
+            stream_obj(2, vec![(b"Subtype".to_vec(), name(b"Image"))], whole),
+            stream_obj(3, vec![(b"Length1".to_vec(), Obj::Num(1.0))], whole),
+            stream_obj(4, vec![(b"Type".to_vec(), name(b"XRef"))], whole),
+            stream_obj(5, vec![(b"Filter".to_vec(), name(b"Crypt"))], whole),
+        ];
+        let mut sink = Sink::new(Path::new("f.pdf"), None, Limits::default());
+        decode_streams(data, &mut objs, &mut sink);
+        assert_eq!(objs[0].decoded.as_deref(), Some(b"hello".as_slice()));
+        assert!(objs[1..4].iter().all(|o| o.decoded.is_none()));
+        // undecodable: flagged, raw bytes kept for the deny-list
+        assert_eq!(objs[4].decoded.as_deref(), Some(data.as_slice()));
+        let findings = sink.into_findings();
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].rule, RuleId::PdfUndecodableStream);
+        assert_eq!(findings[0].location, "object 5 0 stream (Crypt)");
+    }
+
+    #[test]
+    fn font_programs() {
+        let dict = |k: &[u8], v: Obj| Obj::Dict(vec![(k.to_vec(), v)]);
+        assert!(is_font_program(&dict(b"Length2", Obj::Num(1.0))));
+        assert!(is_font_program(&dict(b"Subtype", name(b"OpenType"))));
+        assert!(!is_font_program(&dict(b"Subtype", name(b"XML"))));
+    }
+
+    #[test]
+    fn object_stream_members() {
+        let mut container = stream_obj(
+            7,
+            vec![
+                (b"Type".to_vec(), name(b"ObjStm")),
+                (b"N".to_vec(), Obj::Num(2.0)),
+                (b"First".to_vec(), Obj::Num(9.0)),
+            ],
+            (0, 0),
+        );
+        container.start = 100;
+        container.decoded = Some(b"3 0 4 6 \n(one) (two)".to_vec());
+        let mut objs = vec![container];
+        expand_object_streams(&mut objs);
+        assert_eq!(objs.len(), 3);
+        for (member, (num, text, k)) in objs[1..].iter().zip([(3, b"one", 1), (4, b"two", 2)]) {
+            assert_eq!((member.num, member.container), (num, Some(7)));
+            assert_eq!(
+                member.order,
+                (100, k),
+                "after the container, in stream order"
+            );
+            assert_eq!(member.obj, Obj::Str(text.to_vec()));
+        }
+    }
+}

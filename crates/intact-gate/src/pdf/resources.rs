@@ -182,3 +182,113 @@ fn to_unicode(fd: &Obj, doc: &Doc, type0: bool, f: &mut font::Font) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{obj, raw, with_doc};
+    use super::*;
+
+    const TO_UNICODE: &[u8] = b"begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange \
+          1 beginbfchar <0041> <0049> endbfchar endcmap";
+
+    fn font(text: &str, objs: &[super::super::objects::RawObj]) -> font::Font {
+        with_doc(objs, |doc| build_font(&obj(text), doc))
+    }
+
+    #[test]
+    fn simple_font_widths_and_differences() {
+        let objs = [raw(1, 0, "[500 600 2 0 R]"), raw(2, 10, "700")];
+        let f = font(
+            "<< /Subtype /Type1 /FirstChar 65 /Widths 1 0 R \
+             /Encoding << /Differences [65 /I /v 90 /space] >> >>",
+            &objs,
+        );
+        assert_eq!(f.code_len, 1);
+        assert_eq!(
+            (f.widths[&65], f.widths[&66], f.widths[&67]),
+            (500.0, 600.0, 700.0)
+        );
+        assert_eq!(
+            (
+                f.map[&65].as_str(),
+                f.map[&66].as_str(),
+                f.map[&90].as_str()
+            ),
+            ("I", "v", " ")
+        );
+        assert!(!f.has_unicode);
+    }
+
+    #[test]
+    fn composite_font_cid_widths() {
+        let objs = [raw(
+            1,
+            0,
+            "<< /DW 800 /W [1 [100 200] 10 12 300 20 [/x] 30] >>",
+        )];
+        let f = font("<< /Subtype /Type0 /DescendantFonts [1 0 R] >>", &objs);
+        assert_eq!((f.code_len, f.default_width), (2, 800.0));
+        let mut widths: Vec<(u32, f64)> = f.widths.iter().map(|(c, w)| (*c, *w)).collect();
+        widths.sort_by_key(|w| w.0);
+        assert_eq!(
+            widths,
+            vec![
+                (1, 100.0),
+                (2, 200.0),
+                (10, 300.0),
+                (11, 300.0),
+                (12, 300.0)
+            ]
+        );
+        let bare = font("<< /Subtype /Type0 >>", &[]);
+        assert_eq!((bare.code_len, bare.default_width), (2, 1000.0));
+    }
+
+    #[test]
+    fn to_unicode_decides_the_text() {
+        let mut cmap = raw(1, 0, "<< >>");
+        cmap.decoded = Some(TO_UNICODE.to_vec());
+        let objs = [cmap];
+        let f = font("<< /Subtype /Type0 /ToUnicode 1 0 R >>", &objs);
+        assert!(f.has_unicode);
+        assert_eq!(f.code_len, 2);
+        assert_eq!(f.map[&0x41].as_str(), "I");
+        let simple = font(
+            "<< /Subtype /TrueType /Encoding << /Differences [66 /v] >> /ToUnicode 1 0 R >>",
+            &objs,
+        );
+        assert_eq!(simple.code_len, 1);
+        assert!(
+            !simple.map.contains_key(&66),
+            "the CMap replaces /Differences"
+        );
+        let unmapped = font("<< /Subtype /TrueType /ToUnicode 9 0 R >>", &objs);
+        assert!(!unmapped.has_unicode);
+    }
+
+    #[test]
+    fn page_fonts_built_once_and_fill_alphas() {
+        let objs = [
+            raw(1, 0, "<< /Subtype /Type0 >>"),
+            raw(2, 10, "<< /ca 0.5 >>"),
+        ];
+        let res = obj("<< /Font << /F1 1 0 R /F2 << /Subtype /Type1 >> >> \
+                       /ExtGState << /G1 2 0 R /G2 << /CA 1 >> /G3 << /ca 0.25 >> >> >>");
+        let mut cache = HashMap::new();
+        let (fonts, alphas) = with_doc(&objs, |doc| page_resources(Some(&res), doc, &mut cache));
+        assert_eq!(
+            (
+                fonts[b"F1".as_slice()].code_len,
+                fonts[b"F2".as_slice()].code_len
+            ),
+            (2, 1)
+        );
+        assert_eq!(cache.keys().collect::<Vec<_>>(), vec![&1]);
+        assert_eq!(
+            alphas,
+            HashMap::from([(b"G1".to_vec(), 0.5), (b"G3".to_vec(), 0.25)])
+        );
+        let (fonts, alphas) = with_doc(&objs, |doc| page_resources(None, doc, &mut cache));
+        assert!(fonts.is_empty() && alphas.is_empty());
+    }
+}

@@ -126,3 +126,73 @@ fn stream_strings(d: &[u8]) -> (String, String) {
     flush(&mut run, &mut runs);
     (singles, runs)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{findings, obj, raw};
+    use super::*;
+    use crate::rules::RuleId;
+
+    fn hits(f: &[crate::report::Finding]) -> Vec<&str> {
+        f.iter()
+            .filter(|f| f.rule == RuleId::DenyListMatch)
+            .map(|f| f.location.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn joined_strings_keep_strings_apart() {
+        let j = joined_strings(&obj("<< /Author (Ivan) /K [/Name (Fictitious)] >>"));
+        assert_eq!(j, "Author\u{1}Ivan\u{1}K\u{1}Name\u{1}Fictitious\u{1}");
+    }
+
+    #[test]
+    fn stream_strings_alone_and_in_runs() {
+        let (singles, runs) =
+            stream_strings(b"BT (Iv) Tj [(an) -20 ( Fic)] TJ 3 Td (titious) Tj ET (x) Tj");
+        assert_eq!(singles, "Iv\u{1}titious\u{1}x\u{1}");
+        assert_eq!(runs, "Ivan Fictitious\u{1}x\u{1}");
+    }
+
+    #[test]
+    fn info_entries_scanned_one_by_one() {
+        let o = raw(3, 0, "<< /Author (Ivan Fictitious) /Title (x) >>");
+        let f = findings(&["Ivan Fictitious"], |sink| {
+            scan_object_text(sink, "document info (object 3 0)", &o, true)
+        });
+        assert_eq!(hits(&f), vec!["document info (object 3 0) /Author"]);
+        let f = findings(&["Ivan Fictitious"], |sink| {
+            scan_object_text(sink, "object 3 0", &o, false)
+        });
+        assert_eq!(hits(&f), vec!["object 3 0"]);
+    }
+
+    #[test]
+    fn decoded_streams_scanned() {
+        let mut o = raw(4, 0, "<< /Length 9 >>");
+        o.decoded = Some(b"[(Ivan) ( Fictitious)] TJ".to_vec());
+        let f = findings(&["Ivan Fictitious"], |sink| {
+            scan_object_text(sink, "object 4 0", &o, false)
+        });
+        assert_eq!(hits(&f), vec!["object 4 0 stream"]);
+        let f = findings(&["Ivan Fictitious"], |sink| {
+            scan_object_text(sink, "page 1 content stream (object 4 0)", &o, false)
+        });
+        assert_eq!(hits(&f), vec!["page 1 content stream (object 4 0)"]);
+    }
+
+    #[test]
+    fn xmp_streams_scanned_as_xmp() {
+        let mut o = raw(5, 0, "<< /Type /Metadata /Subtype /XML >>");
+        o.decoded = Some(
+            b"<x:xmpmeta xmlns:x='adobe:ns:meta/'><dc:creator>Ivan Fictitious</dc:creator></x:xmpmeta>"
+                .to_vec(),
+        );
+        let f = findings(&["Ivan Fictitious"], |sink| {
+            scan_object_text(sink, "object 5 0", &o, false)
+        });
+        let hits = hits(&f);
+        assert!(hits.contains(&"object 5 0 stream"), "{hits:?}");
+        assert!(hits.contains(&"object 5 0 XMP packet"), "{hits:?}");
+    }
+}

@@ -137,3 +137,95 @@ fn nonempty_value(o: Option<&Obj>, doc: &Doc) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{obj, raw, with_doc};
+    use super::*;
+
+    fn found(text: &str) -> Vec<(RuleId, String)> {
+        let objs = [raw(1, 0, "(  )"), raw(2, 10, "(Ivan)")];
+        with_doc(&objs, |doc| {
+            let mut found = Vec::new();
+            check_structure(&obj(text), doc, 0, &mut found);
+            found
+        })
+    }
+
+    fn check(f: fn(&Dict, &mut Vec<Found>), text: &str) -> Vec<Found> {
+        let mut found = Vec::new();
+        f(obj(text).as_dict().unwrap(), &mut found);
+        found
+    }
+
+    #[test]
+    fn annotations_other_than_links_and_widgets() {
+        let text = |t: &str| check(check_annotation, t);
+        assert_eq!(
+            text("<< /Type /Annot /Subtype /Text >>"),
+            vec![(RuleId::PdfAnnotation, "annotation /Text".to_string())]
+        );
+        assert_eq!(
+            text("<< /Rect [0 0 1 1] /Subtype /FileAttachment >>"),
+            vec![
+                (RuleId::PdfAnnotation, "annotation /FileAttachment".into()),
+                (RuleId::PdfAttachment, "file attachment annotation".into())
+            ]
+        );
+        assert!(text("<< /Type /Annot /Subtype /Link >>").is_empty());
+        assert!(text("<< /Rect [0 0 1 1] /Subtype /Widget >>").is_empty());
+        assert!(
+            text("<< /Subtype /Text >>").is_empty(),
+            "no /Rect, no /Type"
+        );
+    }
+
+    #[test]
+    fn javascript_and_embedded_files() {
+        let js = (RuleId::PdfJavascript, "JavaScript".to_string());
+        assert_eq!(
+            check(check_javascript, "<< /S /JavaScript >>"),
+            vec![js.clone()]
+        );
+        assert_eq!(check(check_javascript, "<< /JS (x) >>"), vec![js.clone()]);
+        assert_eq!(check(check_javascript, "<< /JavaScript 3 0 R >>"), vec![js]);
+        assert!(check(check_javascript, "<< /S /URI >>").is_empty());
+        let ef = (RuleId::PdfAttachment, "embedded file".to_string());
+        assert_eq!(
+            check(check_embedded_file, "<< /EF << >> >>"),
+            vec![ef.clone()]
+        );
+        assert_eq!(
+            check(check_embedded_file, "<< /Type /EmbeddedFile >>"),
+            vec![ef]
+        );
+        assert!(check(check_embedded_file, "<< /Type /Filespec >>").is_empty());
+    }
+
+    #[test]
+    fn form_fields_with_a_value() {
+        let value = vec![(RuleId::PdfFormFieldValue, "form field value".to_string())];
+        assert_eq!(found("<< /FT /Tx /V (Ivan) >>"), value);
+        assert_eq!(
+            found("<< /T (name) /V 2 0 R >>"),
+            value,
+            "through a reference"
+        );
+        assert_eq!(found("<< /Subtype /Widget /V [() (x)] >>"), value);
+        assert_eq!(found("<< /FT /Tx /RV << >> >>"), value, "rich text stream");
+        assert!(found("<< /FT /Tx /V 1 0 R >>").is_empty(), "blank");
+        assert!(found("<< /FT /Tx >>").is_empty());
+        assert!(found("<< /V (not a field) >>").is_empty());
+    }
+
+    #[test]
+    fn nested_dictionaries_checked_sorted_once() {
+        assert_eq!(
+            found("<< /A << /S /JavaScript >> /B [<< /JS (x) >> << /EF << >> >>] >>"),
+            vec![
+                (RuleId::PdfAttachment, "embedded file".to_string()),
+                (RuleId::PdfJavascript, "JavaScript".to_string())
+            ]
+        );
+    }
+}

@@ -145,3 +145,86 @@ impl<'a> Revisions<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{findings, obj, raw};
+    use super::*;
+
+    #[test]
+    fn trailers_outside_streams_only() {
+        let data = b"trailer << /Size 1 >> stream trailer << /Size 2 >> endstream startxref 0 \
+                     startxref 9";
+        let t = Trailers::find(data, &[(22, 60)]);
+        assert_eq!(t.dicts, vec![(0, obj("<< /Size 1 >>"))]);
+        assert_eq!(t.startxrefs, vec![61, 73]);
+        let none = Trailers::find(b"trailer 12", &[]);
+        assert!(none.dicts.is_empty());
+    }
+
+    fn trailers(dicts: &[(usize, &str)]) -> Trailers {
+        Trailers {
+            dicts: dicts.iter().map(|(p, t)| (*p, obj(t))).collect(),
+            startxrefs: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn encryption_named_by_a_trailer_or_an_xref_stream() {
+        let plain = [raw(1, 0, "<< /Encrypt 9 0 R >>")];
+        assert!(!trailers(&[(5, "<< /Root 1 0 R >>")]).encrypted(&plain));
+        assert!(trailers(&[(5, "<< /Encrypt 9 0 R >>")]).encrypted(&[]));
+        let xref = [raw(2, 0, "<< /Type /XRef /Encrypt 9 0 R >>")];
+        assert!(trailers(&[]).encrypted(&xref));
+    }
+
+    #[test]
+    fn root_and_info_from_the_last_that_has_one() {
+        let t = trailers(&[(10, "<< /Root 1 0 R /Info 3 0 R >>"), (50, "<< /Size 9 >>")]);
+        let objs = [
+            raw(7, 30, "<< /Type /XRef /Root 2 0 R >>"),
+            raw(8, 40, "<< /Root 5 0 R /Info 4 0 R >>"),
+        ];
+        assert_eq!(t.root(&objs), Some(obj("2 0 R")), "not from any object");
+        assert_eq!(t.info_object(&objs), Some(4), "from any object");
+        assert_eq!(t.root(&[]), Some(obj("1 0 R")));
+        assert_eq!(trailers(&[]).info_object(&[]), None);
+    }
+
+    #[test]
+    fn revisions_counted_without_the_linearization_section() {
+        let objs = [raw(1, 100, "<< >>"), raw(2, 500, "<< >>")];
+        let r = Revisions::count(&[300, 600], &objs);
+        assert_eq!(r.count, 2);
+        assert_eq!((r.of(100), r.of(500), r.of(700)), (0, 1, 2));
+
+        let lin = [raw(1, 9, "<< /Linearized 1 >>"), raw(2, 500, "<< >>")];
+        let r = Revisions::count(&[300, 600], &lin);
+        assert_eq!(r.count, 1);
+        assert_eq!((r.of(100), r.of(500)), (0, 0));
+        assert_eq!(Revisions::count(&[], &objs).count, 1);
+    }
+
+    #[test]
+    fn incremental_updates_flagged() {
+        let objs = [raw(1, 100, "<< >>"), raw(2, 700, "<< >>")];
+        let updated = findings(&[], |sink| {
+            Revisions::count(&[300, 600], &objs).check_updates(&objs, sink)
+        });
+        let what: Vec<&str> = updated.iter().map(|f| f.location.as_str()).collect();
+        assert_eq!(
+            what,
+            vec![
+                "2 revisions (1 incremental updates)",
+                "objects after the last cross-reference section"
+            ]
+        );
+        assert!(updated
+            .iter()
+            .all(|f| f.rule == RuleId::PdfIncrementalUpdate));
+        let one = findings(&[], |sink| {
+            Revisions::count(&[800], &objs).check_updates(&objs, sink)
+        });
+        assert!(one.is_empty(), "{one:?}");
+    }
+}
