@@ -15,13 +15,21 @@ pub struct Element {
 }
 
 /// `Payload-Oxum: OctetCount.StreamCount`: the payload's total size and number of files.
+///
+/// This is the one Payload-Oxum parser of intact: the BagIt validator and the bundle verifier
+/// (`intact_format::bag::payload_oxum`) both use it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Oxum {
+    /// OctetCount: the total number of octets across all payload file content.
     pub octets: u64,
+    /// StreamCount: the total number of payload files.
     pub streams: u64,
 }
 
 impl Oxum {
+    /// Parses a Payload-Oxum value, RFC 8493 §2.2.2: "in the form _OctetCount_._StreamCount_",
+    /// two counts, so each part is one or more ASCII digits that fit in a `u64`: no sign, no
+    /// whitespace (the metadata parser has already trimmed the value), no other separator.
     pub fn parse(value: &str) -> Option<Oxum> {
         let (octets, streams) = value.split_once('.')?;
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
@@ -182,6 +190,68 @@ mod tests {
         assert_eq!(codes(&p), vec!["metadata-separator"]);
         let (_, p) = parse("A: b\n\nC: d\n", "bag-info.txt", V097);
         assert_eq!(codes(&p), vec!["blank-line"]);
+    }
+
+    #[test]
+    fn simple_oxum() {
+        assert_eq!(
+            Oxum::parse("279164409832.1198"),
+            Some(Oxum {
+                octets: 279_164_409_832,
+                streams: 1198
+            })
+        );
+        assert_eq!(
+            Oxum::parse("0.0"),
+            Some(Oxum {
+                octets: 0,
+                streams: 0
+            })
+        );
+        assert_eq!(
+            Oxum::parse("18446744073709551615.1"),
+            Some(Oxum {
+                octets: u64::MAX,
+                streams: 1
+            })
+        );
+    }
+
+    #[test]
+    fn bad_oxum_signs() {
+        for bad in ["+12.+3", "+12.3", "12.+3", "12.-3", "-12.3", "-0.0"] {
+            assert_eq!(Oxum::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn bad_oxum_overflow() {
+        for bad in ["18446744073709551616.1", "1.18446744073709551616"] {
+            assert_eq!(Oxum::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn bad_oxum_empty_parts() {
+        for bad in ["", ".", "12.", ".3"] {
+            assert_eq!(Oxum::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn bad_oxum_whitespace() {
+        for bad in [
+            " 12.3", "12.3 ", "12 .3", "12. 3", "12.3\n", "\t12.3", "1 2.3",
+        ] {
+            assert_eq!(Oxum::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn bad_oxum_not_ascii_digits() {
+        for bad in ["١٢.٣", "12.3.4", "12,3", "0x1.2", "1e3.2", "12_0.3"] {
+            assert_eq!(Oxum::parse(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

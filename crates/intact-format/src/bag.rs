@@ -36,12 +36,13 @@ pub fn bag_info(
     s
 }
 
-/// Reads `Payload-Oxum` (octets, file count) from a `bag-info.txt`.
+/// Reads `Payload-Oxum` (octets, file count) from a `bag-info.txt`: the value of a line labelled
+/// `Payload-Oxum:`, parsed by the BagIt validator's parser ([`intact_bagit::parse::Oxum`]).
 pub fn payload_oxum(bag_info: &str) -> Option<(u64, u64)> {
     bag_info.lines().find_map(|l| {
         let v = l.strip_prefix("Payload-Oxum:")?.trim();
-        let (a, b) = v.split_once('.')?;
-        Some((a.parse().ok()?, b.parse().ok()?))
+        let oxum = intact_bagit::parse::Oxum::parse(v)?;
+        Some((oxum.octets, oxum.streams))
     })
 }
 
@@ -203,6 +204,18 @@ mod tests {
         let info = bag_info("c", "r", "2026-01-01", 123, 4, &[]);
         assert_eq!(payload_oxum(&info), Some((123, 4)));
         assert_eq!(payload_oxum("Payload-Oxum: x.1\n"), None);
+    }
+
+    #[test]
+    fn oxum_is_parsed_as_the_bagit_validator_does() {
+        // Rust's integer parsing takes a leading `+`; RFC 8493 §2.2.2 has digits only.
+        assert_eq!(payload_oxum("Payload-Oxum: +12.+3\n"), None);
+        assert_eq!(
+            intact_bagit::parse::Oxum::parse("+12.+3"),
+            None,
+            "the validator agrees"
+        );
+        assert_eq!(payload_oxum("Payload-Oxum: 12.3\n"), Some((12, 3)));
     }
 
     proptest::proptest! {

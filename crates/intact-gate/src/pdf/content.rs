@@ -116,29 +116,10 @@ const MAX_OPS: usize = 20_000_000;
 /// Interpret a page's (concatenated) content.
 pub fn interpret(data: &[u8], res: &Resources) -> PageText {
     let unknown = Font::unknown();
-    let mut out = PageText::default();
+    let mut it = Interpreter::new(res, &unknown);
     let mut lx = Lexer::new(data, 0);
     let mut stack: Vec<Obj> = Vec::new();
-    let mut gfx = Gfx {
-        ctm: ID,
-        fill_lum: 0.0,
-        alpha: 1.0,
-    };
-    let mut saved: Vec<Gfx> = Vec::new();
-    let (mut tm, mut tlm) = (ID, ID);
-    let mut font: &Font = &unknown;
-    let (mut fs, mut tc, mut tw, mut th, mut tl, mut rise) = (12.0f64, 0.0, 0.0, 1.0, 0.0, 0.0);
-    let mut render = 0i64;
-    let mut path_pts: Vec<(f64, f64)> = Vec::new();
-    let mut path_rects: Vec<Rect> = Vec::new();
-    let mut path_curved = false;
-    let mut glyphs: Vec<Glyph> = Vec::new();
-    let mut fills: Vec<Filled> = Vec::new();
-    let mut seq = 0usize;
     let mut ops = 0usize;
-
-    let nums = |st: &[Obj]| -> Vec<f64> { st.iter().filter_map(|o| o.as_num()).collect() };
-
     while let Some(o) = lx.next_obj(0) {
         ops += 1;
         if ops > MAX_OPS {
@@ -153,258 +134,399 @@ pub fn interpret(data: &[u8], res: &Resources) -> PageText {
                 continue;
             }
         };
-        seq += 1;
-        let n = nums(&stack);
-        let last = |k: usize| -> Option<&[f64]> { n.len().checked_sub(k).map(|s| &n[s..]) };
-        let mut show: Vec<Obj> = Vec::new();
-        match op.as_slice() {
-            b"q" if saved.len() < 1024 => saved.push(gfx),
+        it.seq += 1;
+        if op == b"BI" {
+            skip_inline_image(&mut lx);
+        } else {
+            it.operator(&op, &stack);
+        }
+        stack.clear();
+    }
+    it.finish()
+}
+
+/// The text state parameters (§9.3) and the text matrices (§9.4.2).
+#[derive(Clone, Copy)]
+struct TextState<'f> {
+    /// Text matrix and text line matrix.
+    tm: M,
+    tlm: M,
+    font: &'f Font,
+    /// Font size (`Tf`), character spacing (`Tc`), word spacing (`Tw`), horizontal scaling
+    /// (`Tz`, as a fraction), leading (`TL`), rise (`Ts`) and rendering mode (`Tr`).
+    size: f64,
+    char_spacing: f64,
+    word_spacing: f64,
+    h_scale: f64,
+    leading: f64,
+    rise: f64,
+    render: i64,
+}
+
+/// The current path (§8.5.2): its points, the rectangles added with `re`, and whether it has
+/// curves.
+#[derive(Default)]
+struct CurrentPath {
+    pts: Vec<(f64, f64)>,
+    rects: Vec<Rect>,
+    curved: bool,
+}
+
+/// The state of one interpretation and what it has collected.
+struct Interpreter<'f> {
+    fonts: &'f HashMap<Vec<u8>, Font>,
+    alphas: &'f HashMap<Vec<u8>, f64>,
+    unknown: &'f Font,
+    gfx: Gfx,
+    saved: Vec<Gfx>,
+    text: TextState<'f>,
+    path: CurrentPath,
+    glyphs: Vec<Glyph>,
+    fills: Vec<Filled>,
+    /// Number of the current operator: what is painted later covers what was painted before.
+    seq: usize,
+    out: PageText,
+}
+
+/// The numbers among the operands.
+fn nums(st: &[Obj]) -> Vec<f64> {
+    st.iter().filter_map(|o| o.as_num()).collect()
+}
+
+/// The last `k` numbers, when there are that many.
+fn last(n: &[f64], k: usize) -> Option<&[f64]> {
+    n.len().checked_sub(k).map(|s| &n[s..])
+}
+
+impl<'f> Interpreter<'f> {
+    fn new(res: &Resources<'f>, unknown: &'f Font) -> Self {
+        Interpreter {
+            fonts: res.fonts,
+            alphas: res.alphas,
+            unknown,
+            gfx: Gfx {
+                ctm: ID,
+                fill_lum: 0.0,
+                alpha: 1.0,
+            },
+            saved: Vec::new(),
+            text: TextState {
+                tm: ID,
+                tlm: ID,
+                font: unknown,
+                size: 12.0,
+                char_spacing: 0.0,
+                word_spacing: 0.0,
+                h_scale: 1.0,
+                leading: 0.0,
+                rise: 0.0,
+                render: 0,
+            },
+            path: CurrentPath::default(),
+            glyphs: Vec::new(),
+            fills: Vec::new(),
+            seq: 0,
+            out: PageText::default(),
+        }
+    }
+
+    /// Runs one operator with its operands, by the operator categories of Table 51.
+    fn operator(&mut self, op: &[u8], stack: &[Obj]) {
+        let n = nums(stack);
+        match op {
+            b"q" | b"Q" | b"cm" | b"gs" => self.graphics_state(op, &n, stack),
+            b"g" | b"rg" | b"k" | b"sc" | b"scn" | b"cs" => self.colour(op, &n, stack),
+            b"m" | b"l" | b"c" | b"v" | b"y" | b"re" => self.path_construction(op, &n),
+            b"f" | b"F" | b"f*" | b"B" | b"B*" | b"b" | b"b*" | b"S" | b"s" | b"n" => {
+                self.path_painting(op)
+            }
+            b"BT" | b"ET" => self.text_object(op),
+            b"Tf" | b"Tc" | b"Tw" | b"Tz" | b"TL" | b"Ts" | b"Tr" => self.text_state(op, &n, stack),
+            b"Td" | b"TD" | b"Tm" | b"T*" => self.text_positioning(op, &n),
+            b"Tj" | b"TJ" | b"'" | b"\"" => self.text_showing(op, &n, stack),
+            _ => {}
+        }
+    }
+
+    /// Special and general graphics state (§8.4.4): `q`/`Q` save and restore, `cm` concatenates
+    /// the CTM, `gs` sets the fill alpha of a named graphics state.
+    fn graphics_state(&mut self, op: &[u8], n: &[f64], stack: &[Obj]) {
+        match op {
+            b"q" if self.saved.len() < 1024 => self.saved.push(self.gfx),
             b"Q" => {
-                if let Some(g) = saved.pop() {
-                    gfx = g
+                if let Some(g) = self.saved.pop() {
+                    self.gfx = g
                 }
             }
             b"cm" => {
-                if let Some(v) = last(6) {
+                if let Some(v) = last(n, 6) {
                     let m = [v[0], v[1], v[2], v[3], v[4], v[5]];
-                    gfx.ctm = mul(&m, &gfx.ctm);
-                }
-            }
-            b"g" => {
-                if let Some(v) = last(1) {
-                    gfx.fill_lum = lum_of(v)
-                }
-            }
-            b"rg" => {
-                if let Some(v) = last(3) {
-                    gfx.fill_lum = lum_of(v)
-                }
-            }
-            b"k" => {
-                if let Some(v) = last(4) {
-                    gfx.fill_lum = lum_of(v)
-                }
-            }
-            b"sc" | b"scn" => {
-                if matches!(stack.last(), Some(Obj::Name(_))) {
-                    // a pattern or shading: its colour is unknown, do not call it dark
-                    gfx.fill_lum = 1.0;
-                } else if matches!(n.len(), 1 | 3 | 4) {
-                    gfx.fill_lum = lum_of(&n)
-                }
-            }
-            b"cs" => {
-                gfx.fill_lum = if matches!(stack.last(), Some(Obj::Name(p)) if p == b"Pattern") {
-                    1.0
-                } else {
-                    0.0
+                    self.gfx.ctm = mul(&m, &self.gfx.ctm);
                 }
             }
             b"gs" => {
                 if let Some(Obj::Name(name)) = stack.last() {
-                    if let Some(a) = res.alphas.get(name) {
-                        gfx.alpha = *a;
+                    if let Some(a) = self.alphas.get(name) {
+                        self.gfx.alpha = *a;
                     }
                 }
             }
-            b"m" => {
-                if let Some(v) = last(2) {
-                    path_pts.push(apply(&gfx.ctm, v[0], v[1]));
+            _ => {}
+        }
+    }
+
+    /// Colour operators (§8.6.8), for the nonstroking (fill) colour: its luminance. A pattern
+    /// fill counts as light: its colour is unknown.
+    fn colour(&mut self, op: &[u8], n: &[f64], stack: &[Obj]) {
+        let lum = match op {
+            b"g" => last(n, 1).map(lum_of),
+            b"rg" => last(n, 3).map(lum_of),
+            b"k" => last(n, 4).map(lum_of),
+            b"sc" | b"scn" => {
+                if matches!(stack.last(), Some(Obj::Name(_))) {
+                    // a pattern or shading: its colour is unknown, do not call it dark
+                    Some(1.0)
+                } else if matches!(n.len(), 1 | 3 | 4) {
+                    Some(lum_of(n))
+                } else {
+                    None
                 }
             }
-            b"l" => {
-                if let Some(v) = last(2) {
-                    path_pts.push(apply(&gfx.ctm, v[0], v[1]));
+            b"cs" => Some(
+                if matches!(stack.last(), Some(Obj::Name(p)) if p == b"Pattern") {
+                    1.0
+                } else {
+                    0.0
+                },
+            ),
+            _ => None,
+        };
+        if let Some(lum) = lum {
+            self.gfx.fill_lum = lum;
+        }
+    }
+
+    /// Path construction (§8.5.2.1): points of `m` and `l` in device space, curves, and
+    /// rectangles (`re`) as device-space boxes.
+    fn path_construction(&mut self, op: &[u8], n: &[f64]) {
+        let ctm = self.gfx.ctm;
+        match op {
+            b"m" | b"l" => {
+                if let Some(v) = last(n, 2) {
+                    self.path.pts.push(apply(&ctm, v[0], v[1]));
                 }
             }
-            b"c" | b"v" | b"y" => path_curved = true,
+            b"c" | b"v" | b"y" => self.path.curved = true,
             b"re" => {
-                if let Some(v) = last(4) {
+                if let Some(v) = last(n, 4) {
                     let (x, y, w, h) = (v[0], v[1], v[2], v[3]);
                     let pts = [
-                        apply(&gfx.ctm, x, y),
-                        apply(&gfx.ctm, x + w, y),
-                        apply(&gfx.ctm, x, y + h),
-                        apply(&gfx.ctm, x + w, y + h),
+                        apply(&ctm, x, y),
+                        apply(&ctm, x + w, y),
+                        apply(&ctm, x, y + h),
+                        apply(&ctm, x + w, y + h),
                     ];
                     if let Some(r) = Rect::from_points(&pts) {
-                        path_rects.push(r);
+                        self.path.rects.push(r);
                     }
                 }
             }
-            b"f" | b"F" | b"f*" | b"B" | b"B*" | b"b" | b"b*" => {
-                let mut rects = std::mem::take(&mut path_rects);
-                if !path_curved {
-                    if let Some(r) = axis_aligned_quad(&path_pts) {
-                        rects.push(r);
-                    }
-                }
-                if gfx.alpha >= 0.9 {
-                    for r in rects {
-                        if fills.len() < 100_000 {
-                            fills.push(Filled {
-                                rect: r,
-                                seq,
-                                dark: gfx.fill_lum <= DARK,
-                            });
-                        }
-                    }
-                }
-                path_pts.clear();
-                path_curved = false;
+            _ => {}
+        }
+    }
+
+    /// Path painting (§8.5.3.1): a fill records the path's boxes (its rectangles, or a polygon
+    /// that is an axis-aligned box) when the fill is opaque; every painting operator ends the
+    /// path.
+    fn path_painting(&mut self, op: &[u8]) {
+        let path = std::mem::take(&mut self.path);
+        if matches!(op, b"S" | b"s" | b"n") {
+            return;
+        }
+        let mut rects = path.rects;
+        if !path.curved {
+            if let Some(r) = axis_aligned_quad(&path.pts) {
+                rects.push(r);
             }
-            b"S" | b"s" | b"n" => {
-                path_rects.clear();
-                path_pts.clear();
-                path_curved = false;
-            }
-            b"BT" => {
-                tm = ID;
-                tlm = ID;
-            }
-            b"ET" => {
-                out.tight.push('\n');
-                out.spaced.push('\n');
-            }
-            b"Tf" => {
-                if let Some(v) = last(1) {
-                    fs = v[0];
-                }
-                let name = stack.iter().rev().find_map(|o| o.as_name());
-                font = name.and_then(|nm| res.fonts.get(nm)).unwrap_or(&unknown);
-            }
-            b"Tc" => {
-                if let Some(v) = last(1) {
-                    tc = v[0]
+        }
+        if self.gfx.alpha >= 0.9 {
+            for r in rects {
+                if self.fills.len() < 100_000 {
+                    self.fills.push(Filled {
+                        rect: r,
+                        seq: self.seq,
+                        dark: self.gfx.fill_lum <= DARK,
+                    });
                 }
             }
-            b"Tw" => {
-                if let Some(v) = last(1) {
-                    tw = v[0]
-                }
+        }
+    }
+
+    /// Text objects (§9.4.1): `BT` resets the text matrices, `ET` ends a line of text.
+    fn text_object(&mut self, op: &[u8]) {
+        if op == b"BT" {
+            self.text.tm = ID;
+            self.text.tlm = ID;
+        } else {
+            self.out.tight.push('\n');
+            self.out.spaced.push('\n');
+        }
+    }
+
+    /// Text state operators (§9.3.1).
+    fn text_state(&mut self, op: &[u8], n: &[f64], stack: &[Obj]) {
+        let t = &mut self.text;
+        if op == b"Tf" {
+            if let Some(v) = last(n, 1) {
+                t.size = v[0];
             }
-            b"Tz" => {
-                if let Some(v) = last(1) {
-                    th = v[0] / 100.0
-                }
-            }
-            b"TL" => {
-                if let Some(v) = last(1) {
-                    tl = v[0]
-                }
-            }
-            b"Ts" => {
-                if let Some(v) = last(1) {
-                    rise = v[0]
-                }
-            }
-            b"Tr" => {
-                if let Some(v) = last(1) {
-                    render = v[0] as i64
-                }
-            }
+            let name = stack.iter().rev().find_map(|o| o.as_name());
+            t.font = name
+                .and_then(|nm| self.fonts.get(nm))
+                .unwrap_or(self.unknown);
+            return;
+        }
+        let Some(v) = last(n, 1) else { return };
+        match op {
+            b"Tc" => t.char_spacing = v[0],
+            b"Tw" => t.word_spacing = v[0],
+            b"Tz" => t.h_scale = v[0] / 100.0,
+            b"TL" => t.leading = v[0],
+            b"Ts" => t.rise = v[0],
+            b"Tr" => t.render = v[0] as i64,
+            _ => {}
+        }
+    }
+
+    /// Text positioning operators (§9.4.2); a move to another line ends a line of text.
+    fn text_positioning(&mut self, op: &[u8], n: &[f64]) {
+        match op {
             b"Td" | b"TD" => {
-                if let Some(v) = last(2) {
+                if let Some(v) = last(n, 2) {
                     if op == b"TD" {
-                        tl = -v[1];
+                        self.text.leading = -v[1];
                     }
-                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, v[0], v[1]], &tlm);
-                    tm = tlm;
+                    self.text.tlm = mul(&[1.0, 0.0, 0.0, 1.0, v[0], v[1]], &self.text.tlm);
+                    self.text.tm = self.text.tlm;
                     if v[1] != 0.0 {
-                        out.tight.push('\n');
+                        self.out.tight.push('\n');
                     }
                 }
             }
             b"Tm" => {
-                if let Some(v) = last(6) {
-                    tlm = [v[0], v[1], v[2], v[3], v[4], v[5]];
-                    tm = tlm;
-                    out.tight.push('\n');
+                if let Some(v) = last(n, 6) {
+                    self.text.tlm = [v[0], v[1], v[2], v[3], v[4], v[5]];
+                    self.text.tm = self.text.tlm;
+                    self.out.tight.push('\n');
                 }
             }
-            b"T*" => {
-                tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -tl], &tlm);
-                tm = tlm;
-                out.tight.push('\n');
-            }
-            b"Tj" | b"TJ" => show = stack.clone(),
-            b"'" | b"\"" => {
-                if op == b"\"" {
-                    if let Some(v) = n.get(n.len().saturating_sub(2)..) {
-                        if v.len() == 2 {
-                            tw = v[0];
-                            tc = v[1];
-                        }
-                    }
-                }
-                tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -tl], &tlm);
-                tm = tlm;
-                out.tight.push('\n');
-                show = stack.clone();
-            }
-            b"BI" => {
-                skip_inline_image(&mut lx);
-            }
+            b"T*" => self.next_line(),
             _ => {}
         }
-        if !show.is_empty() {
-            out.spaced.push(' ');
-            let items: Vec<Obj> = match show.last() {
-                Some(Obj::Array(a)) => a.clone(),
-                Some(s @ Obj::Str(_)) => vec![s.clone()],
-                _ => Vec::new(),
-            };
-            for it in items {
-                match it {
-                    Obj::Str(s) => {
-                        for (code, text, w) in font.glyphs(&s) {
-                            let trm = mul(&mul(&[fs * th, 0.0, 0.0, fs, 0.0, rise], &tm), &gfx.ctm);
-                            let center = apply(&trm, w / 2000.0, 0.3);
-                            let blank = !text.is_empty() && text.trim().is_empty();
-                            if !blank && glyphs.len() < 2_000_000 {
-                                glyphs.push(Glyph {
-                                    center,
-                                    seq,
-                                    dark: gfx.fill_lum <= DARK,
-                                    invisible: render == 3 || render == 7,
-                                });
-                            }
-                            out.tight.push_str(&text);
-                            out.spaced.push_str(&text);
-                            let word = if font.code_len == 1 && code == 32 {
-                                tw
-                            } else {
-                                0.0
-                            };
-                            let tx = ((w / 1000.0) * fs + tc + word) * th;
-                            tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &tm);
-                        }
-                    }
-                    Obj::Num(adj) => {
-                        let tx = -(adj / 1000.0) * fs * th;
-                        tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &tm);
-                        if adj < -200.0 {
-                            out.tight.push(' ');
-                            out.spaced.push(' ');
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-        stack.clear();
     }
 
-    // hidden glyphs
-    for g in &glyphs {
-        let hidden = fills.iter().any(|f| {
-            f.dark && f.rect.contains(g.center) && (f.seq > g.seq || g.dark || g.invisible)
-        });
-        if hidden {
-            out.hidden_glyphs += 1;
+    /// `T*`: move to the start of the next line, one leading down.
+    fn next_line(&mut self) {
+        let t = &mut self.text;
+        t.tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -t.leading], &t.tlm);
+        t.tm = t.tlm;
+        self.out.tight.push('\n');
+    }
+
+    /// Text showing operators (§9.4.3): `'` and `"` move to the next line first (`"` also sets
+    /// word and character spacing).
+    fn text_showing(&mut self, op: &[u8], n: &[f64], stack: &[Obj]) {
+        if op == b"'" || op == b"\"" {
+            if op == b"\"" {
+                if let Some(v) = n.get(n.len().saturating_sub(2)..) {
+                    if v.len() == 2 {
+                        self.text.word_spacing = v[0];
+                        self.text.char_spacing = v[1];
+                    }
+                }
+            }
+            self.next_line();
+        }
+        self.show(stack);
+    }
+
+    /// Shows the last operand: a string, or an array of strings and position adjustments (`TJ`).
+    fn show(&mut self, stack: &[Obj]) {
+        if stack.is_empty() {
+            return;
+        }
+        self.out.spaced.push(' ');
+        let items: Vec<Obj> = match stack.last() {
+            Some(Obj::Array(a)) => a.clone(),
+            Some(s @ Obj::Str(_)) => vec![s.clone()],
+            _ => Vec::new(),
+        };
+        for it in items {
+            match it {
+                Obj::Str(s) => self.show_string(&s),
+                Obj::Num(adj) => {
+                    let t = &mut self.text;
+                    let tx = -(adj / 1000.0) * t.size * t.h_scale;
+                    t.tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &t.tm);
+                    if adj < -200.0 {
+                        self.out.tight.push(' ');
+                        self.out.spaced.push(' ');
+                    }
+                }
+                _ => {}
+            }
         }
     }
-    out
+
+    /// Shows one string glyph by glyph: its text, each glyph's estimated centre on the device
+    /// (§9.4.4), and the text matrix advanced by the glyph's width and spacing.
+    fn show_string(&mut self, s: &[u8]) {
+        let t = &mut self.text;
+        for (code, text, w) in t.font.glyphs(s) {
+            let trm = mul(
+                &mul(&[t.size * t.h_scale, 0.0, 0.0, t.size, 0.0, t.rise], &t.tm),
+                &self.gfx.ctm,
+            );
+            let center = apply(&trm, w / 2000.0, 0.3);
+            let blank = !text.is_empty() && text.trim().is_empty();
+            if !blank && self.glyphs.len() < 2_000_000 {
+                self.glyphs.push(Glyph {
+                    center,
+                    seq: self.seq,
+                    dark: self.gfx.fill_lum <= DARK,
+                    invisible: t.render == 3 || t.render == 7,
+                });
+            }
+            self.out.tight.push_str(&text);
+            self.out.spaced.push_str(&text);
+            let word = if t.font.code_len == 1 && code == 32 {
+                t.word_spacing
+            } else {
+                0.0
+            };
+            let tx = ((w / 1000.0) * t.size + t.char_spacing + word) * t.h_scale;
+            t.tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &t.tm);
+        }
+    }
+
+    /// The shown text, and how many glyphs ended up hidden.
+    fn finish(mut self) -> PageText {
+        self.out.hidden_glyphs = hidden_glyphs(&self.glyphs, &self.fills);
+        self.out
+    }
+}
+
+/// Glyphs under a dark filled box painted after them, or before them when the glyph is dark or
+/// invisible itself.
+fn hidden_glyphs(glyphs: &[Glyph], fills: &[Filled]) -> usize {
+    glyphs
+        .iter()
+        .filter(|g| {
+            fills.iter().any(|f| {
+                f.dark && f.rect.contains(g.center) && (f.seq > g.seq || g.dark || g.invisible)
+            })
+        })
+        .count()
 }
 
 /// A closed path of 4 (or 5, closing) points that are exactly the corners of their bounding box.
@@ -453,4 +575,170 @@ fn skip_inline_image(lx: &mut Lexer) {
         p = i + 2;
     }
     lx.pos = data.len();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ops(it: &mut Interpreter, content: &str) {
+        let mut lx = Lexer::new(content.as_bytes(), 0);
+        let mut stack = Vec::new();
+        while let Some(o) = lx.next_obj(0) {
+            match o {
+                Obj::Kw(op) => {
+                    it.seq += 1;
+                    it.operator(&op, &stack);
+                    stack.clear();
+                }
+                other => stack.push(other),
+            }
+        }
+    }
+
+    /// Runs `f` on an interpreter with no fonts and the graphics state `/Half` (fill alpha 0.5).
+    fn with_interpreter<T>(f: impl FnOnce(&mut Interpreter) -> T) -> T {
+        let fonts = HashMap::new();
+        let alphas = HashMap::from([(b"Half".to_vec(), 0.5)]);
+        let unknown = Font::unknown();
+        let res = Resources {
+            fonts: &fonts,
+            alphas: &alphas,
+        };
+        f(&mut Interpreter::new(&res, &unknown))
+    }
+
+    fn text(content: &str) -> PageText {
+        let fonts = HashMap::new();
+        let alphas = HashMap::new();
+        interpret(
+            content.as_bytes(),
+            &Resources {
+                fonts: &fonts,
+                alphas: &alphas,
+            },
+        )
+    }
+
+    #[test]
+    fn graphics_state_saved_restored_and_transformed() {
+        with_interpreter(|it| {
+            ops(it, "q 2 0 0 2 10 20 cm /Half gs");
+            assert_eq!(it.gfx.ctm, [2.0, 0.0, 0.0, 2.0, 10.0, 20.0]);
+            assert_eq!(it.gfx.alpha, 0.5);
+            ops(it, "1 0 0 1 5 5 cm");
+            assert_eq!(it.gfx.ctm[4..], [20.0, 30.0]);
+            ops(it, "Q");
+            assert_eq!((it.gfx.ctm, it.gfx.alpha), (ID, 1.0));
+            ops(it, "Q /Unknown gs 1 2 cm");
+            assert_eq!((it.gfx.ctm, it.gfx.alpha), (ID, 1.0));
+        });
+    }
+
+    #[test]
+    fn fill_colour_luminance() {
+        with_interpreter(|it| {
+            let lum = |it: &mut Interpreter, c: &str| {
+                ops(it, c);
+                (it.gfx.fill_lum * 1000.0).round() / 1000.0
+            };
+            assert_eq!(lum(it, "0.5 g"), 0.5);
+            assert_eq!(lum(it, "1 1 1 rg"), 1.0);
+            assert_eq!(lum(it, "0 0 0 1 k"), 0.0);
+            assert_eq!(lum(it, "0 0 0 0 k"), 1.0);
+            assert_eq!(lum(it, "/Pattern cs"), 1.0);
+            assert_eq!(lum(it, "/DeviceGray cs"), 0.0);
+            assert_eq!(lum(it, "/P1 scn"), 1.0, "a pattern is not dark");
+            assert_eq!(lum(it, "1 sc"), 1.0);
+            assert_eq!(lum(it, "0.2 0.2 sc"), 1.0, "two components: unchanged");
+        });
+    }
+
+    #[test]
+    fn paths_filled_as_boxes() {
+        with_interpreter(|it| {
+            ops(it, "2 0 0 2 0 0 cm 0 g 10 10 5 5 re f");
+            assert_eq!(it.fills.len(), 1);
+            let r = it.fills[0].rect;
+            assert_eq!((r.x0, r.y0, r.x1, r.y1), (20.0, 20.0, 30.0, 30.0));
+            assert!(it.fills[0].dark);
+            // a closed axis-aligned polygon is a box; a curve is not
+            ops(it, "0 0 m 4 0 l 4 4 l 0 4 l f");
+            ops(it, "0 0 m 4 0 l 4 4 c 0 4 l f");
+            assert_eq!(it.fills.len(), 2);
+            // stroking and clipping paths are not fills; translucent fills do not hide
+            ops(it, "0 0 5 5 re S 0 0 5 5 re n /Half gs 0 0 5 5 re f");
+            assert_eq!(it.fills.len(), 2);
+            assert!(it.path.pts.is_empty() && it.path.rects.is_empty() && !it.path.curved);
+        });
+    }
+
+    #[test]
+    fn text_state_and_positioning() {
+        with_interpreter(|it| {
+            ops(it, "BT /F9 10 Tf 1 Tc 2 Tw 50 Tz 14 TL 3 Ts 7 Tr");
+            let t = it.text;
+            assert_eq!(
+                (
+                    t.size,
+                    t.char_spacing,
+                    t.word_spacing,
+                    t.h_scale,
+                    t.leading,
+                    t.rise,
+                    t.render
+                ),
+                (10.0, 1.0, 2.0, 0.5, 14.0, 3.0, 7)
+            );
+            ops(it, "5 6 Td T*");
+            assert_eq!(it.text.tm[4..], [5.0, -8.0]);
+            ops(it, "0 -12 TD");
+            assert_eq!((it.text.leading, it.text.tm[5]), (12.0, -20.0));
+            ops(it, "1 0 0 1 100 200 Tm");
+            assert_eq!(it.text.tlm[4..], [100.0, 200.0]);
+            ops(it, "ET BT");
+            assert_eq!(it.text.tm, ID);
+            assert_eq!(it.out.tight, "\n\n\n\n\n");
+            assert_eq!(it.out.spaced, "\n");
+        });
+    }
+
+    #[test]
+    fn text_shown_and_advanced() {
+        with_interpreter(|it| {
+            ops(it, "BT 10 Tf 2 Tw (a b) Tj");
+            // three glyphs of half an em, a word space after the space glyph
+            assert_eq!(it.text.tm[4], 15.0 + 2.0);
+            assert_eq!(it.glyphs.len(), 2, "blank glyphs are not positioned");
+            ops(it, "[(c) -300 (d)] TJ 1 2 (e) \"");
+            assert_eq!(it.text.word_spacing, 1.0);
+            assert_eq!(it.text.char_spacing, 2.0);
+            assert_eq!(it.out.tight, "a bc d\ne");
+            assert_eq!(it.out.spaced, " a b c d e");
+        });
+    }
+
+    #[test]
+    fn glyphs_hidden_under_dark_boxes() {
+        let under = text("BT 12 Tf 100 100 Td (Secret) Tj ET 0 g 90 90 100 30 re f");
+        assert_eq!(
+            (under.spaced.as_str(), under.hidden_glyphs),
+            (" Secret\n", 6)
+        );
+        let light = text("BT 12 Tf 100 100 Td (Shown) Tj ET 1 g 90 90 100 30 re f");
+        assert_eq!(light.hidden_glyphs, 0);
+        // a box painted before the text hides only dark or invisible text
+        let before = "0 g 90 90 100 30 re f 1 g BT 12 Tf 100 100 Td (On top) Tj ET";
+        assert_eq!(text(before).hidden_glyphs, 0);
+        let before_dark = "0 g 90 90 100 30 re f BT 12 Tf 100 100 Td (Dark) Tj ET";
+        assert_eq!(text(before_dark).hidden_glyphs, 4);
+        let invisible = "0 g 90 90 100 30 re f 1 g BT 3 Tr 100 100 Td (Hid) Tj ET";
+        assert_eq!(text(invisible).hidden_glyphs, 3);
+    }
+
+    #[test]
+    fn inline_images_skipped() {
+        let t = text("BI /W 1 /H 1 ID \x01(x) Tj\x02 EI BT (y) Tj ET");
+        assert_eq!(t.tight, "y\n");
+    }
 }
