@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::rawzip::{parse_zip, write_zip, Entry, Located};
 use crate::{key, sha_hex};
 
+// Bag paths of the tag files (and the signature directory) of a bundle.
 pub const SIG_DIR: &str = "intact/signatures/";
 pub const RELEASE_JSON: &str = "intact/release.json";
 pub const ITEMS_JSON: &str = "intact/manifest.json";
@@ -22,6 +23,7 @@ pub const BAGIT: &str = "bagit.txt";
 /// Bag-relative path → bytes: the content of a bundle, independent of its container.
 pub type Files = BTreeMap<String, Vec<u8>>;
 
+/// The bag paths of the signature files, in order.
 pub fn sig_paths(files: &Files) -> Vec<String> {
     files
         .keys()
@@ -48,6 +50,8 @@ pub fn zip_of(top: &str, files: &Files) -> Vec<u8> {
     write_zip(&entries_of(top, files))
 }
 
+/// The entries [`zip_of`] writes, to change before writing them with
+/// [`write_zip`](crate::rawzip::write_zip).
 pub fn entries_of(top: &str, files: &Files) -> Vec<Entry> {
     let mut entries: Vec<Entry> = files
         .iter()
@@ -88,6 +92,7 @@ pub fn flip_middle(data: &mut [u8]) {
     data[i] ^= 0x01;
 }
 
+/// A tag file as text.
 pub fn text(files: &Files, path: &str) -> String {
     String::from_utf8(files[path].clone()).expect("UTF-8 tag file")
 }
@@ -116,6 +121,7 @@ pub fn fix_tagmanifest(files: &mut Files) {
     files.insert(TAGMANIFEST.into(), m);
 }
 
+/// A JSON tag file, parsed.
 pub fn json(files: &Files, path: &str) -> Value {
     serde_json::from_slice(&files[path]).expect("JSON tag file")
 }

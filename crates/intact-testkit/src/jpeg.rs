@@ -4,14 +4,19 @@
 /// count and raw value bytes (little-endian).
 pub struct Entry(pub u16, pub u16, pub u32, pub Vec<u8>);
 
+/// An ASCII entry (type 2), NUL-terminated.
 pub fn ascii(tag: u16, s: &str) -> Entry {
     let mut v = s.as_bytes().to_vec();
     v.push(0);
     Entry(tag, 2, v.len() as u32, v)
 }
+
+/// A LONG entry (type 4).
 pub fn long(tag: u16, v: u32) -> Entry {
     Entry(tag, 4, 1, v.to_le_bytes().to_vec())
 }
+
+/// A RATIONAL entry (type 5) of (numerator, denominator) pairs.
 pub fn rational(tag: u16, vals: &[(u32, u32)]) -> Entry {
     let mut b = Vec::new();
     for (n, d) in vals {

@@ -11,7 +11,7 @@
 //! `env!("CARGO_BIN_EXE_intact")` at compile time, so the test binary hands that path to the kit
 //! once, in `crates/intact-cli/tests/it/main.rs`:
 //!
-//! ```ignore
+//! ```text
 //! pub fn intact_cmd() -> intact_testkit::Cmd {
 //!     intact_testkit::Cmd::new(env!("CARGO_BIN_EXE_intact"))
 //! }
@@ -99,9 +99,10 @@ impl Cmd {
         if !self.command.get_envs().any(|(k, _)| k == "HOME") {
             self.command.env("HOME", home.path());
         }
+        let program = Path::new(self.command.get_program()).display().to_string();
         self.command
             .output()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.command.get_program().display()))
+            .unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
     }
 }
 

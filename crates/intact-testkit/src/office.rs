@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+/// A deflated zip of `parts` (name, bytes), in that order.
 pub fn zip(parts: &[(&str, &[u8])]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let o = zip::write::SimpleFileOptions::default()
@@ -13,6 +14,7 @@ pub fn zip(parts: &[(&str, &[u8])]) -> Vec<u8> {
     w.finish().expect("zip finish").into_inner()
 }
 
+/// A minimal `[Content_Types].xml`.
 pub const CT: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>"#;
 
 /// A DOCX whose body is `body` (inner XML of w:body), plus extra parts.

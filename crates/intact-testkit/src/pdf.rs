@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+/// `data` zlib-compressed (what FlateDecode reads).
 pub fn zlib(data: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
     e.write_all(data).expect("in memory");

@@ -1,7 +1,9 @@
 //! ZIP files at the byte level: every header field of every entry, read from a ZIP's central
 //! directory and written back exactly as given, so a test can get any one of them wrong.
 
+/// The Unix mode `intact pack` gives every file (in the high half of the external attributes).
 pub const MODE_FILE: u32 = 0o100644;
+/// 1980-01-01, the DOS date of every entry `intact pack` writes (time 00:00:00).
 pub const DOS_DATE_1980: u16 = 0x0021;
 
 /// One ZIP entry with every header field a test may want to get wrong.
@@ -64,18 +66,22 @@ pub struct Located {
     pub central_offset: usize,
 }
 
+/// The little-endian `u16` at `at`.
 pub fn u16_at(b: &[u8], at: usize) -> u16 {
     u16::from_le_bytes([b[at], b[at + 1]])
 }
 
+/// The little-endian `u32` at `at`.
 pub fn u32_at(b: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
 }
 
+/// Overwrites the little-endian `u16` at `at`.
 pub fn put_u16(b: &mut [u8], at: usize, v: u16) {
     b[at..at + 2].copy_from_slice(&v.to_le_bytes());
 }
 
+/// Overwrites the little-endian `u32` at `at`.
 pub fn put_u32(b: &mut [u8], at: usize, v: u32) {
     b[at..at + 4].copy_from_slice(&v.to_le_bytes());
 }
