@@ -8,7 +8,7 @@ use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use intact_testkit::bundle::{bundle_files, sig_paths, write_tree, Files};
-use intact_testkit::{allowed_signers_line, key, stderr, stdout};
+use intact_testkit::{allowed_signers_line, key, stderr, stdout, write_file};
 use serde_json::Value;
 
 use crate::intact;
@@ -82,9 +82,7 @@ pub fn other_source_files() -> Vec<(&'static str, Vec<u8>)> {
 
 pub fn write_source(dir: &Path, files: &[(&str, Vec<u8>)]) {
     for (rel, bytes) in files {
-        let p = dir.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, bytes).unwrap();
+        write_file(&dir.join(rel), bytes);
     }
 }
 
