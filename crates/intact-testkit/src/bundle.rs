@@ -50,8 +50,7 @@ pub fn zip_of(top: &str, files: &Files) -> Vec<u8> {
     write_zip(&entries_of(top, files))
 }
 
-/// The entries [`zip_of`] writes, to change before writing them with
-/// [`write_zip`](crate::rawzip::write_zip).
+/// The entries [`zip_of`] writes, to change before writing them with [`write_zip`].
 pub fn entries_of(top: &str, files: &Files) -> Vec<Entry> {
     let mut entries: Vec<Entry> = files
         .iter()

@@ -12,13 +12,15 @@
 //! once, in `crates/intact-cli/tests/it/main.rs`:
 //!
 //! ```text
-//! pub fn intact_cmd() -> intact_testkit::Cmd {
+//! fn intact_cmd() -> intact_testkit::Cmd {
 //!     intact_testkit::Cmd::new(env!("CARGO_BIN_EXE_intact"))
 //! }
 //! ```
 //!
-//! and every test goes through that function (or `intact(args)`, its shorthand that runs it and
-//! returns the [`Output`]). The kit itself never guesses where cargo put the binary.
+//! and every test goes through that function: `intact(args)` is its shorthand that runs it and
+//! returns the [`Output`]; a test that needs more builds on it
+//! (`intact_cmd().args(…).current_dir(dir).env("INTACT_PASSPHRASE", "…").output()`). The kit
+//! itself never guesses where cargo put the binary.
 //!
 //! # The rest
 //!

@@ -30,11 +30,11 @@ use std::process::Output;
 use intact_testkit::Cmd;
 
 /// The `intact` binary under test, with a clean environment (see [`Cmd`]).
-pub fn intact_cmd() -> Cmd {
+fn intact_cmd() -> Cmd {
     Cmd::new(env!("CARGO_BIN_EXE_intact"))
 }
 
 /// Runs `intact ARGS` with a clean environment (no `INTACT_PASSPHRASE`) and returns its output.
-pub fn intact<S: AsRef<OsStr>>(args: &[S]) -> Output {
+fn intact<S: AsRef<OsStr>>(args: &[S]) -> Output {
     intact_cmd().args(args).output()
 }
