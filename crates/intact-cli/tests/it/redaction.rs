@@ -1,13 +1,13 @@
 //! Metadata, withheld items, salted commitments, the private ledger and disclosures — through
 //! the real binary.
 
-mod cli_support;
-
-use cli_support::{intact, repo, s, text};
-
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Output;
+
+use intact_testkit::{repo, s, text};
+
+use crate::intact;
 
 const ADDRESS: &str = "99 Invented Street, Placeholder Town";
 

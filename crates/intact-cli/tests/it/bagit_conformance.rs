@@ -4,14 +4,15 @@
 //! case-insensitive or normalizing file system and fail on Linux with an explanation.
 //! */windows-only/ is skipped.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 use intact::bagit::{self, BagReport, Code, ValidateOptions};
+use intact_testkit::repo;
+
+use crate::intact;
 
 fn suite() -> PathBuf {
-    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-        .join("../shared/corpora/bagit-conformance-suite");
+    let dir = repo().join("../shared/corpora/bagit-conformance-suite");
     assert!(
         dir.is_dir(),
         "the BagIt conformance suite is missing at {}; the tests need ../shared/corpora (see ../shared/corpora/README.md)",
@@ -156,13 +157,6 @@ fn conformance_suite() {
     assert_eq!(linux_fails, LINUX_FAILS.len());
     // The suite as shipped in ../shared/corpora: a change here means the corpus or the walk changed.
     assert_eq!((valid, invalid, warning, skipped), (27, 21, 6, 6));
-}
-
-fn intact(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_intact"))
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run intact: {e}"))
 }
 
 fn bag(rel: &str) -> String {

@@ -2,14 +2,13 @@
 //! findings they should raise, and no false alarm on ordinary files.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use intact::gate::{self, DenyList, ScanOptions};
+use intact_testkit::repo;
 
 fn corpus(name: &str) -> PathBuf {
-    let p = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-        .join("../shared/corpora")
-        .join(name);
+    let p = repo().join("../shared/corpora").join(name);
     assert!(
         p.is_dir(),
         "corpus {} is missing: the tests need ../shared/corpora",

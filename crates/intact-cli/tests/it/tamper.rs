@@ -5,14 +5,17 @@
 //! `--json`, a problem naming the tampered path (or a message, for whole-file problems) and a
 //! NOT VALID verdict line. A case is one line in a table; every failing case is listed by name.
 
-mod common;
+mod harness;
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use harness::*;
+use intact_testkit::bundle::*;
+use intact_testkit::rawzip::*;
+use intact_testkit::{allowed_signers_line, key, sha_hex, stderr};
 use serde_json::Value;
 
 type BytesFn = Box<dyn Fn(&Fixture, &mut Vec<u8>)>;

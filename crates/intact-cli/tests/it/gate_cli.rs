@@ -1,20 +1,11 @@
 //! `intact scan` end to end: exit codes, output, and the withheld string never printed.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-const NAME: &str = "Ivan Fictitious";
+use intact_testkit::gate::NAME;
+use intact_testkit::s;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_intact"))
-        .args(args)
-        .output()
-        .expect("run intact")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 temp path")
-}
+use crate::intact as run;
 
 fn no_clear_text(o: &Output) {
     let out = String::from_utf8_lossy(&o.stdout).to_lowercase();

@@ -1,13 +1,6 @@
 //! `intact bagit validate` exit codes that do not need a corpus.
 
-use std::process::Command;
-
-fn intact(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_intact"))
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run intact: {e}"))
-}
+use crate::intact;
 
 #[test]
 fn missing_directory_exits_2() {

@@ -5,31 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use intact_testkit::{hex, repo, s, stderr, stdout, write_file};
 use sha2::{Digest as _, Sha256};
 
-fn repo() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
-fn intact(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_intact"))
-        .args(args)
-        .env_remove("INTACT_PASSPHRASE")
-        .output()
-        .expect("run intact")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use crate::intact;
 
 /// A temp dir with a small synthetic source tree and three ssh-keygen keys (a, b, c).
 struct Env {
@@ -45,9 +24,7 @@ impl Env {
             ("b/photo.bin", "synthetic bytes (placeholder for an image)"),
             ("readme.txt", "SYNTHETIC sample\n"),
         ] {
-            let f = src.join(p);
-            std::fs::create_dir_all(f.parent().unwrap()).unwrap();
-            std::fs::write(f, body).unwrap();
+            write_file(&src.join(p), body);
         }
         let env = Env { dir };
         for k in ["a", "b", "c"] {
@@ -246,10 +223,6 @@ fn two_of_three_threshold_and_cosigning_keeps_every_other_byte() {
     // The co-signed bundle is still a plain BagIt bag.
     let o = intact(&["bagit", "validate", s(&unzip(&bundle, &e.path("x")))]);
     assert!(o.status.success(), "{}", stdout(&o));
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 fn unzip(zip: &Path, dir: &Path) -> PathBuf {

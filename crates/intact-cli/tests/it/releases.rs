@@ -1,17 +1,12 @@
 //! Staged releases, change records, the release log, mirror state, diff and extract — through
 //! the real binary on temp dirs.
 
-mod cli_support;
-
-use cli_support::{intact, repo, s, text};
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn write(p: &Path, body: &str) {
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, body).unwrap();
-}
+use intact_testkit::{repo, s, text, write_file as write};
+
+use crate::intact;
 
 struct Fx {
     _tmp: tempfile::TempDir,

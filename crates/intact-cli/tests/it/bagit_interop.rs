@@ -1,12 +1,12 @@
 //! Interoperability with bagit-python 1.9.0 (installed by .ci/run into .venv-bagit): it accepts
 //! our extracted bundles, and a bag it makes packs with `--from-bag` and verifies.
 
-mod cli_support;
-
-use cli_support::{intact, repo, s, text};
-
 use std::path::PathBuf;
 use std::process::Command;
+
+use intact_testkit::{repo, s, text};
+
+use crate::intact;
 
 fn bagit_py() -> PathBuf {
     let p = std::env::var_os("INTACT_BAGIT_PY")

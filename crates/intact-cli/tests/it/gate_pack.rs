@@ -2,16 +2,13 @@
 //! release before anything is written, names the file and the rule, and never prints the
 //! withheld string; reviewed exceptions are recorded; private files never enter a bundle.
 
-mod cli_support;
-
-use cli_support::{intact, repo, s, text};
-
-mod support;
-
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use support::*;
+use intact_testkit::{gate::*, jpeg::*, office::*, pdf::*};
+use intact_testkit::{repo, s, text};
+
+use crate::intact;
 
 /// A clean base tree plus one planted file; a deny-list outside it.
 struct Tree {

@@ -2,21 +2,13 @@
 //! and has the bundle id and Merkle root the spec states; Merkle roots for fixed leaf lists.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
+use intact_testkit::repo;
+
+use crate::intact;
 
 fn vectors() -> PathBuf {
-    root().join("tests/vectors")
-}
-
-fn intact(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_intact"))
-        .args(args)
-        .output()
-        .expect("run intact")
+    repo().join("tests/vectors")
 }
 
 fn regenerate() -> bool {
@@ -31,7 +23,7 @@ fn expected() -> serde_json::Value {
 
 fn pack_small(out: &Path) {
     let src = vectors().join("v1-small/src");
-    let key = root().join("keys/demo-office.key");
+    let key = repo().join("keys/demo-office.key");
     let o = intact(&[
         "pack",
         src.to_str().unwrap(),

@@ -3,27 +3,18 @@
 //! checked with its proof through the CLI.
 
 use std::path::Path;
-use std::process::Command;
 
 use intact::pack::PackOptions;
 
 use intact::sign::SigningKey;
 use intact::trust::{Revocations, TrustPolicy};
 use intact::verify::VerifyOptions;
+use intact_testkit::rawzip::{u16_at, u32_at};
+use intact_testkit::repo;
+
+use crate::intact_cmd;
 
 const ITEMS: usize = 66_000;
-
-fn repo() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
-fn u16_at(b: &[u8], at: usize) -> u16 {
-    u16::from_le_bytes([b[at], b[at + 1]])
-}
-
-fn u32_at(b: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
-}
 
 #[test]
 fn more_than_65535_items_pack_verify_cite_and_check() {
@@ -93,22 +84,19 @@ fn more_than_65535_items_pack_verify_cite_and_check() {
     );
     assert_eq!(report.item_count, Some(ITEMS as u64));
 
-    let exe = env!("CARGO_BIN_EXE_intact");
     let proof = tmp.path().join("item.proof.json");
     let item = "data/d65/f65432.txt";
-    let o = Command::new(exe)
+    let o = intact_cmd()
         .args(["cite".as_ref(), out.as_os_str(), item.as_ref()])
         .args(["--trust".as_ref(), trust.as_os_str()])
         .args(["--out".as_ref(), proof.as_os_str()])
-        .output()
-        .unwrap();
+        .output();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = Command::new(exe)
+    let o = intact_cmd()
         .args(["check".as_ref(), src.join("d65/f65432.txt").as_os_str()])
         .args(["--proof".as_ref(), proof.as_os_str()])
         .args(["--trust".as_ref(), trust.as_os_str()])
-        .output()
-        .unwrap();
+        .output();
     assert!(
         o.status.success(),
         "{}{}",

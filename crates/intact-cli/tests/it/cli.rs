@@ -5,33 +5,17 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn repo() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
+use intact_testkit::{demo_key, repo, s, stderr, stdout, trust_file, write_file};
 
-fn intact(args: &[&str]) -> Output {
-    intact_env(args, &[])
-}
+use crate::{intact, intact_cmd};
 
+/// Runs `intact ARGS` with these environment variables set (and no others but the kit's).
 fn intact_env(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_intact"));
-    c.args(args).env_remove("INTACT_PASSPHRASE");
+    let mut c = intact_cmd().args(args);
     for (k, v) in env {
-        c.env(k, v);
+        c = c.env(k, v);
     }
-    c.output().expect("run intact")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    c.output()
 }
 
 /// A small synthetic source tree.
@@ -43,21 +27,9 @@ fn source(dir: &Path) -> PathBuf {
         ("b/photo.bin", "synthetic bytes (placeholder for an image)"),
         ("readme.txt", "SYNTHETIC sample\n"),
     ] {
-        let f = src.join(p);
-        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
-        std::fs::write(f, body).unwrap();
+        write_file(&src.join(p), body);
     }
     src
-}
-
-fn demo_key() -> PathBuf {
-    repo().join("keys/demo-office.key")
-}
-
-fn trust_file(dir: &Path) -> PathBuf {
-    let p = dir.join("allowed_signers");
-    std::fs::write(&p, intact_cli::demo::demo_allowed_signers()).unwrap();
-    p
 }
 
 fn pack(src: &Path, out: &Path, key: &Path, extra: &[&str]) -> Output {

@@ -5,61 +5,25 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use intact_testkit::{code, demo_key, repo, s, trust_file, write_file};
+use intact_testkit::{stderr as err, stdout as out, text as all};
 use serde_json::Value;
 
-fn repo() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
+use crate::{intact, intact_cmd};
 
+/// Runs `intact ARGS` in `dir` (or here).
 fn run_in(dir: Option<&Path>, args: &[&str]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_intact"));
-    c.args(args).env_remove("INTACT_PASSPHRASE");
+    let mut c = intact_cmd().args(args);
     if let Some(d) = dir {
-        c.current_dir(d);
+        c = c.current_dir(d);
     }
-    c.output().expect("run intact")
-}
-
-fn intact(args: &[&str]) -> Output {
-    run_in(None, args)
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn all(o: &Output) -> String {
-    out(o) + &err(o)
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-
-fn demo_key() -> PathBuf {
-    repo().join("keys/demo-office.key")
-}
-
-fn trust_file(dir: &Path) -> PathBuf {
-    let p = dir.join("allowed_signers");
-    std::fs::write(&p, intact_cli::demo::demo_allowed_signers()).unwrap();
-    p
+    c.output()
 }
 
 /// Writes a synthetic source tree of `files` (path, content).
 fn source(dir: &Path, files: &[(&str, &str)]) -> PathBuf {
     for (p, body) in files {
-        let f = dir.join(p);
-        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
-        std::fs::write(f, body).unwrap();
+        write_file(&dir.join(p), body);
     }
     dir.to_owned()
 }

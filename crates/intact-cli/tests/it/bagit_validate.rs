@@ -4,27 +4,15 @@
 use std::path::Path;
 
 use intact::bagit::{self, BagReport, Code, Severity, ValidateOptions};
+use intact_testkit::{hex, sha_hex as sha256, write_file};
 use md5::{Digest, Md5};
-use sha2::Sha256;
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 fn md5(data: &[u8]) -> String {
     hex(&Md5::digest(data))
 }
 
-fn sha256(data: &[u8]) -> String {
-    hex(&Sha256::digest(data))
-}
-
 fn write(root: &Path, rel: &str, data: &[u8]) {
-    let p = root.join(rel);
-    if let Some(parent) = p.parent() {
-        std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
-    }
-    std::fs::write(p, data).unwrap_or_else(|e| panic!("{e}"));
+    write_file(&root.join(rel), data);
 }
 
 /// A bag of `version` with the given payload files (name under data/, content) and an md5 manifest

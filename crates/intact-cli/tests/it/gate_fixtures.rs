@@ -1,9 +1,7 @@
 //! Leak-gate rules on programmatically built fixtures. Each test fails if its rule breaks.
 
-mod support;
-
 use intact::gate::{self, DenyList, RuleId, ScanOptions};
-use support::*;
+use intact_testkit::{gate::*, jpeg::*, office::*, pdf::*};
 
 fn deny_hits(f: &[gate::Finding]) -> Vec<(String, String)> {
     f.iter()

@@ -1,10 +1,8 @@
 //! Property tests: the scanners never panic (or hang) on arbitrary or damaged input, and damaged
 //! input never silently passes as a well-formed file would.
 
-mod support;
-
+use intact_testkit::{gate::*, jpeg::*, office::*, pdf::*};
 use proptest::prelude::*;
-use support::*;
 
 fn scan_any(bytes: &[u8]) -> Vec<intact::gate::Finding> {
     intact::gate::scan_bytes(std::path::Path::new("x"), bytes, &opts())

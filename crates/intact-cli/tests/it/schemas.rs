@@ -8,31 +8,17 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+use intact_testkit::{repo, s};
 use jsonschema::{Registry, Resource, Validator};
 use serde_json::{json, Value};
 
-const BASE: &str = "https://intact.invalid/schema/";
+use crate::intact;
 
-fn repo() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
+const BASE: &str = "https://intact.invalid/schema/";
 
 fn schema_dir() -> PathBuf {
     repo().join("manifests/schema")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn intact(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_intact"))
-        .args(args)
-        .env_remove("INTACT_PASSPHRASE")
-        .output()
-        .expect("run intact")
 }
 
 /// Runs intact, requires exit code `code`, and parses its standard output as JSON.
