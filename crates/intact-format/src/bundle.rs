@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::bagpath::BagPath;
 use crate::container;
 use crate::digest::{self, StreamDigest};
+use crate::problem::{Check, Problem};
 use crate::progress::{Progress, Silent};
 
 /// Read size when hashing members: large reads for large members, and one buffer per thread
@@ -44,15 +45,6 @@ pub struct Member {
     location: Location,
 }
 
-/// A problem found while opening: container rules and names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OpenProblem {
-    /// `container` or `names`.
-    pub check: &'static str,
-    pub path: String,
-    pub message: String,
-}
-
 /// A bundle opened for reading.
 pub struct Bundle {
     pub source: PathBuf,
@@ -60,7 +52,9 @@ pub struct Bundle {
     /// Name of the bag's top directory.
     pub top: String,
     pub members: Members,
-    pub problems: Vec<OpenProblem>,
+    /// What opening found: `container` and `names` problems (FORMAT.md §2–3). A member whose
+    /// name breaks a rule is reported here and left out of `members`.
+    pub problems: Vec<Problem>,
     zip: Option<File>,
 }
 
@@ -254,7 +248,7 @@ fn folds_to_itself(name: &str) -> bool {
 fn add_members(
     top: &str,
     items: Vec<(String, u64, Location)>,
-    problems: &mut Vec<OpenProblem>,
+    problems: &mut Vec<Problem>,
 ) -> Members {
     let shown = |rel: &str| format!("{top}/{rel}");
     // Collision keys are only needed when some name does not fold to itself: two names that
@@ -275,11 +269,11 @@ fn add_members(
                 if let Some(keys) = keys.as_mut() {
                     if let Some(other) = keys.insert(path.collision_key(), rel.clone()) {
                         if other != rel {
-                            problems.push(OpenProblem {
-                                check: "names",
-                                path: shown(&rel),
-                                message: format!("name collides with '{other}' on case-insensitive or normalizing file systems"),
-                            });
+                            problems.push(Problem::new(
+                                Check::Names,
+                                shown(&rel),
+                                format!("name collides with '{other}' on case-insensitive or normalizing file systems"),
+                            ));
                             continue;
                         }
                     }
@@ -297,11 +291,7 @@ fn add_members(
                     !set.insert(path.as_str().to_owned())
                 };
                 if duplicate {
-                    problems.push(OpenProblem {
-                        check: "names",
-                        path: shown(&rel),
-                        message: "duplicate name".into(),
-                    });
+                    problems.push(Problem::new(Check::Names, shown(&rel), "duplicate name"));
                     continue;
                 }
                 members.push(Member {
@@ -310,11 +300,11 @@ fn add_members(
                     location,
                 });
             }
-            Err(e) => problems.push(OpenProblem {
-                check: "names",
-                path: shown(&rel),
-                message: format!("unsafe name: {e}"),
-            }),
+            Err(e) => problems.push(Problem::new(
+                Check::Names,
+                shown(&rel),
+                format!("unsafe name: {e}"),
+            )),
         }
     }
     if seen.is_some() {
@@ -335,14 +325,10 @@ fn open_zip(path: &Path) -> Result<Bundle, OpenError> {
             None => p.message,
         },
     })?;
-    let mut problems: Vec<OpenProblem> = c
+    let mut problems: Vec<Problem> = c
         .problems
         .into_iter()
-        .map(|p| OpenProblem {
-            check: "container",
-            path: p.entry.unwrap_or_default(),
-            message: p.message,
-        })
+        .map(|p| Problem::new(Check::Container, p.entry.unwrap_or_default(), p.message))
         .collect();
     // Exactly one top directory holds every entry.
     let mut tops: BTreeMap<&str, usize> = BTreeMap::new();
@@ -386,11 +372,11 @@ fn open_zip(path: &Path) -> Result<Bundle, OpenError> {
                     }
                 })
                 .collect();
-            problems.push(OpenProblem {
-                check: "container",
-                path: String::new(),
-                message: format!("more than one top-level directory: {}", names.join(", ")),
-            });
+            problems.push(Problem::new(
+                Check::Container,
+                "",
+                format!("more than one top-level directory: {}", names.join(", ")),
+            ));
             // Use the largest one so the other checks still run.
             tops.iter()
                 .max_by_key(|(_, n)| **n)
@@ -399,11 +385,11 @@ fn open_zip(path: &Path) -> Result<Bundle, OpenError> {
         }
     };
     if let Err(e) = BagPath::parse(&top) {
-        problems.push(OpenProblem {
-            check: "names",
-            path: top.clone(),
-            message: format!("unsafe top directory name: {e}"),
-        });
+        problems.push(Problem::new(
+            Check::Names,
+            top.clone(),
+            format!("unsafe top directory name: {e}"),
+        ));
     }
     let mut items = Vec::with_capacity(c.members.len());
     for mut m in c.members {
@@ -486,20 +472,20 @@ fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
         })?;
         let rel_os = entry.path().strip_prefix(&root).unwrap_or(entry.path());
         let Some(rel) = rel_os.to_str().map(str::to_owned) else {
-            problems.push(OpenProblem {
-                check: "names",
-                path: rel_os.to_string_lossy().into_owned(),
-                message: "name is not UTF-8".into(),
-            });
+            problems.push(Problem::new(
+                Check::Names,
+                rel_os.to_string_lossy(),
+                "name is not UTF-8",
+            ));
             continue;
         };
         let ft = entry.file_type();
         if ft.is_symlink() {
-            problems.push(OpenProblem {
-                check: "container",
-                path: format!("{top}/{rel}"),
-                message: "symbolic link".into(),
-            });
+            problems.push(Problem::new(
+                Check::Container,
+                format!("{top}/{rel}"),
+                "symbolic link",
+            ));
         } else if ft.is_dir() {
             continue;
         } else if ft.is_file() {
@@ -512,11 +498,11 @@ fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
                 .len();
             items.push((rel, size, Location::File(entry.path().to_owned())));
         } else {
-            problems.push(OpenProblem {
-                check: "container",
-                path: format!("{top}/{rel}"),
-                message: "special file (not a regular file)".into(),
-            });
+            problems.push(Problem::new(
+                Check::Container,
+                format!("{top}/{rel}"),
+                "special file (not a regular file)",
+            ));
         }
     }
     items.sort_by(|a, b| a.0.cmp(&b.0));

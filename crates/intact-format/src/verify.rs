@@ -13,71 +13,18 @@ use crate::bagpath::BagPath;
 use crate::bundle::{Bundle, Kind, Member, OpenError};
 use crate::canonical;
 use crate::digest::{hex, Sha256Digest};
+use crate::limits::Limits;
 use crate::manifest::{ItemView, Manifest, ManifestView, MANIFEST_FORMAT};
 use crate::progress::{Progress, Silent};
 use crate::release::{self, Statement, MAX_RELEASE_BYTES, RELEASE_FORMAT, REQUIRED_TAG_FILES};
 use crate::trust::{self, Revocations, SignatureCheck, SignatureStatus, TrustPolicy};
 
-/// Largest `manifest.json` a verifier reads into memory.
-pub const MAX_MANIFEST_BYTES: u64 = 1 << 30;
+pub use crate::problem::{Check, Problem};
+
+/// Largest `manifest.json` a verifier reads into memory ([`Limits`] says why).
+pub const MAX_MANIFEST_BYTES: u64 = Limits::DEFAULT.manifest_bytes;
 /// Largest tag file other than `manifest.json` (signatures, manifests of 10 M lines).
-pub const MAX_TAG_BYTES: u64 = 1 << 30;
-
-/// The checks of FORMAT.md §9, in report order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Check {
-    Container,
-    Names,
-    Bag,
-    Statement,
-    Signatures,
-    TagFiles,
-    TagManifest,
-    Manifest,
-    Payload,
-    Merkle,
-}
-
-impl Check {
-    pub const ALL: [Check; 10] = [
-        Check::Container,
-        Check::Names,
-        Check::Bag,
-        Check::Statement,
-        Check::Signatures,
-        Check::TagFiles,
-        Check::TagManifest,
-        Check::Manifest,
-        Check::Payload,
-        Check::Merkle,
-    ];
-
-    /// The stable name used in reports.
-    pub fn name(self) -> &'static str {
-        match self {
-            Check::Container => "container",
-            Check::Names => "names",
-            Check::Bag => "bag",
-            Check::Statement => "statement",
-            Check::Signatures => "signatures",
-            Check::TagFiles => "tag-files",
-            Check::TagManifest => "tag-manifest",
-            Check::Manifest => "manifest",
-            Check::Payload => "payload",
-            Check::Merkle => "merkle",
-        }
-    }
-}
-
-/// One thing wrong with the bundle.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Problem {
-    pub check: Check,
-    /// Bag-relative path (or ZIP entry name for container problems); empty for the whole file.
-    pub path: String,
-    pub message: String,
-}
+pub const MAX_TAG_BYTES: u64 = Limits::DEFAULT.tag_file_bytes;
 
 /// Result of one check.
 #[derive(Debug, Clone, Serialize)]
@@ -288,14 +235,7 @@ fn run(
     let mut cx = Ctx {
         problems: Vec::new(),
     };
-    for p in &bundle.problems {
-        let check = if p.check == "names" {
-            Check::Names
-        } else {
-            Check::Container
-        };
-        cx.add(check, p.path.clone(), p.message.clone());
-    }
+    cx.problems.extend(bundle.problems.iter().cloned());
 
     // Tag files: every member outside data/, read whole and hashed once. The two that grow
     // with the number of items (manifest.json, manifest-sha256.txt) are read one after the
@@ -591,14 +531,9 @@ fn run(
         None => cx.add(Check::Manifest, bag::MANIFEST_PATH, "missing"),
         Some(Err(_)) => cx.add(Check::Manifest, bag::MANIFEST_PATH, "not UTF-8"),
         Some(Ok(text)) => {
-            let (entries, line_problems) = bag::parse_manifest_in_place(text);
-            for lp in line_problems {
-                cx.add(
-                    Check::Manifest,
-                    format!("{}:{}", bag::MANIFEST_PATH, lp.line),
-                    lp.message,
-                );
-            }
+            let (entries, line_problems) =
+                bag::parse_manifest_in_place(text, Check::Manifest, bag::MANIFEST_PATH);
+            cx.problems.extend(line_problems);
             for (p, _) in &entries {
                 if !p.starts_with("data/") {
                     cx.add(
@@ -680,14 +615,9 @@ fn run(
         None => cx.add(Check::TagManifest, bag::TAGMANIFEST_PATH, "missing"),
         Some(Err(_)) => cx.add(Check::TagManifest, bag::TAGMANIFEST_PATH, "not UTF-8"),
         Some(Ok(text)) => {
-            let (entries, line_problems) = bag::parse_manifest(text);
-            for lp in line_problems {
-                cx.add(
-                    Check::TagManifest,
-                    format!("{}:{}", bag::TAGMANIFEST_PATH, lp.line),
-                    lp.message,
-                );
-            }
+            let (entries, line_problems) =
+                bag::parse_manifest(text, Check::TagManifest, bag::TAGMANIFEST_PATH);
+            cx.problems.extend(line_problems);
             let listed: BTreeSet<&str> = entries.iter().map(|(p, _)| p.as_str()).collect();
             for (p, want) in &entries {
                 if p.is_payload() {
