@@ -19,6 +19,7 @@ pub mod progress;
 pub mod proof;
 pub mod release;
 pub mod sign;
+pub mod source;
 pub mod trust;
 pub mod verify;
 
