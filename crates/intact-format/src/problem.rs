@@ -4,7 +4,8 @@
 //! Every reader reports through it: opening a bundle ([`crate::bundle::Bundle::problems`]: the
 //! `container` and `names` checks), the ZIP reader ([`crate::container::Container::problems`]),
 //! the manifest line parser ([`crate::bag::parse_manifest`]: a path of `file:line`) and each
-//! check of [`crate::verify`]. The verification report (FORMAT.md §10) lists them as they are.
+//! check of [`verify`](mod@crate::verify). The verification report (FORMAT.md §10) lists them
+//! as they are.
 //!
 //! One other type remains, on purpose: [`crate::container::ContainerProblem`] is not a finding
 //! but the reason there is no report at all (a file that is no readable ZIP). Its entry name

@@ -161,7 +161,7 @@ impl<W: Output> Writer<W> {
 
     /// Starts entry `name` of `size` bytes with CRC-32 `crc32` (computed from the data written
     /// when `None`); the caller then writes exactly `size` bytes with [`Writer::write_data`] or
-    /// [`Writer::copy_from`].
+    /// through [`Writer::data`].
     pub fn start(&mut self, name: &str, size: u64, crc32: Option<u32>) -> std::io::Result<()> {
         self.end_entry()?;
         if let Some(last) = &self.last_name {

@@ -1,7 +1,7 @@
 //! `intact verify`: every rule of FORMAT.md §9 over a bundle ZIP or a mirrored directory. Every
 //! problem found is reported with its path; the verdict is derived from the report.
 //!
-//! [`check_bundle`] reads like §9: one call per check, each a function in its own file, given
+//! `check_bundle` reads like §9: one call per check, each a function in its own file, given
 //! what earlier steps produced and returning its problems (and what later steps need); no
 //! check shares state with another. Data decides two deviations from the table's order: the
 //! statement is read before `bag` (which accepts the tag files it pins), and the `manifest`
