@@ -3,6 +3,7 @@
 
 use crate::bagpath::BagPath;
 use crate::digest::Sha256Digest;
+use crate::problem::{Check, Problem};
 
 /// The only `bagit.txt` a v1 bundle has.
 pub const BAGIT_TXT: &str = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
@@ -60,17 +61,15 @@ pub fn write_manifest<'a>(
     s
 }
 
-/// A manifest line that could not be used, with its 1-based number.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LineProblem {
-    pub line: usize,
-    pub message: String,
-}
-
 /// Parses a v1 manifest strictly: every line `<64 lowercase hex>  <path>` ending in LF (not
-/// CR LF), paths valid by FORMAT.md §3, sorted by path, no path twice.
-pub fn parse_manifest(text: &str) -> (Vec<(BagPath, Sha256Digest)>, Vec<LineProblem>) {
-    let (entries, problems) = parse_manifest_in_place(text);
+/// CR LF), paths valid by FORMAT.md §3, sorted by path, no path twice. A line that cannot be
+/// used is a problem of `check` at `<file>:<line>` (1-based).
+pub fn parse_manifest(
+    text: &str,
+    check: Check,
+    file: &str,
+) -> (Vec<(BagPath, Sha256Digest)>, Vec<Problem>) {
+    let (entries, problems) = parse_manifest_in_place(text, check, file);
     let entries = entries
         .into_iter()
         .filter_map(|(p, d)| BagPath::parse(p).ok().map(|p| (p, d)))
@@ -82,25 +81,28 @@ pub fn parse_manifest(text: &str) -> (Vec<(BagPath, Sha256Digest)>, Vec<LineProb
 /// FORMAT.md §3 (a path written with `%` never is: `%25`, `%0A` and `%0D` decode to characters
 /// the names rule refuses, and any other `%` stays one). Entries are in line order; the second
 /// of two lines with the same path is left out (and reported).
-pub fn parse_manifest_in_place(text: &str) -> (Vec<(&str, Sha256Digest)>, Vec<LineProblem>) {
+pub fn parse_manifest_in_place<'a>(
+    text: &'a str,
+    check: Check,
+    file: &str,
+) -> (Vec<(&'a str, Sha256Digest)>, Vec<Problem>) {
     let mut entries: Vec<(&str, Sha256Digest)> =
         Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
     let mut problems = Vec::new();
     // Paths seen so far: only needed once a line is out of order (in sorted input, a path
     // listed twice is the line right before).
     let mut seen: Option<std::collections::HashSet<&str>> = None;
+    let at = |line: usize| format!("{file}:{line}");
     if !text.is_empty() && !text.ends_with('\n') {
-        problems.push(LineProblem {
-            line: text.lines().count(),
-            message: "last line has no LF".into(),
-        });
+        problems.push(Problem::new(
+            check,
+            at(text.lines().count()),
+            "last line has no LF",
+        ));
     }
     for (i, line) in text.split_terminator('\n').enumerate() {
         let n = i + 1;
-        let bad = |m: String| LineProblem {
-            line: n,
-            message: m,
-        };
+        let bad = |m: String| Problem::new(check, at(n), m);
         let line = match line.strip_suffix('\r') {
             Some(l) => {
                 problems.push(bad("line ends in CR LF (lines end in LF only)".into()));
@@ -169,7 +171,7 @@ mod tests {
         let d = Sha256Digest::of(b"x");
         let text = write_manifest([(&p, &d)]);
         assert_eq!(text, format!("{}  data/a b/Վ.txt\n", d.to_hex()));
-        let (entries, problems) = parse_manifest(&text);
+        let (entries, problems) = parse_manifest(&text, Check::Manifest, "m");
         assert!(problems.is_empty());
         assert_eq!(entries, vec![(p, d)]);
     }
@@ -178,25 +180,30 @@ mod tests {
     fn manifest_problems_have_line_numbers() {
         let d = Sha256Digest::of(b"x").to_hex();
         let text = format!("{d}  data/a\n{d} data/b\nZZ  data/c\n{d}  ../x\n{d}  data/a\n");
-        let (entries, problems) = parse_manifest(&text);
+        let (entries, problems) = parse_manifest(&text, Check::TagManifest, "m");
         assert_eq!(entries.len(), 1);
-        let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
-        assert_eq!(lines, vec![2, 3, 4, 5]);
+        let lines: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(lines, vec!["m:2", "m:3", "m:4", "m:5"]);
+        assert!(problems.iter().all(|p| p.check == Check::TagManifest));
     }
 
     #[test]
     fn manifest_lines_must_be_sorted_and_end_in_lf_only() {
         let d = Sha256Digest::of(b"x").to_hex();
-        let (entries, problems) = parse_manifest(&format!("{d}  data/b\n{d}  data/a\n"));
+        let parse = |t: &str| parse_manifest(t, Check::Manifest, "m");
+        let (entries, problems) = parse(&format!("{d}  data/b\n{d}  data/a\n"));
         assert_eq!(entries.len(), 2);
         assert_eq!(problems.len(), 1);
-        assert_eq!(problems[0].line, 2);
+        assert_eq!(problems[0].path, "m:2");
         assert!(problems[0].message.contains("out of order"));
-        let (entries, problems) = parse_manifest(&format!("{d}  data/a\r\n{d}  data/b\n"));
+        let (entries, problems) = parse(&format!("{d}  data/a\r\n{d}  data/b\n"));
         assert_eq!(entries.len(), 2);
         assert_eq!(problems.len(), 1);
-        assert_eq!(problems[0].line, 1);
+        assert_eq!(problems[0].path, "m:1");
         assert!(problems[0].message.contains("CR LF"));
+        let (_, problems) = parse(&format!("{d}  data/a"));
+        assert_eq!(problems[0].path, "m:1");
+        assert_eq!(problems[0].message, "last line has no LF");
     }
 
     #[test]
@@ -221,7 +228,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn parse_manifest_never_panics(s in "\\PC{0,200}") {
-            let _ = parse_manifest(&s);
+            let _ = parse_manifest(&s, Check::Manifest, "m");
         }
     }
 }

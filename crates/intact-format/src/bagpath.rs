@@ -6,10 +6,13 @@ use std::fmt;
 
 use unicode_normalization::{is_nfc, UnicodeNormalization};
 
-/// Longest bag-relative path, in bytes of UTF-8.
-pub const MAX_PATH_BYTES: usize = 1024;
-/// Longest single path component, in bytes of UTF-8.
-pub const MAX_COMPONENT_BYTES: usize = 255;
+/// Longest bag-relative path, in bytes of UTF-8 (FORMAT.md §3.1; [`Limits`] says why). A rule
+/// of the format, so [`BagPath::parse`] always applies the default.
+///
+/// [`Limits`]: crate::limits::Limits
+pub const MAX_PATH_BYTES: usize = crate::limits::Limits::DEFAULT.path_bytes;
+/// Longest single path component, in bytes of UTF-8 (FORMAT.md §3.1).
+pub const MAX_COMPONENT_BYTES: usize = crate::limits::Limits::DEFAULT.component_bytes;
 
 /// Why a name cannot be carried by the format.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -5,13 +5,15 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
 use std::io::{self, Read};
-use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use crate::bagpath::BagPath;
 use crate::container;
 use crate::digest::{self, StreamDigest};
+use crate::limits::Limits;
+use crate::problem::{Check, Problem};
 use crate::progress::{Progress, Silent};
+use crate::source::ReadAt;
 
 /// Read size when hashing members: large reads for large members, and one buffer per thread
 /// for the whole run rather than one allocation per member (archives hold 100,000s of them).
@@ -44,15 +46,6 @@ pub struct Member {
     location: Location,
 }
 
-/// A problem found while opening: container rules and names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OpenProblem {
-    /// `container` or `names`.
-    pub check: &'static str,
-    pub path: String,
-    pub message: String,
-}
-
 /// A bundle opened for reading.
 pub struct Bundle {
     pub source: PathBuf,
@@ -60,8 +53,11 @@ pub struct Bundle {
     /// Name of the bag's top directory.
     pub top: String,
     pub members: Members,
-    pub problems: Vec<OpenProblem>,
-    zip: Option<File>,
+    /// What opening found: `container` and `names` problems (FORMAT.md §2–3). A member whose
+    /// name breaks a rule is reported here and left out of `members`.
+    pub problems: Vec<Problem>,
+    /// The ZIP's bytes (none for a directory, whose members are files).
+    zip: Option<Box<dyn ReadAt + Send>>,
 }
 
 /// The bundle could not be read at all.
@@ -83,6 +79,11 @@ impl OpenError {
 impl Bundle {
     /// Opens a ZIP bundle or a directory.
     pub fn open(path: &Path) -> Result<Bundle, OpenError> {
+        Bundle::open_with_limits(path, &Limits::DEFAULT)
+    }
+
+    /// [`Bundle::open`] within `limits` (those of the ZIP's central directory).
+    pub fn open_with_limits(path: &Path, limits: &Limits) -> Result<Bundle, OpenError> {
         let meta = std::fs::metadata(path).map_err(|source| OpenError::Io {
             path: path.to_owned(),
             source,
@@ -90,8 +91,22 @@ impl Bundle {
         if meta.is_dir() {
             open_dir(path)
         } else {
-            open_zip(path)
+            let file = File::open(path).map_err(|source| OpenError::Io {
+                path: path.to_owned(),
+                source,
+            })?;
+            Bundle::open_zip(path, Box::new(file), limits)
         }
+    }
+
+    /// Opens a bundle ZIP read from `source` (a file, bytes in memory, a remote object);
+    /// `path` is what messages call it.
+    pub fn open_zip(
+        path: &Path,
+        source: Box<dyn ReadAt + Send>,
+        limits: &Limits,
+    ) -> Result<Bundle, OpenError> {
+        open_zip(path, source, limits)
     }
 
     /// Reads a whole member, refusing one larger than `limit` bytes.
@@ -147,8 +162,8 @@ impl Bundle {
     /// Streams a member's bytes (a byte range of the ZIP, or the file of a tree).
     pub fn reader(&self, m: &Member) -> io::Result<Box<dyn Read + '_>> {
         match (&m.location, &self.zip) {
-            (Location::Zip { offset, .. }, Some(file)) => Ok(Box::new(RangeReader {
-                file,
+            (Location::Zip { offset, .. }, Some(source)) => Ok(Box::new(RangeReader {
+                source: &**source,
                 pos: *offset,
                 end: offset + m.size,
             })),
@@ -170,7 +185,7 @@ impl Bundle {
 
 /// Positional reads of one byte range: members are read in place, in parallel, never extracted.
 struct RangeReader<'a> {
-    file: &'a File,
+    source: &'a dyn ReadAt,
     pos: u64,
     end: u64,
 }
@@ -182,15 +197,16 @@ impl Read for RangeReader<'_> {
             return Ok(0);
         }
         let n = (buf.len() as u64).min(left) as usize;
-        let got = self.file.read_at(&mut buf[..n], self.pos)?;
-        if got == 0 {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "member cut short",
-            ));
-        }
-        self.pos += got as u64;
-        Ok(got)
+        self.source
+            .read_exact_at(self.pos, &mut buf[..n])
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::UnexpectedEof => {
+                    io::Error::new(io::ErrorKind::UnexpectedEof, "member cut short")
+                }
+                _ => e,
+            })?;
+        self.pos += n as u64;
+        Ok(n)
     }
 }
 
@@ -254,7 +270,7 @@ fn folds_to_itself(name: &str) -> bool {
 fn add_members(
     top: &str,
     items: Vec<(String, u64, Location)>,
-    problems: &mut Vec<OpenProblem>,
+    problems: &mut Vec<Problem>,
 ) -> Members {
     let shown = |rel: &str| format!("{top}/{rel}");
     // Collision keys are only needed when some name does not fold to itself: two names that
@@ -275,11 +291,11 @@ fn add_members(
                 if let Some(keys) = keys.as_mut() {
                     if let Some(other) = keys.insert(path.collision_key(), rel.clone()) {
                         if other != rel {
-                            problems.push(OpenProblem {
-                                check: "names",
-                                path: shown(&rel),
-                                message: format!("name collides with '{other}' on case-insensitive or normalizing file systems"),
-                            });
+                            problems.push(Problem::new(
+                                Check::Names,
+                                shown(&rel),
+                                format!("name collides with '{other}' on case-insensitive or normalizing file systems"),
+                            ));
                             continue;
                         }
                     }
@@ -297,11 +313,7 @@ fn add_members(
                     !set.insert(path.as_str().to_owned())
                 };
                 if duplicate {
-                    problems.push(OpenProblem {
-                        check: "names",
-                        path: shown(&rel),
-                        message: "duplicate name".into(),
-                    });
+                    problems.push(Problem::new(Check::Names, shown(&rel), "duplicate name"));
                     continue;
                 }
                 members.push(Member {
@@ -310,11 +322,11 @@ fn add_members(
                     location,
                 });
             }
-            Err(e) => problems.push(OpenProblem {
-                check: "names",
-                path: shown(&rel),
-                message: format!("unsafe name: {e}"),
-            }),
+            Err(e) => problems.push(Problem::new(
+                Check::Names,
+                shown(&rel),
+                format!("unsafe name: {e}"),
+            )),
         }
     }
     if seen.is_some() {
@@ -323,27 +335,19 @@ fn add_members(
     Members(members)
 }
 
-fn open_zip(path: &Path) -> Result<Bundle, OpenError> {
-    let file = File::open(path).map_err(|source| OpenError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
-    let c = container::read(&file).map_err(|p| OpenError::NotABundle {
+fn open_zip(
+    path: &Path,
+    source: Box<dyn ReadAt + Send>,
+    limits: &Limits,
+) -> Result<Bundle, OpenError> {
+    let c = container::read_with_limits(&*source, limits).map_err(|p| OpenError::NotABundle {
         path: path.to_owned(),
         message: match p.entry {
             Some(e) => format!("{e}: {}", p.message),
             None => p.message,
         },
     })?;
-    let mut problems: Vec<OpenProblem> = c
-        .problems
-        .into_iter()
-        .map(|p| OpenProblem {
-            check: "container",
-            path: p.entry.unwrap_or_default(),
-            message: p.message,
-        })
-        .collect();
+    let mut problems: Vec<Problem> = c.problems;
     // Exactly one top directory holds every entry.
     let mut tops: BTreeMap<&str, usize> = BTreeMap::new();
     let mut last_top: Option<&str> = None;
@@ -386,11 +390,11 @@ fn open_zip(path: &Path) -> Result<Bundle, OpenError> {
                     }
                 })
                 .collect();
-            problems.push(OpenProblem {
-                check: "container",
-                path: String::new(),
-                message: format!("more than one top-level directory: {}", names.join(", ")),
-            });
+            problems.push(Problem::new(
+                Check::Container,
+                "",
+                format!("more than one top-level directory: {}", names.join(", ")),
+            ));
             // Use the largest one so the other checks still run.
             tops.iter()
                 .max_by_key(|(_, n)| **n)
@@ -399,11 +403,11 @@ fn open_zip(path: &Path) -> Result<Bundle, OpenError> {
         }
     };
     if let Err(e) = BagPath::parse(&top) {
-        problems.push(OpenProblem {
-            check: "names",
-            path: top.clone(),
-            message: format!("unsafe top directory name: {e}"),
-        });
+        problems.push(Problem::new(
+            Check::Names,
+            top.clone(),
+            format!("unsafe top directory name: {e}"),
+        ));
     }
     let mut items = Vec::with_capacity(c.members.len());
     for mut m in c.members {
@@ -430,7 +434,7 @@ fn open_zip(path: &Path) -> Result<Bundle, OpenError> {
         top,
         members,
         problems,
-        zip: Some(file),
+        zip: Some(source),
     })
 }
 
@@ -486,20 +490,20 @@ fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
         })?;
         let rel_os = entry.path().strip_prefix(&root).unwrap_or(entry.path());
         let Some(rel) = rel_os.to_str().map(str::to_owned) else {
-            problems.push(OpenProblem {
-                check: "names",
-                path: rel_os.to_string_lossy().into_owned(),
-                message: "name is not UTF-8".into(),
-            });
+            problems.push(Problem::new(
+                Check::Names,
+                rel_os.to_string_lossy(),
+                "name is not UTF-8",
+            ));
             continue;
         };
         let ft = entry.file_type();
         if ft.is_symlink() {
-            problems.push(OpenProblem {
-                check: "container",
-                path: format!("{top}/{rel}"),
-                message: "symbolic link".into(),
-            });
+            problems.push(Problem::new(
+                Check::Container,
+                format!("{top}/{rel}"),
+                "symbolic link",
+            ));
         } else if ft.is_dir() {
             continue;
         } else if ft.is_file() {
@@ -512,11 +516,11 @@ fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
                 .len();
             items.push((rel, size, Location::File(entry.path().to_owned())));
         } else {
-            problems.push(OpenProblem {
-                check: "container",
-                path: format!("{top}/{rel}"),
-                message: "special file (not a regular file)".into(),
-            });
+            problems.push(Problem::new(
+                Check::Container,
+                format!("{top}/{rel}"),
+                "special file (not a regular file)",
+            ));
         }
     }
     items.sort_by(|a, b| a.0.cmp(&b.0));
@@ -529,4 +533,92 @@ fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
         problems,
         zip: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::container::Writer;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    /// Bytes that can be cut short after the bundle was opened, as a file truncated under a
+    /// reader would be.
+    struct Shrinking {
+        bytes: Vec<u8>,
+        cut: Arc<AtomicBool>,
+    }
+
+    impl ReadAt for Shrinking {
+        fn len(&self) -> io::Result<u64> {
+            Ok(self.bytes.len() as u64)
+        }
+
+        fn read_exact_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+            let end = if self.cut.load(Ordering::SeqCst) {
+                40
+            } else {
+                self.bytes.len()
+            };
+            self.bytes[..end].read_exact_at(offset, buf)
+        }
+    }
+
+    fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut w = Writer::new(std::io::Cursor::new(Vec::new()));
+        for (name, bytes) in entries {
+            w.add(name, bytes).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn members_are_read_from_any_source() {
+        let bytes = zip(&[("t/bagit.txt", b"x"), ("t/data/a", b"hello")]);
+        let b = Bundle::open_zip(Path::new("mem.zip"), Box::new(bytes), &Limits::DEFAULT).unwrap();
+        assert_eq!((b.kind, b.top.as_str()), (Kind::Zip, "t"));
+        assert_eq!(b.problems, []);
+        let m = b.get("data/a").unwrap();
+        assert_eq!(b.read(m, 100).unwrap(), b"hello");
+        assert_eq!(
+            b.read(m, 4).unwrap_err(),
+            "5 bytes is more than the 4 allowed for this file"
+        );
+        let (d, crc_ok) = b.hash(m).unwrap();
+        assert_eq!(
+            (d.size, d.sha256),
+            (5, crate::digest::Sha256Digest::of(b"hello"))
+        );
+        assert!(crc_ok);
+    }
+
+    #[test]
+    fn a_source_cut_short_after_opening_is_an_error_not_a_short_member() {
+        let cut = Arc::new(AtomicBool::new(false));
+        let source = Shrinking {
+            bytes: zip(&[("t/bagit.txt", b"x"), ("t/data/a", &[7u8; 100])]),
+            cut: cut.clone(),
+        };
+        let b = Bundle::open_zip(Path::new("mem.zip"), Box::new(source), &Limits::DEFAULT).unwrap();
+        let m = b.get("data/a").unwrap();
+        cut.store(true, Ordering::SeqCst);
+        assert_eq!(b.read(m, 1000).unwrap_err(), "member cut short");
+        let e = b.hash(m).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::UnexpectedEof);
+    }
+
+    #[test]
+    fn names_that_break_a_rule_are_names_problems() {
+        let bytes = zip(&[("t/data/a\\b", b"x"), ("t/data/ok", b"y")]);
+        let b = Bundle::open_zip(Path::new("mem.zip"), Box::new(bytes), &Limits::DEFAULT).unwrap();
+        assert_eq!(b.members.len(), 1);
+        assert_eq!(
+            b.problems,
+            [Problem::new(
+                Check::Names,
+                "t/data/a\\b",
+                "unsafe name: backslash"
+            )]
+        );
+    }
 }

@@ -10,18 +10,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::canonical;
 use crate::digest::{hex, Sha256Digest};
+use crate::limits::Limits;
 use crate::manifest::{Item, Manifest, RedactionStatus};
 use crate::merkle;
 use crate::release::{self, Statement, MAX_RELEASE_BYTES, RELEASE_FORMAT};
 
 /// Format id of a proof document.
 pub const PROOF_FORMAT: &str = "intact-proof/1";
-/// Largest proof file a checker reads (a statement is at most 1 MiB; the rest is small).
-pub const MAX_PROOF_BYTES: u64 = 4 << 20;
+/// Largest proof file a checker reads (FORMAT.md §13; [`Limits`] says why).
+pub const MAX_PROOF_BYTES: u64 = Limits::DEFAULT.proof_bytes;
 /// Most audit-path hashes a proof may carry (a tree of 2^64 leaves needs 64).
-pub const MAX_AUDIT_PATH: usize = 64;
+pub const MAX_AUDIT_PATH: usize = Limits::DEFAULT.proof_audit_path;
 /// Most signatures a proof may carry.
-pub const MAX_SIGNATURES: usize = 256;
+pub const MAX_SIGNATURES: usize = Limits::DEFAULT.proof_signatures;
 
 /// One signature file of the release, as it is in the bundle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 pub const RELEASE_FORMAT: &str = "intact-release/1";
 /// SSHSIG namespace of release signatures.
 pub const NAMESPACE: &str = "intact-release";
-/// Largest `release.json` a verifier reads.
-pub const MAX_RELEASE_BYTES: u64 = 1 << 20;
+/// Largest `release.json` (FORMAT.md §6): [`Limits::DEFAULT`]`.release_bytes`.
+///
+/// [`Limits::DEFAULT`]: crate::limits::Limits::DEFAULT
+pub const MAX_RELEASE_BYTES: u64 = crate::limits::Limits::DEFAULT.release_bytes;
 
 /// Link to the release before this one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
