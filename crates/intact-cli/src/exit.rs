@@ -221,7 +221,7 @@ fn metadata_message(e: &MetadataError) -> String {
     match e {
         MetadataError::Invalid { path, problems } => {
             let mut problems = problems.clone();
-            for p in problems.iter_mut().filter(|p| p.row.is_empty()) {
+            for p in problems.iter_mut().filter(|p| p.path.is_empty()) {
                 if let Some(m) = with_suffix(&p.message, hint::MISSING_ROW) {
                     p.message = m;
                 }

@@ -33,6 +33,10 @@ pub struct Limits {
     /// Largest other tag file a reader holds in memory (1 GiB): `manifest-sha256.txt` of 10
     /// million lines of ~100 bytes, or a signature or metadata file (which are far smaller).
     pub tag_file_bytes: u64,
+    /// Largest signature file a reader takes on its own, outside a bundle (64 KiB, e.g. one
+    /// given to `intact attach`): an Ed25519 SSHSIG armor is under 1 KiB, and an RSA one of a
+    /// 16,384-bit key under 4 KiB.
+    pub signature_bytes: u64,
     /// Largest inclusion proof (4 MiB, FORMAT.md §13): a statement of at most 1 MiB, escaped as a
     /// JSON string, plus the item record, the audit path and the signatures.
     pub proof_bytes: u64,
@@ -58,6 +62,7 @@ impl Limits {
         release_bytes: 1 << 20,
         manifest_bytes: 1 << 30,
         tag_file_bytes: 1 << 30,
+        signature_bytes: 64 << 10,
         proof_bytes: 4 << 20,
         proof_audit_path: 64,
         proof_signatures: 256,

@@ -1,5 +1,6 @@
-//! The one problem type of the format layer: a finding about a bundle, with the FORMAT.md §9
-//! check it belongs to, where it is, and what is wrong.
+//! The one problem type: a finding about a bundle (or, in `pack`, about its inputs), with the
+//! check it belongs to, where it is, and what is wrong. The operations layer (`intact`) reports
+//! a bad source file or metadata row with it too.
 //!
 //! Every reader reports through it: opening a bundle ([`crate::bundle::Bundle::problems`]: the
 //! `container` and `names` checks), the ZIP reader ([`crate::container::Container::problems`]),
@@ -14,7 +15,8 @@
 
 use serde::Serialize;
 
-/// The checks of FORMAT.md §9, in report order.
+/// Which rule a problem breaks: the checks of FORMAT.md §9, in report order ([`Check::ALL`]),
+/// then the two checks `intact pack` makes of its inputs before any bundle exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Check {
@@ -28,9 +30,14 @@ pub enum Check {
     Manifest,
     Payload,
     Merkle,
+    /// A source file `pack` cannot publish (path: the file's path as given).
+    Source,
+    /// A row of the item metadata given to `pack` (path: "row N" or "item N", METADATA.md).
+    Metadata,
 }
 
 impl Check {
+    /// The checks of FORMAT.md §9, in report order.
     pub const ALL: [Check; 10] = [
         Check::Container,
         Check::Names,
@@ -57,6 +64,8 @@ impl Check {
             Check::Manifest => "manifest",
             Check::Payload => "payload",
             Check::Merkle => "merkle",
+            Check::Source => "source",
+            Check::Metadata => "metadata",
         }
     }
 }

@@ -24,8 +24,8 @@ use crate::sign::{self, KeyError, SigningKey};
 use crate::trust::{self, Revocations, SignatureStatus, TrustPolicy};
 use crate::verify::{self, VerifyError, VerifyOptions};
 
-/// Largest signature file `intact attach` reads (an Ed25519 SSHSIG is under 1 KiB).
-pub const MAX_SIGNATURE_BYTES: u64 = 64 * 1024;
+/// Largest signature file `intact attach` reads ([`crate::limits::Limits::signature_bytes`]).
+pub const MAX_SIGNATURE_BYTES: u64 = crate::limits::Limits::DEFAULT.signature_bytes;
 
 /// Why no signature was added (the bundle is unchanged), or no statement written.
 #[derive(Debug, thiserror::Error)]

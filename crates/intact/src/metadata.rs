@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::bagpath::BagPath;
 use crate::manifest::{Description, Redaction, RedactionStatus};
+use crate::problem::{Check, Problem};
 
 /// Column (CSV) and field (JSON) names, in the order the docs list them.
 pub const FIELDS: [&str; 20] = [
@@ -45,14 +46,6 @@ pub const DOC_TYPES: [&str; 9] = [
     "other",
 ];
 
-/// One problem in the metadata file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowProblem {
-    /// "row 3" (CSV line number) or "item 2" (JSON array index), or "" for the whole file.
-    pub row: String,
-    pub message: String,
-}
-
 /// Why the metadata cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum MetadataError {
@@ -61,10 +54,12 @@ pub enum MetadataError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}", .problems.iter().map(|p| if p.row.is_empty() { format!("{}: {}", .path.display(), p.message) } else { format!("{}: {}: {}", .path.display(), p.row, p.message) }).collect::<Vec<_>>().join("\n"))]
+    #[error("{}", .problems.iter().map(|p| if p.path.is_empty() { format!("{}: {}", .path.display(), p.message) } else { format!("{}: {}: {}", .path.display(), p.path, p.message) }).collect::<Vec<_>>().join("\n"))]
     Invalid {
         path: PathBuf,
-        problems: Vec<RowProblem>,
+        /// Check [`Check::Metadata`]; the path is "row 3" (CSV line number) or "item 2" (JSON
+        /// array index), or "" for the whole file.
+        problems: Vec<Problem>,
     },
 }
 
@@ -136,19 +131,21 @@ impl MetadataSet {
             // Duplicates are found on the raw values, so an invalid row still claims its id.
             if let Some(id) = fields.get("id") {
                 if let Some(first) = ids.insert(id.clone(), row.clone()) {
-                    problems.push(RowProblem {
-                        row: row.clone(),
-                        message: format!("duplicate id '{id}' (first at {first})"),
-                    });
+                    problems.push(Problem::new(
+                        Check::Metadata,
+                        row.clone(),
+                        format!("duplicate id '{id}' (first at {first})"),
+                    ));
                 }
             }
             if let Some(p) = fields.get("path") {
                 let key = p.strip_prefix("data/").unwrap_or(p).to_owned();
                 if let Some(first) = paths.insert(key, row.clone()) {
-                    problems.push(RowProblem {
-                        row: row.clone(),
-                        message: format!("path {p} described twice (first at {first})"),
-                    });
+                    problems.push(Problem::new(
+                        Check::Metadata,
+                        row.clone(),
+                        format!("path {p} described twice (first at {first})"),
+                    ));
                 }
             }
             match validate_row(&row, &fields) {
@@ -156,12 +153,9 @@ impl MetadataSet {
                 Err(mut ps) => problems.append(&mut ps),
             }
         }
-        problems.sort_by_key(|p| row_number(&p.row));
+        problems.sort_by_key(|p| row_number(&p.path));
         if items.is_empty() && problems.is_empty() {
-            problems.push(RowProblem {
-                row: String::new(),
-                message: "no rows".into(),
-            });
+            problems.push(Problem::new(Check::Metadata, String::new(), "no rows"));
         }
         if !problems.is_empty() {
             return Err(invalid(problems));
@@ -191,22 +185,21 @@ impl MetadataSet {
                     } else {
                         "a withheld item has no path".into()
                     };
-                    problems.push(RowProblem {
-                        row: item.row.clone(),
-                        message: msg,
-                    });
+                    problems.push(Problem::new(Check::Metadata, item.row.clone(), msg));
                 }
                 (Some(p), _) if !payload.contains(p) => {
-                    problems.push(RowProblem {
-                        row: item.row.clone(),
-                        message: format!("unknown path {p}: no such file in the source"),
-                    });
+                    problems.push(Problem::new(
+                        Check::Metadata,
+                        item.row.clone(),
+                        format!("unknown path {p}: no such file in the source"),
+                    ));
                 }
                 (None, s) if s != RedactionStatus::Withheld => {
-                    problems.push(RowProblem {
-                        row: item.row.clone(),
-                        message: "path is required unless redaction_status is withheld".into(),
-                    });
+                    problems.push(Problem::new(
+                        Check::Metadata,
+                        item.row.clone(),
+                        "path is required unless redaction_status is withheld",
+                    ));
                 }
                 _ => {}
             }
@@ -214,12 +207,11 @@ impl MetadataSet {
         if !allow_missing {
             for p in payload {
                 if !described.contains(p) {
-                    problems.push(RowProblem {
-                        row: String::new(),
-                        message: format!(
-                            "{p} has no metadata row (or allow items without metadata)"
-                        ),
-                    });
+                    problems.push(Problem::new(
+                        Check::Metadata,
+                        String::new(),
+                        format!("{p} has no metadata row (or allow items without metadata)"),
+                    ));
                 }
             }
         }
@@ -250,32 +242,35 @@ impl MetadataSet {
     }
 }
 
-fn csv_rows(bytes: &[u8]) -> Result<Vec<Row>, Vec<RowProblem>> {
+fn csv_rows(bytes: &[u8]) -> Result<Vec<Row>, Vec<Problem>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_owned()).collect(),
         Err(e) => {
-            return Err(vec![RowProblem {
-                row: "row 1".into(),
-                message: format!("unreadable header: {e}"),
-            }])
+            return Err(vec![Problem::new(
+                Check::Metadata,
+                "row 1",
+                format!("unreadable header: {e}"),
+            )])
         }
     };
     let mut problems = Vec::new();
     let mut seen = BTreeSet::new();
     for h in &headers {
         if !FIELDS.contains(&h.as_str()) {
-            problems.push(RowProblem {
-                row: "row 1".into(),
-                message: format!("unknown column '{h}' (columns: {})", FIELDS.join(", ")),
-            });
+            problems.push(Problem::new(
+                Check::Metadata,
+                "row 1",
+                format!("unknown column '{h}' (columns: {})", FIELDS.join(", ")),
+            ));
         }
         if !seen.insert(h.clone()) {
-            problems.push(RowProblem {
-                row: "row 1".into(),
-                message: format!("column '{h}' appears twice"),
-            });
+            problems.push(Problem::new(
+                Check::Metadata,
+                "row 1",
+                format!("column '{h}' appears twice"),
+            ));
         }
     }
     let mut rows = Vec::new();
@@ -293,10 +288,11 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<Row>, Vec<RowProblem>> {
             }
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                problems.push(RowProblem {
-                    row: format!("row {line}"),
-                    message: format!("malformed CSV: {e}"),
-                });
+                problems.push(Problem::new(
+                    Check::Metadata,
+                    format!("row {line}"),
+                    format!("malformed CSV: {e}"),
+                ));
             }
         }
     }
@@ -307,24 +303,15 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<Row>, Vec<RowProblem>> {
     }
 }
 
-fn json_rows(bytes: &[u8]) -> Result<Vec<Row>, Vec<RowProblem>> {
-    let whole = |m: String| {
-        vec![RowProblem {
-            row: String::new(),
-            message: m,
-        }]
-    };
+fn json_rows(bytes: &[u8]) -> Result<Vec<Row>, Vec<Problem>> {
+    let whole = |m: String| vec![Problem::new(Check::Metadata, String::new(), m)];
     let v: serde_json::Value =
         serde_json::from_slice(bytes).map_err(|e| whole(format!("not valid JSON: {e}")))?;
     let list = match v {
         serde_json::Value::Array(a) => a,
         serde_json::Value::Object(mut o) => match o.remove("items") {
             Some(serde_json::Value::Array(a)) => a,
-            _ => {
-                return Err(whole(
-                    "expected an array of items, or {\"items\": [...]}".into(),
-                ))
-            }
+            _ => return Err(whole("expected an array of items, or {\"items\": [...]}".into())),
         },
         _ => return Err(whole("expected an array of items".into())),
     };
@@ -333,19 +320,17 @@ fn json_rows(bytes: &[u8]) -> Result<Vec<Row>, Vec<RowProblem>> {
     for (i, entry) in list.into_iter().enumerate() {
         let row = format!("item {i}");
         let serde_json::Value::Object(obj) = entry else {
-            problems.push(RowProblem {
-                row,
-                message: "not an object".into(),
-            });
+            problems.push(Problem::new(Check::Metadata, row, "not an object"));
             continue;
         };
         let mut fields = BTreeMap::new();
         for (k, v) in obj {
             if !FIELDS.contains(&k.as_str()) {
-                problems.push(RowProblem {
-                    row: row.clone(),
-                    message: format!("unknown field '{k}'"),
-                });
+                problems.push(Problem::new(
+                    Check::Metadata,
+                    row.clone(),
+                    format!("unknown field '{k}'"),
+                ));
                 continue;
             }
             let text = match v {
@@ -357,19 +342,21 @@ fn json_rows(bytes: &[u8]) -> Result<Vec<Row>, Vec<RowProblem>> {
                     for x in a {
                         match x {
                             serde_json::Value::String(s) => parts.push(s),
-                            _ => problems.push(RowProblem {
-                                row: row.clone(),
-                                message: "redaction_categories must be strings".into(),
-                            }),
+                            _ => problems.push(Problem::new(
+                                Check::Metadata,
+                                row.clone(),
+                                "redaction_categories must be strings",
+                            )),
                         }
                     }
                     parts.join(";")
                 }
                 _ => {
-                    problems.push(RowProblem {
-                        row: row.clone(),
-                        message: format!("field '{k}' must be a string"),
-                    });
+                    problems.push(Problem::new(
+                        Check::Metadata,
+                        row.clone(),
+                        format!("field '{k}' must be a string"),
+                    ));
                     continue;
                 }
             };
@@ -422,14 +409,9 @@ fn is_valid_language(s: &str) -> bool {
 
 /// Checks one row and reads it into an [`ItemMeta`]; every problem is reported, in the order of
 /// the checks below.
-fn validate_row(row: &str, f: &BTreeMap<String, String>) -> Result<ItemMeta, Vec<RowProblem>> {
+fn validate_row(row: &str, f: &BTreeMap<String, String>) -> Result<ItemMeta, Vec<Problem>> {
     let mut problems = Vec::new();
-    let mut bad = |m: String| {
-        problems.push(RowProblem {
-            row: row.to_owned(),
-            message: m,
-        })
-    };
+    let mut bad = |m: String| problems.push(Problem::new(Check::Metadata, row.to_owned(), m));
     check_required_and_clean(f, &mut bad);
     let status = parse_status(f, &mut bad);
     let doc_type = parse_doc_type(f, &mut bad);
@@ -635,7 +617,7 @@ mod tests {
         MetadataSet::load(&p)
     }
 
-    fn problems(r: Result<MetadataSet, MetadataError>) -> Vec<RowProblem> {
+    fn problems(r: Result<MetadataSet, MetadataError>) -> Vec<Problem> {
         match r {
             Err(MetadataError::Invalid { problems, .. }) => problems,
             other => panic!("expected problems, got {other:?}"),
@@ -671,7 +653,7 @@ mod tests {
         let p = problems(load_str("m.csv", &text));
         let msgs: Vec<String> = p
             .iter()
-            .map(|p| format!("{}: {}", p.row, p.message))
+            .map(|p| format!("{}: {}", p.path, p.message))
             .collect();
         let joined = msgs.join("\n");
         for want in [
@@ -711,7 +693,7 @@ mod tests {
         let p = problems(load_str("m.json", r#"[{"id": 5}]"#));
         assert!(p
             .iter()
-            .any(|p| p.row == "item 0" && p.message.contains("must be a string")));
+            .any(|p| p.path == "item 0" && p.message.contains("must be a string")));
         assert!(!problems(load_str("m.json", "{not json")).is_empty());
     }
 

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io;
 
-use super::{default_id, Commitments, PackError, PackOptions, SourceProblem};
+use super::{default_id, Commitments, PackError, PackOptions};
 use crate::manifest::RedactionStatus;
 use crate::metadata::MetadataSet;
+use crate::problem::{Check, Problem};
 use crate::redaction::{self, Ledger, LedgerEntry};
 
 /// Salted commitments for every partial or withheld item; all missing originals at once.
@@ -25,13 +26,14 @@ pub(super) fn make_commitments(
             (Some(o), _) => o.clone(),
             (None, Some(p)) => default_id(p),
             (None, None) => {
-                problems.push(SourceProblem {
-                    path: meta.path.clone(),
-                    message: format!(
+                problems.push(Problem::new(
+                    Check::Source,
+                    meta.path.display().to_string(),
+                    format!(
                         "{}: withheld item '{}' needs an 'original' column to commit to",
                         item.row, item.id
                     ),
-                });
+                ));
                 continue;
             }
         };
@@ -56,13 +58,14 @@ pub(super) fn make_commitments(
                     },
                 );
             }
-            Err(e) => problems.push(SourceProblem {
-                path: abs,
-                message: format!(
+            Err(e) => problems.push(Problem::new(
+                Check::Source,
+                abs.display().to_string(),
+                format!(
                     "original of redacted item '{}' cannot be read: {e}",
                     item.id
                 ),
-            }),
+            )),
         }
     }
     if problems.is_empty() {

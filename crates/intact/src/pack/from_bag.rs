@@ -2,8 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{PackError, SourceProblem};
+use super::PackError;
 use crate::fs::At as _;
+use crate::problem::{Check, Problem};
 
 /// An existing BagIt bag given as the source (`pack --from-bag`): its payload directory and the
 /// `bag-info.txt` fields to keep.
@@ -28,21 +29,24 @@ const REGENERATED_LABELS: [&str; 6] = [
 pub fn source_bag(dir: &Path) -> Result<SourceBag, PackError> {
     let report = crate::bagit::validate(dir, &crate::bagit::ValidateOptions { fast: false })
         .map_err(|e| PackError::Refused(format!("source bag: {e}")))?;
-    let blocking: Vec<SourceProblem> = report
+    let blocking: Vec<Problem> = report
         .problems
         .iter()
         .filter(|p| {
             p.severity == crate::bagit::Severity::Error
                 || p.code == crate::bagit::Code::NotYetFetched
         })
-        .map(|p| SourceProblem {
-            path: dir.join(&p.file),
-            message: format!(
-                "{}{} [{}] (the source bag must be valid and complete)",
-                p.line.map(|l| format!("line {l}: ")).unwrap_or_default(),
-                p.message,
-                p.code.as_str()
-            ),
+        .map(|p| {
+            Problem::new(
+                Check::Source,
+                dir.join(&p.file).display().to_string(),
+                format!(
+                    "{}{} [{}] (the source bag must be valid and complete)",
+                    p.line.map(|l| format!("line {l}: ")).unwrap_or_default(),
+                    p.message,
+                    p.code.as_str()
+                ),
+            )
         })
         .collect();
     if !blocking.is_empty() {

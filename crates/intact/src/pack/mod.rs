@@ -18,6 +18,7 @@ use crate::fs::{At as _, PathError, WriteError};
 use crate::gate;
 use crate::manifest::Change;
 use crate::metadata::{MetadataError, MetadataSet};
+use crate::problem::Problem;
 use crate::progress::{Progress, Silent};
 use crate::redaction::RedactionError;
 use crate::release::{self, Previous};
@@ -135,13 +136,6 @@ pub struct PackSummary {
     pub commitments: u64,
 }
 
-/// One source file that cannot be packed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceProblem {
-    pub path: PathBuf,
-    pub message: String,
-}
-
 /// Why no bundle was written.
 #[derive(Debug, thiserror::Error)]
 pub enum PackError {
@@ -151,8 +145,9 @@ pub enum PackError {
     SrcNotDir { path: PathBuf },
     #[error("{path}: source directory has no files to pack")]
     SrcEmpty { path: PathBuf },
-    #[error("{}", .0.iter().map(|p| format!("{}: {}", p.path.display(), p.message)).collect::<Vec<_>>().join("\n"))]
-    Source(Vec<SourceProblem>),
+    #[error("{}", .0.iter().map(|p| format!("{}: {}", p.path, p.message)).collect::<Vec<_>>().join("\n"))]
+    /// Source files that cannot be packed (check [`Check::Source`], path as given).
+    Source(Vec<Problem>),
     #[error("{path}: output exists (it is replaced only when forced)")]
     OutExists { path: PathBuf },
     #[error("{path}: output must not be inside the source directory")]

@@ -6,10 +6,11 @@ use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::{PackError, SourceProblem};
+use super::PackError;
 use crate::bagpath::{BagPath, NameError};
 use crate::digest::{Sha256Digest, CHUNK};
 use crate::fs::PathError;
+use crate::problem::{Check, Problem};
 use crate::progress::Progress;
 
 /// A source file to pack.
@@ -54,9 +55,8 @@ pub(super) fn collect_sources(src: &Path) -> Result<Vec<SourceFile>, PackError> 
             }
         };
         let rel = entry.path().strip_prefix(src).unwrap_or(entry.path());
-        let bad = |message: String| SourceProblem {
-            path: entry.path().to_owned(),
-            message,
+        let bad = |message: String| {
+            Problem::new(Check::Source, entry.path().display().to_string(), message)
         };
         let ft = entry.file_type();
         if ft.is_symlink() {
