@@ -155,55 +155,48 @@ impl SigningKey {
     }
 }
 
-/// The key type named inside an OpenSSH private key file, read without parsing the key itself
-/// (so a key type this build cannot load still gets a clear message).
-fn openssh_key_type(text: &[u8]) -> Option<String> {
+/// The base64 body between `-----BEGIN <label>-----` and the next `-----END` line, decoded.
+fn armored_body(text: &[u8], begin: &str) -> Option<Vec<u8>> {
     use base64ct::{Base64, Encoding};
     let text = std::str::from_utf8(text).ok()?;
     let body: String = text
         .lines()
-        .skip_while(|l| !l.starts_with("-----BEGIN OPENSSH PRIVATE KEY-----"))
+        .skip_while(|l| !l.starts_with(begin))
         .skip(1)
         .take_while(|l| !l.starts_with("-----END"))
         .collect();
-    let raw = Base64::decode_vec(body.trim()).ok()?;
-    fn string<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
-        let len = u32::from_be_bytes(rest.get(..4)?.try_into().ok()?) as usize;
-        let s = rest.get(4..4usize.checked_add(len)?)?;
-        *rest = &rest[4 + len..];
-        Some(s)
-    }
+    Base64::decode_vec(body.trim()).ok()
+}
+
+/// Takes one SSH wire-format `string` (a u32 length, then that many bytes) off `rest`.
+fn ssh_string<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
+    let len = u32::from_be_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+    let s = rest.get(4..4usize.checked_add(len)?)?;
+    *rest = &rest[4 + len..];
+    Some(s)
+}
+
+/// The key type named inside an OpenSSH private key file, read without parsing the key itself
+/// (so a key type this build cannot load still gets a clear message).
+fn openssh_key_type(text: &[u8]) -> Option<String> {
+    let raw = armored_body(text, "-----BEGIN OPENSSH PRIVATE KEY-----")?;
     let mut rest = raw.strip_prefix(b"openssh-key-v1\0")?;
-    let _cipher = string(&mut rest)?;
-    let _kdf = string(&mut rest)?;
-    let _kdf_options = string(&mut rest)?;
+    let _cipher = ssh_string(&mut rest)?;
+    let _kdf = ssh_string(&mut rest)?;
+    let _kdf_options = ssh_string(&mut rest)?;
     rest = rest.get(4..)?; // number of keys
-    let mut public = string(&mut rest)?;
-    let key_type = string(&mut public)?;
+    let mut public = ssh_string(&mut rest)?;
+    let key_type = ssh_string(&mut public)?;
     String::from_utf8(key_type.to_vec()).ok()
 }
 
 /// The key type named inside an armored SSHSIG signature, read without decoding the key (so a
 /// signature by a key type this build cannot load still gets a clear message).
 pub fn signature_key_type(armored: &[u8]) -> Option<String> {
-    use base64ct::{Base64, Encoding};
-    let text = std::str::from_utf8(armored).ok()?;
-    let body: String = text
-        .lines()
-        .skip_while(|l| !l.starts_with("-----BEGIN SSH SIGNATURE-----"))
-        .skip(1)
-        .take_while(|l| !l.starts_with("-----END"))
-        .collect();
-    let raw = Base64::decode_vec(body.trim()).ok()?;
-    fn string<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
-        let len = u32::from_be_bytes(rest.get(..4)?.try_into().ok()?) as usize;
-        let s = rest.get(4..4usize.checked_add(len)?)?;
-        *rest = &rest[4 + len..];
-        Some(s)
-    }
+    let raw = armored_body(armored, "-----BEGIN SSH SIGNATURE-----")?;
     let mut rest = raw.strip_prefix(b"SSHSIG")?.get(4..)?; // magic, version
-    let mut public = string(&mut rest)?;
-    let key_type = string(&mut public)?;
+    let mut public = ssh_string(&mut rest)?;
+    let key_type = ssh_string(&mut public)?;
     String::from_utf8(key_type.to_vec()).ok()
 }
 

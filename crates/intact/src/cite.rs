@@ -22,7 +22,7 @@ use crate::verify::{self, VerifyError, VerifyOptions, VerifyReport};
 
 pub use crate::check::{
     check_bundle, check_log, check_proof, discover_log, Appearance, Change, CheckError, CheckMode,
-    CheckProblem, CheckReport, CheckStep, LogEntry, ReleaseInfo, Supersession, CHECK_REPORT,
+    CheckProblem, CheckReport, CheckStep, ReleaseInfo, ReleaseSource, Supersession, CHECK_REPORT,
 };
 
 /// Format id of the citation report (`intact cite --json`).

@@ -311,7 +311,11 @@ fn json_rows(bytes: &[u8]) -> Result<Vec<Row>, Vec<Problem>> {
         serde_json::Value::Array(a) => a,
         serde_json::Value::Object(mut o) => match o.remove("items") {
             Some(serde_json::Value::Array(a)) => a,
-            _ => return Err(whole("expected an array of items, or {\"items\": [...]}".into())),
+            _ => {
+                return Err(whole(
+                    "expected an array of items, or {\"items\": [...]}".into(),
+                ))
+            }
         },
         _ => return Err(whole("expected an array of items".into())),
     };

@@ -17,7 +17,7 @@ use crate::verify::{self, Verified, VerifyError, VerifyOptions};
 /// One release source of a log directory. A later layout (statements stored beside their
 /// manifests) becomes another variant with its own `load`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LogEntry {
+pub enum ReleaseSource {
     /// A bundle ZIP, or an extracted bundle directory.
     Bundle(PathBuf),
     /// An entry of a release log directory (`NNNNNN/` with release.json, manifest.json and
@@ -25,17 +25,17 @@ pub enum LogEntry {
     Logged(PathBuf),
 }
 
-impl LogEntry {
+impl ReleaseSource {
     pub fn path(&self) -> &Path {
         match self {
-            LogEntry::Bundle(p) | LogEntry::Logged(p) => p,
+            ReleaseSource::Bundle(p) | ReleaseSource::Logged(p) => p,
         }
     }
 
     fn load(&self, opts: &VerifyOptions) -> Result<Verified, VerifyError> {
         match self {
-            LogEntry::Bundle(p) => verify::verify_full(p, opts),
-            LogEntry::Logged(p) => crate::log::verify_entry(p, opts).map_err(|e| match e {
+            ReleaseSource::Bundle(p) => verify::verify_full(p, opts),
+            ReleaseSource::Logged(p) => crate::log::verify_entry(p, opts).map_err(|e| match e {
                 crate::log::LogError::Verify(v) => v,
                 other => VerifyError::Io {
                     path: p.clone(),
@@ -49,13 +49,13 @@ impl LogEntry {
 /// The release sources of `dir`: the entries of a release log (`000001/`, …), or else every
 /// `*.zip` file directly in `dir` and every directory that is an extracted bundle (holds
 /// `intact/release.json`, itself or in its one subdirectory), sorted by name.
-pub fn discover_log(dir: &Path) -> Result<Vec<LogEntry>, CheckError> {
+pub fn discover_log(dir: &Path) -> Result<Vec<ReleaseSource>, CheckError> {
     if crate::log::is_log_dir(dir) {
         // What an entry is, the log's own reader says (`log verify` reports the rest).
         let (entries, _) = crate::log::entry_dirs(dir)?;
         return Ok(entries
             .into_iter()
-            .map(|(_, p)| LogEntry::Logged(p))
+            .map(|(_, p)| ReleaseSource::Logged(p))
             .collect());
     }
     let mut out = Vec::new();
@@ -66,7 +66,7 @@ pub fn discover_log(dir: &Path) -> Result<Vec<LogEntry>, CheckError> {
         let name = e.file_name().to_string_lossy().to_ascii_lowercase();
         let is_zip = ft.is_file() && name.ends_with(".zip");
         if is_zip || (ft.is_dir() && is_bundle_dir(&p)) {
-            out.push(LogEntry::Bundle(p));
+            out.push(ReleaseSource::Bundle(p));
         }
     }
     out.sort_by(|a, b| a.path().cmp(b.path()));

@@ -21,7 +21,7 @@ use crate::verify::{self, Verified, VerifyError, VerifyOptions, VerifyReport};
 mod log;
 mod proof;
 
-pub use log::{check_log, discover_log, LogEntry};
+pub use log::{check_log, discover_log, ReleaseSource};
 pub use proof::check_proof;
 
 /// Format id of the check report (`intact check --json`).
