@@ -179,9 +179,10 @@ impl CliError {
 
 /// What the library says where the command line names a flag instead: (library, command line).
 ///
-/// Where an error has no variant of its own, its wording is matched. The unit tests below make
-/// the library produce each of these messages, so a change of wording fails a test instead of
-/// silently dropping the flag from the message.
+/// Most have a variant of their own. Two are parts of a longer report and are matched by their
+/// wording (a metadata row, a BagIt problem); the unit tests below make the library produce
+/// every one of these messages, so a change of wording fails a test instead of silently
+/// dropping the flag from the message.
 mod hint {
     /// An output that exists (`pack`, `cite`: a variant of its own, so no library wording).
     pub const OUT_EXISTS: &str = "output exists (use --force to replace it)";
@@ -191,17 +192,11 @@ mod hint {
         " has no metadata row (or use --allow-missing-metadata)",
     );
     /// Commitments without metadata (`pack --originals` without `--metadata`).
-    pub const ORIGINALS: (&str, &str) = (
-        "commitments to originals need metadata (it says which items are redacted)",
-        "--originals needs --metadata (it says which items are redacted)",
-    );
-    /// The prefix of a source bag's validation error (`pack --from-bag`).
-    pub const FROM_BAG: (&str, &str) = ("source bag: ", "--from-bag: ");
+    pub const ORIGINALS: &str = "--originals needs --metadata (it says which items are redacted)";
+    /// Before a source bag's validation error (`pack --from-bag`).
+    pub const FROM_BAG: &str = "--from-bag";
     /// An existing file in the way of `extract` (`--force`).
-    pub const EXTRACT_EXISTS: (&str, &str) = (
-        "exists (a regular file is replaced only when forced)",
-        "exists (use --force to replace regular files)",
-    );
+    pub const EXTRACT_EXISTS: &str = "exists (use --force to replace regular files)";
     /// After `bagit validate --fast` finds no Payload-Oxum.
     pub const NO_OXUM: (&str, &str) = (
         "; a full validation checks the manifests",
@@ -240,7 +235,8 @@ fn metadata_message(e: &MetadataError) -> String {
 fn pack_message(e: &PackError) -> String {
     match e {
         PackError::OutExists { path } => format!("{}: {}", path.display(), hint::OUT_EXISTS),
-        PackError::Refused(m) if m == hint::ORIGINALS.0 => hint::ORIGINALS.1.to_owned(),
+        PackError::CommitmentsNeedMetadata => hint::ORIGINALS.to_owned(),
+        PackError::SourceBag(e) => format!("{}: {e}", hint::FROM_BAG),
         PackError::Metadata(m) => metadata_message(m),
         e => e.to_string(),
     }
@@ -268,10 +264,6 @@ impl fmt::Display for CliError {
                 f.write_str(&lines.join("\n"))
             }
             CliError::Pack(e) => f.write_str(&pack_message(e)),
-            CliError::FromBag(PackError::Refused(m)) => match m.strip_prefix(hint::FROM_BAG.0) {
-                Some(rest) => write!(f, "{}{rest}", hint::FROM_BAG.1),
-                None => f.write_str(m),
-            },
             CliError::FromBag(e) => f.write_str(&pack_message(e)),
             CliError::Verify(e) => e.fmt(f),
             CliError::Cosign(e) => e.fmt(f),
@@ -288,10 +280,8 @@ impl fmt::Display for CliError {
             CliError::Inspect(e) | CliError::Contents(e) => e.fmt(f),
             CliError::Redaction(e) | CliError::Disproved(e) => e.fmt(f),
             CliError::Json(e) => e.fmt(f),
-            CliError::Extract(ExtractError::Refused { path, message })
-                if message == hint::EXTRACT_EXISTS.0 =>
-            {
-                write!(f, "{}: {}", path.display(), hint::EXTRACT_EXISTS.1)
+            CliError::Extract(ExtractError::Exists { path }) => {
+                write!(f, "{}: {}", path.display(), hint::EXTRACT_EXISTS)
             }
             CliError::Extract(e) => e.fmt(f),
             CliError::Log(e) => e.fmt(f),
@@ -482,7 +472,9 @@ mod tests {
         ] {
             assert_eq!(CliError::from(e).code(), ERROR);
         }
-        let e = CliError::FromBag(PackError::Refused("source bag: x".into()));
+        let e = CliError::FromBag(PackError::SourceBag(
+            intact::bagit::BagitError::NotADirectory { path: path() },
+        ));
         assert_eq!(e.code(), ERROR);
     }
 

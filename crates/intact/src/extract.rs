@@ -22,6 +22,10 @@ pub enum ExtractError {
     },
     #[error("{path}: {message}")]
     Refused { path: PathBuf, message: String },
+    /// A file is in the way, and replacing regular files was not asked for (or it is not a
+    /// regular file).
+    #[error("{path}: exists (a regular file is replaced only when forced)")]
+    Exists { path: PathBuf },
     #[error(transparent)]
     Verify(#[from] verify::VerifyError),
 }
@@ -148,10 +152,7 @@ pub fn extract(
         let dest = final_bag.join(rel);
         if let Ok(meta) = std::fs::symlink_metadata(&dest) {
             if !force || !meta.is_file() {
-                return Err(ExtractError::Refused {
-                    path: dest,
-                    message: "exists (a regular file is replaced only when forced)".into(),
-                });
+                return Err(ExtractError::Exists { path: dest });
             }
             std::fs::rename(&src, &dest).at(&dest)?;
         } else {

@@ -28,7 +28,7 @@ const REGENERATED_LABELS: [&str; 6] = [
 /// it. An invalid or incomplete bag (files still listed in `fetch.txt`) is refused.
 pub fn source_bag(dir: &Path) -> Result<SourceBag, PackError> {
     let report = crate::bagit::validate(dir, &crate::bagit::ValidateOptions { fast: false })
-        .map_err(|e| PackError::Refused(format!("source bag: {e}")))?;
+        .map_err(PackError::SourceBag)?;
     let blocking: Vec<Problem> = report
         .problems
         .iter()

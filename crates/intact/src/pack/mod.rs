@@ -171,6 +171,13 @@ pub enum PackError {
     Metadata(#[from] MetadataError),
     #[error("{0}")]
     Refused(String),
+    /// Commitments to originals were asked for without item metadata, which says which items
+    /// are redacted.
+    #[error("commitments to originals need metadata (it says which items are redacted)")]
+    CommitmentsNeedMetadata,
+    /// The existing bag given as the source could not be validated at all.
+    #[error("source bag: {0}")]
+    SourceBag(#[source] crate::bagit::BagitError),
     #[error(transparent)]
     Redaction(#[from] RedactionError),
     #[error("{}leak gate: {} finding(s) in {} file(s) scanned; nothing was written (docs/REDACTION.md)", .0.findings.iter().map(|f| format!("{}\n", f.line())).collect::<String>(), .0.findings.len(), .0.files_scanned)]

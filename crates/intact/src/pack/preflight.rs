@@ -53,9 +53,7 @@ pub(super) fn check_private_paths(opts: &PackOptions) -> Result<(), PackError> {
     }
     if let Some(c) = &opts.commitments {
         if opts.metadata.is_none() {
-            return Err(PackError::Refused(
-                "commitments to originals need metadata (it says which items are redacted)".into(),
-            ));
+            return Err(PackError::CommitmentsNeedMetadata);
         }
         if is_within(&c.originals, &opts.src)? || is_within(&opts.src, &c.originals)? {
             return Err(PackError::Refused(format!(
