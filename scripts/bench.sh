@@ -122,7 +122,7 @@ bench() {
   prep="rm -f '$zipout'"
   exceptions "$src" >"$work/$name/exceptions.tsv"
   measure pack "$intact" pack "$src" --collection bench --release "$name" --key "$key" \
-    --created 2026-03-01T00:00:00Z -o "$zipout" --force --quiet --exceptions "$work/$name/exceptions.tsv"
+    --created 2026-03-01T00:00:00Z -o "$zipout" --force --quiet --no-deny-list --exceptions "$work/$name/exceptions.tsv"
   prep=""
   rm -f "$work/$name/plain.zip"
   measure verify "$intact" verify "$zipout" --trust "$trust" --quiet
@@ -180,7 +180,7 @@ bench_big() {
     exceptions "$work/$name/src" >"$work/$name/exceptions.tsv"
     measure "pack_$name" "$intact" pack "$work/$name/src" --collection bench --release "$name" \
       --key "$key" --created 2026-03-01T00:00:00Z -o "$work/$name/bundle.zip" --force --quiet \
-      --exceptions "$work/$name/exceptions.tsv"
+      --no-deny-list --exceptions "$work/$name/exceptions.tsv"
     measure "verify_$name" "$intact" verify "$work/$name/bundle.zip" --trust "$trust" --quiet
     [ $name = one4g ] && measure base_one4g "$baseline" "$work/$name/src" 2
     runs=$saved

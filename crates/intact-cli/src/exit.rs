@@ -335,12 +335,13 @@ from_library! {
 }
 
 /// Ends the run: prints the error, if any, on standard error (each line prefixed with
-/// `intact: error:`) and returns the exit code.
+/// `intact: error:`, withheld strings masked: [`crate::output::shown`]) and returns the exit
+/// code.
 pub fn finish(result: Result<Outcome, CliError>) -> ExitCode {
     match result {
         Ok(outcome) => ExitCode::from(outcome.code()),
         Err(e) => {
-            for line in e.to_string().lines() {
+            for line in crate::output::shown(&e.to_string()).lines() {
                 eprintln!("intact: error: {line}");
             }
             ExitCode::from(e.code())

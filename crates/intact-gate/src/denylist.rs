@@ -5,25 +5,34 @@
 //! line is ignored. Each entry is normalized (see [`super::text::normalize`]): an entry that
 //! normalizes to fewer than 3 characters is a load error (it would match almost everything),
 //! reported with the file and line number but never the line's content.
+//!
+//! An entry is only ever shown by its number and length: [`mask`] (`[withheld #3, 15 chars]`),
+//! the one form every finding, report and message uses (docs/REDACTION.md, "Never printed").
 
 use std::path::{Path, PathBuf};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::error::GateError;
+use super::names::{punctuation_as_spaces, readings};
 use super::text::normalize;
 
 /// Minimum normalized length of an entry, in characters.
 pub const MIN_ENTRY_CHARS: usize = 3;
 
+#[derive(Clone)]
 struct Entry {
     masked: String,
 }
 
 /// A loaded deny-list. Its `Debug` form never shows the entries.
+#[derive(Clone)]
 pub struct DenyList {
     entries: Vec<Entry>,
     matcher: AhoCorasick,
+    /// The entry of each pattern: an entry with ASCII punctuation has a second pattern with
+    /// spaces in its place, for the readings of names ([`readings`]).
+    pattern_entry: Vec<usize>,
 }
 
 impl std::fmt::Debug for DenyList {
@@ -32,21 +41,12 @@ impl std::fmt::Debug for DenyList {
     }
 }
 
-/// The masked form of a withheld string: per word, the first character then one `*` per further
-/// character (`Ivan Fictitious` → `I*** F*********`).
-pub fn mask(s: &str) -> String {
-    s.split_whitespace()
-        .map(|w| {
-            let mut chars = w.chars();
-            let mut m = String::new();
-            if let Some(first) = chars.next() {
-                m.push(first);
-            }
-            m.extend(chars.map(|_| '*'));
-            m
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+/// The masked form of the `number`th entry (1-based, in file order; comments and blank lines
+/// are not counted) whose text, as written in the deny-list, is `chars` characters long:
+/// `[withheld #3, 15 chars]`. It gives away nothing of the entry but its length, and lets the
+/// office find the entry in its own list.
+pub fn mask(number: usize, chars: usize) -> String {
+    format!("[withheld #{number}, {chars} chars]")
 }
 
 impl DenyList {
@@ -72,6 +72,7 @@ impl DenyList {
         let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         let mut entries = Vec::new();
         let mut patterns = Vec::new();
+        let mut pattern_entry = Vec::new();
         for (i, raw) in text.lines().enumerate() {
             let line = raw.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -88,8 +89,16 @@ impl DenyList {
                     ),
                 });
             }
-            entries.push(Entry { masked: mask(line) });
+            entries.push(Entry {
+                masked: mask(entries.len() + 1, line.chars().count()),
+            });
+            let spaced = normalize(&punctuation_as_spaces(&n)).trim().to_string();
+            if spaced != n && spaced.chars().count() >= MIN_ENTRY_CHARS {
+                patterns.push(spaced);
+                pattern_entry.push(entries.len() - 1);
+            }
             patterns.push(n);
+            pattern_entry.push(entries.len() - 1);
         }
         if entries.is_empty() {
             return Err(GateError::DenyList {
@@ -106,7 +115,11 @@ impl DenyList {
                 line: 0,
                 reason: format!("cannot build the matcher: {e}"),
             })?;
-        Ok(DenyList { entries, matcher })
+        Ok(DenyList {
+            entries,
+            matcher,
+            pattern_entry,
+        })
     }
 
     /// Build from in-memory entries (for callers and tests); same rules as [`DenyList::parse`].
@@ -125,28 +138,56 @@ impl DenyList {
         self.entries.is_empty()
     }
 
-    /// The masked forms of the entries that occur in `text` (after normalization), sorted and
-    /// deduplicated.
+    /// The masked forms of the entries that occur in `text` (after normalization), in the
+    /// deny-list's order, each once.
     pub fn find(&self, text: &str) -> Vec<String> {
-        if text.is_empty() {
-            return Vec::new();
-        }
-        let n = normalize(text);
         let mut hit = vec![false; self.entries.len()];
-        for m in self.matcher.find_overlapping_iter(&n) {
-            if let Some(h) = hit.get_mut(m.pattern().as_usize()) {
+        self.mark(text, &mut hit);
+        self.masks_of(&hit)
+    }
+
+    /// The masked forms of the entries that occur in any reading of `text` that the gate gives
+    /// a name ([`readings`]: separators as spaces, percent-decoded, camel case split), in the
+    /// deny-list's order, each once.
+    pub fn find_in_name(&self, text: &str) -> Vec<String> {
+        let mut hit = vec![false; self.entries.len()];
+        for r in readings(text) {
+            self.mark(&r, &mut hit);
+        }
+        self.masks_of(&hit)
+    }
+
+    /// Whether any reading of `text` ([`readings`]) holds an entry: the test every string the
+    /// gate shows a person passes before it is shown.
+    pub fn holds(&self, text: &str) -> bool {
+        readings(text).iter().any(|r| {
+            !r.is_empty()
+                && self
+                    .matcher
+                    .find_overlapping_iter(&normalize(r))
+                    .next()
+                    .is_some()
+        })
+    }
+
+    fn mark(&self, text: &str, hit: &mut [bool]) {
+        if text.is_empty() {
+            return;
+        }
+        for m in self.matcher.find_overlapping_iter(&normalize(text)) {
+            let entry = self.pattern_entry.get(m.pattern().as_usize());
+            if let Some(h) = entry.and_then(|&e| hit.get_mut(e)) {
                 *h = true;
             }
         }
-        let mut out: Vec<String> = self
-            .entries
+    }
+
+    fn masks_of(&self, hit: &[bool]) -> Vec<String> {
+        self.entries
             .iter()
             .zip(hit)
-            .filter(|(_, h)| *h)
+            .filter(|(_, h)| **h)
             .map(|(e, _)| e.masked.clone())
-            .collect();
-        out.sort();
-        out.dedup();
-        out
+            .collect()
     }
 }

@@ -10,7 +10,9 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::Serialize;
 
+use super::denylist::DenyList;
 use super::error::GateError;
+use super::report::Finding;
 use super::rules::RuleId;
 
 /// One reviewed exception.
@@ -24,6 +26,23 @@ pub struct Exception {
 
 fn ser_path<S: serde::Serializer>(p: &Path, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&p.to_string_lossy())
+}
+
+/// Deny-list findings in the reasons of `exceptions`: a reason is recorded in the manifest with
+/// the finding it waives, so it must hold no withheld string (the finding names the exception
+/// by its path and rule, never the reason).
+pub fn scan_reasons(deny: &DenyList, exceptions: &[Exception]) -> Vec<Finding> {
+    exceptions
+        .iter()
+        .flat_map(|e| {
+            deny.find(&e.reason).into_iter().map(|masked| Finding {
+                file: PathBuf::new(),
+                location: format!("exception reason for {} {}", e.path.display(), e.rule),
+                rule: RuleId::DenyListMatch,
+                masked: Some(masked),
+            })
+        })
+        .collect()
 }
 
 /// Load an exception file.

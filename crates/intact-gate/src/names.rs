@@ -1,35 +1,100 @@
-//! File and folder names.
+//! File and folder names, and the readings the gate gives a name.
 
 use std::path::Path;
 
 use super::denylist::DenyList;
 use super::report::Finding;
 use super::rules::RuleId;
+use super::text::normalize;
+use unicode_normalization::UnicodeNormalization;
 
-/// Deny-list findings for the last component of `rel` (a path relative to the source).
-/// `is_dir` selects the location `folder name` or `file name`.
+/// The readings of a name (or of any text the gate shows a person) that the deny-list is
+/// matched against, besides the text itself: every ASCII punctuation character as a space
+/// (`Ivan_Fictitious`, `ivan.fictitious`), the same after percent-decoding
+/// (`Ivan%20Fictitious`), and with a space where a lower-case letter meets an upper-case one
+/// (`IvanFictitious`). Each reading is then normalized like any text ([`super::text::normalize`]:
+/// case folding, compatibility forms, invisible characters).
+pub fn readings(text: &str) -> Vec<String> {
+    let mut out = vec![text.to_owned()];
+    // punctuation after normalization, so full-width and other compatibility forms count too
+    let spaced = punctuation_as_spaces(&normalize(text));
+    if spaced != out[0] {
+        out.push(spaced);
+    }
+    if text.contains('%') {
+        if let Some(decoded) = percent_decoded(text) {
+            out.push(punctuation_as_spaces(&normalize(&decoded)));
+            out.push(decoded);
+        }
+    }
+    let cased: String = text.nfkc().collect();
+    let split = camel_case_split(&punctuation_as_spaces(&cased));
+    if split.contains(' ') && !out.contains(&split) {
+        out.push(split);
+    }
+    out
+}
+
+/// Every ASCII punctuation character as a space.
+pub fn punctuation_as_spaces(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_ascii_punctuation() { ' ' } else { c })
+        .collect()
+}
+
+/// `%XX` escapes decoded; `None` when there are none or the result is not UTF-8.
+fn percent_decoded(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    let mut any = false;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                any = true;
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    if any {
+        String::from_utf8(out).ok()
+    } else {
+        None
+    }
+}
+
+fn camel_case_split(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut prev_lower = false;
+    for c in s.chars() {
+        if prev_lower && c.is_uppercase() {
+            out.push(' ');
+        }
+        prev_lower = c.is_lowercase();
+        out.push(c);
+    }
+    out
+}
+
+/// Deny-list findings for the last component of `rel` (a path relative to the source), in
+/// every reading ([`readings`]). `is_dir` selects the location `folder name` or `file name`.
 pub fn scan_name(deny: &DenyList, rel: &Path, is_dir: bool) -> Vec<Finding> {
     let Some(name) = rel.file_name() else {
         return Vec::new();
     };
-    let name = name.to_string_lossy();
-    // separators and underscores often stand for spaces in names
-    let spaced: String = name
-        .chars()
-        .map(|c| {
-            if matches!(c, '_' | '-' | '.' | '+') {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
-    let mut hits = deny.find(&name);
-    hits.extend(deny.find(&spaced));
-    hits.sort();
-    hits.dedup();
     let location = if is_dir { "folder name" } else { "file name" };
-    hits.into_iter()
+    deny.find_in_name(&name.to_string_lossy())
+        .into_iter()
         .map(|masked| Finding {
             file: rel.to_path_buf(),
             location: location.to_string(),
@@ -37,4 +102,43 @@ pub fn scan_name(deny: &DenyList, rel: &Path, is_dir: bool) -> Vec<Finding> {
             masked: Some(masked),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deny() -> DenyList {
+        DenyList::from_entries(&["Ivan Fictitious", "O'Brien Test"]).unwrap()
+    }
+
+    #[test]
+    fn readings_separators_percent_and_camel_case() {
+        let d = deny();
+        for name in [
+            "Ivan_Fictitious.txt",
+            "ivan-fictitious.pdf",
+            "IVAN.FICTITIOUS",
+            "x+Ivan+Fictitious",
+            "Ivan%20Fictitious.txt",
+            "Ivan%5FFictitious.txt",
+            "IvanFictitious.docx",
+            "ＩＶＡＮ＿ＦＩＣＴＩＴＩＯＵＳ",
+            "Ivan\u{200B}_Fictitious",
+            "O'Brien_Test.txt",
+        ] {
+            assert!(d.holds(name), "{name}");
+            assert_eq!(scan_name(&d, Path::new(name), false).len(), 1, "{name}");
+        }
+        for name in ["Ivan.txt", "Fictitious", "ivanfictitiousness", "%zz"] {
+            assert!(!d.holds(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_name_finding_carries_the_mask_only() {
+        let f = scan_name(&deny(), Path::new("a/Ivan_Fictitious"), true);
+        assert_eq!(f[0].masked.as_deref(), Some("[withheld #1, 15 chars]"));
+        assert_eq!(f[0].location, "folder name");
+    }
 }

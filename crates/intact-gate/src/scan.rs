@@ -14,7 +14,7 @@ use super::exceptions::Exception;
 use super::report::{Excepted, Finding, GateReport};
 use super::rules::RuleId;
 use super::sink::Sink;
-use super::{image, names, office, pdf, text};
+use super::{exceptions, image, mask, names, office, pdf, text};
 
 /// Resource bounds of a scan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,12 +256,19 @@ pub fn scan_tree_with<T: Send>(
         findings.extend(f);
         visited.extend(t.map(|t| (abs.clone(), t)));
     }
-    let report = build_report(findings, files.len() as u64, opts);
+    let report = build_report(findings, files.len() as u64, opts, Some(src));
     Ok((report, visited))
 }
 
-/// The report of a scan from all its findings: exceptions applied, withheld strings masked.
-pub fn build_report(findings: Vec<Finding>, files_scanned: u64, opts: &ScanOptions) -> GateReport {
+/// The report of a scan from all its findings: the reasons of the exceptions checked (they go
+/// into the manifest), exceptions applied, withheld strings masked ([`mask::mask_report`]; `src`
+/// is the scanned tree, whose listing numbers withheld names).
+pub fn build_report(
+    mut findings: Vec<Finding>,
+    files_scanned: u64,
+    opts: &ScanOptions,
+    src: Option<&Path>,
+) -> GateReport {
     let mut report = GateReport {
         files_scanned,
         deny_list_used: opts.deny.is_some(),
@@ -272,9 +279,12 @@ pub fn build_report(findings: Vec<Finding>, files_scanned: u64, opts: &ScanOptio
         },
         ..Default::default()
     };
+    if let Some(d) = &opts.deny {
+        findings.extend(exceptions::scan_reasons(d, &opts.exceptions));
+    }
     apply_exceptions(&mut report, findings, &opts.exceptions);
     if let Some(d) = &opts.deny {
-        mask_report(d, &mut report);
+        mask::mask_report(d, &mut report, src);
     }
     report
 }
@@ -305,53 +315,6 @@ pub fn too_large(rel: &Path, size: u64, limits: &Limits) -> Finding {
         format!("{size} bytes (limit {})", limits.max_file_bytes),
         RuleId::FileTooLargeToScan,
     )
-}
-
-/// Replaces every withheld string in `s` shown to a person: each `/`-separated part that
-/// matches the deny-list becomes `[withheld: J*** D**]`; if only the whole string matches
-/// (a name split across parts), all of it does.
-pub fn mask_display(deny: &DenyList, s: &str) -> String {
-    let whole = deny.find(&s.replace('/', " "));
-    if whole.is_empty() {
-        return s.to_owned();
-    }
-    let mut any = false;
-    let parts: Vec<String> = s
-        .split('/')
-        .map(|part| {
-            let hits = deny.find(part);
-            if hits.is_empty() {
-                part.to_owned()
-            } else {
-                any = true;
-                format!("[withheld: {}]", hits.join(", "))
-            }
-        })
-        .collect();
-    if any && deny.find(&parts.join(" ")).is_empty() {
-        parts.join("/")
-    } else {
-        format!("[withheld: {}]", whole.join(", "))
-    }
-}
-
-/// Masks withheld strings in the paths and locations of a report (a file or folder named after
-/// a withheld person must not be printed in clear either).
-pub fn mask_report(deny: &DenyList, report: &mut GateReport) {
-    let fix = |f: &mut Finding| {
-        let shown = mask_display(deny, &f.file.to_string_lossy());
-        if shown != f.file.to_string_lossy() {
-            f.file = PathBuf::from(shown);
-        }
-        f.location = mask_display(deny, &f.location);
-    };
-    report.findings.iter_mut().for_each(fix);
-    report.excepted.iter_mut().for_each(|x| fix(&mut x.finding));
-    for e in &mut report.unused_exceptions {
-        let shown = mask_display(deny, &e.path.to_string_lossy());
-        e.path = PathBuf::from(shown);
-        e.reason = mask_display(deny, &e.reason);
-    }
 }
 
 /// Split findings into blocking and excepted ones; unmatched exceptions are reported.

@@ -117,6 +117,9 @@ pub struct InspectReport {
     pub collection: String,
     pub release: String,
     pub created: String,
+    /// Whether the leak gate matched a deny-list before the release was packed (the statement's
+    /// `gate.deny_list`); `None` when the statement records no gate outcome.
+    pub deny_list: Option<bool>,
     pub items: Vec<ItemSummary>,
     pub withheld: Vec<ItemSummary>,
     /// Items per redaction status (`unrecorded` when an item has no redaction record).
@@ -154,6 +157,7 @@ pub fn inspect(path: &Path) -> Result<InspectReport, InspectError> {
         collection: c.statement.collection.clone(),
         release: c.statement.release.clone(),
         created: c.statement.created.clone(),
+        deny_list: c.statement.gate.as_ref().map(|g| g.deny_list),
         items: Vec::new(),
         withheld: Vec::new(),
         by_status: BTreeMap::new(),

@@ -1,6 +1,11 @@
 //! Item metadata given to `intact pack --metadata` (docs/METADATA.md): a CSV or JSON file with
 //! one row per item — provenance, description and the redaction record. Every row is checked,
 //! and every problem reported at once with its row, before anything is written.
+//!
+//! A problem names the row (or item), the column (or field) and what is wrong, never the value:
+//! a cell may hold a withheld name — a column shifted by an unquoted comma is the everyday way
+//! there — and an error message is no place to repeat it. A column the file names but intact
+//! does not know is named by its number only, for the same reason.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -134,7 +139,7 @@ impl MetadataSet {
                     problems.push(Problem::new(
                         Check::Metadata,
                         row.clone(),
-                        format!("duplicate id '{id}' (first at {first})"),
+                        format!("id: the same id as {first}"),
                     ));
                 }
             }
@@ -144,7 +149,7 @@ impl MetadataSet {
                     problems.push(Problem::new(
                         Check::Metadata,
                         row.clone(),
-                        format!("path {p} described twice (first at {first})"),
+                        format!("path: the same file as {first}"),
                     ));
                 }
             }
@@ -181,7 +186,7 @@ impl MetadataSet {
             match (&item.path, item.redaction.status) {
                 (Some(p), RedactionStatus::Withheld) => {
                     let msg = if payload.contains(p) {
-                        format!("{p} is withheld but the file is in the source: remove it, withheld material is never packed")
+                        "path: the item is withheld but its file is in the source: remove the file, withheld material is never packed".to_owned()
                     } else {
                         "a withheld item has no path".into()
                     };
@@ -191,7 +196,7 @@ impl MetadataSet {
                     problems.push(Problem::new(
                         Check::Metadata,
                         item.row.clone(),
-                        format!("unknown path {p}: no such file in the source"),
+                        "path: no such file in the source",
                     ));
                 }
                 (None, s) if s != RedactionStatus::Withheld => {
@@ -257,19 +262,23 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<Row>, Vec<Problem>> {
     };
     let mut problems = Vec::new();
     let mut seen = BTreeSet::new();
-    for h in &headers {
-        if !FIELDS.contains(&h.as_str()) {
+    for (i, h) in headers.iter().enumerate() {
+        let known = FIELDS.contains(&h.as_str());
+        if !known {
             problems.push(Problem::new(
                 Check::Metadata,
                 "row 1",
-                format!("unknown column '{h}' (columns: {})", FIELDS.join(", ")),
+                format!(
+                    "column {}: not a known column name (columns: {})",
+                    i + 1,
+                    FIELDS.join(", ")
+                ),
             ));
-        }
-        if !seen.insert(h.clone()) {
+        } else if !seen.insert(h.clone()) {
             problems.push(Problem::new(
                 Check::Metadata,
                 "row 1",
-                format!("column '{h}' appears twice"),
+                format!("column {} ({h}): the column appears twice", i + 1),
             ));
         }
     }
@@ -333,7 +342,10 @@ fn json_rows(bytes: &[u8]) -> Result<Vec<Row>, Vec<Problem>> {
                 problems.push(Problem::new(
                     Check::Metadata,
                     row.clone(),
-                    format!("unknown field '{k}'"),
+                    format!(
+                        "a field that is not a known name (fields: {})",
+                        FIELDS.join(", ")
+                    ),
                 ));
                 continue;
             }
@@ -493,10 +505,8 @@ fn parse_status(f: &BTreeMap<String, String>, bad: &mut Bad<'_>) -> Option<Redac
         Some(s) if s == "none" => Some(RedactionStatus::None),
         Some(s) if s == "partial" => Some(RedactionStatus::Partial),
         Some(s) if s == "withheld" => Some(RedactionStatus::Withheld),
-        Some(s) => {
-            bad(format!(
-                "unknown redaction_status '{s}' (none, partial or withheld)"
-            ));
+        Some(_) => {
+            bad("redaction_status: not none, partial or withheld".into());
             None
         }
         None => None,
@@ -510,7 +520,7 @@ fn parse_doc_type(f: &BTreeMap<String, String>, bad: &mut Bad<'_>) -> Option<Str
         .map(|d| d.trim().to_lowercase().replace([' ', '_'], "-"));
     if let Some(d) = &doc_type {
         if !DOC_TYPES.contains(&d.as_str()) {
-            bad(format!("unknown doc_type '{d}' ({})", DOC_TYPES.join(", ")));
+            bad(format!("doc_type: not one of {}", DOC_TYPES.join(", ")));
         }
     }
     doc_type
@@ -520,16 +530,12 @@ fn parse_doc_type(f: &BTreeMap<String, String>, bad: &mut Bad<'_>) -> Option<Str
 fn check_date_and_language(f: &BTreeMap<String, String>, bad: &mut Bad<'_>) {
     if let Some(d) = f.get("date") {
         if !is_valid_date(d) {
-            bad(format!(
-                "bad date '{d}' (YYYY, YYYY-MM, YYYY-MM-DD, or FROM/TO)"
-            ));
+            bad("date: not YYYY, YYYY-MM, YYYY-MM-DD, or FROM/TO".into());
         }
     }
     if let Some(l) = f.get("language") {
         if !is_valid_language(l) {
-            bad(format!(
-                "bad language '{l}' (a BCP 47 tag such as hy, ru, en, hy-Latn)"
-            ));
+            bad("language: not a BCP 47 tag such as hy, ru, en, hy-Latn".into());
         }
     }
 }
@@ -552,7 +558,7 @@ fn parse_regions(f: &BTreeMap<String, String>, bad: &mut Bad<'_>) -> Option<u64>
     match r.parse::<u64>() {
         Ok(n) => Some(n),
         Err(_) => {
-            bad(format!("redaction_regions '{r}' is not a whole number"));
+            bad("redaction_regions: not a whole number".into());
             None
         }
     }
@@ -593,7 +599,7 @@ fn parse_path(f: &BTreeMap<String, String>, bad: &mut Bad<'_>) -> Option<BagPath
     match BagPath::parse(&format!("data/{rel}")) {
         Ok(bp) => Some(bp),
         Err(e) => {
-            bad(format!("path '{p}': {e}"));
+            bad(format!("path: not a payload path: {e}"));
             None
         }
     }
@@ -603,9 +609,7 @@ fn parse_path(f: &BTreeMap<String, String>, bad: &mut Bad<'_>) -> Option<BagPath
 fn check_id(f: &BTreeMap<String, String>, bad: &mut Bad<'_>) {
     if let Some(id) = f.get("id") {
         if id.chars().any(char::is_control) || id.len() > 256 {
-            bad(format!(
-                "id '{id}' has control characters or is longer than 256 bytes"
-            ));
+            bad("id: has control characters or is longer than 256 bytes".into());
         }
     }
 }
@@ -661,9 +665,9 @@ mod tests {
             .collect();
         let joined = msgs.join("\n");
         for want in [
-            "row 2: bad date '1990-13'",
-            "row 3: unknown redaction_status 'maybe'",
-            "row 3: unknown doc_type 'poem'",
+            "row 2: date: not YYYY",
+            "row 3: redaction_status: not none, partial or withheld",
+            "row 3: doc_type: not one of",
             "row 4: missing required field 'case_no'",
             "row 4: missing required field 'title'",
             "row 4: a partial or withheld item needs redaction_categories",
@@ -678,11 +682,12 @@ mod tests {
             format!("{HEADER}a.txt,T-1,1,testimony,A,,none,,,\nb.txt,T-1,1,testimony,B,,none,,,\n");
         assert!(problems(load_str("m.csv", &text))
             .iter()
-            .any(|p| p.message.contains("duplicate id 'T-1'")));
+            .any(|p| p.path == "row 3" && p.message == "id: the same id as row 2"));
         let p = problems(load_str("m.csv", "path,id,secret\na,b,c\n"));
         assert!(p
             .iter()
-            .any(|p| p.message.contains("unknown column 'secret'")));
+            .any(|p| p.message.starts_with("column 3: not a known column name")));
+        assert!(p.iter().all(|p| !p.message.contains("secret")));
     }
 
     #[test]
@@ -710,10 +715,13 @@ mod tests {
             .map(|p| BagPath::parse(p).unwrap())
             .collect();
         let err = m.check_against(&payload, false).unwrap_err().to_string();
-        assert!(err.contains("unknown path data/missing.txt"), "{err}");
+        assert!(
+            err.contains("row 3: path: no such file in the source"),
+            "{err}"
+        );
         assert!(err.contains("data/extra.txt has no metadata row"), "{err}");
         assert!(
-            err.contains("withheld but the file is in the source"),
+            err.contains("withheld but its file is in the source"),
             "{err}"
         );
     }
@@ -739,6 +747,49 @@ mod tests {
         ] {
             assert!(!is_valid_date(bad), "{bad}");
         }
+    }
+
+    /// A value in a cell never comes back in a message: a shifted column (an unquoted comma)
+    /// puts a name where a date, a status or a type belongs.
+    #[test]
+    fn no_message_repeats_a_value() {
+        let secret = "Placeholder Witness";
+        let rows = [
+            format!("{HEADER}a.txt,T-1,101,testimony,A,{secret},none,,,\n"),
+            format!("{HEADER}a.txt,T-1,101,{secret},A,,{secret},,,\n"),
+            format!("{HEADER}a.txt,{secret}\u{1},101,testimony,A,,none,,,\n"),
+            format!("{HEADER}a.txt,{secret},1,testimony,A,,none,,,\nb.txt,{secret},1,testimony,B,,none,,,\n"),
+            format!("{HEADER}{secret}/../x,T-1,101,testimony,A,,none,,,\nb.txt,T-2,101,testimony,A,,none,,,\n"),
+            format!("{HEADER}a.txt,T-1,101,testimony,A,,partial,x,L,,\n"),
+            format!("path,id,{secret}\na,b,c\n"),
+            format!("path,id,case_no,doc_type,title,redaction_status,redaction_regions,language\na,b,1,document,t,none,{secret},{secret}\n"),
+        ];
+        for text in rows {
+            let p = problems(load_str("m.csv", &text));
+            assert!(!p.is_empty(), "{text}");
+            for p in &p {
+                assert!(
+                    !p.message.contains("Placeholder") && !p.path.contains("Placeholder"),
+                    "{}: {}",
+                    p.path,
+                    p.message
+                );
+            }
+        }
+        let json = format!(
+            r#"[{{"path":"a","id":"b","case_no":"1","doc_type":"document","title":"t","redaction_status":"none","{secret}":"x","date":"{secret}"}}]"#
+        );
+        for p in problems(load_str("m.json", &json)) {
+            assert!(!p.message.contains("Placeholder"), "{}", p.message);
+        }
+        let m = load_str(
+            "m.csv",
+            &format!("{HEADER}{secret}.txt,T-1,1,testimony,A,,none,,,\n"),
+        )
+        .unwrap();
+        let payload = BTreeSet::from([BagPath::parse("data/a.txt").unwrap()]);
+        let err = m.check_against(&payload, true).unwrap_err().to_string();
+        assert!(!err.contains("Placeholder"), "{err}");
     }
 
     proptest::proptest! {

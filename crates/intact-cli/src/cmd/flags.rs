@@ -133,6 +133,9 @@ impl GateArgs {
             .as_deref()
             .map(intact::gate::DenyList::load)
             .transpose()?;
+        if let Some(d) = &deny {
+            crate::output::withhold(d);
+        }
         let exceptions = match self.exceptions.as_deref() {
             Some(p) => intact::gate::load_exceptions(p)?,
             None => Vec::new(),

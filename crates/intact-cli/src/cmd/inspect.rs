@@ -47,6 +47,13 @@ fn human(r: &InspectReport) -> String {
         Some(s) => format!("{s:?}").to_lowercase(),
         None => "unrecorded".into(),
     };
+    t.push_str(match r.deny_list {
+        Some(true) => "leak gate: checked against a deny-list\n",
+        Some(false) => {
+            "leak gate: NO deny-list (packed with --no-deny-list: only the structural rules ran)\n"
+        }
+        None => "leak gate: not recorded\n",
+    });
     for i in &r.items {
         t.push_str(&format!(
             "{}  {}  type {}  case {}  date {}  redaction {}{}\n",

@@ -62,6 +62,11 @@ pub struct PackArgs {
     ledger: Option<PathBuf>,
     #[command(flatten)]
     gate: GateArgs,
+    /// Pack without a deny-list: only the leak gate's structural rules run (the summary, the
+    /// statement and `intact inspect` say so). Without it, pack refuses to run with no
+    /// --deny-list.
+    #[arg(long, conflicts_with = "deny_list")]
+    no_deny_list: bool,
     /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
@@ -75,6 +80,11 @@ pub struct PackArgs {
 impl PackArgs {
     /// The top-level entry point for `intact pack`.
     pub fn run(self) -> Result<Outcome, CliError> {
+        if self.gate.deny_list.is_none() && !self.no_deny_list {
+            return Err(CliError::usage(
+                "no --deny-list: pack checks every release against the private list of withheld strings; give it with --deny-list FILE, or pack with the structural rules only with --no-deny-list",
+            ));
+        }
         let opts = self.options()?;
         let progress = crate::progress::bar(self.quiet, "packing");
         let s = intact::pack::pack_with_progress(&opts, progress.as_ref())?;
@@ -152,11 +162,16 @@ impl PackArgs {
 
 fn human(s: &PackSummary) -> String {
     format!(
-        "packed {} items ({} bytes) into {}\nbundle id {}\n{}\n",
+        "packed {} items ({} bytes) into {}\nbundle id {}\n{}\n{}\n",
         s.items,
         s.payload_bytes,
         s.out.display(),
         s.bundle_id,
+        if s.deny_list {
+            "leak gate: passed, with the deny-list"
+        } else {
+            "leak gate: passed WITHOUT a deny-list (--no-deny-list): only the structural rules ran"
+        },
         if s.signatures.is_empty() {
             "unsigned: sign intact/release.json and attach the signature".to_string()
         } else {

@@ -33,6 +33,9 @@ impl ScanArgs {
             let findings = intact::gate::scan_metadata(opts.deny.as_ref(), m)?;
             report.findings.extend(findings);
             report.sort();
+            if let Some(deny) = &opts.deny {
+                intact::gate::mask_report(deny, &mut report, Some(&self.src));
+            }
         }
         output::print(self.json, &report, human);
         Ok(Outcome::valid_if(report.clean()))

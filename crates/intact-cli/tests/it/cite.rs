@@ -39,6 +39,7 @@ const FILES: [(&str, &str); 5] = [
 fn pack(src: &Path, out: &Path, key: &Path, release: &str, created: &str) {
     let o = intact(&[
         "pack",
+        "--no-deny-list",
         s(src),
         "--collection",
         "test-coll",

@@ -35,6 +35,7 @@ fn source(dir: &Path) -> PathBuf {
 fn pack(src: &Path, out: &Path, key: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
         "pack",
+        "--no-deny-list",
         s(src),
         "--collection",
         "test-coll",
@@ -301,6 +302,7 @@ fn keygen_writes_keys_ssh_keygen_reads_and_never_overwrites() {
     let o = intact_env(
         &[
             "pack",
+            "--no-deny-list",
             s(&src),
             "--collection",
             "c",
@@ -318,6 +320,7 @@ fn keygen_writes_keys_ssh_keygen_reads_and_never_overwrites() {
     assert!(!out.exists());
     let o = intact(&[
         "pack",
+        "--no-deny-list",
         s(&src),
         "--collection",
         "c",
@@ -334,6 +337,7 @@ fn keygen_writes_keys_ssh_keygen_reads_and_never_overwrites() {
     std::fs::write(&pass, "correct horse\n").unwrap();
     let o = intact(&[
         "pack",
+        "--no-deny-list",
         s(&src),
         "--collection",
         "c",
@@ -388,6 +392,7 @@ fn ssh_keygen_made_keys_work_and_signatures_check_with_ssh_keygen() {
     let o = intact_env(
         &[
             "pack",
+            "--no-deny-list",
             s(&src),
             "--collection",
             "c",
@@ -509,6 +514,7 @@ fn verify_bad_input() {
     let unsigned = tmp.path().join("u.zip");
     let o = intact(&[
         "pack",
+        "--no-deny-list",
         s(&src),
         "--collection",
         "c",

@@ -48,6 +48,7 @@ impl Fx {
         let key = repo().join("keys/demo-office.key");
         let mut args: Vec<String> = [
             "pack",
+            "--no-deny-list",
             s(&src),
             "--collection",
             "coll",

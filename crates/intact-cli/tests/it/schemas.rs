@@ -595,6 +595,7 @@ fn every_document_intact_writes_matches_its_schema() {
     let pack = |out: &Path, meta: &Path, extra: &[&str]| {
         let mut args = vec![
             "pack",
+            "--no-deny-list",
             s(&collection),
             "--collection",
             "demo-case-archive",

@@ -75,6 +75,7 @@ impl Env {
         let src = self.path("src");
         let mut args = vec![
             "pack",
+            "--no-deny-list",
             s(&src),
             "--collection",
             "coll",

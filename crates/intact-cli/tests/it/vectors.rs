@@ -26,6 +26,7 @@ fn pack_small(out: &Path) {
     let key = repo().join("keys/demo-office.key");
     let o = intact(&[
         "pack",
+        "--no-deny-list",
         src.to_str().unwrap(),
         "--collection",
         "vector-collection",

@@ -84,6 +84,7 @@ impl Plan<'_> {
             merkle_root: statement.merkle_root.clone(),
             signatures: sig_names,
             commitments: self.ledger.len() as u64,
+            deny_list: gate_report.deny_list_used,
         })
     }
 

@@ -44,12 +44,7 @@ fn bundle_texts(opts: &PackOptions) -> Vec<(String, String)> {
             t.push((format!("change record for {} by", c.id), by.clone()));
         }
     }
-    for e in &opts.gate.options.exceptions {
-        t.push((
-            format!("exception reason for {}", e.path.display()),
-            e.reason.clone(),
-        ));
-    }
+    // the exceptions' reasons, which go into the manifest too, the gate's report checks itself
     t
 }
 
@@ -77,6 +72,8 @@ fn verdict(
             .findings
             .extend(gate::scan_fields(deny, &bundle_texts(opts)));
         report.sort();
+        // a field's location names its row, label or change record: masked like the rest
+        gate::mask_report(deny, &mut report, Some(&opts.src));
     }
     if report.clean() {
         Ok(report)
@@ -120,7 +117,12 @@ impl Plan<'_> {
                 self.sources.iter().map(|s| self.rel(s)),
             ));
         }
-        let report = gate::scan::build_report(findings, self.sources.len() as u64, opts);
+        let report = gate::scan::build_report(
+            findings,
+            self.sources.len() as u64,
+            opts,
+            Some(&self.opts.src),
+        );
         verdict(self.opts, report)
     }
 }

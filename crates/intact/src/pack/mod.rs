@@ -134,6 +134,8 @@ pub struct PackSummary {
     pub signatures: Vec<String>,
     /// Salted commitments recorded (and ledger entries written).
     pub commitments: u64,
+    /// Whether the leak gate matched a deny-list (without one only its structural rules ran).
+    pub deny_list: bool,
 }
 
 /// Why no bundle was written.

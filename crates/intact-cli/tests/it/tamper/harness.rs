@@ -171,6 +171,7 @@ pub fn pack(src: &Path, out: &Path, key_name: &str, extra: &[&str]) -> Output {
     let key = key(key_name);
     let mut args: Vec<&OsStr> = vec![
         OsStr::new("pack"),
+        OsStr::new("--no-deny-list"),
         src.as_os_str(),
         OsStr::new("--collection"),
         OsStr::new(COLLECTION),
