@@ -4,7 +4,7 @@
 #
 #   scripts/test.sh [ARGS…]     ARGS go to `cargo test` (e.g. a test name filter)
 #
-# The tests use unzip, ssh-keygen, jq and sha256sum (Debian packages), bagit-python 1.9.0 (the
+# The tests use unzip, ssh-keygen, jq, sha256sum and script (Debian packages), bagit-python 1.9.0 (the
 # reference BagIt validator, in .venv-bagit) and the shared corpora in ../shared/corpora.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,6 +15,7 @@ command -v unzip >/dev/null 2>&1 || need+=(unzip)
 command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 command -v jq >/dev/null 2>&1 || need+=(jq)
 command -v sha256sum >/dev/null 2>&1 || need+=(coreutils)
+command -v script >/dev/null 2>&1 || need+=(bsdutils)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test.sh: installing ${need[*]}" >&2

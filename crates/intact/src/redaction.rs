@@ -222,8 +222,7 @@ pub fn prove(
     let c = commitment_of(original, &entry.salt)?;
     if c.to_hex() != entry.commitment {
         return Err(RedactionError::Refused(format!(
-            "{} is not the original recorded for item '{item_id}'",
-            original.display()
+            "the file given is not the original recorded for item '{item_id}'"
         )));
     }
     if item_commitment != Some(entry.commitment.as_str()) {
@@ -269,9 +268,9 @@ pub fn check_disclosure(
     }
     let c = commitment_of(original, &d.salt)?;
     if c.to_hex() != d.commitment {
+        // the original's own name is not repeated: it may name the person it protects
         problems.push(format!(
-            "{} is not the original behind item '{}'",
-            original.display(),
+            "the file given is not the original behind item '{}'",
             d.item_id
         ));
     }

@@ -172,8 +172,7 @@ impl VerifyArgs {
         let d = &c.disclosure;
         t.push_str(&if c.problems.is_empty() {
             format!(
-                "MATCH: {} is the original behind item '{}' of {} {} (bundle {}), signed by {}\n",
-                self.original.display(),
+                "MATCH: the file given as --original is the original behind item '{}' of {} {} (bundle {}), signed by {}\n",
                 d.item_id,
                 d.collection,
                 d.release,
@@ -182,8 +181,7 @@ impl VerifyArgs {
             )
         } else {
             format!(
-                "NO MATCH: {} is not shown to be the original behind item '{}'\n",
-                self.original.display(),
+                "NO MATCH: the file given as --original is not shown to be the original behind item '{}'\n",
                 d.item_id
             )
         });
