@@ -83,6 +83,10 @@ pub fn scan_content(sink: &mut Sink, d: &[u8]) {
     }
 }
 
+/// The location of the finding a parser's panic becomes (`unreadable-file`: fail closed). Tests
+/// treat it as a crash.
+pub const INTERNAL_FAILURE: &str = "internal parser failure";
+
 /// Scan bytes of one file; `display` is the path shown in findings.
 pub fn scan_bytes(display: &Path, data: &[u8], opts: &ScanOptions) -> Vec<Finding> {
     let result = catch_unwind(AssertUnwindSafe(|| {
@@ -94,7 +98,7 @@ pub fn scan_bytes(display: &Path, data: &[u8], opts: &ScanOptions) -> Vec<Findin
         Ok(f) => f,
         Err(_) => vec![Finding::new(
             display,
-            "internal parser failure",
+            INTERNAL_FAILURE,
             RuleId::UnreadableFile,
         )],
     }

@@ -20,9 +20,33 @@ pub fn opts() -> intact::gate::ScanOptions {
     }
 }
 
-/// The findings for one file of `bytes` (named `f`), scanned with [`opts`].
+/// The findings for one file of `bytes` (named `f`), scanned with [`opts`]; panics when a
+/// parser panicked ([`no_crash`]).
 pub fn scan(bytes: &[u8]) -> Vec<intact::gate::Finding> {
-    intact::gate::scan_bytes(std::path::Path::new("f"), bytes, &opts())
+    scan_with(bytes, &opts())
+}
+
+/// The findings for one file of `bytes` (named `f`) scanned with `opts`; panics when a parser
+/// panicked ([`no_crash`]).
+pub fn scan_with(bytes: &[u8], opts: &intact::gate::ScanOptions) -> Vec<intact::gate::Finding> {
+    no_crash(intact::gate::scan_bytes(
+        std::path::Path::new("f"),
+        bytes,
+        opts,
+    ))
+}
+
+/// `findings`, after checking that none is a parser's panic. The gate turns a panic into an
+/// `unreadable-file` finding (fail closed), which would pass a test that only wants some
+/// finding: a test must see the crash.
+pub fn no_crash(findings: Vec<intact::gate::Finding>) -> Vec<intact::gate::Finding> {
+    if let Some(f) = findings
+        .iter()
+        .find(|f| f.location == intact::gate::scan::INTERNAL_FAILURE)
+    {
+        panic!("a parser panicked on {}", f.file.display());
+    }
+    findings
 }
 
 /// The rules of `f`, sorted, each once.

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use intact::gate::{self, DenyList, ScanOptions};
+use intact_testkit::gate::no_crash;
 use intact_testkit::repo;
 
 fn corpus(name: &str) -> PathBuf {
@@ -32,6 +33,7 @@ fn summary(r: &gate::GateReport) -> BTreeSet<(String, String)> {
 #[test]
 fn pdf_samples_exact_findings_without_deny_list() {
     let r = gate::scan_tree(&corpus("pdf-samples"), &ScanOptions::default()).expect("scan");
+    no_crash(r.findings.clone());
     assert_eq!(r.files_scanned, 29);
     let got = summary(&r);
     let want: BTreeSet<(String, String)> = [
@@ -88,6 +90,7 @@ fn pdf_samples_text_is_found_and_invented_names_are_not() {
         ..Default::default()
     };
     let r = gate::scan_tree(&corpus("pdf-samples"), &o).expect("scan");
+    no_crash(r.findings.clone());
     let hit = |file: &str, masked_start: &str| {
         r.findings.iter().any(|f| {
             f.file.to_string_lossy() == file
@@ -124,6 +127,7 @@ fn pdf_samples_text_is_found_and_invented_names_are_not() {
 fn exif_samples_thumbnails_and_gps() {
     let root = corpus("exif-samples");
     let r = gate::scan_tree(&root, &ScanOptions::default()).expect("scan");
+    no_crash(r.findings.clone());
     let got = summary(&r);
     let mut want = BTreeSet::new();
     for e in walkdir::WalkDir::new(&root).sort_by_file_name() {
@@ -163,6 +167,7 @@ fn exif_samples_no_deny_list_false_alarm() {
         ..Default::default()
     };
     let r = gate::scan_tree(&corpus("exif-samples"), &o).expect("scan");
+    no_crash(r.findings.clone());
     assert!(
         !r.findings
             .iter()

@@ -51,6 +51,26 @@ fn name_split_across_show_operators_and_hex_utf16() {
     );
 }
 
+/// Two words drawn by two show operators with a move between them and no space glyph: the
+/// page's text must read them as two words (without that reading, the name is found nowhere
+/// on the page).
+#[test]
+fn words_drawn_apart_by_a_move_are_read_apart() {
+    let p = one_page(
+        b"BT /F1 12 Tf 72 700 Td (Ivan) Tj 40 0 Td (Fictitious) Tj ET",
+        "",
+        "",
+        &[],
+        "",
+    );
+    let hits = deny_hits(&scan(&p));
+    assert!(
+        hits.iter()
+            .any(|(l, m)| l == "page 1 text" && m == "[withheld #1, 15 chars]"),
+        "{hits:?}"
+    );
+}
+
 #[test]
 fn clean_pdf_has_no_findings() {
     let p = one_page(
@@ -100,7 +120,11 @@ fn name_in_earlier_revision_removed_by_incremental_update() {
         "{hits:?}"
     );
     // without a deny-list the structural rule still fires
-    let s = gate::scan_bytes(std::path::Path::new("f"), &upd, &ScanOptions::default());
+    let s = no_crash(gate::scan_bytes(
+        std::path::Path::new("f"),
+        &upd,
+        &ScanOptions::default(),
+    ));
     assert_eq!(rules(&s), vec!["pdf-incremental-update"]);
 }
 
@@ -569,6 +593,7 @@ fn file_and_folder_names_and_tree_report() {
     )
     .expect("write");
     let r = gate::scan_tree(dir.path(), &opts()).expect("scan");
+    no_crash(r.findings.clone());
     assert_eq!(r.files_scanned, 2);
     // a withheld name is shown by its number in the listing (files and folders apart, in byte
     // order of their paths): statements/Ivan_Fictitious is folder #2, and
@@ -650,6 +675,7 @@ fn exceptions_waive_structural_rules_only() {
         ..Default::default()
     };
     let r = gate::scan_tree(dir.path(), &o).expect("scan");
+    no_crash(r.findings.clone());
     assert_eq!(r.excepted.len(), 1);
     assert_eq!(r.excepted[0].finding.rule, RuleId::ImageThumbnail);
     assert_eq!(r.excepted[0].reason, "thumbnail checked, same picture");
@@ -671,9 +697,9 @@ fn zip_bomb_is_bounded() {
         },
         ..Default::default()
     };
-    let f = gate::scan_bytes(std::path::Path::new("z"), &d, &o);
+    let f = no_crash(gate::scan_bytes(std::path::Path::new("z"), &d, &o));
     assert!(has(&f, "decompression-limit-exceeded", "a.txt"), "{f:#?}");
     let p = one_page(&big, "", "", &[], "");
-    let f = gate::scan_bytes(std::path::Path::new("p"), &p, &o);
+    let f = no_crash(gate::scan_bytes(std::path::Path::new("p"), &p, &o));
     assert!(has(&f, "decompression-limit-exceeded", ""), "{f:#?}");
 }
