@@ -492,3 +492,65 @@ fn private_gate_files_inside_the_source_are_refused() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(!out2.exists());
 }
+
+/// Without `--deny-list`, pack refuses (a usage error, nothing written) unless `--no-deny-list`
+/// says so on purpose; the summary, the statement and `inspect` then say which was used.
+#[test]
+fn pack_needs_a_deny_list_or_says_it_has_none() {
+    let t = tree(&[]);
+    let key = repo().join("keys/demo-office.key");
+    let run = |out: &str, gate: &[&str], json: bool| {
+        let out = t.root.join(out);
+        let mut args = vec![
+            "pack",
+            s(&t.src),
+            "--collection",
+            "c",
+            "--release",
+            "r",
+            "--key",
+            s(&key),
+            "-o",
+            s(&out),
+        ];
+        args.extend_from_slice(gate);
+        if json {
+            args.push("--json");
+        }
+        (intact(&args), out)
+    };
+    let (o, out) = run("none.zip", &[], false);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("--deny-list") && text(&o).contains("--no-deny-list"));
+    assert!(!out.exists());
+    let (o, _) = run(
+        "both.zip",
+        &["--no-deny-list", "--deny-list", s(&t.deny)],
+        false,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+
+    let (o, without) = run("without.zip", &["--no-deny-list"], false);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("WITHOUT a deny-list"), "{}", text(&o));
+    let (o, with) = run("with.zip", &["--deny-list", s(&t.deny)], true);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["deny_list"], true);
+    let (o, _) = run("without2.zip", &["--no-deny-list"], true);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["deny_list"], false);
+
+    let inspect = |b: &PathBuf| {
+        let h = intact(&["inspect", s(b)]);
+        let j = intact(&["inspect", s(b), "--json"]);
+        let v: serde_json::Value = serde_json::from_slice(&j.stdout).unwrap();
+        (text(&h), v["deny_list"].clone())
+    };
+    let (h, j) = inspect(&without);
+    assert!(h.contains("NO deny-list"), "{h}");
+    assert_eq!(j, false);
+    let (h, j) = inspect(&with);
+    assert!(h.contains("checked against a deny-list"), "{h}");
+    assert_eq!(j, true);
+}
