@@ -45,6 +45,23 @@ pub fn scan_reasons(deny: &DenyList, exceptions: &[Exception]) -> Vec<Finding> {
         .collect()
 }
 
+/// Deny-list findings in what the manifest records of each excepted finding besides the reason
+/// ([`scan_reasons`]): its location (a member or field name, say).
+pub fn scan_excepted(deny: &DenyList, excepted: &[super::report::Excepted]) -> Vec<Finding> {
+    excepted
+        .iter()
+        .flat_map(|x| {
+            let f = &x.finding;
+            deny.find_in_name(&f.location).into_iter().map(|masked| Finding {
+                file: f.file.clone(),
+                location: format!("location of the excepted {} finding", f.rule),
+                rule: RuleId::DenyListMatch,
+                masked: Some(masked),
+            })
+        })
+        .collect()
+}
+
 /// Load an exception file.
 pub fn load_exceptions(path: &Path) -> Result<Vec<Exception>, GateError> {
     let text = std::fs::read_to_string(path).map_err(|source| GateError::Io {
@@ -101,4 +118,59 @@ pub fn parse_exceptions(origin: &Path, text: &str) -> Result<Vec<Exception>, Gat
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::{build_report, ScanOptions};
+
+    fn opts(reason: &str) -> ScanOptions {
+        ScanOptions {
+            deny: Some(DenyList::from_entries(&["Ivan Fictitious"]).unwrap()),
+            exceptions: vec![Exception {
+                path: PathBuf::from("a.pdf"),
+                rule: RuleId::PdfAnnotation,
+                reason: reason.into(),
+            }],
+            ..Default::default()
+        }
+    }
+
+    /// What the manifest records of an exception (its reason, the waived finding's location)
+    /// is matched too, and the report shows neither in clear.
+    #[test]
+    fn reasons_and_excepted_locations_are_matched() {
+        let annotation = Finding::new("a.pdf", "annotation", RuleId::PdfAnnotation);
+        let r = build_report(vec![annotation], 1, &opts("asked IVAN FICTITIOUS"), None);
+        assert!(!r.clean());
+        assert_eq!(
+            r.findings[0].location,
+            "exception reason for a.pdf pdf-annotation"
+        );
+        assert_eq!(r.excepted[0].reason, "asked [withheld #1, 15 chars]");
+
+        let named = Finding::new(
+            "a.pdf",
+            "annotation by Ivan_Fictitious",
+            RuleId::PdfAnnotation,
+        );
+        let r = build_report(vec![named], 1, &opts("reviewed"), None);
+        assert!(!r.clean());
+        assert_eq!(
+            r.findings[0].location,
+            "location of the excepted pdf-annotation finding"
+        );
+        assert_eq!(
+            r.excepted[0].finding.location,
+            "annotation by [withheld #1, 15 chars]"
+        );
+        let r = build_report(
+            vec![Finding::new("a.pdf", "annotation", RuleId::PdfAnnotation)],
+            1,
+            &opts("reviewed"),
+            None,
+        );
+        assert!(r.clean());
+    }
 }

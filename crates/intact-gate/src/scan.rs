@@ -288,6 +288,9 @@ pub fn build_report(
     }
     apply_exceptions(&mut report, findings, &opts.exceptions);
     if let Some(d) = &opts.deny {
+        let in_locations = exceptions::scan_excepted(d, &report.excepted);
+        report.findings.extend(in_locations);
+        report.sort();
         mask::mask_report(d, &mut report, src);
     }
     report

@@ -96,6 +96,8 @@ impl PackArgs {
     /// The pack options the flags describe, every input file loaded (keys first, as they may
     /// prompt for a passphrase).
     fn options(&self) -> Result<PackOptions, CliError> {
+        // the deny-list first: from here on every message is masked against it
+        let gate_options = self.gate.options()?;
         let created = match &self.created {
             Some(s) => parse_time(s, "--created")?,
             None => time::OffsetDateTime::now_utc(),
@@ -122,7 +124,7 @@ impl PackArgs {
         );
         opts.bag_info = bag_info;
         opts.gate = GateConfig {
-            options: self.gate.options()?,
+            options: gate_options,
             deny_list_path: self.gate.deny_list.clone(),
             exceptions_path: self.gate.exceptions.clone(),
         };

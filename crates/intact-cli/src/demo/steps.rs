@@ -169,6 +169,7 @@ impl Story {
     /// The leak gate with the demo's private deny-list.
     fn gate(&self) -> Result<pack::GateConfig, DemoError> {
         let deny = intact::gate::DenyList::load(&self.deny_path).map_err(step)?;
+        crate::output::withhold(&deny);
         Ok(pack::GateConfig {
             options: intact::gate::ScanOptions {
                 deny: Some(deny),
