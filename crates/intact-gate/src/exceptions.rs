@@ -52,12 +52,14 @@ pub fn scan_excepted(deny: &DenyList, excepted: &[super::report::Excepted]) -> V
         .iter()
         .flat_map(|x| {
             let f = &x.finding;
-            deny.find_in_name(&f.location).into_iter().map(|masked| Finding {
-                file: f.file.clone(),
-                location: format!("location of the excepted {} finding", f.rule),
-                rule: RuleId::DenyListMatch,
-                masked: Some(masked),
-            })
+            deny.find_in_name(&f.location)
+                .into_iter()
+                .map(|masked| Finding {
+                    file: f.file.clone(),
+                    location: format!("location of the excepted {} finding", f.rule),
+                    rule: RuleId::DenyListMatch,
+                    masked: Some(masked),
+                })
         })
         .collect()
 }
