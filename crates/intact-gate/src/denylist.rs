@@ -14,11 +14,15 @@ use std::path::{Path, PathBuf};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::error::GateError;
-use super::names::{punctuation_as_spaces, readings};
+use super::names::{punctuation_as_spaces, readings, squashed};
 use super::text::normalize;
 
 /// Minimum normalized length of an entry, in characters.
 pub const MIN_ENTRY_CHARS: usize = 3;
+
+/// Minimum length of an entry written without its spaces and punctuation for it to be matched
+/// that way in names (`ivanfictitious.txt`): shorter ones would match inside unrelated names.
+pub const MIN_SQUASHED_CHARS: usize = 8;
 
 #[derive(Clone)]
 struct Entry {
@@ -33,6 +37,9 @@ pub struct DenyList {
     /// The entry of each pattern: an entry with ASCII punctuation has a second pattern with
     /// spaces in its place, for the readings of names ([`readings`]).
     pattern_entry: Vec<usize>,
+    /// Entries of at least [`MIN_SQUASHED_CHARS`] with their spaces and punctuation removed
+    /// ([`squashed`]), for names only; `None` when no entry qualifies.
+    squashed: Option<(AhoCorasick, Vec<usize>)>,
 }
 
 impl std::fmt::Debug for DenyList {
@@ -73,6 +80,7 @@ impl DenyList {
         let mut entries = Vec::new();
         let mut patterns = Vec::new();
         let mut pattern_entry = Vec::new();
+        let (mut squashed_patterns, mut squashed_entry) = (Vec::new(), Vec::new());
         for (i, raw) in text.lines().enumerate() {
             let line = raw.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -97,6 +105,11 @@ impl DenyList {
                 patterns.push(spaced);
                 pattern_entry.push(entries.len() - 1);
             }
+            let sq = squashed(&n);
+            if sq != n && sq.chars().count() >= MIN_SQUASHED_CHARS {
+                squashed_patterns.push(sq);
+                squashed_entry.push(entries.len() - 1);
+            }
             patterns.push(n);
             pattern_entry.push(entries.len() - 1);
         }
@@ -107,18 +120,27 @@ impl DenyList {
                 reason: "the deny-list has no entries".to_string(),
             });
         }
-        let matcher = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
-            .map_err(|e| GateError::DenyList {
-                path: origin.to_path_buf(),
-                line: 0,
-                reason: format!("cannot build the matcher: {e}"),
-            })?;
+        let build = |patterns: &[String]| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(patterns)
+                .map_err(|e| GateError::DenyList {
+                    path: origin.to_path_buf(),
+                    line: 0,
+                    reason: format!("cannot build the matcher: {e}"),
+                })
+        };
+        let matcher = build(&patterns)?;
+        let squashed = if squashed_patterns.is_empty() {
+            None
+        } else {
+            Some((build(&squashed_patterns)?, squashed_entry))
+        };
         Ok(DenyList {
             entries,
             matcher,
             pattern_entry,
+            squashed,
         })
     }
 
@@ -147,12 +169,23 @@ impl DenyList {
     }
 
     /// The masked forms of the entries that occur in any reading of `text` that the gate gives
-    /// a name ([`readings`]: separators as spaces, percent-decoded, camel case split), in the
-    /// deny-list's order, each once.
+    /// a name ([`readings`]: separators as spaces, percent-decoded, camel case split; and, for
+    /// entries of at least [`MIN_SQUASHED_CHARS`], without spaces and punctuation at all), in
+    /// the deny-list's order, each once.
     pub fn find_in_name(&self, text: &str) -> Vec<String> {
         let mut hit = vec![false; self.entries.len()];
         for r in readings(text) {
             self.mark(&r, &mut hit);
+        }
+        if let Some((matcher, entry)) = &self.squashed {
+            for m in matcher.find_overlapping_iter(&squashed(&normalize(text))) {
+                if let Some(h) = entry
+                    .get(m.pattern().as_usize())
+                    .and_then(|&e| hit.get_mut(e))
+                {
+                    *h = true;
+                }
+            }
         }
         self.masks_of(&hit)
     }
@@ -167,6 +200,11 @@ impl DenyList {
                     .find_overlapping_iter(&normalize(r))
                     .next()
                     .is_some()
+        }) || self.squashed.as_ref().is_some_and(|(matcher, _)| {
+            matcher
+                .find_overlapping_iter(&squashed(&normalize(text)))
+                .next()
+                .is_some()
         })
     }
 

@@ -7,7 +7,7 @@
 //! a pseudo-terminal (`script`, util-linux), so the progress bars are drawn — and no output, and
 //! no file any of them wrote except the private ledger, may hold an entry in any reading the
 //! gate's matcher has ([`intact::gate::DenyList::holds`]: case-folded, normalized, punctuation as
-//! spaces, percent-decoded, camel case split).
+//! spaces, percent-decoded, camel case split, words run together).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -59,6 +59,7 @@ fn fixtures(root: &Path) {
         ("by-anahit-placeholder/page.txt", b"ok\n".to_vec()),
         ("ДМИТРИЙ.ВЫМЫШЛЕННЫЙ/IvanFictitious.txt", b"ok\n".to_vec()),
         ("Ivan/Fictitious/split.txt", b"ok\n".to_vec()),
+        ("drafts/ivanfictitious-draft.txt", b"ok\n".to_vec()),
         ("Անահիտ-Օրինակյան.txt", b"ok\n".to_vec()),
         (
             "notes.txt",
