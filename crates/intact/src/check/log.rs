@@ -1,17 +1,19 @@
 //! `intact check --log`: the file looked up in every valid release of a log directory (a
-//! release log, or a directory of bundles), and whether a later release superseded it.
+//! release log, or a directory of bundles), and whether it is current, or a later release's
+//! signed change record superseded or withdrew it (with that record's reason).
 
-use std::collections::{BTreeMap, HashMap};
+use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{
     bundle_problems, check_threshold, file_name, hash_file, into_release, lookup, new_report,
-    not_found, release_info, skip_payload, Change, CheckError, CheckMode, CheckProblem,
-    CheckReport, CheckStep, Release, Supersession,
+    not_found, release_info, skip_payload, ChangedBy, CheckError, CheckMode, CheckProblem,
+    CheckReport, CheckStep, ItemStatus, Release,
 };
 use crate::bag;
 use crate::fs::At as _;
-use crate::manifest::{Item, RedactionStatus};
+use crate::manifest::{Change, ChangeAction, Item};
 use crate::verify::{self, Verified, VerifyError, VerifyOptions};
 
 /// One release source of a log directory. A later layout (statements stored beside their
@@ -157,7 +159,13 @@ pub fn check_log(file: &Path, dir: &Path, opts: &VerifyOptions) -> Result<CheckR
     for rel in &releases {
         let (found, names) = lookup(rel, &d, &name);
         for mut a in found {
-            a.superseded_by = superseded(rel, &a.item, &releases, &by_id);
+            let (status, changed) = item_status(rel, &a.item, &releases, &by_id);
+            a.status = Some(status);
+            match status {
+                ItemStatus::Current => {}
+                ItemStatus::Superseded => a.superseded_by = changed,
+                ItemStatus::Withdrawn => a.withdrawn_by = changed,
+            }
             r.found.push(a);
         }
         same_name.extend(names);
@@ -175,61 +183,59 @@ pub fn check_log(file: &Path, dir: &Path, opts: &VerifyOptions) -> Result<CheckR
     Ok(r)
 }
 
-/// The first release after `rel` (same collection) where `item`'s id no longer has its content.
-fn superseded(
+/// Where `item` of `rel` stands: superseded or withdrawn when a later release of the same
+/// collection carries a change record for exactly this version (its id, `rel`'s release id and
+/// its sha256) — the earliest such release, with the record's reason — and current otherwise.
+/// A later release that does not list the item changes nothing: releases carry only new items.
+fn item_status(
     rel: &Release,
     item: &Item,
     releases: &[Release],
     by_id: &HashMap<&str, &Release>,
-) -> Option<Supersession> {
-    let mut later: Vec<&Release> = releases
+) -> (ItemStatus, Option<ChangedBy>) {
+    let is_record = |c: &&Change| {
+        c.id == item.id && c.release == rel.statement.release && c.sha256 == item.sha256
+    };
+    let first = releases
         .iter()
         .filter(|o| {
             o.bundle_id != rel.bundle_id
                 && o.statement.collection == rel.statement.collection
                 && is_later(o, rel, by_id)
         })
-        .collect();
-    later.sort_by(|a, b| {
-        if is_later(b, a, by_id) {
-            std::cmp::Ordering::Less
-        } else if is_later(a, b, by_id) {
-            std::cmp::Ordering::Greater
-        } else {
-            std::cmp::Ordering::Equal
-        }
-    });
-    let ids: Vec<BTreeMap<&str, &Item>> = later
-        .iter()
-        .map(|o| {
-            o.manifest
-                .items
-                .iter()
-                .map(|i| (i.id.as_str(), i))
-                .collect()
-        })
-        .collect();
-    for (o, ids) in later.iter().zip(&ids) {
-        let (change, sha256) = match ids.get(item.id.as_str()) {
-            None => (Change::Removed, None),
-            Some(i)
-                if i.redaction
-                    .as_ref()
-                    .is_some_and(|r| r.status == RedactionStatus::Withheld) =>
-            {
-                (Change::Withheld, None)
+        .filter_map(|o| o.manifest.changes.iter().find(is_record).map(|c| (o, c)))
+        .min_by(|(a, _), (b, _)| {
+            if is_later(a, b, by_id) {
+                Ordering::Greater
+            } else if is_later(b, a, by_id) {
+                Ordering::Less
+            } else {
+                Ordering::Equal
             }
-            Some(i) if i.sha256 != item.sha256 => (Change::Changed, i.sha256.clone()),
-            Some(_) => continue,
-        };
-        return Some(Supersession {
-            source: o.source.clone(),
-            release: o.statement.release.clone(),
-            created: o.statement.created.clone(),
-            bundle_id: o.bundle_id.clone(),
-            change,
-            sha256,
         });
-    }
-    None
+    let Some((o, c)) = first else {
+        return (ItemStatus::Current, None);
+    };
+    let by_sha256 = c.by.as_deref().and_then(|by| {
+        o.manifest
+            .items
+            .iter()
+            .find(|i| i.id == by)
+            .and_then(|i| i.sha256.clone())
+    });
+    let status = match c.action {
+        ChangeAction::Superseded => ItemStatus::Superseded,
+        ChangeAction::Withdrawn => ItemStatus::Withdrawn,
+    };
+    let changed = ChangedBy {
+        source: o.source.clone(),
+        release: o.statement.release.clone(),
+        created: o.statement.created.clone(),
+        bundle_id: o.bundle_id.clone(),
+        action: c.action,
+        by: c.by.clone(),
+        sha256: by_sha256,
+        reason: c.reason.clone(),
+    };
+    (status, Some(changed))
 }
