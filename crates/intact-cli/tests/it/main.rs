@@ -16,6 +16,7 @@ mod gate_corpus;
 mod gate_fixtures;
 mod gate_pack;
 mod gate_props;
+mod log_answers;
 mod redaction;
 mod releases;
 mod scale;
