@@ -376,6 +376,29 @@ fn check_log_says_current_superseded_or_withdrawn_from_change_records() {
             assert_eq!(x["status"], "current", "{f}: {x}");
         }
     }
+    // An entry whose signatures were stripped vouches for nothing: it is skipped, and what only
+    // it published is not found.
+    let stripped = fx.p("stripped-log");
+    copy_dir(&log, &stripped);
+    for f in sig_files(&stripped.join("000001/signatures")) {
+        std::fs::remove_file(f).unwrap();
+    }
+    let o = intact(&[
+        "check",
+        s(&fx.p("src-r1/c.txt")),
+        "--log",
+        s(&stripped),
+        "--trust",
+        s(&fx.trust),
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let r = json(&o);
+    assert!(r["found"].as_array().unwrap().is_empty());
+    assert!(r["skipped"][0]["source"]
+        .as_str()
+        .unwrap()
+        .ends_with("000001"));
     // Against one bundle, there is no log to say: no status.
     let o = intact(&[
         "check",
