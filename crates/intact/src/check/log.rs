@@ -239,3 +239,142 @@ fn item_status(
     };
     (status, Some(changed))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::Manifest;
+    use crate::release::{Previous, Statement};
+
+    fn item(id: &str, sha: &str) -> Item {
+        Item {
+            id: id.into(),
+            path: Some(format!("data/{id}")),
+            sha256: Some(sha.into()),
+            size: Some(1),
+            media_type: None,
+            metadata: None,
+            redaction: None,
+        }
+    }
+
+    fn change(id: &str, sha: &str, action: ChangeAction, by: Option<&str>, why: &str) -> Change {
+        Change {
+            id: id.into(),
+            release: "r1".into(),
+            sha256: Some(sha.into()),
+            action,
+            by: by.map(Into::into),
+            reason: why.into(),
+        }
+    }
+
+    /// Release `n` (`r<n>`, bundle id `b<n>`), following `r<n-1>`.
+    fn release(n: u32, items: Vec<Item>, changes: Vec<Change>) -> Release {
+        let name = format!("r{n}");
+        Release {
+            source: PathBuf::from(format!("{name}.zip")),
+            statement: Statement {
+                format: "intact-release/1".into(),
+                collection: "c".into(),
+                release: name.clone(),
+                created: format!("2026-0{n}-01T00:00:00Z"),
+                previous: (n > 1).then(|| Previous {
+                    release: format!("r{}", n - 1),
+                    sha256: format!("b{}", n - 1),
+                }),
+                item_count: items.len() as u64,
+                payload_bytes: 0,
+                merkle_root: String::new(),
+                tag_files: Default::default(),
+                gate: None,
+            },
+            bundle_id: format!("b{n}"),
+            manifest: Manifest {
+                format: String::new(),
+                collection: "c".into(),
+                release: name,
+                items,
+                changes,
+                exceptions: Vec::new(),
+            },
+            signers: Vec::new(),
+        }
+    }
+
+    fn status_of(releases: &[Release], id: &str) -> (ItemStatus, Option<ChangedBy>) {
+        let by_id: HashMap<&str, &Release> =
+            releases.iter().map(|r| (r.bundle_id.as_str(), r)).collect();
+        let it = releases[0].manifest.items.iter().find(|i| i.id == id);
+        item_status(&releases[0], it.unwrap(), releases, &by_id)
+    }
+
+    #[test]
+    fn only_a_change_record_for_this_version_ends_an_item() {
+        let items = vec![
+            item("a", "a1"),
+            item("b", "b1"),
+            item("c", "c1"),
+            item("e", "e1"),
+        ];
+        let r1 = release(1, items, vec![]);
+        // r2 only adds d; r3 supersedes a, withdraws b, and has a record for another version
+        // of e (e0), which is not e1.
+        let r2 = release(2, vec![item("d", "d1")], vec![]);
+        let r3 = release(
+            3,
+            vec![item("a", "a3")],
+            vec![
+                change(
+                    "a",
+                    "a1",
+                    ChangeAction::Superseded,
+                    Some("a"),
+                    "re-redacted",
+                ),
+                change("b", "b1", ChangeAction::Withdrawn, None, "court order"),
+                change("e", "e0", ChangeAction::Withdrawn, None, "other version"),
+            ],
+        );
+        let rs = [r1, r2, r3];
+        for id in ["c", "e"] {
+            let (st, by) = status_of(&rs, id);
+            assert_eq!((st, by.is_none()), (ItemStatus::Current, true), "{id}");
+        }
+        let (st, by) = status_of(&rs, "a");
+        assert_eq!(st, ItemStatus::Superseded);
+        let by = by.unwrap();
+        assert_eq!(
+            (by.release.as_str(), by.reason.as_str()),
+            ("r3", "re-redacted")
+        );
+        assert_eq!(
+            (by.by.as_deref(), by.sha256.as_deref()),
+            (Some("a"), Some("a3"))
+        );
+        let (st, by) = status_of(&rs, "b");
+        assert_eq!(st, ItemStatus::Withdrawn);
+        let by = by.unwrap();
+        assert_eq!(
+            (by.release.as_str(), by.reason.as_str()),
+            ("r3", "court order")
+        );
+        assert_eq!(by.action, ChangeAction::Withdrawn);
+    }
+
+    #[test]
+    fn the_earliest_later_record_is_named() {
+        let r1 = release(1, vec![item("a", "a1")], vec![]);
+        let rec = |why| change("a", "a1", ChangeAction::Superseded, Some("a"), why);
+        // A fork: r2 and another r2 both follow r1 with a record for a; the one created first
+        // (here listed last) is named.
+        let mut r2 = release(2, vec![item("a", "a2")], vec![rec("first")]);
+        let mut other = release(3, vec![item("a", "a2b")], vec![rec("second")]);
+        other.statement.previous = r2.statement.previous.clone();
+        r2.statement.created = "2026-02-01T00:00:00Z".into();
+        other.statement.created = "2026-02-02T00:00:00Z".into();
+        let rs = [r1, other, r2];
+        let (_, by) = status_of(&rs, "a");
+        assert_eq!(by.unwrap().reason, "first");
+    }
+}
