@@ -21,8 +21,9 @@ use crate::trust::{AllowedSigner, SignatureStatus, TrustPolicy};
 use crate::verify::{self, VerifyError, VerifyOptions, VerifyReport};
 
 pub use crate::check::{
-    check_bundle, check_log, check_proof, discover_log, Appearance, Change, CheckError, CheckMode,
-    CheckProblem, CheckReport, CheckStep, ReleaseInfo, ReleaseSource, Supersession, CHECK_REPORT,
+    check_bundle, check_log, check_proof, discover_log, Appearance, ChangedBy, CheckError,
+    CheckMode, CheckProblem, CheckReport, CheckStep, ItemStatus, ReleaseInfo, ReleaseSource,
+    CHECK_REPORT,
 };
 
 /// Format id of the citation report (`intact cite --json`).

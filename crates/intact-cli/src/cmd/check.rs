@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{ArgGroup, Args};
 
-use intact::cite::{Appearance, Change, CheckMode, CheckReport};
+use intact::cite::{Appearance, ChangedBy, CheckMode, CheckReport, ItemStatus};
 use intact::trust::SignatureStatus;
 
 use super::flags::TrustArgs;
@@ -85,7 +85,7 @@ fn human(r: &CheckReport) -> String {
     s
 }
 
-/// One release the file was found in: the item, its signers, and whether it was superseded.
+/// One release the file was found in: the item, its signers, and (log mode) its standing.
 fn appearance(r: &CheckReport, a: &Appearance) -> String {
     let mut s = format!(
         "\n{} / {}, created {} ({})\n",
@@ -111,22 +111,42 @@ fn appearance(r: &CheckReport, a: &Appearance) -> String {
         })
         .collect();
     s.push_str(&format!("  signed by  {}\n", fps.join(", ")));
-    if let Some(sup) = &a.superseded_by {
-        let what = match sup.change {
-            Change::Changed => format!(
-                "item {} now has sha256 {}",
-                a.item.id,
-                sup.sha256.as_deref().unwrap_or("?")
-            ),
-            Change::Withheld => format!("item {} is now withheld", a.item.id),
-            Change::Removed => format!("item {} is no longer listed", a.item.id),
-        };
-        s.push_str(&format!(
-            "  SUPERSEDED by release {} (created {}, bundle id {}): {what}\n",
-            sup.release, sup.created, sup.bundle_id
-        ));
-    } else if r.mode == CheckMode::Log {
-        s.push_str("  current    not superseded by a later release in the log\n");
-    }
+    s.push_str(&standing(r, a));
     s
+}
+
+/// Log mode: whether the item is current, or which later release superseded or withdrew it,
+/// with the signed change record's reason.
+fn standing(r: &CheckReport, a: &Appearance) -> String {
+    let at = |c: &ChangedBy| {
+        format!(
+            "release {} (created {}, bundle id {})",
+            c.release, c.created, c.bundle_id
+        )
+    };
+    match (a.status, &a.superseded_by, &a.withdrawn_by) {
+        (Some(ItemStatus::Superseded), Some(c), _) => {
+            let by = match (&c.by, &c.sha256) {
+                (Some(id), Some(d)) => format!("item {id} (sha256 {d})"),
+                (Some(id), None) => format!("item {id} (no digest: withheld)"),
+                (None, _) => "another item".into(),
+            };
+            format!(
+                "  SUPERSEDED by {}: item {} replaced by {by}; reason: {}\n",
+                at(c),
+                a.item.id,
+                c.reason
+            )
+        }
+        (Some(ItemStatus::Withdrawn), _, Some(c)) => format!(
+            "  WITHDRAWN by {}: item {}; reason: {}\n",
+            at(c),
+            a.item.id,
+            c.reason
+        ),
+        _ if r.mode == CheckMode::Log => {
+            "  current    not superseded or withdrawn by a later release in the log\n".into()
+        }
+        _ => String::new(),
+    }
 }

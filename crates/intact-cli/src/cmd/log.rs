@@ -113,9 +113,33 @@ impl VerifyArgs {
 
     fn human(&self, r: &LogReport) -> String {
         let mut t = problem_lines(&r.problems);
-        for u in &r.unlisted_bundles {
-            t.push_str(&format!("{}: note: bundle not in the log\n", u.display()));
+        for rc in &r.releases {
+            for b in &rc.bundles {
+                t.push_str(&format!(
+                    "{}: release {} (entry {:06}): verified in full against the log\n",
+                    b.display(),
+                    rc.release.as_deref().unwrap_or("?"),
+                    rc.seq
+                ));
+            }
         }
+        for u in &r.unlisted_bundles {
+            t.push_str(&format!(
+                "{}: note: bundle not in the log (not checked)\n",
+                u.display()
+            ));
+        }
+        for n in &r.notes {
+            t.push_str(&format!("{}: note: {}\n", n.path.display(), n.message));
+        }
+        let mirror = match &self.bundles {
+            Some(dir) => format!(
+                "; {} bundle(s) in {} verified in full",
+                r.bundles_checked,
+                dir.display()
+            ),
+            None => String::new(),
+        };
         let head = r
             .head
             .as_ref()
@@ -128,11 +152,7 @@ impl VerifyArgs {
             r.collection.as_deref().unwrap_or("?"),
             r.releases.len(),
             head,
-            if self.bundles.is_some() {
-                "; every bundle checked in full"
-            } else {
-                ""
-            },
+            mirror,
             if r.state_updated {
                 "; state updated"
             } else {

@@ -529,23 +529,40 @@ fn check_against_a_log_reports_releases_and_supersession() {
     let log = f.p("log");
     std::fs::create_dir_all(&log).unwrap();
     std::fs::copy(f.bundle(), log.join("r1.zip")).unwrap();
-    // r2 changes testimony-1 and drops the photo.
+    // r2 carries only what is new: a corrected testimony-1 (its change record supersedes the
+    // first version) and a new exhibit; its change record withdraws the photo.
     let src2 = source(
         &f.p("src2"),
         &[
             ("a/testimony-1.txt", "SYNTHETIC testimony one, corrected\n"),
-            ("a/testimony-2.txt", "SYNTHETIC testimony two\n"),
-            ("c/exhibit.txt", "SYNTHETIC exhibit\n"),
-            ("readme.txt", "SYNTHETIC sample\n"),
+            ("d/exhibit-2.txt", "SYNTHETIC second exhibit\n"),
         ],
     );
-    pack(
-        &src2,
-        &f.p("r2.zip"),
-        &demo_key(),
+    let changes = f.p("changes-2.csv");
+    std::fs::write(
+        &changes,
+        "id,action,by,reason\na/testimony-1.txt,superseded,a/testimony-1.txt,corrected transcript\nb/photo.bin,withdrawn,,duplicate\n",
+    )
+    .unwrap();
+    let o = intact(&[
+        "pack",
+        s(&src2),
+        "--collection",
+        "test-coll",
+        "--release",
         "r2",
+        "--key",
+        s(&demo_key()),
+        "--created",
         "2026-03-01T10:00:00Z",
-    );
+        "--previous",
+        s(&f.bundle()),
+        "--changes",
+        s(&changes),
+        "-o",
+        s(&f.p("r2.zip")),
+    ]);
+    assert!(o.status.success(), "pack r2: {}", all(&o));
     // r2 as an extracted directory in the log.
     let u = Command::new("unzip")
         .args(["-q", s(&f.p("r2.zip")), "-d", s(&log.join("r2"))])
@@ -575,27 +592,30 @@ fn check_against_a_log_reports_releases_and_supersession() {
     let new_digest = intact::digest::Sha256Digest::of(b"SYNTHETIC testimony one, corrected\n");
     assert!(
         text.contains(&format!(
-            "item a/testimony-1.txt now has sha256 {new_digest}"
+            "item a/testimony-1.txt replaced by item a/testimony-1.txt (sha256 {new_digest}); reason: corrected transcript"
         )),
         "{text}"
     );
 
+    // testimony-2 is only in r1; r2 not repeating it does not supersede it.
     let o = check(&f.p("src/a/testimony-2.txt"), true);
     assert_eq!(code(&o), 0, "{}", all(&o));
     let r: Value = serde_json::from_str(&out(&o)).unwrap();
     assert_eq!(r["mode"], "log");
     let found = r["found"].as_array().unwrap();
-    assert_eq!(found.len(), 2);
+    assert_eq!(found.len(), 1);
     assert_eq!(found[0]["release"], "r1");
-    assert_eq!(found[1]["release"], "r2");
-    assert!(found.iter().all(|a| a["superseded_by"].is_null()));
+    assert_eq!(found[0]["status"], "current");
+    assert!(found[0]["superseded_by"].is_null());
     assert_eq!(r["skipped"][0]["check"], "bundle");
 
     let o = check(&f.p("src/b/photo.bin"), true);
     assert_eq!(code(&o), 0, "{}", all(&o));
     let r: Value = serde_json::from_str(&out(&o)).unwrap();
-    assert_eq!(r["found"][0]["superseded_by"]["change"], "removed");
-    assert_eq!(r["found"][0]["superseded_by"]["release"], "r2");
+    assert_eq!(r["found"][0]["status"], "withdrawn");
+    assert!(r["found"][0]["superseded_by"].is_null());
+    assert_eq!(r["found"][0]["withdrawn_by"]["release"], "r2");
+    assert_eq!(r["found"][0]["withdrawn_by"]["reason"], "duplicate");
 
     // The corrected testimony is only in r2, and current.
     let o = check(&src2.join("a/testimony-1.txt"), false);

@@ -8,14 +8,14 @@ use intact_testkit::{repo, s, text, write_file as write};
 
 use crate::intact;
 
-struct Fx {
+pub(crate) struct Fx {
     _tmp: tempfile::TempDir,
     root: PathBuf,
-    trust: PathBuf,
+    pub(crate) trust: PathBuf,
 }
 
 impl Fx {
-    fn new() -> Fx {
+    pub(crate) fn new() -> Fx {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().to_owned();
         let trust = root.join("allowed_signers");
@@ -27,7 +27,7 @@ impl Fx {
         }
     }
 
-    fn p(&self, rel: &str) -> PathBuf {
+    pub(crate) fn p(&self, rel: &str) -> PathBuf {
         self.root.join(rel)
     }
 
@@ -78,7 +78,7 @@ impl Fx {
         intact(&refs)
     }
 
-    fn ok_pack(
+    pub(crate) fn ok_pack(
         &self,
         name: &str,
         created: &str,
@@ -91,7 +91,7 @@ impl Fx {
         self.p(&format!("{name}.zip"))
     }
 
-    fn append(&self, log: &Path, bundle: &Path) -> Output {
+    pub(crate) fn append(&self, log: &Path, bundle: &Path) -> Output {
         intact(&[
             "log",
             "append",
@@ -102,21 +102,21 @@ impl Fx {
         ])
     }
 
-    fn log_verify(&self, log: &Path, extra: &[&str]) -> Output {
+    pub(crate) fn log_verify(&self, log: &Path, extra: &[&str]) -> Output {
         let mut args = vec!["log", "verify", s(log), "--trust", s(&self.trust)];
         args.extend_from_slice(extra);
         intact(&args)
     }
 }
 
-const R1: &[(&str, &str)] = &[
+pub(crate) const R1: &[(&str, &str)] = &[
     ("a.txt", "SYNTHETIC item a, first version\n"),
     ("b.txt", "SYNTHETIC item b\n"),
     ("c.txt", "SYNTHETIC item c\n"),
 ];
 
 /// Two releases: r2 supersedes a.txt (re-redacted), withdraws b.txt, adds d.txt.
-fn two_releases(fx: &Fx) -> (PathBuf, PathBuf) {
+pub(crate) fn two_releases(fx: &Fx) -> (PathBuf, PathBuf) {
     let r1 = fx.ok_pack("r1", "2026-01-01T00:00:00Z", R1, None, None);
     let r2 = fx.ok_pack(
         "r2",
@@ -340,7 +340,7 @@ fn forks_gaps_order_and_rollback_are_refused() {
     assert_eq!(std::fs::read(&state).unwrap(), b"{not json");
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     for e in walkdir::WalkDir::new(from) {
         let e = e.unwrap();
         let rel = e.path().strip_prefix(from).unwrap();

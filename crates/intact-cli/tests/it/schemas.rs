@@ -358,6 +358,25 @@ fn every_document_intact_writes_matches_its_schema() {
     );
     assert_eq!(lv["state_updated"], json!(true));
     sc.check("log-verify-report.schema.json", "log verify", &lv);
+    // A mirror with something that is not a bundle in it: a note.
+    let mirror = t.join("mirror-with-readme");
+    crate::releases::copy_dir(&demo.join("mirror"), &mirror);
+    std::fs::write(mirror.join("README.txt"), "SYNTHETIC mirror readme\n").unwrap();
+    let lv = intact_json(
+        &[
+            "log",
+            "verify",
+            s(&log),
+            "--bundles",
+            s(&mirror),
+            "--trust",
+            s(&trust),
+            "--json",
+        ],
+        0,
+    );
+    assert!(lv["notes"].as_array().is_some_and(|n| n.len() == 1));
+    sc.check("log-verify-report.schema.json", "log verify (notes)", &lv);
     sc.check(
         "mirror-state.schema.json",
         "log verify --state",
@@ -503,7 +522,37 @@ fn every_document_intact_writes_matches_its_schema() {
         "T-101-001 is superseded in release-2"
     );
     assert!(k["skipped"].as_array().is_some_and(|x| !x.is_empty()));
+    assert_eq!(k["found"][0]["status"], json!("superseded"));
     sc.check("check-report.schema.json", "check --log", &k);
+    // The duplicate photograph release-2 withdrew, through the release log itself.
+    let withdrawn = i["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|it| it["id"] == json!("P-010"))
+        .expect("demo item P-010");
+    let photo = demo.join("collection").join(
+        withdrawn["path"]
+            .as_str()
+            .unwrap()
+            .strip_prefix("data/")
+            .unwrap(),
+    );
+    let k = intact_json(
+        &[
+            "check",
+            s(&photo),
+            "--log",
+            s(&log),
+            "--trust",
+            s(&trust),
+            "--json",
+        ],
+        0,
+    );
+    assert_eq!(k["found"][0]["status"], json!("withdrawn"));
+    assert!(k["found"][0]["withdrawn_by"]["reason"].is_string());
+    sc.check("check-report.schema.json", "check --log (withdrawn)", &k);
     let k = intact_json(
         &[
             "check",

@@ -1,17 +1,19 @@
 //! `intact check --log`: the file looked up in every valid release of a log directory (a
-//! release log, or a directory of bundles), and whether a later release superseded it.
+//! release log, or a directory of bundles), and whether it is current, or a later release's
+//! signed change record superseded or withdrew it (with that record's reason).
 
-use std::collections::{BTreeMap, HashMap};
+use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{
     bundle_problems, check_threshold, file_name, hash_file, into_release, lookup, new_report,
-    not_found, release_info, skip_payload, Change, CheckError, CheckMode, CheckProblem,
-    CheckReport, CheckStep, Release, Supersession,
+    not_found, release_info, skip_payload, ChangedBy, CheckError, CheckMode, CheckProblem,
+    CheckReport, CheckStep, ItemStatus, Release,
 };
 use crate::bag;
 use crate::fs::At as _;
-use crate::manifest::{Item, RedactionStatus};
+use crate::manifest::{Change, ChangeAction, Item};
 use crate::verify::{self, Verified, VerifyError, VerifyOptions};
 
 /// One release source of a log directory. A later layout (statements stored beside their
@@ -157,7 +159,13 @@ pub fn check_log(file: &Path, dir: &Path, opts: &VerifyOptions) -> Result<CheckR
     for rel in &releases {
         let (found, names) = lookup(rel, &d, &name);
         for mut a in found {
-            a.superseded_by = superseded(rel, &a.item, &releases, &by_id);
+            let (status, changed) = item_status(rel, &a.item, &releases, &by_id);
+            a.status = Some(status);
+            match status {
+                ItemStatus::Current => {}
+                ItemStatus::Superseded => a.superseded_by = changed,
+                ItemStatus::Withdrawn => a.withdrawn_by = changed,
+            }
             r.found.push(a);
         }
         same_name.extend(names);
@@ -175,61 +183,198 @@ pub fn check_log(file: &Path, dir: &Path, opts: &VerifyOptions) -> Result<CheckR
     Ok(r)
 }
 
-/// The first release after `rel` (same collection) where `item`'s id no longer has its content.
-fn superseded(
+/// Where `item` of `rel` stands: superseded or withdrawn when a later release of the same
+/// collection carries a change record for exactly this version (its id, `rel`'s release id and
+/// its sha256) — the earliest such release, with the record's reason — and current otherwise.
+/// A later release that does not list the item changes nothing: releases carry only new items.
+fn item_status(
     rel: &Release,
     item: &Item,
     releases: &[Release],
     by_id: &HashMap<&str, &Release>,
-) -> Option<Supersession> {
-    let mut later: Vec<&Release> = releases
+) -> (ItemStatus, Option<ChangedBy>) {
+    let is_record = |c: &&Change| {
+        c.id == item.id && c.release == rel.statement.release && c.sha256 == item.sha256
+    };
+    let first = releases
         .iter()
         .filter(|o| {
             o.bundle_id != rel.bundle_id
                 && o.statement.collection == rel.statement.collection
                 && is_later(o, rel, by_id)
         })
-        .collect();
-    later.sort_by(|a, b| {
-        if is_later(b, a, by_id) {
-            std::cmp::Ordering::Less
-        } else if is_later(a, b, by_id) {
-            std::cmp::Ordering::Greater
-        } else {
-            std::cmp::Ordering::Equal
-        }
-    });
-    let ids: Vec<BTreeMap<&str, &Item>> = later
-        .iter()
-        .map(|o| {
-            o.manifest
-                .items
-                .iter()
-                .map(|i| (i.id.as_str(), i))
-                .collect()
-        })
-        .collect();
-    for (o, ids) in later.iter().zip(&ids) {
-        let (change, sha256) = match ids.get(item.id.as_str()) {
-            None => (Change::Removed, None),
-            Some(i)
-                if i.redaction
-                    .as_ref()
-                    .is_some_and(|r| r.status == RedactionStatus::Withheld) =>
-            {
-                (Change::Withheld, None)
+        .filter_map(|o| o.manifest.changes.iter().find(is_record).map(|c| (o, c)))
+        .min_by(|(a, _), (b, _)| {
+            if is_later(a, b, by_id) {
+                Ordering::Greater
+            } else if is_later(b, a, by_id) {
+                Ordering::Less
+            } else {
+                Ordering::Equal
             }
-            Some(i) if i.sha256 != item.sha256 => (Change::Changed, i.sha256.clone()),
-            Some(_) => continue,
-        };
-        return Some(Supersession {
-            source: o.source.clone(),
-            release: o.statement.release.clone(),
-            created: o.statement.created.clone(),
-            bundle_id: o.bundle_id.clone(),
-            change,
-            sha256,
         });
+    let Some((o, c)) = first else {
+        return (ItemStatus::Current, None);
+    };
+    let by_sha256 = c.by.as_deref().and_then(|by| {
+        o.manifest
+            .items
+            .iter()
+            .find(|i| i.id == by)
+            .and_then(|i| i.sha256.clone())
+    });
+    let status = match c.action {
+        ChangeAction::Superseded => ItemStatus::Superseded,
+        ChangeAction::Withdrawn => ItemStatus::Withdrawn,
+    };
+    let changed = ChangedBy {
+        source: o.source.clone(),
+        release: o.statement.release.clone(),
+        created: o.statement.created.clone(),
+        bundle_id: o.bundle_id.clone(),
+        action: c.action,
+        by: c.by.clone(),
+        sha256: by_sha256,
+        reason: c.reason.clone(),
+    };
+    (status, Some(changed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::Manifest;
+    use crate::release::{Previous, Statement};
+
+    fn item(id: &str, sha: &str) -> Item {
+        Item {
+            id: id.into(),
+            path: Some(format!("data/{id}")),
+            sha256: Some(sha.into()),
+            size: Some(1),
+            media_type: None,
+            metadata: None,
+            redaction: None,
+        }
     }
-    None
+
+    fn change(id: &str, sha: &str, action: ChangeAction, by: Option<&str>, why: &str) -> Change {
+        Change {
+            id: id.into(),
+            release: "r1".into(),
+            sha256: Some(sha.into()),
+            action,
+            by: by.map(Into::into),
+            reason: why.into(),
+        }
+    }
+
+    /// Release `n` (`r<n>`, bundle id `b<n>`), following `r<n-1>`.
+    fn release(n: u32, items: Vec<Item>, changes: Vec<Change>) -> Release {
+        let name = format!("r{n}");
+        Release {
+            source: PathBuf::from(format!("{name}.zip")),
+            statement: Statement {
+                format: "intact-release/1".into(),
+                collection: "c".into(),
+                release: name.clone(),
+                created: format!("2026-0{n}-01T00:00:00Z"),
+                previous: (n > 1).then(|| Previous {
+                    release: format!("r{}", n - 1),
+                    sha256: format!("b{}", n - 1),
+                }),
+                item_count: items.len() as u64,
+                payload_bytes: 0,
+                merkle_root: String::new(),
+                tag_files: Default::default(),
+                gate: None,
+            },
+            bundle_id: format!("b{n}"),
+            manifest: Manifest {
+                format: String::new(),
+                collection: "c".into(),
+                release: name,
+                items,
+                changes,
+                exceptions: Vec::new(),
+            },
+            signers: Vec::new(),
+        }
+    }
+
+    fn status_of(releases: &[Release], id: &str) -> (ItemStatus, Option<ChangedBy>) {
+        let by_id: HashMap<&str, &Release> =
+            releases.iter().map(|r| (r.bundle_id.as_str(), r)).collect();
+        let it = releases[0].manifest.items.iter().find(|i| i.id == id);
+        item_status(&releases[0], it.unwrap(), releases, &by_id)
+    }
+
+    #[test]
+    fn only_a_change_record_for_this_version_ends_an_item() {
+        let items = vec![
+            item("a", "a1"),
+            item("b", "b1"),
+            item("c", "c1"),
+            item("e", "e1"),
+        ];
+        let r1 = release(1, items, vec![]);
+        // r2 only adds d; r3 supersedes a, withdraws b, and has a record for another version
+        // of e (e0), which is not e1.
+        let r2 = release(2, vec![item("d", "d1")], vec![]);
+        let r3 = release(
+            3,
+            vec![item("a", "a3")],
+            vec![
+                change(
+                    "a",
+                    "a1",
+                    ChangeAction::Superseded,
+                    Some("a"),
+                    "re-redacted",
+                ),
+                change("b", "b1", ChangeAction::Withdrawn, None, "court order"),
+                change("e", "e0", ChangeAction::Withdrawn, None, "other version"),
+            ],
+        );
+        let rs = [r1, r2, r3];
+        for id in ["c", "e"] {
+            let (st, by) = status_of(&rs, id);
+            assert_eq!((st, by.is_none()), (ItemStatus::Current, true), "{id}");
+        }
+        let (st, by) = status_of(&rs, "a");
+        assert_eq!(st, ItemStatus::Superseded);
+        let by = by.unwrap();
+        assert_eq!(
+            (by.release.as_str(), by.reason.as_str()),
+            ("r3", "re-redacted")
+        );
+        assert_eq!(
+            (by.by.as_deref(), by.sha256.as_deref()),
+            (Some("a"), Some("a3"))
+        );
+        let (st, by) = status_of(&rs, "b");
+        assert_eq!(st, ItemStatus::Withdrawn);
+        let by = by.unwrap();
+        assert_eq!(
+            (by.release.as_str(), by.reason.as_str()),
+            ("r3", "court order")
+        );
+        assert_eq!(by.action, ChangeAction::Withdrawn);
+    }
+
+    #[test]
+    fn the_earliest_later_record_is_named() {
+        let r1 = release(1, vec![item("a", "a1")], vec![]);
+        let rec = |why| change("a", "a1", ChangeAction::Superseded, Some("a"), why);
+        // A fork: r2 and another r2 both follow r1 with a record for a; the one created first
+        // (here listed last) is named.
+        let mut r2 = release(2, vec![item("a", "a2")], vec![rec("first")]);
+        let mut other = release(3, vec![item("a", "a2b")], vec![rec("second")]);
+        other.statement.previous = r2.statement.previous.clone();
+        r2.statement.created = "2026-02-01T00:00:00Z".into();
+        other.statement.created = "2026-02-02T00:00:00Z".into();
+        let rs = [r1, other, r2];
+        let (_, by) = status_of(&rs, "a");
+        assert_eq!(by.unwrap().reason, "first");
+    }
 }

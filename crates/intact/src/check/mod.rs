@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::digest::{self, StreamDigest};
 use crate::fs::{At as _, PathError};
-use crate::manifest::{Item, Manifest};
+use crate::manifest::{ChangeAction, Item, Manifest};
 use crate::release::{Previous, Statement};
 use crate::trust::SignatureCheck;
 use crate::verify::{self, Verified, VerifyError, VerifyOptions, VerifyReport};
@@ -79,28 +79,36 @@ pub struct ReleaseInfo {
     pub signatures: Vec<SignatureCheck>,
 }
 
-/// How an item changed in a later release.
+/// Where an item version stands in a log (log mode): only a later release's signed change
+/// record ends it; a later release that does not repeat it changes nothing (releases carry only
+/// new items, docs/RELEASES.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Change {
-    /// The same id has other content (`sha256`).
-    Changed,
-    /// The same id is withheld.
-    Withheld,
-    /// No item has this id any more.
-    Removed,
+pub enum ItemStatus {
+    /// No later release of the log has a change record for it.
+    Current,
+    /// A later release's change record replaced it by an item of that release.
+    Superseded,
+    /// A later release's change record withdrew it.
+    Withdrawn,
 }
 
-/// The first later release in which an item no longer has the file's content.
+/// The signed change record of a later release that superseded or withdrew an item, and the
+/// release that carries it.
 #[derive(Debug, Clone, Serialize)]
-pub struct Supersession {
+pub struct ChangedBy {
     pub source: PathBuf,
     pub release: String,
     pub created: String,
     pub bundle_id: String,
-    pub change: Change,
-    /// The item's digest in that release (`changed` only).
+    /// `superseded` or `withdrawn`, as the change record says.
+    pub action: ChangeAction,
+    /// Superseded: the id of the item of that release that replaces it.
+    pub by: Option<String>,
+    /// Superseded: that item's sha256 (`null` when it is withheld, or not in the release).
     pub sha256: Option<String>,
+    /// The change record's reason, as signed.
+    pub reason: String,
 }
 
 /// One item, in one release, that has the file's content (or, in `same_name`, its file name).
@@ -115,8 +123,12 @@ pub struct Appearance {
     /// The item record, exactly as in `manifest.json`.
     pub item: Item,
     pub leaf_index: u64,
-    /// Log mode: the first later release where this item id has other content, or none.
-    pub superseded_by: Option<Supersession>,
+    /// Log mode: `current`, `superseded` or `withdrawn` (`null` against a proof or a bundle).
+    pub status: Option<ItemStatus>,
+    /// Log mode: the later release whose change record superseded this item, with its reason.
+    pub superseded_by: Option<ChangedBy>,
+    /// Log mode: the later release whose change record withdrew this item, with its reason.
+    pub withdrawn_by: Option<ChangedBy>,
 }
 
 /// The result of `intact check` (`--json` prints it).
@@ -272,7 +284,9 @@ fn appearance(rel: &Release, index: usize) -> Appearance {
         signers: rel.signers.clone(),
         item: rel.manifest.items[index].clone(),
         leaf_index: index as u64,
+        status: None,
         superseded_by: None,
+        withdrawn_by: None,
     }
 }
 

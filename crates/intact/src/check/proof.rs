@@ -134,7 +134,9 @@ pub fn check_proof(
             signers,
             item: p.item.clone(),
             leaf_index: p.leaf_index,
+            status: None,
             superseded_by: None,
+            withdrawn_by: None,
         });
     }
     Ok(r)

@@ -17,13 +17,15 @@ use crate::release::Statement;
 use crate::verify;
 
 mod append;
+mod mirror;
 mod read;
 mod state;
 mod status;
 mod verify_log;
 
 pub use append::{append, AppendReport};
-pub use read::{entry_dirs, fold, read_log, EntryDirs};
+pub use mirror::MirrorNote;
+pub use read::{entry_dirs, entry_seq, fold, read_log, EntryDirs};
 pub use state::MirrorState;
 pub use status::{status, StatusReport};
 pub use verify_log::{verify_entry, verify_log, LogReport, LogVerifyOptions, ReleaseCheck};

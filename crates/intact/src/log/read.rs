@@ -52,8 +52,8 @@ pub fn entry_dirs(dir: &Path) -> Result<(EntryDirs, Vec<LogProblem>), PathError>
         let e = e.at(dir)?;
         let name = e.file_name().to_string_lossy().into_owned();
         let ft = e.file_type().at(&e.path())?;
-        match name.parse::<u64>() {
-            Ok(n) if name.len() == SEQ_WIDTH && ft.is_dir() && n > 0 => seqs.push((n, e.path())),
+        match entry_seq(&name) {
+            Some(n) if ft.is_dir() => seqs.push((n, e.path())),
             _ => problems.push(LogProblem {
                 seq: None,
                 release: None,
@@ -64,6 +64,15 @@ pub fn entry_dirs(dir: &Path) -> Result<(EntryDirs, Vec<LogProblem>), PathError>
     }
     seqs.sort();
     Ok((seqs, problems))
+}
+
+/// The number of a log entry named `name`: exactly six ASCII digits, not all zero (FORMAT.md
+/// §14). `+00001`, ` 00001`, `0000001` or `00001` are not entry names.
+pub fn entry_seq(name: &str) -> Option<u64> {
+    if name.len() != SEQ_WIDTH || !name.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    name.parse::<u64>().ok().filter(|&n| n > 0)
 }
 
 /// Reads one entry `dir` of the log (number `seq`), adding what is wrong with it to `problems`.
@@ -195,5 +204,48 @@ fn read_limited(p: &Path, limit: u64) -> Result<Option<Vec<u8>>, PathError> {
         Ok(_) => Ok(None),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(PathError::new(p, e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_names_are_exactly_six_digits_from_one() {
+        assert_eq!(entry_seq("000001"), Some(1));
+        assert_eq!(entry_seq("999999"), Some(999_999));
+        for bad in [
+            "+00001",
+            "-00001",
+            " 00001",
+            "00001 ",
+            "0000001",
+            "00001",
+            "000000",
+            "00000a",
+            "0x0001",
+            "٠٠٠٠٠١",
+            "",
+        ] {
+            assert_eq!(entry_seq(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn anything_but_an_entry_name_in_the_log_is_a_problem() {
+        let t = tempfile::tempdir().unwrap();
+        for d in ["000001", "+00002", "0000003", "000000"] {
+            std::fs::create_dir(t.path().join(d)).unwrap();
+        }
+        std::fs::write(t.path().join("000004"), b"a file, not an entry").unwrap();
+        let (seqs, problems) = entry_dirs(t.path()).unwrap();
+        assert_eq!(seqs, vec![(1, t.path().join("000001"))]);
+        let mut named: Vec<String> = problems
+            .iter()
+            .map(|p| p.path.rsplit('/').next().unwrap().to_owned())
+            .collect();
+        named.sort();
+        assert_eq!(named, ["+00002", "000000", "0000003", "000004"]);
     }
 }

@@ -1,16 +1,15 @@
 //! `log verify`: every release of the log (statement, signatures, the chain), the mirror's
 //! bundles against it, and the mirror's state; and one entry on its own for `intact check --log`.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::mirror::{check_mirror, Mirror, MirrorNote};
 use super::read::{fold, read_entry, read_log};
 use super::state;
 use super::{Entry, LogError, LogProblem};
 use crate::archive::ReleaseRef;
-use crate::fs::At as _;
 use crate::release::RELEASE_FORMAT;
 use crate::trust::{self, SignatureCheck};
 use crate::verify::{self, VerifyOptions};
@@ -24,8 +23,10 @@ pub struct ReleaseCheck {
     pub created: Option<String>,
     pub signers: Vec<String>,
     pub signatures: Vec<SignatureCheck>,
-    /// The mirrored bundle checked against this statement (`--bundles`).
+    /// The first of `bundles` (`--bundles`).
     pub bundle: Option<PathBuf>,
+    /// Every mirrored bundle with this statement, each verified in full (`--bundles`).
+    pub bundles: Vec<PathBuf>,
 }
 
 /// The `log verify` report (`--json`, format `intact-log-verify/1`).
@@ -37,8 +38,12 @@ pub struct LogReport {
     pub collection: Option<String>,
     pub head: Option<ReleaseRef>,
     pub releases: Vec<ReleaseCheck>,
-    /// Bundles in `--bundles` that no release of the log names (not an error).
+    /// How many bundles in `--bundles` were verified in full against a release of the log.
+    pub bundles_checked: usize,
+    /// Bundles in `--bundles` that no release of the log names (not an error, not checked).
     pub unlisted_bundles: Vec<PathBuf>,
+    /// Entries of `--bundles` that are not bundles (a README, `lost+found`): not checked.
+    pub notes: Vec<MirrorNote>,
     /// The state file was updated to the head.
     pub state_updated: bool,
     pub problems: Vec<LogProblem>,
@@ -68,9 +73,9 @@ pub fn verify_log(log: &Path, opts: &LogVerifyOptions) -> Result<LogReport, LogE
         .map(|e| check_release(e, opts.trust, &mut problems))
         .collect();
     let state = fold(&entries, &mut problems);
-    let unlisted = match &opts.bundles {
+    let mirror = match &opts.bundles {
         Some(dir) => check_mirror(dir, &entries, &mut releases, opts.trust, &mut problems)?,
-        None => Vec::new(),
+        None => Mirror::default(),
     };
     // Rollback and fork protection against what this mirror verified before.
     let prior = match &opts.state {
@@ -89,7 +94,9 @@ pub fn verify_log(log: &Path, opts: &LogVerifyOptions) -> Result<LogReport, LogE
         collection: state.collection.clone(),
         head: state.head().cloned(),
         releases,
-        unlisted_bundles: unlisted,
+        bundles_checked: mirror.checked,
+        unlisted_bundles: mirror.unlisted,
+        notes: mirror.notes,
         state_updated,
         problems,
     })
@@ -137,84 +144,8 @@ fn check_release(e: &Entry, trust: &VerifyOptions, problems: &mut Vec<LogProblem
         signers,
         signatures,
         bundle: None,
+        bundles: Vec::new(),
     }
-}
-
-/// `--bundles DIR`: each release's bundle in the mirror, found by bundle id and verified in
-/// full (recorded in its `ReleaseCheck`). Returns the mirror's bundles no release names.
-fn check_mirror(
-    dir: &Path,
-    entries: &[Entry],
-    releases: &mut [ReleaseCheck],
-    trust: &VerifyOptions,
-    problems: &mut Vec<LogProblem>,
-) -> Result<Vec<PathBuf>, LogError> {
-    let mut index = index_bundles(dir, problems)?;
-    for (e, rc) in entries.iter().zip(releases.iter_mut()) {
-        let id = e.bundle_id();
-        let rel = rc.release.clone();
-        let Some(path) = index.remove(&id) else {
-            problems.push(LogProblem {
-                seq: Some(e.seq),
-                release: rel.clone(),
-                path: dir.display().to_string(),
-                message: format!("no bundle in the mirror has this release's statement (bundle id {id}): missing, or its release.json differs"),
-            });
-            continue;
-        };
-        let report = verify::verify(&path, trust)?;
-        for p in &report.problems {
-            problems.push(LogProblem {
-                seq: Some(e.seq),
-                release: rel.clone(),
-                path: path.display().to_string(),
-                message: format!(
-                    "bundle not valid: {}: {}: {}",
-                    p.path,
-                    p.check.name(),
-                    p.message
-                ),
-            });
-        }
-        if report.problems.is_empty() && !report.valid {
-            problems.push(LogProblem {
-                seq: Some(e.seq),
-                release: rel.clone(),
-                path: path.display().to_string(),
-                message: "bundle not valid: not enough trusted signatures".into(),
-            });
-        }
-        rc.bundle = Some(path);
-    }
-    Ok(index.into_values().collect())
-}
-
-/// Finds bundles (ZIP files and bundle directories) directly in `dir`, by bundle id.
-fn index_bundles(
-    dir: &Path,
-    problems: &mut Vec<LogProblem>,
-) -> Result<BTreeMap<String, PathBuf>, LogError> {
-    let mut out = BTreeMap::new();
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .at(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir() || p.extension().is_some_and(|x| x.eq_ignore_ascii_case("zip")))
-        .collect();
-    paths.sort();
-    for p in paths {
-        match crate::inspect::read_contents(&p) {
-            Ok(c) => {
-                out.insert(c.bundle_id(), p);
-            }
-            Err(e) => problems.push(LogProblem {
-                seq: None,
-                release: None,
-                path: p.display().to_string(),
-                message: format!("unreadable bundle: {e}"),
-            }),
-        }
-    }
-    Ok(out)
 }
 
 /// The entry's signatures checked against the policy, and the trusted principals that signed.
@@ -264,7 +195,7 @@ pub fn verify_entry(dir: &Path, opts: &VerifyOptions) -> Result<verify::Verified
     let seq = dir
         .file_name()
         .and_then(|n| n.to_str())
-        .and_then(|n| n.parse().ok())
+        .and_then(super::read::entry_seq)
         .unwrap_or(0);
     let mut problems = Vec::new();
     let e = read_entry(seq, dir, &mut problems)?;
