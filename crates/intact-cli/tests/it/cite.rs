@@ -559,6 +559,7 @@ fn check_against_a_log_reports_releases_and_supersession() {
         s(&f.bundle()),
         "--changes",
         s(&changes),
+        "--no-deny-list",
         "-o",
         s(&f.p("r2.zip")),
     ]);
