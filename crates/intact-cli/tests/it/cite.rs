@@ -699,7 +699,8 @@ fn proof_signature_names_and_armor_are_checked() {
     let proof = f.cite("a/testimony-1.txt", "t.proof");
     let file = f.p("src/a/testimony-1.txt");
     assert_eq!(code(&f.check_proof(&file, &proof)), 0);
-    let edits: [(fn(&mut Value), &str); 3] = [
+    type Edit = fn(&mut Value);
+    let edits: [(Edit, &str); 3] = [
         (
             |v| v["signatures"][0]["file"] = "../../../../etc/x.sig".into(),
             "not named after its key",

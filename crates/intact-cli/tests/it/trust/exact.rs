@@ -160,7 +160,8 @@ fn log_verify_reports_each_signature_failure() {
     std::fs::write(&stmt, release_json(&bundle)).unwrap();
     e.keygen("d");
     let untrusted = std::fs::read(e.ssh_sign("d", "intact-release", &stmt)).unwrap();
-    let cases: Vec<(&str, Box<dyn Fn(&Path)>)> = vec![
+    type Edit<'a> = Box<dyn Fn(&Path) + 'a>;
+    let cases: Vec<(&str, Edit)> = vec![
         (
             "0 valid signature(s)",
             Box::new(|l| {
