@@ -55,11 +55,13 @@ pub struct TrustPolicy {
 impl TrustPolicy {
     /// Reads and parses a policy file; a line ssh-keygen cannot read is an error.
     pub fn load(path: &Path) -> Result<TrustPolicy, TrustError> {
-        let text = std::fs::read_to_string(path).map_err(|source| TrustError::Read {
+        let bytes = std::fs::read(path).map_err(|source| TrustError::Read {
             path: path.to_owned(),
             source,
         })?;
-        TrustPolicy::parse(&text, path)
+        // ssh-keygen reads bytes: text that is not UTF-8 (in a principal or a comment; keys
+        // and options are ASCII) is read, not refused.
+        TrustPolicy::parse(&String::from_utf8_lossy(&bytes), path)
     }
 
     /// Parses policy text; `path` is only used in messages.
@@ -71,15 +73,10 @@ impl TrustPolicy {
                 line: i + 1,
                 message,
             };
-            if raw.contains('\0') {
-                return Err(bad("a NUL byte in the line".into()));
-            }
-            // ssh-keygen reads the line with its newline (`getline`).
-            let mut line = raw.to_owned();
-            if !line.ends_with('\n') {
-                line.push('\n');
-            }
-            if let Some(signer) = parse_line(&line, i + 1).map_err(bad)? {
+            // ssh-keygen reads the line with its newline (`getline`), as a C string: a NUL
+            // byte ends it.
+            let line = raw.split('\0').next().unwrap_or("");
+            if let Some(signer) = parse_line(line, i + 1).map_err(bad)? {
                 signers.push(signer);
             }
         }
@@ -160,8 +157,8 @@ pub(crate) fn read_key(s: &str) -> Option<(String, Vec<u8>, KeyKind)> {
     Some((name.to_owned(), blob, kind))
 }
 
-/// `parse_principals_key_and_options` on one line (with its newline): `None` for a blank or
-/// comment line.
+/// `parse_principals_key_and_options` on one line (with its newline, if it has one): `None`
+/// for a blank or comment line.
 fn parse_line(line: &str, n: usize) -> Result<Option<AllowedSigner>, String> {
     let cp = line.trim_start_matches([' ', '\t']);
     if cp.starts_with('#') {
@@ -309,13 +306,10 @@ fn time_option<'a>(
 /// 00:00:01 are refused. A time without `Z`/`UTC` is local time to ssh-keygen, so it means
 /// different things on different machines: intact refuses it.
 pub fn parse_ssh_time(s: &str) -> Result<OffsetDateTime, String> {
-    let l = s.len();
-    let digits = if l > 1 && s[l - 1..].eq_ignore_ascii_case("z") {
+    let (b, l) = (s.as_bytes(), s.len());
+    let digits = if l > 1 && b[l - 1].eq_ignore_ascii_case(&b'z') {
         &s[..l - 1]
-    } else if l > 3
-        && s.get(l - 3..)
-            .is_some_and(|z| z.eq_ignore_ascii_case("utc"))
-    {
+    } else if l > 3 && b[l - 3..].eq_ignore_ascii_case(b"utc") {
         &s[..l - 3]
     } else {
         return Err(

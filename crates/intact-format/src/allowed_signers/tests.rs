@@ -145,6 +145,8 @@ fn options_mean_what_they_mean_to_ssh_keygen() {
         (format!("\"bob,alice\" {pubkey}\n"), true),
         (format!("  \t# c\n\n \nalice\t{pubkey}\r\n"), true),
         (format!("alice {pubkey}"), true),
+        (format!("alice {pubkey}\0 anything\n"), true),
+        (format!("# c\0\nalice {pubkey}\n"), true),
         (format!("al\"ice\" {pubkey}\n"), true),
         (format!("alice rsa-sha2-256 {}\n", &pubkey[12..]), false),
     ] {
@@ -237,11 +239,30 @@ fn times_in_utc_as_ssh_keygen_reads_them() {
     assert!(t("19700101Z").is_err());
     assert!(t("2026010Z").is_err());
     assert!(t("2026-1-1Z").is_err());
+    for odd in [
+        "2026010é",
+        "é",
+        "2026010\u{301}Z",
+        "20260101éutc",
+        "\u{301}",
+    ] {
+        assert!(t(odd).is_err(), "{odd}");
+    }
 }
 
 proptest::proptest! {
     #[test]
     fn policy_parser_never_panics(s in "\\PC{0,200}") {
         let _ = TrustPolicy::parse(&s, Path::new("p"));
+        let _ = parse_ssh_time(&s);
+        let _ = TrustPolicy::parse(&format!("a valid-after=\"{s}\",namespaces=\"{s}\" {KEY}\n"), Path::new("p"));
+    }
+
+    #[test]
+    fn sshsig_readers_never_panic(b in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+        let _ = crate::sshsig::parse_blob(&b);
+        let _ = crate::sshsig::b64_pton(&b);
+        let _ = crate::sshsig::read_as_ssh_keygen(&b);
+        let _ = crate::sshsig::read_exact(crate::sshsig::armor(&b).as_bytes());
     }
 }
