@@ -339,7 +339,7 @@ fn content_cases(fx: &Fixture) -> Vec<Case> {
     }
     c.push(files(
         "signature copied under a second (wrong) fingerprint name, tag manifest fixed",
-        at(format!("{SIG_DIR}{}.sig", "ab".repeat(32))),
+        at(format!("{SIG_DIR}{}.sig", "ab".repeat(32))).with_msg("not named after its key"),
         |fx, f| {
             let s = f[&fx.sig_path()].clone();
             f.insert(format!("{SIG_DIR}{}.sig", "ab".repeat(32)), s);
@@ -372,7 +372,7 @@ fn content_cases(fx: &Fixture) -> Vec<Case> {
     }
     c.push(files(
         "renamed signature to another fingerprint name, tag manifest fixed",
-        at(format!("{SIG_DIR}{}.sig", "0".repeat(64))),
+        at(format!("{SIG_DIR}{}.sig", "0".repeat(64))).with_msg("not named after its key"),
         |fx, f| {
             let d = f.remove(&fx.sig_path()).unwrap();
             f.insert(format!("{SIG_DIR}{}.sig", "0".repeat(64)), d);
