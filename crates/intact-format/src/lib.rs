@@ -10,6 +10,7 @@
 //! [`problem`] (the one finding type, named by its FORMAT.md §9 check).
 //! [`verify`](mod@verify) runs the checks of §9, one function each, in `verify/`.
 
+pub mod allowed_signers;
 pub mod bag;
 pub mod bagpath;
 pub mod bundle;
@@ -25,6 +26,7 @@ pub mod proof;
 pub mod release;
 pub mod sign;
 pub mod source;
+pub mod sshsig;
 pub mod trust;
 pub mod verify;
 

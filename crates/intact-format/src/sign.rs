@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ssh_key::{Algorithm, HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
+use ssh_key::{Algorithm, HashAlg, LineEnding, PrivateKey, PublicKey};
 
 use crate::digest::hex;
 use crate::release::NAMESPACE;
@@ -148,10 +148,17 @@ impl SigningKey {
                 path: self.path.clone(),
                 message: e.to_string(),
             })?;
-        sig.to_pem(LineEnding::LF).map_err(|e| KeyError::Sign {
+        let pem = sig.to_pem(LineEnding::LF).map_err(|e| KeyError::Sign {
             path: self.path.clone(),
             message: e.to_string(),
-        })
+        })?;
+        // Stored in the one armor §7 allows, byte for byte what `ssh-keygen -Y sign` writes.
+        let blob =
+            crate::sshsig::dearmor_as_ssh_keygen(pem.as_bytes()).map_err(|e| KeyError::Sign {
+                path: self.path.clone(),
+                message: e.to_string(),
+            })?;
+        Ok(crate::sshsig::armor(&blob))
     }
 }
 
@@ -190,16 +197,6 @@ fn openssh_key_type(text: &[u8]) -> Option<String> {
     String::from_utf8(key_type.to_vec()).ok()
 }
 
-/// The key type named inside an armored SSHSIG signature, read without decoding the key (so a
-/// signature by a key type this build cannot load still gets a clear message).
-pub fn signature_key_type(armored: &[u8]) -> Option<String> {
-    let raw = armored_body(armored, "-----BEGIN SSH SIGNATURE-----")?;
-    let mut rest = raw.strip_prefix(b"SSHSIG")?.get(4..)?; // magic, version
-    let mut public = ssh_string(&mut rest)?;
-    let key_type = ssh_string(&mut public)?;
-    String::from_utf8(key_type.to_vec()).ok()
-}
-
 /// `SHA256:<base64>` fingerprint, as `ssh-keygen -l` prints it.
 pub fn fingerprint(key: &ssh_key::public::KeyData) -> String {
     key.fingerprint(HashAlg::Sha256).to_string()
@@ -212,46 +209,37 @@ pub fn signature_path(key: &ssh_key::public::KeyData) -> String {
     format!("{}{}.sig", crate::bag::SIGNATURES_DIR, hex(fp.as_bytes()))
 }
 
-/// Parses an armored SSHSIG signature.
-pub fn parse_signature(armored: &[u8]) -> Result<SshSig, String> {
-    let text = std::str::from_utf8(armored).map_err(|_| "signature is not text".to_string())?;
-    if !text
-        .trim_start()
-        .starts_with("-----BEGIN SSH SIGNATURE-----")
-    {
-        return Err("not an SSH signature (no BEGIN SSH SIGNATURE line)".into());
-    }
-    if !text.contains("-----END SSH SIGNATURE-----") {
-        return Err("truncated SSH signature (no END SSH SIGNATURE line)".into());
-    }
-    SshSig::from_pem(text.trim()).map_err(|e| format!("malformed SSH signature: {e}"))
+/// `SHA256:<base64>` fingerprint of a public key blob (unpadded base64 of its SHA-256).
+pub fn fingerprint_of_blob(key_blob: &[u8]) -> String {
+    let b64 = crate::sshsig::b64_ntop(crate::digest::Sha256Digest::of(key_blob).0.as_slice());
+    format!("SHA256:{}", b64.trim_end_matches('='))
+}
+
+/// The name of the signature file of the key with this blob: `<hex>.sig`, `<hex>` the lowercase
+/// hex of the SHA-256 of the blob (FORMAT.md §7).
+pub fn signature_file_name(key_blob: &[u8]) -> String {
+    format!("{}.sig", crate::digest::Sha256Digest::of(key_blob).to_hex())
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn key_type_of_signatures() {
-        let dir = tempfile::tempdir().unwrap();
-        let key = dir.path().join("ec");
-        let msg = dir.path().join("m");
-        std::fs::write(&msg, b"x").unwrap();
-        for args in [
-            vec!["-q", "-t", "ecdsa", "-N", "", "-f"],
-            vec!["-q", "-Y", "sign", "-n", "intact-release", "-f"],
-        ] {
-            let mut c = std::process::Command::new("ssh-keygen");
-            c.args(args).arg(&key);
-            if c.get_args().any(|a| a == "sign") {
-                c.arg(&msg);
-            }
-            assert!(c.status().unwrap().success());
-        }
-        let sig = std::fs::read(dir.path().join("m.sig")).unwrap();
+    fn names_and_fingerprints_agree_with_ssh_key() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../keys/demo-office.key");
+        let key = super::SigningKey::load(&path, &super::NoPassphrase).unwrap();
+        let kd = key.public_key().key_data();
+        let blob = ssh_key::PublicKey::new(kd.clone(), "").to_bytes().unwrap();
+        assert_eq!(super::fingerprint_of_blob(&blob), super::fingerprint(kd));
         assert_eq!(
-            super::signature_key_type(&sig).as_deref(),
-            Some("ecdsa-sha2-nistp256")
+            format!("intact/signatures/{}", super::signature_file_name(&blob)),
+            super::signature_path(kd)
         );
-        assert_eq!(super::signature_key_type(b"junk"), None);
+        let sig = key.sign_release(b"statement").unwrap();
+        assert_eq!(
+            crate::sshsig::read_exact(sig.as_bytes()).unwrap().key_blob,
+            blob
+        );
     }
 
     #[test]

@@ -8,7 +8,6 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use ssh_key::PublicKey;
 
 use crate::bag;
 use crate::bundle::Bundle;
@@ -183,16 +182,17 @@ fn signature_files(bundle: &Bundle) -> Vec<(String, Vec<u8>)> {
 fn self_policy(bundle: &Path, sigs: &[(String, Vec<u8>)]) -> Option<TrustPolicy> {
     let mut signers = Vec::new();
     for (_, bytes) in sigs {
-        if let Ok(sig) = sign::parse_signature(bytes) {
-            let key = sig.public_key().clone();
+        if let Ok(sig) = crate::sshsig::read_exact(bytes) {
             signers.push(AllowedSigner {
                 line: 0,
-                principals: vec![sign::fingerprint(&key)],
+                principals: vec![sign::fingerprint_of_blob(&sig.key_blob)],
                 cert_authority: false,
                 namespaces: None,
                 valid_after: None,
                 valid_before: None,
-                key: PublicKey::new(key, ""),
+                key_type: sig.key_type,
+                key_blob: sig.key_blob,
+                kind: sig.kind,
             });
         }
     }

@@ -177,13 +177,22 @@ pub fn attach(path: &Path, signature: &Path) -> Result<CosignSummary, CosignErro
         path: signature.to_owned(),
         message,
     };
+    // Read as `ssh-keygen -Y verify` reads it, then judged in the one armor §7 allows.
+    let (sig, canonical) =
+        crate::sshsig::read_as_ssh_keygen(&armored).map_err(|e| bad(e.to_string()))?;
+    let file = format!(
+        "{}{}",
+        bag::SIGNATURES_DIR,
+        sign::signature_file_name(&sig.key_blob)
+    );
     let no_policy = TrustPolicy {
         path: PathBuf::new(),
         signers: Vec::new(),
     };
     let check = trust::check_signature(
-        "",
-        &armored,
+        &file,
+        bag::SIGNATURES_DIR,
+        canonical.as_bytes(),
         &release_json,
         &no_policy,
         &Revocations::default(),
@@ -194,16 +203,15 @@ pub fn attach(path: &Path, signature: &Path) -> Result<CosignSummary, CosignErro
         SignatureStatus::UntrustedKey => {}
         SignatureStatus::Malformed => return Err(bad(check.detail)),
         SignatureStatus::WrongNamespace => {
-            let sig = sign::parse_signature(&armored).map_err(bad)?;
             return Err(CosignError::WrongNamespace {
                 path: signature.to_owned(),
-                namespace: sig.namespace().to_owned(),
+                namespace: sig.namespace,
             });
         }
         SignatureStatus::UnsupportedKey => {
             return Err(CosignError::UnsupportedKey {
                 path: signature.to_owned(),
-                key_type: check.key_type.unwrap_or_default(),
+                key_type: sig.key_type,
             })
         }
         SignatureStatus::Invalid => {
@@ -220,19 +228,13 @@ pub fn attach(path: &Path, signature: &Path) -> Result<CosignSummary, CosignErro
             )))
         }
     }
-    let sig = sign::parse_signature(&armored).map_err(bad)?;
-    let key_data = sig.public_key().clone();
+    let key_data = ssh_key::PublicKey::from_bytes(&sig.key_blob)
+        .map_err(|e| bad(e.to_string()))?
+        .key_data()
+        .clone();
     refuse_duplicate(path, &bundle, &key_data)?;
-    let text = String::from_utf8(armored).map_err(|_| bad("signature is not text".into()))?;
-    // Stored as ssh-keygen writes it: the armor lines, LF line ends, one final LF.
-    let mut normalized: String = text
-        .trim()
-        .lines()
-        .map(|l| l.trim_end_matches('\r'))
-        .collect::<Vec<_>>()
-        .join("\n");
-    normalized.push('\n');
-    add_signature(path, bundle, &release_json, &digests, &key_data, normalized)
+    // Stored as ssh-keygen writes it (FORMAT.md §7), whatever armor ssh-keygen read.
+    add_signature(path, bundle, &release_json, &digests, &key_data, canonical)
 }
 
 fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, CosignError> {

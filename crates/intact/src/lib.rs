@@ -8,8 +8,8 @@
 
 pub use intact_bagit as bagit;
 pub use intact_format::{
-    bag, bagpath, bundle, canonical, container, digest, limits, manifest, merkle, problem,
-    progress, proof, release, sign, source, trust, verify,
+    allowed_signers, bag, bagpath, bundle, canonical, container, digest, limits, manifest, merkle,
+    problem, progress, proof, release, sign, source, sshsig, trust, verify,
 };
 pub use intact_gate as gate;
 

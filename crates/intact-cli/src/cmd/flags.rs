@@ -18,7 +18,7 @@ pub struct TrustArgs {
     #[arg(long, value_name = "ALLOWED_SIGNERS")]
     trust: PathBuf,
     /// Valid signatures by at least K distinct trusted principals are required.
-    #[arg(long, value_name = "K", default_value_t = 1)]
+    #[arg(long, value_name = "K", default_value_t = 1, value_parser = parse_threshold)]
     threshold: usize,
     /// Revoked keys (one public key or SHA256 fingerprint per line, optional date and reason).
     #[arg(long, value_name = "FILE")]
@@ -47,7 +47,7 @@ pub struct OptionalTrustArgs {
     #[arg(long, value_name = "ALLOWED_SIGNERS")]
     trust: Option<PathBuf>,
     /// Valid signatures by at least K distinct trusted principals are required.
-    #[arg(long, value_name = "K", default_value_t = 1, requires = "trust")]
+    #[arg(long, value_name = "K", default_value_t = 1, requires = "trust", value_parser = parse_threshold)]
     threshold: usize,
     /// Revoked keys (one public key or SHA256 fingerprint per line, optional date and reason).
     #[arg(long, value_name = "FILE", requires = "trust")]
@@ -71,6 +71,15 @@ impl OptionalTrustArgs {
                 )
             })
             .transpose()
+    }
+}
+
+/// `--threshold K`: a whole number, at least 1 (a release needs a signer).
+fn parse_threshold(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("threshold must be at least 1".into()),
+        Ok(k) => Ok(k),
+        Err(_) => Err(format!("'{s}' is not a whole number")),
     }
 }
 

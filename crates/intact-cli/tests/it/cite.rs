@@ -712,3 +712,46 @@ fn proof_vectors() {
         assert_eq!(code(&o), 0, "{name}: {}", all(&o));
     }
 }
+
+/// Issue 14: a proof's `signatures[].file` is the signature's own bag path, and its text is
+/// exactly the armor ssh-keygen writes; `../` paths and text after the armor are refused.
+#[test]
+fn proof_signature_names_and_armor_are_checked() {
+    let f = Fixture::new();
+    let proof = f.cite("a/testimony-1.txt", "t.proof");
+    let file = f.p("src/a/testimony-1.txt");
+    assert_eq!(code(&f.check_proof(&file, &proof)), 0);
+    type Edit = fn(&mut Value);
+    let edits: [(Edit, &str); 3] = [
+        (
+            |v| v["signatures"][0]["file"] = "../../../../etc/x.sig".into(),
+            "not named after its key",
+        ),
+        (
+            |v| {
+                let name = v["signatures"][0]["file"]
+                    .as_str()
+                    .unwrap()
+                    .replace("intact/", "");
+                v["signatures"][0]["file"] = name.into();
+            },
+            "not named after its key",
+        ),
+        (
+            |v| {
+                let t = v["signatures"][0]["signature"].as_str().unwrap().to_owned();
+                v["signatures"][0]["signature"] = format!("{t}hidden note\n").into();
+            },
+            "not exactly what ssh-keygen -Y sign writes",
+        ),
+    ];
+    for (edit, want) in edits {
+        let mut v = read_json(&proof);
+        edit(&mut v);
+        let bad = f.p("proofs/bad.proof");
+        write_json(&bad, &v);
+        let o = f.check_proof(&file, &bad);
+        assert_eq!(code(&o), 1, "{want}: {}", all(&o));
+        assert!(all(&o).contains(want), "{want}: {}", all(&o));
+    }
+}

@@ -271,7 +271,7 @@ fn content_cases(fx: &Fixture) -> Vec<Case> {
     ));
     c.push(files(
         "removed payload file, every layer forged but the signature",
-        at(sig.clone()),
+        at(sig.clone()).with_msg("does not match this release.json"),
         |_, f| {
             f.remove("data/misc/data.json");
             let mut m = json(f, ITEMS_JSON);
@@ -339,7 +339,7 @@ fn content_cases(fx: &Fixture) -> Vec<Case> {
     }
     c.push(files(
         "signature copied under a second (wrong) fingerprint name, tag manifest fixed",
-        at(format!("{SIG_DIR}{}.sig", "ab".repeat(32))),
+        at(format!("{SIG_DIR}{}.sig", "ab".repeat(32))).with_msg("not named after its key"),
         |fx, f| {
             let s = f[&fx.sig_path()].clone();
             f.insert(format!("{SIG_DIR}{}.sig", "ab".repeat(32)), s);
@@ -372,7 +372,7 @@ fn content_cases(fx: &Fixture) -> Vec<Case> {
     }
     c.push(files(
         "renamed signature to another fingerprint name, tag manifest fixed",
-        at(format!("{SIG_DIR}{}.sig", "0".repeat(64))),
+        at(format!("{SIG_DIR}{}.sig", "0".repeat(64))).with_msg("not named after its key"),
         |fx, f| {
             let d = f.remove(&fx.sig_path()).unwrap();
             f.insert(format!("{SIG_DIR}{}.sig", "0".repeat(64)), d);
@@ -522,7 +522,7 @@ fn content_cases(fx: &Fixture) -> Vec<Case> {
     ));
     c.push(files(
         "signature replaced by the trusted key's signature over another release.json",
-        at(sig.clone()),
+        at(sig.clone()).with_msg("does not match this release.json"),
         |fx, f| {
             let other = fx.other_release();
             let s = other[&fx.sig_path()].clone();
@@ -541,7 +541,7 @@ fn content_cases(fx: &Fixture) -> Vec<Case> {
     ));
     c.push(files(
         "signature truncated to half, tag manifest fixed",
-        at(sig.clone()),
+        at(sig.clone()).with_msg("truncated SSH signature"),
         |fx, f| {
             f.get_mut(&fx.sig_path()).unwrap().truncate(150);
             fix_tagmanifest(f);
@@ -549,7 +549,7 @@ fn content_cases(fx: &Fixture) -> Vec<Case> {
     ));
     c.push(files(
         "signature emptied, tag manifest fixed",
-        at(sig.clone()),
+        at(sig.clone()).with_msg("not an SSH signature"),
         |fx, f| {
             f.get_mut(&fx.sig_path()).unwrap().clear();
             fix_tagmanifest(f);
@@ -558,7 +558,7 @@ fn content_cases(fx: &Fixture) -> Vec<Case> {
     if have("ssh-keygen") {
         c.push(files(
             "signature by the trusted key in another namespace (ssh-keygen), tag manifest fixed",
-            at(sig.clone()),
+            at(sig.clone()).with_msg("signature is for namespace 'file', not 'intact-release'"),
             |fx, f| {
                 let s = ssh_keygen_sign(fx, "demo-office", "file", &f[RELEASE_JSON]);
                 f.insert(fx.sig_path(), s);
@@ -577,6 +577,8 @@ fn content_cases(fx: &Fixture) -> Vec<Case> {
             },
         ));
     }
+
+    c.extend(armor_cases(fx));
 
     // 9–10. Manifests edited to match a changed file.
     c.push(files(
@@ -751,6 +753,77 @@ fn ssh_keygen_sign(fx: &Fixture, key_name: &str, namespace: &str, message: &[u8]
         .unwrap();
     assert!(o.status.success(), "ssh-keygen: {}", stderr(&o));
     std::fs::read(d.join("release.json.sig")).unwrap()
+}
+
+/// Issue 14: a signature file is exactly the armor `ssh-keygen -Y sign` writes of one
+/// well-formed SSHSIG; anything else (text around it, another wrapping or line end, an SSHSIG
+/// prefix naming `ssh-rsa` with text after it) breaks the bundle, listed in the tag manifest
+/// or not, and the problem says which rule.
+fn armor_cases(fx: &Fixture) -> Vec<Case> {
+    let sig = fx.sig_path();
+    let edit = |f: &mut Files, p: &str, e: &dyn Fn(&str) -> String| {
+        let t = String::from_utf8(f[p].clone()).unwrap();
+        f.insert(p.to_owned(), e(&t).into_bytes());
+        fix_tagmanifest(f);
+    };
+    let not_canonical = "not exactly what ssh-keygen -Y sign writes";
+    let mut c = Vec::new();
+    c.push(files(
+        "text after the signature's END line, tag manifest fixed",
+        at(sig.clone()).with_msg(not_canonical),
+        move |fx, f| {
+            edit(f, &fx.sig_path(), &|t| {
+                format!("{t}Note: meet at the usual place.\n")
+            })
+        },
+    ));
+    c.push(files(
+        "text before the signature's BEGIN line, tag manifest fixed",
+        at(sig.clone()).with_msg("does not start with the line"),
+        move |fx, f| edit(f, &fx.sig_path(), &|t| format!("Note\n{t}")),
+    ));
+    c.push(files(
+        "signature with CRLF line ends, tag manifest fixed",
+        at(sig.clone()).with_msg("does not start with the line"),
+        move |fx, f| edit(f, &fx.sig_path(), &|t| t.replace('\n', "\r\n")),
+    ));
+    c.push(files(
+        "signature with a trailing blank line, tag manifest fixed",
+        at(sig.clone()).with_msg(not_canonical),
+        move |fx, f| edit(f, &fx.sig_path(), &|t| format!("{t}\n")),
+    ));
+    c.push(files(
+        "signature re-wrapped at 64 columns, tag manifest fixed",
+        at(sig.clone()).with_msg(not_canonical),
+        move |fx, f| {
+            edit(f, &fx.sig_path(), &|t| {
+                let body: String = t.lines().filter(|l| !l.starts_with("-----")).collect();
+                let lines: Vec<&str> = body
+                    .as_bytes()
+                    .chunks(64)
+                    .map(|c| std::str::from_utf8(c).unwrap())
+                    .collect();
+                format!(
+                    "-----BEGIN SSH SIGNATURE-----\n{}\n-----END SSH SIGNATURE-----\n",
+                    lines.join("\n")
+                )
+            })
+        },
+    ));
+    for name in ["notes.sig".to_string(), format!("{}.sig", "cd".repeat(32))] {
+        let p = format!("{SIG_DIR}{name}");
+        c.push(files(
+            format!("added {p}: SSHSIG prefix for ssh-rsa, then text, tag manifest fixed"),
+            at(p.clone()).with_msg("malformed SSHSIG blob"),
+            move |_, f| {
+                let mut blob = b"SSHSIG\0\0\0\x01\0\0\0\x07ssh-rsa".to_vec();
+                blob.extend(b"Withheld words ride along here.");
+                f.insert(p.clone(), intact::sshsig::armor(&blob).into_bytes());
+                fix_tagmanifest(f);
+            },
+        ));
+    }
+    c
 }
 
 /// Index of the entry for bag path `rel`.

@@ -10,6 +10,8 @@ use sha2::{Digest as _, Sha256};
 
 use crate::intact;
 
+mod exact;
+
 /// A temp dir with a small synthetic source tree and three ssh-keygen keys (a, b, c).
 struct Env {
     dir: tempfile::TempDir,
@@ -304,7 +306,10 @@ fn threshold_larger_than_the_policy_is_a_usage_error() {
         format!("carol namespaces=\"git\" {}", e.pubkey("c")),
     ]);
     let bundle = e.pack("b.zip", &["a", "b"]);
-    for k in ["3", "0"] {
+    for (k, want) in [
+        ("3", "allowed to sign releases"),
+        ("0", "threshold must be at least 1"),
+    ] {
         let o = intact(&[
             "verify",
             s(&bundle),
@@ -314,8 +319,9 @@ fn threshold_larger_than_the_policy_is_a_usage_error() {
             k,
         ]);
         assert_eq!(o.status.code(), Some(2), "{k}");
+        assert!(stderr(&o).contains(want), "{}", stderr(&o));
         assert!(
-            stderr(&o).contains("allowed to sign releases"),
+            k != "0" || !stderr(&o).contains("is larger than"),
             "{}",
             stderr(&o)
         );
@@ -620,7 +626,7 @@ fn attach_refuses_bad_signatures_and_changes_nothing() {
         format!("{}\n{}\n{}\n", lines[0], lines[1], lines[lines.len() - 1]),
     )
     .unwrap();
-    attach(&short, "malformed SSH signature");
+    attach(&short, "not base64 as ssh-keygen reads it");
     // Not SSHSIG at all.
     let junk = e.path("junk.sig");
     std::fs::write(&junk, "-----BEGIN PGP SIGNATURE-----\nxx\n").unwrap();

@@ -99,6 +99,8 @@ pub enum VerifyError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("threshold must be at least 1")]
+    ThresholdZero,
     #[error("threshold {threshold} is larger than the {available} principal(s) allowed to sign releases in {policy}")]
     Threshold {
         threshold: usize,
@@ -196,8 +198,11 @@ fn required_signers(opts: &VerifyOptions) -> Result<usize, VerifyError> {
     if opts.skip_threshold {
         return Ok(0);
     }
+    if opts.threshold == 0 {
+        return Err(VerifyError::ThresholdZero);
+    }
     let available = opts.policy.release_principals().len();
-    if opts.threshold == 0 || opts.threshold > available {
+    if opts.threshold > available {
         return Err(VerifyError::Threshold {
             threshold: opts.threshold,
             available,
@@ -497,7 +502,8 @@ mod tests {
             .to_string()
             .starts_with("threshold 2 is larger than the 1 principal(s)"));
         opts.threshold = 0;
-        assert!(required_signers(&opts).is_err());
+        let e = required_signers(&opts).unwrap_err();
+        assert_eq!(e.to_string(), "threshold must be at least 1");
         assert_eq!(
             required_signers(&VerifyOptions::consistency_only()).unwrap(),
             0

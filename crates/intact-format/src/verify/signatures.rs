@@ -4,10 +4,8 @@
 use time::OffsetDateTime;
 
 use crate::bag;
-use crate::digest::Sha256Digest;
 use crate::problem::{Check, Problem};
-use crate::sign;
-use crate::trust::{self, Revocations, SignatureCheck, SignatureStatus, TrustPolicy};
+use crate::trust::{self, Revocations, SignatureCheck, TrustPolicy};
 
 /// One member under `intact/signatures/`: its bag path, and its bytes when they could be read
 /// (one that could not is a `container` problem already, and is not checked again).
@@ -60,13 +58,20 @@ pub(super) fn check_signatures(
         };
         let check = trust::check_signature(
             file.path,
+            bag::SIGNATURES_DIR,
             bytes,
             release_json,
             trust.policy,
             trust.revocations,
             at,
         );
-        problems.extend(file_problems(file.path, bytes, &check));
+        if check.status.is_broken() {
+            problems.push(Problem::new(
+                Check::Signatures,
+                file.path,
+                check.detail.clone(),
+            ));
+        }
         checks.push(check);
     }
     let signers = trust::valid_principals(&checks);
@@ -85,46 +90,12 @@ pub(super) fn check_signatures(
     (problems, Signatures { checks, signers })
 }
 
-/// FORMAT.md §7: the problems of one signature file: its name, then a signature that is not
-/// SSHSIG, for another namespace or not over this `release.json`, or one that verifies but is
-/// not named after its key. (An untrusted, revoked or out-of-window key is no problem of the
-/// file: it just does not count.)
-fn file_problems(path: &str, bytes: &[u8], check: &SignatureCheck) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let rest = &path[bag::SIGNATURES_DIR.len()..];
-    let well_named =
-        rest.len() == 68 && rest.ends_with(".sig") && Sha256Digest::from_hex(&rest[..64]).is_some();
-    if !well_named {
-        problems.push(Problem::new(
-            Check::Signatures,
-            path,
-            "signature file name is not '<64 hex digits>.sig'",
-        ));
-    }
-    match check.status {
-        SignatureStatus::Malformed | SignatureStatus::Invalid | SignatureStatus::WrongNamespace => {
-            problems.push(Problem::new(Check::Signatures, path, check.detail.clone()));
-        }
-        _ => {
-            if let Ok(sig) = sign::parse_signature(bytes) {
-                if sign::signature_path(sig.public_key()) != path && well_named {
-                    problems.push(Problem::new(
-                        Check::Signatures,
-                        path,
-                        "signature file is not named after its key's fingerprint",
-                    ));
-                }
-            }
-        }
-    }
-    problems
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::fixture;
     use super::*;
     use crate::release;
+    use crate::trust::SignatureStatus;
 
     /// `check_signatures` over the fixture's statement, with `files` as `(path, bytes)`.
     fn check(files: &[(&str, &[u8])], threshold: usize) -> (Vec<Problem>, Signatures) {
@@ -190,6 +161,7 @@ mod tests {
         assert_eq!(problems[0].path, path);
         assert!(problems[0].message.contains("not an SSH signature"));
         assert_eq!(s.checks[0].status, SignatureStatus::Malformed);
+        assert!(problems[0].message.contains("does not start with the line"));
         let other = format!("intact/signatures/{}.sig", "ab".repeat(32));
         let (problems, _) = check(&[(&other, &bytes)], 0);
         assert_eq!(problems.len(), 1);
@@ -198,7 +170,9 @@ mod tests {
             .contains("not named after its key's fingerprint"));
         let (problems, _) = check(&[("intact/signatures/office.sig", &bytes)], 0);
         assert_eq!(problems.len(), 1);
-        assert!(problems[0].message.contains("is not '<64 hex digits>.sig'"));
+        assert!(problems[0]
+            .message
+            .contains("not named after its key's fingerprint"));
     }
 
     #[test]
@@ -228,5 +202,73 @@ mod tests {
         assert!(problems[0]
             .message
             .contains("cannot be checked without a readable statement"));
+    }
+
+    /// Issue 14: text around the armor, another wrapping, a CRLF armor, and an SSHSIG prefix
+    /// naming `ssh-rsa` followed by text each break the bundle; none rides along.
+    #[test]
+    fn fails_any_signature_file_that_is_not_exactly_ssh_keygen_s_armor() {
+        let (path, bytes) = valid_signature();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let body: String = text.lines().filter(|l| !l.starts_with("-----")).collect();
+        let mut rewrapped = String::from("-----BEGIN SSH SIGNATURE-----\n");
+        for c in body.as_bytes().chunks(64) {
+            rewrapped.push_str(std::str::from_utf8(c).unwrap());
+            rewrapped.push('\n');
+        }
+        rewrapped.push_str("-----END SSH SIGNATURE-----\n");
+        let mut junk = b"SSHSIG\0\0\0\x01\0\0\0\x07ssh-rsa".to_vec();
+        junk.extend(b"hidden words");
+        let dressed_junk = format!("note\n{}after\n", crate::sshsig::armor(&junk));
+        let variants = [
+            format!("{text}anything after the end\n"),
+            format!("anything before\n{text}"),
+            format!("{text}\n"),
+            text.replace('\n', "\r\n"),
+            rewrapped,
+            crate::sshsig::armor(&junk),
+            dressed_junk,
+        ];
+        for v in &variants {
+            let (problems, s) = check(&[(&path, v.as_bytes())], 0);
+            assert_eq!(problems.len(), 1, "{v:?}");
+            assert_eq!(problems[0].path, path);
+            assert_eq!(s.checks[0].status, SignatureStatus::Malformed, "{v:?}");
+        }
+    }
+
+    /// A well-formed signature by a key type intact does not verify, named after its key, does
+    /// not count and does not break the bundle.
+    #[test]
+    fn passes_over_a_well_formed_ecdsa_signature_that_does_not_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("ec");
+        let msg = dir.path().join("release.json");
+        std::fs::write(&msg, &fixture::files()[bag::RELEASE_PATH]).unwrap();
+        for args in [
+            vec!["-q", "-t", "ecdsa", "-N", "", "-f"],
+            vec!["-q", "-Y", "sign", "-n", "intact-release", "-f"],
+        ] {
+            let mut c = std::process::Command::new("ssh-keygen");
+            c.args(&args).arg(&key);
+            if args.contains(&"sign") {
+                c.arg(&msg);
+            }
+            assert!(c.status().unwrap().success());
+        }
+        let sig = std::fs::read(dir.path().join("release.json.sig")).unwrap();
+        let blob = crate::sshsig::read_exact(&sig).unwrap().key_blob;
+        let name = format!(
+            "{}{}",
+            bag::SIGNATURES_DIR,
+            crate::sign::signature_file_name(&blob)
+        );
+        let (problems, s) = check(&[(&name, &sig)], 0);
+        assert_eq!(problems, []);
+        assert_eq!(s.checks[0].status, SignatureStatus::UnsupportedKey);
+        assert!(s.signers.is_empty());
+        let other = format!("intact/signatures/{}.sig", "ab".repeat(32));
+        let (problems, _) = check(&[(&other, &sig)], 0);
+        assert!(problems[0].message.contains("not named after its key"));
     }
 }

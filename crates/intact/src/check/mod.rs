@@ -186,7 +186,10 @@ fn hash_file(path: &Path) -> Result<StreamDigest, CheckError> {
 /// Refuses a threshold the policy cannot meet (none, or more than its principals).
 fn check_threshold(opts: &VerifyOptions) -> Result<(), CheckError> {
     let available = opts.policy.release_principals().len();
-    if opts.threshold == 0 || opts.threshold > available {
+    if opts.threshold == 0 {
+        return Err(VerifyError::ThresholdZero.into());
+    }
+    if opts.threshold > available {
         return Err(VerifyError::Threshold {
             threshold: opts.threshold,
             available,

@@ -70,18 +70,14 @@ pub fn check_proof(
         for s in &p.signatures {
             let c = trust::check_signature(
                 &s.file,
+                crate::bag::SIGNATURES_DIR,
                 s.signature.as_bytes(),
                 &p.release_json,
                 &opts.policy,
                 &opts.revocations,
                 at,
             );
-            if matches!(
-                c.status,
-                SignatureStatus::Malformed
-                    | SignatureStatus::Invalid
-                    | SignatureStatus::WrongNamespace
-            ) {
+            if c.status.is_broken() {
                 r.problems.push(problem(
                     CheckStep::Signatures,
                     format!("{}: {}", s.file, c.detail),

@@ -165,6 +165,7 @@ fn check_signatures(e: &Entry, opts: &VerifyOptions) -> (Vec<SignatureCheck>, Ve
         .map(|(name, bytes)| {
             trust::check_signature(
                 &format!("signatures/{name}"),
+                "signatures/",
                 bytes,
                 &e.release_json,
                 &opts.policy,
@@ -180,12 +181,7 @@ fn check_signatures(e: &Entry, opts: &VerifyOptions) -> (Vec<SignatureCheck>, Ve
 /// Whether a signature is broken (not merely untrusted, expired or revoked): a problem whatever
 /// the threshold.
 fn is_broken(c: &SignatureCheck) -> bool {
-    matches!(
-        c.status,
-        trust::SignatureStatus::Invalid
-            | trust::SignatureStatus::Malformed
-            | trust::SignatureStatus::WrongNamespace
-    )
+    c.status.is_broken()
 }
 
 /// Checks one log entry on its own (statement, signatures against the policy, item records
