@@ -12,6 +12,7 @@
 //! stable [`RuleId`]. A withheld string is never reported in clear: at most a masked form (first
 //! letter of each word, the rest asterisks). See `docs/REDACTION.md` for what is and is not checked.
 
+pub mod decode;
 pub mod denylist;
 pub mod error;
 pub mod exceptions;
