@@ -232,7 +232,7 @@ pub fn scan_jpeg(sink: &mut Sink, prefix: &str, d: &[u8]) {
 }
 
 /// Photoshop APP13: image resource blocks; 0x0404 is IPTC IIM; 0x0409/0x040C thumbnails.
-fn scan_app13(sink: &mut Sink, prefix: &str, p: &[u8]) {
+pub(crate) fn scan_app13(sink: &mut Sink, prefix: &str, p: &[u8]) {
     sink.bytes(&format!("{prefix}JPEG APP13 segment"), p);
     let Some(mut i) = memchr::memmem::find(p, b"8BIM") else {
         return;
@@ -285,7 +285,7 @@ fn iptc_name(rec: u8, ds: u8) -> &'static str {
     }
 }
 
-fn scan_iptc(sink: &mut Sink, prefix: &str, d: &[u8]) {
+pub(crate) fn scan_iptc(sink: &mut Sink, prefix: &str, d: &[u8]) {
     let mut i = 0usize;
     while i + 5 <= d.len() {
         if d[i] != 0x1C {
@@ -331,15 +331,14 @@ pub fn scan_png(sink: &mut Sink, prefix: &str, d: &[u8]) {
         match ty {
             b"tEXt" => {
                 let (k, v) = split_nul(data);
-                let loc = format!("{prefix}PNG tEXt {}", text::latin1(k));
-                sink.text(&loc, &text::latin1(k));
-                sink.text(&loc, &text::latin1(v));
+                png_text(sink, prefix, "tEXt", k, v);
             }
             b"zTXt" => {
                 let (k, v) = split_nul(data);
                 let loc = format!("{prefix}PNG zTXt {}", text::latin1(k));
-                sink.text(&loc, &text::latin1(k));
-                inflate_into(sink, &loc, v.get(1..).unwrap_or(&[]), true);
+                if let Some(out) = inflate_checked(sink, &loc, v.get(1..).unwrap_or(&[])) {
+                    png_text(sink, prefix, "zTXt", k, &out);
+                }
             }
             b"iTXt" => {
                 let (k, rest) = split_nul(data);
@@ -348,15 +347,17 @@ pub fn scan_png(sink: &mut Sink, prefix: &str, d: &[u8]) {
                 let rest = rest.get(2..).unwrap_or(&[]);
                 let (lang, rest) = split_nul(rest);
                 let (tk, body) = split_nul(rest);
-                sink.bytes(&loc, k);
                 sink.bytes(&loc, lang);
                 sink.bytes(&loc, tk);
                 if compressed {
-                    inflate_into(sink, &loc, body, false);
+                    if let Some(out) = inflate_checked(sink, &loc, body) {
+                        png_text(sink, prefix, "iTXt", k, &out);
+                    }
                 } else if k == b"XML:com.adobe.xmp" {
+                    sink.bytes(&loc, k);
                     crate::xmp::scan_xmp(sink, prefix, body);
                 } else {
-                    sink.bytes(&loc, body);
+                    png_text(sink, prefix, "iTXt", k, body);
                 }
             }
             b"eXIf" => scan_exif_tiff(sink, prefix, data),
@@ -387,19 +388,89 @@ pub fn scan_png(sink: &mut Sink, prefix: &str, d: &[u8]) {
     }
 }
 
-fn inflate_into(sink: &mut Sink, loc: &str, data: &[u8], latin: bool) {
+/// Inflate a compressed text chunk within the file's budget; `None` (and the budget finding)
+/// when it is over.
+fn inflate_checked(sink: &mut Sink, loc: &str, data: &[u8]) -> Option<Vec<u8>> {
     let limit = sink.limits().max_stream_bytes.min(sink.budget_left());
     match inflate(data, limit) {
         Ok((out, _)) => {
             sink.spend(out.len() as u64);
-            if latin {
-                sink.text(loc, &text::latin1(&out));
-            } else {
-                sink.bytes(loc, &out);
-            }
+            Some(out)
         }
-        Err(_) => sink.flag_budget(loc),
+        Err(_) => {
+            sink.flag_budget(loc);
+            None
+        }
     }
+}
+
+/// One PNG text chunk (keyword and text, decompressed): the text under every reading; a GPS
+/// keyword (`exif:GPSLatitude`, `GPS`...) with a value is `image-gps`; an ImageMagick raw
+/// profile (`Raw profile type exif`, `iptc`, `xmp`, `8bim`, `APP1`) is decoded from hex and
+/// scanned as the EXIF, IPTC, XMP or Photoshop data it is.
+fn png_text(sink: &mut Sink, prefix: &str, chunk: &str, key: &[u8], value: &[u8]) {
+    let key_text = text::latin1(key);
+    let loc = format!("{prefix}PNG {chunk} {key_text}");
+    sink.bytes(&loc, key);
+    sink.text(&loc, &text::latin1(value));
+    sink.bytes(&loc, value);
+    let lower = key_text.to_ascii_lowercase();
+    if lower.contains("gps") && !value.trim_ascii().is_empty() {
+        sink.flag(RuleId::ImageGps, &loc);
+    }
+    if let Some(kind) = lower.strip_prefix("raw profile type ") {
+        let profile = raw_profile(value);
+        scan_profile(sink, &format!("{prefix}PNG raw profile {kind}: "), &profile);
+    }
+}
+
+/// The bytes of an ImageMagick raw profile: `\n<type>\n<length>\n<hex digits, broken into
+/// lines>`; at most the stated length (hex digits are never more than half the input).
+pub fn raw_profile(v: &[u8]) -> Vec<u8> {
+    let mut lines = v.trim_ascii_start().splitn(3, |&b| b == b'\n');
+    let _kind = lines.next();
+    let len: usize = lines
+        .next()
+        .and_then(|l| std::str::from_utf8(l.trim_ascii()).ok())
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(usize::MAX);
+    let hex = lines.next().unwrap_or(&[]);
+    let mut out = Vec::with_capacity(len.min(hex.len() / 2));
+    let mut high: Option<u8> = None;
+    for &c in hex {
+        let Some(n) = (c as char).to_digit(16) else {
+            continue;
+        };
+        match high.take() {
+            Some(h) => out.push((h << 4) | n as u8),
+            None => high = Some(n as u8),
+        }
+        if out.len() >= len {
+            break;
+        }
+    }
+    out
+}
+
+/// Decoded metadata of unknown kind, by its content: EXIF (with or without its `Exif` header),
+/// Photoshop resources (IPTC inside), IPTC IIM, XMP; everything also as bytes.
+pub fn scan_profile(sink: &mut Sink, prefix: &str, p: &[u8]) {
+    let tiff = p.strip_prefix(b"Exif\0\0").unwrap_or(p);
+    if tiff.starts_with(b"II*\0") || tiff.starts_with(b"MM\0*") {
+        scan_exif_tiff(sink, prefix, tiff);
+    } else if p.starts_with(b"8BIM") {
+        scan_app13(sink, prefix, p);
+    } else if p.first() == Some(&0x1C) {
+        scan_iptc(sink, prefix, p);
+    }
+    let head = &p[..p.len().min(4096)];
+    if memchr::memmem::find(head, b"<x:xmpmeta").is_some()
+        || memchr::memmem::find(head, b"<?xpacket").is_some()
+        || memchr::memmem::find(head, b"<rdf:RDF").is_some()
+    {
+        crate::xmp::scan_xmp(sink, prefix, p);
+    }
+    sink.bytes_fallback(&format!("{prefix}profile data"), p);
 }
 
 fn split_nul(d: &[u8]) -> (&[u8], &[u8]) {

@@ -17,6 +17,7 @@ pub mod denylist;
 pub mod error;
 pub mod exceptions;
 pub mod fields;
+pub mod gif;
 pub mod image;
 pub mod names;
 pub mod office;

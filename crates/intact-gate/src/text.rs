@@ -7,6 +7,11 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::decode::{self, mime};
+use crate::rules::RuleId;
+use crate::scan::scan_content;
+use crate::sink::Sink;
+
 fn is_ignorable(c: char) -> bool {
     matches!(c,
         '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
@@ -147,9 +152,16 @@ fn squeeze(s: String) -> String {
     out
 }
 
+/// Bytes up to this size are read in every single-byte code page even when they are valid
+/// UTF-8 (a short field in cp1251 or cp866 can happen to be valid UTF-8); larger valid UTF-8 is
+/// read as UTF-8 only.
+pub const ALL_READINGS_UP_TO: usize = 64 << 10;
+
 /// Plausible text readings of a byte string of unknown encoding: a BOM decides when present;
-/// otherwise UTF-8 (decoding garbage squeezed out), Latin-1 when it is not valid UTF-8, and
-/// UTF-16 LE/BE (also at an odd offset) when the units look like text.
+/// otherwise every candidate decoding, not the first that succeeds — UTF-8 (decoding garbage
+/// squeezed out), each single-byte code page of [`crate::decode::codepage::SINGLE_BYTE`] when
+/// the bytes are not valid UTF-8 or are short, and UTF-16 LE/BE (also at an odd offset) when
+/// the units look like text.
 pub fn candidates(bytes: &[u8]) -> Vec<String> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return vec![String::from_utf8_lossy(rest).into_owned()];
@@ -161,11 +173,22 @@ pub fn candidates(bytes: &[u8]) -> Vec<String> {
         return vec![utf16(rest, true)];
     }
     let mut out = Vec::new();
-    match std::str::from_utf8(bytes) {
-        Ok(s) => out.push(s.to_string()),
+    let valid = match std::str::from_utf8(bytes) {
+        Ok(s) => {
+            out.push(s.to_string());
+            true
+        }
         Err(_) => {
             out.push(squeeze(String::from_utf8_lossy(bytes).into_owned()));
-            out.push(squeeze(latin1(bytes)));
+            false
+        }
+    };
+    if !valid || bytes.len() <= ALL_READINGS_UP_TO {
+        for s in crate::decode::codepage::single_byte_readings(bytes) {
+            let s = squeeze(s);
+            if !out.contains(&s) {
+                out.push(s);
+            }
         }
     }
     if bytes.len() >= 4 && bytes.contains(&0) {
@@ -217,27 +240,52 @@ fn has_control(b: &[u8]) -> bool {
     })
 }
 
-/// Remove markup tags: returns (tags removed with nothing between the pieces, tags replaced by a
-/// space), so that text split across elements (`<w:t>Jo</w:t><w:t>hn</w:t>`) still matches.
-pub fn strip_tags(s: &str) -> (String, String) {
-    let mut tight = String::with_capacity(s.len());
-    let mut spaced = String::with_capacity(s.len());
-    let mut in_tag = false;
-    for c in s.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                spaced.push(' ');
+/// Scan a text file: each reading of it (one when its encoding is known, every candidate when
+/// not) and every decoded view of each (decoding layer, `decode`); a MIME message is also taken
+/// apart and each of its parts scanned as a file of its own.
+pub fn scan_text(sink: &mut Sink, raw: &[u8], readings: &[String]) {
+    for t in readings {
+        sink.text("text", t);
+        decode::for_each_view(t, &mut |view, v| sink.text(&format!("text ({view})"), v));
+    }
+    if mime::looks_like_mime(raw) {
+        scan_mime(sink, raw);
+    }
+}
+
+/// A MIME message: its decoded headers as text, each leaf part scanned as a file of its own type
+/// (a DOCX attachment as a DOCX, a text part as text), its attachment names as names.
+fn scan_mime(sink: &mut Sink, raw: &[u8]) {
+    let max_parts = sink.limits().max_mime_parts as usize;
+    let m = mime::parse(raw, max_parts, sink.budget_left());
+    sink.spend(m.decoded_bytes);
+    if m.truncated {
+        sink.flag_budget("MIME message (parts, nesting or decoded size over the bound)");
+    }
+    for (label, name, value) in &m.headers {
+        let loc = format!("mail {label} header {name}");
+        sink.text(&loc, value);
+        decode::for_each_view(value, &mut |_, v| sink.text(&loc, v));
+    }
+    for part in &m.parts {
+        let mut shown = format!("mail {}", part.label);
+        if let Some(n) = &part.name {
+            for v in decode::name_views(n.as_bytes()) {
+                sink.text(&format!("{shown} attachment name"), &v);
             }
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => {
-                tight.push(c);
-                spaced.push(c);
-            }
-            _ => {}
+            shown = format!("{shown} ({n})");
+        }
+        if sink.enter(shown.clone()) {
+            scan_content(sink, &part.body);
+            sink.leave();
+        } else {
+            sink.flag(
+                RuleId::UnsupportedFileType,
+                &format!("{shown} (nested too deeply)"),
+            );
+            sink.bytes(&shown, &part.body);
         }
     }
-    (tight, spaced)
 }
 
 /// PDFDocEncoding to text (differs from Latin-1 in 0x18..0x1F and 0x7F..0xA0).

@@ -29,7 +29,9 @@ fn structural_views(t: &str) -> Vec<(ViewName, String)> {
         out.extend(rtf::views(t.as_bytes()).into_iter().map(|v| ("RTF text", v)));
     }
     if markup::applies(t) {
-        out.extend(markup::views(t).into_iter().map(|v| ("markup decoded", v)));
+        for (k, v) in markup::views(t).into_iter().enumerate() {
+            out.push((if k == 0 { "entities decoded" } else { "markup removed" }, v));
+        }
     }
     out
 }
