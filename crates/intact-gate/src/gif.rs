@@ -164,6 +164,8 @@ mod tests {
         let mut d = gif(b"");
         d.extend_from_slice(b"hidden");
         assert!(scan(&d).iter().any(|f| f.rule == RuleId::ImageTrailingData));
-        assert!(scan(b"GIF89a").iter().any(|f| f.rule == RuleId::UnreadableFile));
+        assert!(scan(b"GIF89a")
+            .iter()
+            .any(|f| f.rule == RuleId::UnreadableFile));
     }
 }

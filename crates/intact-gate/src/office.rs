@@ -146,7 +146,9 @@ pub fn scan_zip(sink: &mut Sink, data: &[u8]) {
 /// Their bytes are still scanned for withheld strings; only the "unsupported" finding is spared.
 fn is_settings_part(lower: &str) -> bool {
     let file = lower.rsplit('/').next().unwrap_or(lower);
-    (lower.contains("printersettings/") && file.starts_with("printersettings") && file.ends_with(".bin"))
+    (lower.contains("printersettings/")
+        && file.starts_with("printersettings")
+        && file.ends_with(".bin"))
         || (lower.contains("/fonts/") && (file.ends_with(".odttf") || file.ends_with(".fntdata")))
 }
 

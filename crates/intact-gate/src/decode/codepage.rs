@@ -58,12 +58,17 @@ mod tests {
         let cp866 = [0x87, 0xA0, 0xE0, 0xA8, 0xE4, 0xA0];
         let koi8 = [0xFA, 0xC1, 0xD2, 0xC9, 0xC6, 0xC1];
         for b in [&cp1251[..], &cp866[..], &koi8[..]] {
-            assert!(single_byte_readings(b).iter().any(|s| s == "Зарифа"), "{b:?}");
+            assert!(
+                single_byte_readings(b).iter().any(|s| s == "Зарифа"),
+                "{b:?}"
+            );
         }
         // Turkish/Azerbaijani letters in Windows-1254
-        assert!(single_byte_readings(&[0x51, 0x75, 0x72, 0x62, 0x61, 0x6E, 0x6C, 0xFD])
-            .iter()
-            .any(|s| s == "Qurbanlı"));
+        assert!(
+            single_byte_readings(&[0x51, 0x75, 0x72, 0x62, 0x61, 0x6E, 0x6C, 0xFD])
+                .iter()
+                .any(|s| s == "Qurbanlı")
+        );
         assert!(single_byte_readings(b"ascii").is_empty());
     }
 

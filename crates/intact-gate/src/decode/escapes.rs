@@ -71,7 +71,10 @@ pub fn percent(t: &str) -> Vec<String> {
     let mut i = 0;
     while i < b.len() {
         match b[i] {
-            b'%' if i + 2 < b.len() && b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit() => {
+            b'%' if i + 2 < b.len()
+                && b[i + 1].is_ascii_hexdigit()
+                && b[i + 2].is_ascii_hexdigit() =>
+            {
                 let h = std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("0");
                 out.push(u8::from_str_radix(h, 16).unwrap_or(b'%'));
                 i += 3;
@@ -171,8 +174,14 @@ pub fn latex(t: &str) -> Option<String> {
             j += 1;
         }
         let (s, mut j) = if c.get(j) == Some(&'\\') {
-            let name: String = c[j + 1..].iter().take_while(|x| x.is_ascii_alphabetic()).collect();
-            (latex_letter(&name)?.to_string(), j + 1 + name.chars().count())
+            let name: String = c[j + 1..]
+                .iter()
+                .take_while(|x| x.is_ascii_alphabetic())
+                .collect();
+            (
+                latex_letter(&name)?.to_string(),
+                j + 1 + name.chars().count(),
+            )
         } else {
             let ch = *c.get(j).filter(|x| x.is_alphabetic())?;
             (ch.to_string(), j + 1)
@@ -197,8 +206,8 @@ pub fn latex(t: &str) -> Option<String> {
             out.push('\\');
             break;
         };
-        let letter_cmd = cmd.is_ascii_alphabetic()
-            && !c.get(i + 2).is_some_and(|x| x.is_ascii_alphabetic());
+        let letter_cmd =
+            cmd.is_ascii_alphabetic() && !c.get(i + 2).is_some_and(|x| x.is_ascii_alphabetic());
         if let (Some(mark), true) = (accent_mark(cmd), !cmd.is_ascii_alphabetic() || letter_cmd) {
             if let Some((b, j)) = base(i + 2, cmd.is_ascii_alphabetic()) {
                 out.push_str(&b);
@@ -207,7 +216,10 @@ pub fn latex(t: &str) -> Option<String> {
                 continue;
             }
         }
-        let name: String = c[i + 1..].iter().take_while(|x| x.is_ascii_alphabetic()).collect();
+        let name: String = c[i + 1..]
+            .iter()
+            .take_while(|x| x.is_ascii_alphabetic())
+            .collect();
         if let Some(l) = latex_letter(&name) {
             out.push_str(l);
             i += 1 + name.chars().count();
@@ -229,7 +241,10 @@ mod tests {
 
     #[test]
     fn json_escapes() {
-        assert_eq!(json(r#"{"n": "\u0417\u0430\u0440\u0438\u0444\u0430"}"#).unwrap(), r#"{"n": "Зарифа"}"#);
+        assert_eq!(
+            json(r#"{"n": "\u0417\u0430\u0440\u0438\u0444\u0430"}"#).unwrap(),
+            r#"{"n": "Зарифа"}"#
+        );
         assert_eq!(json(r"\ud83d\ude00 a\nb").unwrap(), "\u{1F600} a\nb");
         assert_eq!(json("plain"), None);
         assert_eq!(json(r"\u12"), None);
@@ -237,7 +252,10 @@ mod tests {
 
     #[test]
     fn percent_and_plus() {
-        assert_eq!(percent("Zarifa%20Qurbanl%C4%B1.txt"), vec!["Zarifa Qurbanlı.txt"]);
+        assert_eq!(
+            percent("Zarifa%20Qurbanl%C4%B1.txt"),
+            vec!["Zarifa Qurbanlı.txt"]
+        );
         assert_eq!(percent("q=Zarifa+Testova"), vec!["q=Zarifa Testova"]);
         // cp1251 bytes percent-encoded
         assert!(percent("%C7%E0%F0%E8%F4%E0").iter().any(|s| s == "Зарифа"));

@@ -252,7 +252,10 @@ fn param(v: &str, key: &str) -> Option<String> {
             let encoded = rest.ends_with('*') || rest.is_empty();
             let piece = if encoded {
                 let body = val.splitn(3, '\'').last().unwrap_or(&val).to_string();
-                let cs = val.split('\'').next().filter(|_| val.matches('\'').count() >= 2);
+                let cs = val
+                    .split('\'')
+                    .next()
+                    .filter(|_| val.matches('\'').count() >= 2);
                 let bytes: Vec<u8> = super::escapes::percent(&body.replace('+', "%2B"))
                     .into_iter()
                     .next()
@@ -297,10 +300,16 @@ fn entity(d: &[u8], label: &str, depth: u32, b: &mut Bounds, m: &mut Message) {
     let hs = headers(head);
     let get = |n: &str| hs.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
     for (k, v) in &hs {
-        m.headers.push((label.to_string(), k.clone(), decode_words(v)));
+        m.headers
+            .push((label.to_string(), k.clone(), decode_words(v)));
     }
     let ctype = get("content-type").unwrap_or("text/plain");
-    let media = ctype.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let media = ctype
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     if depth < MAX_DEPTH {
         if let (true, Some(boundary)) = (media.starts_with("multipart/"), param(ctype, "boundary"))
         {
@@ -449,7 +458,9 @@ epilogue\r\n";
         // nested multiparts beyond the depth bound
         let mut deep = String::new();
         for k in 0..40 {
-            deep.push_str(&format!("Content-Type: multipart/mixed; boundary=b{k}\n\n--b{k}\n"));
+            deep.push_str(&format!(
+                "Content-Type: multipart/mixed; boundary=b{k}\n\n--b{k}\n"
+            ));
         }
         let m = parse(deep.as_bytes(), 100, 1 << 20);
         assert!(m.truncated);
@@ -457,8 +468,12 @@ epilogue\r\n";
 
     #[test]
     fn plain_text_is_not_mime() {
-        assert!(!looks_like_mime(b"Dear colleague,\n\nthe file is attached.\n"));
+        assert!(!looks_like_mime(
+            b"Dear colleague,\n\nthe file is attached.\n"
+        ));
         assert!(!looks_like_mime(b"Note: one line only\n\nbody"));
-        assert!(looks_like_mime(b"MIME-Version: 1.0\nContent-Type: text/html\n\n<p>x</p>"));
+        assert!(looks_like_mime(
+            b"MIME-Version: 1.0\nContent-Type: text/html\n\n<p>x</p>"
+        ));
     }
 }

@@ -26,11 +26,22 @@ pub type ViewName = &'static str;
 fn structural_views(t: &str) -> Vec<(ViewName, String)> {
     let mut out = Vec::new();
     if rtf::is_rtf(t.as_bytes()) {
-        out.extend(rtf::views(t.as_bytes()).into_iter().map(|v| ("RTF text", v)));
+        out.extend(
+            rtf::views(t.as_bytes())
+                .into_iter()
+                .map(|v| ("RTF text", v)),
+        );
     }
     if markup::applies(t) {
         for (k, v) in markup::views(t).into_iter().enumerate() {
-            out.push((if k == 0 { "entities decoded" } else { "markup removed" }, v));
+            out.push((
+                if k == 0 {
+                    "entities decoded"
+                } else {
+                    "markup removed"
+                },
+                v,
+            ));
         }
     }
     out
@@ -79,7 +90,8 @@ pub fn for_each_view(t: &str, visit: &mut dyn FnMut(ViewName, &str)) {
 
 /// Every reading of a file or member name given as raw bytes: each candidate decoding
 /// (UTF-8, and the single-byte code pages when the bytes are not all ASCII), and for each, the
-/// percent-decoded form and the form with `_`, `-`, `.`, `+` read as spaces.
+/// percent-decoded form, the form with `_` read as a space, and the form with `_`, `-`, `.`, `+`
+/// read as spaces.
 pub fn name_views(raw: &[u8]) -> Vec<String> {
     let mut base = vec![String::from_utf8_lossy(raw).into_owned()];
     if std::str::from_utf8(raw).is_err() || !raw.is_ascii() {
@@ -90,11 +102,18 @@ pub fn name_views(raw: &[u8]) -> Vec<String> {
         let mut more = escapes::percent(&b);
         more.push(b);
         for v in more {
+            let underscores = v.replace('_', " ");
             let spaced: String = v
                 .chars()
-                .map(|c| if matches!(c, '_' | '-' | '.' | '+') { ' ' } else { c })
+                .map(|c| {
+                    if matches!(c, '_' | '-' | '.' | '+') {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
                 .collect();
-            for s in [v, spaced] {
+            for s in [v, underscores, spaced] {
                 if !out.contains(&s) {
                     out.push(s);
                 }
@@ -118,7 +137,10 @@ mod tests {
     fn escapes_apply_inside_decoded_markup() {
         // percent-encoding inside an entity-encoded attribute
         let v = all("<a href=\"x?n=Zarifa%20Testova&amp;y=1\">link</a>");
-        assert!(v.iter().any(|s| s.contains("n=Zarifa Testova&y=1")), "{v:?}");
+        assert!(
+            v.iter().any(|s| s.contains("n=Zarifa Testova&y=1")),
+            "{v:?}"
+        );
         // emphasis inside RTF
         let v = all(r"{\rtf1 **Zarifa** Testova}");
         assert!(v.iter().any(|s| s.contains("Zarifa Testova")), "{v:?}");
@@ -131,6 +153,9 @@ mod tests {
         raw.extend([0x92, 0xA5, 0xE1, 0xE2, 0xAE, 0xA2, 0xA0]);
         raw.extend(b".txt");
         assert!(name_views(&raw).iter().any(|s| s == "Зарифа Тестова txt"));
+        assert!(name_views("Zarifa_Qurbanlı-Testova.txt".as_bytes())
+            .iter()
+            .any(|s| s == "Zarifa Qurbanlı-Testova.txt"));
         assert!(name_views(b"Zarifa%20Testova.txt")
             .iter()
             .any(|s| s == "Zarifa Testova.txt"));

@@ -280,7 +280,13 @@ mod tests {
 
     #[test]
     fn binary_and_truncated_input_do_not_panic() {
-        for d in [&br"{\rtf1\bin99999"[..], br"{\rtf1\'", br"{\rtf1\u", br"\", br"}}}{"] {
+        for d in [
+            &br"{\rtf1\bin99999"[..],
+            br"{\rtf1\'",
+            br"{\rtf1\u",
+            br"\",
+            br"}}}{",
+        ] {
             let _ = views(d);
         }
         assert_eq!(text(br"{\rtf1 a\bin3 xyzb}", None), "ab");
