@@ -524,6 +524,79 @@ mod tests {
     use crate::scan::Limits;
     use std::path::Path;
 
+    /// A minimal big-endian EXIF block: IFD0 with Artist and a GPS IFD pointer; the GPS IFD
+    /// with GPSLatitudeRef.
+    fn exif_with_artist_and_gps(artist: &[u8]) -> Vec<u8> {
+        let mut t = b"MM\0*\0\0\0\x08".to_vec();
+        let n = artist.len() as u32 + 1;
+        let gps_at: u32 = 8 + 2 + 2 * 12 + 4;
+        let artist_at: u32 = gps_at + 2 + 12 + 4;
+        t.extend_from_slice(&2u16.to_be_bytes());
+        t.extend_from_slice(&[0x01, 0x3B, 0, 2]);
+        t.extend_from_slice(&n.to_be_bytes());
+        t.extend_from_slice(&artist_at.to_be_bytes());
+        t.extend_from_slice(&[0x88, 0x25, 0, 4, 0, 0, 0, 1]);
+        t.extend_from_slice(&gps_at.to_be_bytes());
+        t.extend_from_slice(&[0, 0, 0, 0]);
+        t.extend_from_slice(&1u16.to_be_bytes());
+        t.extend_from_slice(&[0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0]);
+        t.extend_from_slice(&[0, 0, 0, 0]);
+        t.extend_from_slice(artist);
+        t.push(0);
+        t
+    }
+
+    /// ImageMagick's raw profile text: type line, length line, hex in lines of 72 digits.
+    fn raw_profile_text(kind: &str, data: &[u8]) -> Vec<u8> {
+        let hex: String = data.iter().map(|b| format!("{b:02x}")).collect();
+        let mut s = format!("\n{kind}\n{:8}\n", data.len());
+        for chunk in hex.as_bytes().chunks(72) {
+            s.push_str(std::str::from_utf8(chunk).unwrap());
+            s.push('\n');
+        }
+        s.into_bytes()
+    }
+
+    #[test]
+    fn raw_profile_exif_is_scanned_as_exif() {
+        let deny = DenyList::parse(Path::new("deny.txt"), "Zarifa Testova\n").unwrap();
+        let mut exif = b"Exif\0\0".to_vec();
+        exif.extend(exif_with_artist_and_gps(b"Zarifa Testova"));
+        let text = raw_profile_text("exif", &exif);
+        assert_eq!(raw_profile(&text), exif);
+        let mut sink = Sink::new(Path::new("a.png"), Some(&deny), Limits::default());
+        png_text(&mut sink, "", "zTXt", b"Raw profile type exif", &text);
+        let f = sink.into_findings();
+        let at = |rule: RuleId, loc: &str| f.iter().any(|x| x.rule == rule && x.location == loc);
+        assert!(
+            at(
+                RuleId::DenyListMatch,
+                "PNG raw profile exif: EXIF tag Artist"
+            ),
+            "{f:?}"
+        );
+        assert!(
+            at(RuleId::ImageGps, "PNG raw profile exif: EXIF GPS IFD"),
+            "{f:?}"
+        );
+        // a GPS keyword in a text chunk, as ImageMagick writes EXIF properties
+        let mut sink = Sink::new(Path::new("b.png"), None, Limits::default());
+        png_text(
+            &mut sink,
+            "",
+            "tEXt",
+            b"exif:GPSLatitude",
+            b"40/1, 23/1, 60/1",
+        );
+        png_text(&mut sink, "", "tEXt", b"exif:GPSAltitude", b"");
+        let f = sink.into_findings();
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].location, "PNG tEXt exif:GPSLatitude");
+        // a stated length beyond the data, odd digits, no lines: no panic, what is there
+        assert_eq!(raw_profile(b"\nexif\n   99\n4142 4"), b"AB");
+        assert_eq!(raw_profile(b""), b"");
+    }
+
     /// A JPEG whose scan data holds stuffed bytes and restart markers, then a comment segment
     /// after the scan: the comment must still be found (the scan-data skip must stop there).
     #[test]

@@ -229,3 +229,28 @@ fn scan_xml_part(sink: &mut Sink, kind: Kind, name: &str, buf: &[u8]) {
         Kind::Zip => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_settings_part;
+
+    #[test]
+    fn settings_parts_by_rule() {
+        for p in [
+            "ppt/printersettings/printersettings1.bin",
+            "xl/printersettings/printersettings2.bin",
+            "word/fonts/font1.odttf",
+            "ppt/fonts/font3.fntdata",
+        ] {
+            assert!(is_settings_part(p), "{p}");
+        }
+        for p in [
+            "ppt/embeddings/oleobject1.bin",
+            "word/vbaproject.bin",
+            "printersettings1.bin",
+            "word/media/image1.bin",
+        ] {
+            assert!(!is_settings_part(p), "{p}");
+        }
+    }
+}

@@ -246,7 +246,9 @@ fn has_control(b: &[u8]) -> bool {
 pub fn scan_text(sink: &mut Sink, raw: &[u8], readings: &[String]) {
     for t in readings {
         sink.text("text", t);
-        decode::for_each_view(t, &mut |view, v| sink.text(&format!("text ({view})"), v));
+        if sink.has_deny() {
+            decode::for_each_view(t, &mut |view, v| sink.text(&format!("text ({view})"), v));
+        }
     }
     if mime::looks_like_mime(raw) {
         scan_mime(sink, raw);
@@ -265,7 +267,9 @@ fn scan_mime(sink: &mut Sink, raw: &[u8]) {
     for (label, name, value) in &m.headers {
         let loc = format!("mail {label} header {name}");
         sink.text(&loc, value);
-        decode::for_each_view(value, &mut |_, v| sink.text(&loc, v));
+        if sink.has_deny() {
+            decode::for_each_view(value, &mut |_, v| sink.text(&loc, v));
+        }
     }
     for part in &m.parts {
         let mut shown = format!("mail {}", part.label);

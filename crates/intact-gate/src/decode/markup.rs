@@ -10,7 +10,7 @@ pub fn applies(t: &str) -> bool {
 
 /// Tags removed, comment bodies kept: (pieces joined tightly, pieces separated by a space), so
 /// that text split across elements (`<b>Jo</b>hn`) still matches.
-fn strip_tags_keep_comments(s: &str) -> (String, String) {
+pub fn strip_tags_keep_comments(s: &str) -> (String, String) {
     let mut tight = String::with_capacity(s.len());
     let mut spaced = String::with_capacity(s.len());
     let mut rest = s;
@@ -48,15 +48,15 @@ fn strip_tags_keep_comments(s: &str) -> (String, String) {
     (tight, spaced)
 }
 
+/// Every character reference and named entity decoded (tags kept).
+pub fn decoded(t: &str) -> String {
+    html_escape::decode_html_entities(t).into_owned()
+}
+
 /// Entities decoded (tags kept), then tags dropped with the pieces joined tightly and spaced.
 pub fn views(t: &str) -> Vec<String> {
-    let decoded = html_escape::decode_html_entities(t).into_owned();
     let (tight, spaced) = strip_tags_keep_comments(t);
-    vec![
-        decoded,
-        html_escape::decode_html_entities(&tight).into_owned(),
-        html_escape::decode_html_entities(&spaced).into_owned(),
-    ]
+    vec![decoded(t), decoded(&tight), decoded(&spaced)]
 }
 
 #[cfg(test)]

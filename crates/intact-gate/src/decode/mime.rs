@@ -202,15 +202,15 @@ pub fn decode_words(v: &str) -> String {
             .then(|| {
                 let (cs, enc, tail) = (word[0], word[1], word[2]);
                 let end = tail.find("?=")?;
-                let data = tail[..end].as_bytes();
+                let data = &tail.as_bytes()[..end];
                 let bytes = match enc {
                     "B" | "b" => base64(data),
                     "Q" | "q" => quoted_printable(data, true),
                     _ => return None,
                 };
+                let consumed = start + 2 + cs.len() + 1 + enc.len() + 1 + end + 2;
                 // RFC 2231 language suffix: charset*lang
                 let cs = cs.split('*').next().unwrap_or(cs);
-                let consumed = start + 2 + cs.len() + 1 + enc.len() + 1 + end + 2;
                 Some((in_charset(Some(cs), &bytes), consumed))
             })
             .flatten();
@@ -439,6 +439,11 @@ epilogue\r\n";
         let m = parse(MAIL.as_bytes(), 100, 1 << 20);
         let from = &m.headers.iter().find(|h| h.1 == "from").unwrap().2;
         assert_eq!(from, "ЗарифаQurbanlı <z@example.org>");
+        // a language suffix on the charset (RFC 2231), then more text
+        assert_eq!(
+            decode_words("=?utf-8*az?Q?Qurbanl=C4=B1?= Testova"),
+            "Qurbanlı Testova"
+        );
         assert_eq!(m.parts.len(), 2, "{:?}", m.parts);
         assert_eq!(String::from_utf8_lossy(&m.parts[0].body), "Зарифа Testova");
         assert_eq!(m.parts[1].body, b"PK\x03\x04");

@@ -239,11 +239,16 @@ fn control(r: &mut Reader, g: &mut Group, name: &[u8], param: Option<i32>) {
     }
 }
 
+/// Whether the document has `\'hh` escapes (so reading them in other code pages may differ).
+pub fn has_hex_escapes(d: &[u8]) -> bool {
+    memchr::memmem::find(d, b"\\'").is_some()
+}
+
 /// Every reading of an RTF document: as it declares its code pages, and with every `\'hh`
 /// byte read in each candidate single-byte code page (a document may declare the wrong one).
 pub fn views(d: &[u8]) -> Vec<String> {
     let mut out = vec![text(d, None)];
-    if memchr::memmem::find(d, b"\\'").is_some() {
+    if has_hex_escapes(d) {
         for enc in SINGLE_BYTE {
             let v = text(d, Some(enc));
             if !out.contains(&v) {
