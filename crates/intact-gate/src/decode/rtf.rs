@@ -9,9 +9,12 @@ use encoding_rs::Encoding;
 
 use super::codepage::{self, SINGLE_BYTE};
 
+/// How an RTF document starts.
+const MAGIC: &[u8] = b"{\\rtf";
+
 /// Whether `t` is an RTF document.
 pub fn is_rtf(t: &[u8]) -> bool {
-    t.trim_ascii_start().starts_with(b"{\\rtf")
+    t.trim_ascii_start().starts_with(MAGIC)
 }
 
 /// The code page of an RTF `\fcharset` value.
