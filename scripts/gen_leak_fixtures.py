@@ -110,7 +110,10 @@ def office_documents():
     t = put("html/tidy-ascii-entities.html", tidied)
     for n in (AZ, RU, GN):
         want(t, "deny-list-match", "markup removed", n)
-    write_work("statement.html", "<html><body><p>Witness: %s</p></body></html>" % TR)
+    # the witness's name, and a link whose target carries another name percent-encoded
+    link = "https://registry.example.org/find?who=" + urllib.parse.quote(AZ)
+    write_work("statement.html", '<html><body><p>Witness: %s</p><p><a href="%s">register</a></p>'
+               "</body></html>" % (TR, link))
     docx = soffice("statement.html", "docx:MS Word 2007 XML", "HTML (StarWriter)")
     odt = soffice("statement.html", "odt", "HTML (StarWriter)")
     return docx, odt
@@ -156,6 +159,9 @@ def mails(docx, odt):
     p = put("mail/office-attachments.eml", m.as_bytes())
     want(p, "deny-list-match", "statement.docx): word/document.xml", TR)
     want(p, "deny-list-match", "statement.odt): content.xml", TR)
+    # (LibreOffice writes the DOCX link target decoded, the ODT one percent-encoded)
+    want(p, "deny-list-match", "statement.docx): word/_rels/document.xml.rels Relationship @Target", AZ)
+    want(p, "deny-list-match", "statement.odt): content.xml text:a @xlink:href (percent-decoded)", AZ)
     want(p, "deny-list-match", "attachment name", AZ)
 
     m = EmailMessage(policy=SMTP)
@@ -307,8 +313,9 @@ def presentation():
 
 
 def main():
-    if os.path.exists(out):
-        shutil.rmtree(out)
+    # OUT/files is rewritten whole; anything else in OUT (its README) is left alone
+    if os.path.exists(files):
+        shutil.rmtree(files)
     os.makedirs(files)
     docx, odt = office_documents()
     plain_xml()

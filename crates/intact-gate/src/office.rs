@@ -158,10 +158,24 @@ fn scan_xml_part(sink: &mut Sink, kind: Kind, name: &str, buf: &[u8]) {
         sink.text(&format!("{name} {elem}"), text);
     }
     for (elem, attr, val) in &w.attrs {
-        sink.text(&format!("{name} {elem} @{attr}"), val);
+        let loc = format!("{name} {elem} @{attr}");
+        sink.text(&loc, val);
+        if sink.has_deny() {
+            // a link target or a field code may hold a percent-encoded or escaped name
+            crate::decode::for_each_escape_view(val, &mut |view, v| {
+                sink.text(&format!("{loc} ({view})"), v)
+            });
+        }
     }
     sink.text(name, &w.tight);
     sink.text(name, &w.spaced);
+    if sink.has_deny() {
+        for joined in [&w.tight, &w.spaced] {
+            crate::decode::for_each_escape_view(joined, &mut |view, v| {
+                sink.text(&format!("{name} ({view})"), v)
+            });
+        }
+    }
     if !w.well_formed {
         sink.flag(RuleId::UnreadableFile, &format!("{name} (malformed XML)"));
     }

@@ -39,6 +39,12 @@ fn escape_views(t: &str, name: ViewName, visit: &mut dyn FnMut(ViewName, &str)) 
     }
 }
 
+/// The escape views (JSON, percent, emphasis, LaTeX) of text that is already decoded, e.g. an
+/// XML element's text or attribute value.
+pub fn for_each_escape_view(t: &str, visit: &mut dyn FnMut(ViewName, &str)) {
+    escape_views(t, "", visit);
+}
+
 /// A structural view: handed to `visit`, then its escape views (under the structural view's
 /// name).
 fn structural(t: &str, name: ViewName, v: &str, visit: &mut dyn FnMut(ViewName, &str)) {
