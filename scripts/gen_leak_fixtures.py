@@ -227,7 +227,8 @@ def escapes():
 
 
 def code_pages():
-    for codec, name in (("cp1251", RU), ("koi8_r", RU), ("cp866", RU), ("cp1254", TR)):
+    for codec, name in (("cp1251", RU), ("koi8_r", RU), ("cp866", RU), ("cp1254", TR),
+                        ("utf_16_le", GN)):
         p = put("text/%s.txt" % codec, ("Witness: %s\r\n" % name).encode(codec))
         want(p, "deny-list-match", "text", name)
         want(p, "!unsupported-file-type", "", None)

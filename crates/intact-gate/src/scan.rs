@@ -56,7 +56,8 @@ pub struct ScanOptions {
 }
 
 /// Dispatch bytes by content: PDF, JPEG, PNG, GIF, TIFF, WebP, zip (DOCX/ODT/...), text (UTF-8,
-/// UTF-16 with a BOM, or bytes that read as text in a single-byte code page), decoded by the
+/// UTF-16 with a BOM or clearly UTF-16 without, or bytes that read as text in a single-byte code
+/// page), decoded by the
 /// decoding layer (`decode`); anything else is `unsupported-file-type` (its bytes are still
 /// deny-list scanned).
 pub fn scan_content(sink: &mut Sink, d: &[u8]) {
@@ -79,6 +80,8 @@ pub fn scan_content(sink: &mut Sink, d: &[u8]) {
         text::scan_text(sink, d, &[t]);
     } else if decode::codepage::looks_like_8bit_text(d) {
         text::scan_text(sink, d, &text::candidates(d));
+    } else if let Some(t) = text::utf16_without_bom(d) {
+        text::scan_text(sink, d, &[t]);
     } else {
         sink.flag(
             RuleId::UnsupportedFileType,

@@ -201,6 +201,30 @@ pub fn candidates(bytes: &[u8]) -> Vec<String> {
     out
 }
 
+/// A file in UTF-16 without a byte-order mark, read as text only when it clearly is: an even
+/// length, units that look like text in one script, no NUL or other control unit besides tab,
+/// line feed, carriage return and form feed, no unpaired surrogate. `None` otherwise (binary
+/// stays `unsupported-file-type`).
+pub fn utf16_without_bom(bytes: &[u8]) -> Option<String> {
+    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+        return None;
+    }
+    let be = [false, true]
+        .into_iter()
+        .find(|&be| looks_like_utf16(bytes, be))?;
+    let s: String = char::decode_utf16(bytes.chunks_exact(2).map(|c| {
+        if be {
+            u16::from_be_bytes([c[0], c[1]])
+        } else {
+            u16::from_le_bytes([c[0], c[1]])
+        }
+    }))
+    .collect::<Result<_, _>>()
+    .ok()?;
+    let control = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{0C}');
+    (!s.contains(control) && !s.contains(['\u{FFFE}', '\u{FFFF}'])).then_some(s)
+}
+
 /// Decode a file as plain text if it is one: UTF-8 (optionally with BOM) without NUL bytes, or
 /// UTF-16 with a BOM. Returns `None` for binary data.
 pub fn as_plain_text(bytes: &[u8]) -> Option<String> {
@@ -339,6 +363,27 @@ pub fn pdf_string(bytes: &[u8]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_text_without_bom() {
+        let le: Vec<u8> = "Зарифа Testova\r\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        assert_eq!(
+            utf16_without_bom(&le).as_deref(),
+            Some("Зарифа Testova\r\n")
+        );
+        let be: Vec<u8> = "Zarifa Testova"
+            .encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .collect();
+        assert_eq!(utf16_without_bom(&be).as_deref(), Some("Zarifa Testova"));
+        // binary with NUL units, odd lengths, lone surrogates: not text
+        assert!(utf16_without_bom(&[0, 0, 1, 2, 250, 251, 0, 0]).is_none());
+        assert!(utf16_without_bom(&le[..le.len() - 1]).is_none());
+        assert!(utf16_without_bom(&[0x41, 0, 0x00, 0xD8, 0x42, 0, 0x43, 0]).is_none());
+    }
 
     #[test]
     fn control_check_on_bytes_matches_unicode_cc() {
