@@ -319,7 +319,10 @@ pub fn too_large(rel: &Path, size: u64, limits: &Limits) -> Finding {
 /// matches the deny-list becomes `[withheld: J*** D**]`; if only the whole string matches
 /// (a name split across parts), all of it does.
 pub fn mask_display(deny: &DenyList, s: &str) -> String {
-    let whole = deny.find(&s.replace('/', " "));
+    // a part is withheld when any reading the gate matches finds an entry in it (a
+    // percent-encoded or `_`-joined name is as readable as the name)
+    let find = |t: &str| decode::find_in_any_view(deny, t);
+    let whole = find(&s.replace('/', " "));
     if whole.is_empty() {
         return s.to_owned();
     }
@@ -327,7 +330,7 @@ pub fn mask_display(deny: &DenyList, s: &str) -> String {
     let parts: Vec<String> = s
         .split('/')
         .map(|part| {
-            let hits = deny.find(part);
+            let hits = find(part);
             if hits.is_empty() {
                 part.to_owned()
             } else {
@@ -336,7 +339,7 @@ pub fn mask_display(deny: &DenyList, s: &str) -> String {
             }
         })
         .collect();
-    if any && deny.find(&parts.join(" ")).is_empty() {
+    if any && find(&parts.join(" ")).is_empty() {
         parts.join("/")
     } else {
         format!("[withheld: {}]", whole.join(", "))

@@ -124,6 +124,19 @@ pub fn name_views(raw: &[u8]) -> Vec<String> {
     out
 }
 
+/// The deny-list entries found in `s` or in any of its name and escape views, sorted and
+/// deduplicated: what decides whether a string shown to a person must be masked.
+pub fn find_in_any_view(deny: &crate::DenyList, s: &str) -> Vec<String> {
+    let mut hits = Vec::new();
+    for v in name_views(s.as_bytes()) {
+        hits.extend(deny.find(&v));
+    }
+    escape_views(s, "", &mut |_, v| hits.extend(deny.find(v)));
+    hits.sort();
+    hits.dedup();
+    hits
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
