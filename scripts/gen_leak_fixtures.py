@@ -173,6 +173,21 @@ def mails(docx, odt):
     p = put("mail/pdf-attachment.eml", m.as_bytes())
     want(p, "deny-list-match", "(scan.pdf)", AS)
 
+    # a mailbox (Python's mailbox.mbox): the second message's sender is withheld
+    import mailbox
+
+    path = os.path.join(work, "archive.mbox")
+    box = mailbox.mbox(path)
+    for sender in ("registry@example.org", Address(display_name=TR, addr_spec="s@example.org")):
+        m = EmailMessage(policy=SMTP)
+        m["From"] = sender
+        m["Subject"] = "Minutes"
+        m.set_content("Minutes attached.\n")
+        box.add(m)
+    box.close()
+    p = put("mail/python-mailbox.mbox", read(path))
+    want(p, "deny-list-match", "header from", TR)
+
     # a web page saved as one file (MHT): HTML in Windows-1251, quoted-printable
     first, last = RU.split()
     m = EmailMessage(policy=SMTP)

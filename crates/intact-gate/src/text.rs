@@ -274,8 +274,10 @@ pub fn scan_text(sink: &mut Sink, raw: &[u8], readings: &[String]) {
             decode::for_each_view(t, &mut |view, v| sink.text(&format!("text ({view})"), v));
         }
     }
-    if mime::looks_like_mime(raw) {
-        scan_mime(sink, raw);
+    for message in mime::messages(raw) {
+        if mime::looks_like_mime(message) {
+            scan_mime(sink, message);
+        }
     }
 }
 

@@ -82,6 +82,30 @@ pub fn looks_like_mime(d: &[u8]) -> bool {
     lines >= 2 && known >= 1
 }
 
+/// The messages of a text: an mbox file (each message after a `From ` line) gives each message
+/// without its `From ` line; anything else is one message.
+pub fn messages(d: &[u8]) -> Vec<&[u8]> {
+    if !d.starts_with(b"From ") {
+        return vec![d];
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    let finder = memchr::memmem::Finder::new(b"\nFrom ");
+    loop {
+        let from_line_end = memchr::memchr(b'\n', &d[start..]).map_or(d.len(), |k| start + k + 1);
+        match finder.find(&d[from_line_end..]) {
+            Some(k) => {
+                out.push(&d[from_line_end..from_line_end + k + 1]);
+                start = from_line_end + k + 1;
+            }
+            None => {
+                out.push(&d[from_line_end..]);
+                return out;
+            }
+        }
+    }
+}
+
 /// Header block and body: split at the first empty line.
 fn split_head(d: &[u8]) -> (&[u8], &[u8]) {
     let mut i = 0;
@@ -469,6 +493,17 @@ epilogue\r\n";
         }
         let m = parse(deep.as_bytes(), 100, 1 << 20);
         assert!(m.truncated);
+    }
+
+    #[test]
+    fn mbox_is_split_into_messages() {
+        let mbox = b"From a@example.org Tue Dec  1 12:00:00 2026\nFrom: a@example.org\nSubject: x\n\nbody 1\n\nFrom b@example.org Tue Dec  1 12:01:00 2026\nFrom: b@example.org\nTo: c@example.org\n\nbody 2\n";
+        let m = messages(mbox);
+        assert_eq!(m.len(), 2);
+        assert!(m.iter().all(|x| looks_like_mime(x)));
+        assert!(m[1].ends_with(b"body 2\n"));
+        assert_eq!(messages(b"plain").len(), 1);
+        assert_eq!(messages(b"From x").len(), 1);
     }
 
     #[test]
