@@ -77,11 +77,11 @@ pub fn scan_content(sink: &mut Sink, d: &[u8]) {
     } else if d.starts_with(b"GIF87a") || d.starts_with(b"GIF89a") {
         super::gif::scan_gif(sink, "", d);
     } else if let Some(t) = text::as_plain_text(d) {
-        text::scan_text(sink, d, &[t]);
+        text::scan_text(sink, d, Some(&t));
     } else if decode::codepage::looks_like_8bit_text(d) {
-        text::scan_text(sink, d, &text::candidates(d));
+        text::scan_text(sink, d, None);
     } else if let Some(t) = text::utf16_without_bom(d) {
-        text::scan_text(sink, d, &[t]);
+        text::scan_text(sink, d, Some(&t));
     } else {
         sink.flag(
             RuleId::UnsupportedFileType,

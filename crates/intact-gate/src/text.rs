@@ -157,48 +157,44 @@ fn squeeze(s: String) -> String {
 /// read as UTF-8 only.
 pub const ALL_READINGS_UP_TO: usize = 64 << 10;
 
-/// Plausible text readings of a byte string of unknown encoding: a BOM decides when present;
+/// Plausible text readings of a byte string of unknown encoding, handed to `visit` one at a
+/// time (so a large binary costs one reading's memory at once): a BOM decides when present;
 /// otherwise every candidate decoding, not the first that succeeds — UTF-8 (decoding garbage
 /// squeezed out), each single-byte code page of [`crate::decode::codepage::SINGLE_BYTE`] when
 /// the bytes are not valid UTF-8 or are short, and UTF-16 LE/BE (also at an odd offset) when
 /// the units look like text.
-pub fn candidates(bytes: &[u8]) -> Vec<String> {
+pub fn for_each_candidate(bytes: &[u8], visit: &mut dyn FnMut(&str)) {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return vec![String::from_utf8_lossy(rest).into_owned()];
+        return visit(&String::from_utf8_lossy(rest));
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return vec![utf16(rest, false)];
+        return visit(&utf16(rest, false));
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return vec![utf16(rest, true)];
+        return visit(&utf16(rest, true));
     }
-    let mut out = Vec::new();
     let valid = match std::str::from_utf8(bytes) {
         Ok(s) => {
-            out.push(s.to_string());
+            visit(s);
             true
         }
         Err(_) => {
-            out.push(squeeze(String::from_utf8_lossy(bytes).into_owned()));
+            visit(&squeeze(String::from_utf8_lossy(bytes).into_owned()));
             false
         }
     };
-    if !valid || bytes.len() <= ALL_READINGS_UP_TO {
-        for s in crate::decode::codepage::single_byte_readings(bytes) {
-            let s = squeeze(s);
-            if !out.contains(&s) {
-                out.push(s);
-            }
+    if (!valid || bytes.len() <= ALL_READINGS_UP_TO) && !bytes.is_ascii() {
+        for enc in crate::decode::codepage::SINGLE_BYTE {
+            visit(&squeeze(crate::decode::codepage::decode_in(enc, bytes)));
         }
     }
     if bytes.len() >= 4 && bytes.contains(&0) {
         for (data, be) in [(bytes, false), (bytes, true), (&bytes[1..], false)] {
             if looks_like_utf16(data, be) {
-                out.push(squeeze(utf16(data, be)));
+                visit(&squeeze(utf16(data, be)));
             }
         }
     }
-    out
 }
 
 /// A file in UTF-16 without a byte-order mark, read as text only when it clearly is: an even
@@ -264,15 +260,20 @@ fn has_control(b: &[u8]) -> bool {
     })
 }
 
-/// Scan a text file: each reading of it (one when its encoding is known, every candidate when
-/// not) and every decoded view of each (decoding layer, `decode`); a MIME message is also taken
-/// apart and each of its parts scanned as a file of its own.
-pub fn scan_text(sink: &mut Sink, raw: &[u8], readings: &[String]) {
-    for t in readings {
+/// Scan a text file: its reading when its encoding is known (`reading`), else every candidate
+/// reading of its bytes one at a time, each with every decoded view (decoding layer, `decode`);
+/// a MIME message (or each message of an mbox) is also taken apart and each of its parts
+/// scanned as a file of its own.
+pub fn scan_text(sink: &mut Sink, raw: &[u8], reading: Option<&str>) {
+    let one = |sink: &mut Sink, t: &str| {
         sink.text("text", t);
         if sink.has_deny() {
             decode::for_each_view(t, &mut |view, v| sink.text(&format!("text ({view})"), v));
         }
+    };
+    match reading {
+        Some(t) => one(sink, t),
+        None => for_each_candidate(raw, &mut |t| one(sink, t)),
     }
     for message in mime::messages(raw) {
         if mime::looks_like_mime(message) {
