@@ -5,7 +5,9 @@
 #   scripts/test.sh [ARGS…]     ARGS go to `cargo test` (e.g. a test name filter)
 #
 # The tests use unzip, ssh-keygen, jq, sha256sum and script (Debian packages), bagit-python 1.9.0 (the
-# reference BagIt validator, in .venv-bagit) and the shared corpora in ../shared/corpora.
+# reference BagIt validator, in .venv-bagit) and the shared corpora in ../shared/corpora; the
+# leak-gate fixtures are regenerated with LibreOffice, ImageMagick, exiftool, HTML Tidy, Info-ZIP
+# and qpdf (Debian packages) and four PyPI packages (in .venv-fixtures).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -17,12 +19,26 @@ command -v jq >/dev/null 2>&1 || need+=(jq)
 command -v sha256sum >/dev/null 2>&1 || need+=(coreutils)
 command -v script >/dev/null 2>&1 || need+=(bsdutils)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "test.sh: installing ${need[*]}" >&2
+# the tools that make the leak-gate fixtures (scripts/gen-leak-fixtures.sh), without their
+# recommended packages
+office=()
+command -v soffice >/dev/null 2>&1 || office+=(libreoffice-writer-nogui)
+/usr/bin/convert -version 2>/dev/null | grep -q ImageMagick || office+=(imagemagick)
+command -v exiftool >/dev/null 2>&1 || office+=(libimage-exiftool-perl)
+command -v tidy >/dev/null 2>&1 || office+=(tidy)
+command -v zip >/dev/null 2>&1 || office+=(zip)
+command -v qpdf >/dev/null 2>&1 || office+=(qpdf)
+if [ ${#need[@]} -gt 0 ] || [ ${#office[@]} -gt 0 ]; then
+  echo "test.sh: installing ${need[*]} ${office[*]}" >&2
   sudo=()
   [ "$(id -u)" -eq 0 ] || sudo=(sudo)
   "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${need[@]}"
+  if [ ${#need[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${need[@]}"
+  fi
+  if [ ${#office[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${office[@]}"
+  fi
 fi
 
 if [ ! -x .venv-bagit/bin/bagit.py ]; then
@@ -38,6 +54,18 @@ if [ ! -d ../shared/corpora ]; then
 fi
 
 cargo test --workspace "$@"
+# The leak-gate fixtures made by real office tools (tests/leak-fixtures): a fresh set is
+# generated and the same test runs on it, so the committed set cannot drift from what the tools
+# write (about 40 s; skipped with a note if a tool is still missing).
+if [ $# -eq 0 ]; then
+  if bash scripts/gen-leak-fixtures.sh --check; then
+    bash scripts/gen-leak-fixtures.sh target/leak-fixtures
+    INTACT_LEAK_FIXTURES="$repo/target/leak-fixtures" \
+      cargo test -p intact-cli --test it --quiet gate_leak_fixtures
+  else
+    echo "test.sh: office tools missing (scripts/gen-leak-fixtures.sh --check): the committed leak fixtures only" >&2
+  fi
+fi
 # The verifier library alone, as a mirror that audits it builds it: its own dependencies and
 # features only, nothing unified in from the rest of the workspace. (It has no doc tests; --lib
 # also makes the run end on its real count.)

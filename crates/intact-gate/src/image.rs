@@ -232,7 +232,7 @@ pub fn scan_jpeg(sink: &mut Sink, prefix: &str, d: &[u8]) {
 }
 
 /// Photoshop APP13: image resource blocks; 0x0404 is IPTC IIM; 0x0409/0x040C thumbnails.
-fn scan_app13(sink: &mut Sink, prefix: &str, p: &[u8]) {
+pub(crate) fn scan_app13(sink: &mut Sink, prefix: &str, p: &[u8]) {
     sink.bytes(&format!("{prefix}JPEG APP13 segment"), p);
     let Some(mut i) = memchr::memmem::find(p, b"8BIM") else {
         return;
@@ -285,7 +285,7 @@ fn iptc_name(rec: u8, ds: u8) -> &'static str {
     }
 }
 
-fn scan_iptc(sink: &mut Sink, prefix: &str, d: &[u8]) {
+pub(crate) fn scan_iptc(sink: &mut Sink, prefix: &str, d: &[u8]) {
     let mut i = 0usize;
     while i + 5 <= d.len() {
         if d[i] != 0x1C {
@@ -331,15 +331,14 @@ pub fn scan_png(sink: &mut Sink, prefix: &str, d: &[u8]) {
         match ty {
             b"tEXt" => {
                 let (k, v) = split_nul(data);
-                let loc = format!("{prefix}PNG tEXt {}", text::latin1(k));
-                sink.text(&loc, &text::latin1(k));
-                sink.text(&loc, &text::latin1(v));
+                png_text(sink, prefix, "tEXt", k, v);
             }
             b"zTXt" => {
                 let (k, v) = split_nul(data);
                 let loc = format!("{prefix}PNG zTXt {}", text::latin1(k));
-                sink.text(&loc, &text::latin1(k));
-                inflate_into(sink, &loc, v.get(1..).unwrap_or(&[]), true);
+                if let Some(out) = inflate_checked(sink, &loc, v.get(1..).unwrap_or(&[])) {
+                    png_text(sink, prefix, "zTXt", k, &out);
+                }
             }
             b"iTXt" => {
                 let (k, rest) = split_nul(data);
@@ -348,15 +347,17 @@ pub fn scan_png(sink: &mut Sink, prefix: &str, d: &[u8]) {
                 let rest = rest.get(2..).unwrap_or(&[]);
                 let (lang, rest) = split_nul(rest);
                 let (tk, body) = split_nul(rest);
-                sink.bytes(&loc, k);
                 sink.bytes(&loc, lang);
                 sink.bytes(&loc, tk);
                 if compressed {
-                    inflate_into(sink, &loc, body, false);
+                    if let Some(out) = inflate_checked(sink, &loc, body) {
+                        png_text(sink, prefix, "iTXt", k, &out);
+                    }
                 } else if k == b"XML:com.adobe.xmp" {
+                    sink.bytes(&loc, k);
                     crate::xmp::scan_xmp(sink, prefix, body);
                 } else {
-                    sink.bytes(&loc, body);
+                    png_text(sink, prefix, "iTXt", k, body);
                 }
             }
             b"eXIf" => scan_exif_tiff(sink, prefix, data),
@@ -387,19 +388,89 @@ pub fn scan_png(sink: &mut Sink, prefix: &str, d: &[u8]) {
     }
 }
 
-fn inflate_into(sink: &mut Sink, loc: &str, data: &[u8], latin: bool) {
+/// Inflate a compressed text chunk within the file's budget; `None` (and the budget finding)
+/// when it is over.
+fn inflate_checked(sink: &mut Sink, loc: &str, data: &[u8]) -> Option<Vec<u8>> {
     let limit = sink.limits().max_stream_bytes.min(sink.budget_left());
     match inflate(data, limit) {
         Ok((out, _)) => {
             sink.spend(out.len() as u64);
-            if latin {
-                sink.text(loc, &text::latin1(&out));
-            } else {
-                sink.bytes(loc, &out);
-            }
+            Some(out)
         }
-        Err(_) => sink.flag_budget(loc),
+        Err(_) => {
+            sink.flag_budget(loc);
+            None
+        }
     }
+}
+
+/// One PNG text chunk (keyword and text, decompressed): the text under every reading; a GPS
+/// keyword (`exif:GPSLatitude`, `GPS`...) with a value is `image-gps`; an ImageMagick raw
+/// profile (`Raw profile type exif`, `iptc`, `xmp`, `8bim`, `APP1`) is decoded from hex and
+/// scanned as the EXIF, IPTC, XMP or Photoshop data it is.
+fn png_text(sink: &mut Sink, prefix: &str, chunk: &str, key: &[u8], value: &[u8]) {
+    let key_text = text::latin1(key);
+    let loc = format!("{prefix}PNG {chunk} {key_text}");
+    sink.bytes(&loc, key);
+    sink.text(&loc, &text::latin1(value));
+    sink.bytes(&loc, value);
+    let lower = key_text.to_ascii_lowercase();
+    if lower.contains("gps") && !value.trim_ascii().is_empty() {
+        sink.flag(RuleId::ImageGps, &loc);
+    }
+    if let Some(kind) = lower.strip_prefix("raw profile type ") {
+        let profile = raw_profile(value);
+        scan_profile(sink, &format!("{prefix}PNG raw profile {kind}: "), &profile);
+    }
+}
+
+/// The bytes of an ImageMagick raw profile: `\n<type>\n<length>\n<hex digits, broken into
+/// lines>`; at most the stated length (hex digits are never more than half the input).
+pub fn raw_profile(v: &[u8]) -> Vec<u8> {
+    let mut lines = v.trim_ascii_start().splitn(3, |&b| b == b'\n');
+    let _kind = lines.next();
+    let len: usize = lines
+        .next()
+        .and_then(|l| std::str::from_utf8(l.trim_ascii()).ok())
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(usize::MAX);
+    let hex = lines.next().unwrap_or(&[]);
+    let mut out = Vec::with_capacity(len.min(hex.len() / 2));
+    let mut high: Option<u8> = None;
+    for &c in hex {
+        let Some(n) = (c as char).to_digit(16) else {
+            continue;
+        };
+        match high.take() {
+            Some(h) => out.push((h << 4) | n as u8),
+            None => high = Some(n as u8),
+        }
+        if out.len() >= len {
+            break;
+        }
+    }
+    out
+}
+
+/// Decoded metadata of unknown kind, by its content: EXIF (with or without its `Exif` header),
+/// Photoshop resources (IPTC inside), IPTC IIM, XMP; everything also as bytes.
+pub fn scan_profile(sink: &mut Sink, prefix: &str, p: &[u8]) {
+    let tiff = p.strip_prefix(b"Exif\0\0").unwrap_or(p);
+    if tiff.starts_with(b"II*\0") || tiff.starts_with(b"MM\0*") {
+        scan_exif_tiff(sink, prefix, tiff);
+    } else if p.starts_with(b"8BIM") {
+        scan_app13(sink, prefix, p);
+    } else if p.first() == Some(&0x1C) {
+        scan_iptc(sink, prefix, p);
+    }
+    let head = &p[..p.len().min(4096)];
+    if memchr::memmem::find(head, b"<x:xmpmeta").is_some()
+        || memchr::memmem::find(head, b"<?xpacket").is_some()
+        || memchr::memmem::find(head, b"<rdf:RDF").is_some()
+    {
+        crate::xmp::scan_xmp(sink, prefix, p);
+    }
+    sink.bytes_fallback(&format!("{prefix}profile data"), p);
 }
 
 fn split_nul(d: &[u8]) -> (&[u8], &[u8]) {
@@ -452,6 +523,79 @@ mod tests {
     use crate::denylist::DenyList;
     use crate::scan::Limits;
     use std::path::Path;
+
+    /// A minimal big-endian EXIF block: IFD0 with Artist and a GPS IFD pointer; the GPS IFD
+    /// with GPSLatitudeRef.
+    fn exif_with_artist_and_gps(artist: &[u8]) -> Vec<u8> {
+        let mut t = b"MM\0*\0\0\0\x08".to_vec();
+        let n = artist.len() as u32 + 1;
+        let gps_at: u32 = 8 + 2 + 2 * 12 + 4;
+        let artist_at: u32 = gps_at + 2 + 12 + 4;
+        t.extend_from_slice(&2u16.to_be_bytes());
+        t.extend_from_slice(&[0x01, 0x3B, 0, 2]);
+        t.extend_from_slice(&n.to_be_bytes());
+        t.extend_from_slice(&artist_at.to_be_bytes());
+        t.extend_from_slice(&[0x88, 0x25, 0, 4, 0, 0, 0, 1]);
+        t.extend_from_slice(&gps_at.to_be_bytes());
+        t.extend_from_slice(&[0, 0, 0, 0]);
+        t.extend_from_slice(&1u16.to_be_bytes());
+        t.extend_from_slice(&[0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0]);
+        t.extend_from_slice(&[0, 0, 0, 0]);
+        t.extend_from_slice(artist);
+        t.push(0);
+        t
+    }
+
+    /// ImageMagick's raw profile text: type line, length line, hex in lines of 72 digits.
+    fn raw_profile_text(kind: &str, data: &[u8]) -> Vec<u8> {
+        let hex: String = data.iter().map(|b| format!("{b:02x}")).collect();
+        let mut s = format!("\n{kind}\n{:8}\n", data.len());
+        for chunk in hex.as_bytes().chunks(72) {
+            s.push_str(std::str::from_utf8(chunk).unwrap());
+            s.push('\n');
+        }
+        s.into_bytes()
+    }
+
+    #[test]
+    fn raw_profile_exif_is_scanned_as_exif() {
+        let deny = DenyList::parse(Path::new("deny.txt"), "Zarifa Testova\n").unwrap();
+        let mut exif = b"Exif\0\0".to_vec();
+        exif.extend(exif_with_artist_and_gps(b"Zarifa Testova"));
+        let text = raw_profile_text("exif", &exif);
+        assert_eq!(raw_profile(&text), exif);
+        let mut sink = Sink::new(Path::new("a.png"), Some(&deny), Limits::default());
+        png_text(&mut sink, "", "zTXt", b"Raw profile type exif", &text);
+        let f = sink.into_findings();
+        let at = |rule: RuleId, loc: &str| f.iter().any(|x| x.rule == rule && x.location == loc);
+        assert!(
+            at(
+                RuleId::DenyListMatch,
+                "PNG raw profile exif: EXIF tag Artist"
+            ),
+            "{f:?}"
+        );
+        assert!(
+            at(RuleId::ImageGps, "PNG raw profile exif: EXIF GPS IFD"),
+            "{f:?}"
+        );
+        // a GPS keyword in a text chunk, as ImageMagick writes EXIF properties
+        let mut sink = Sink::new(Path::new("b.png"), None, Limits::default());
+        png_text(
+            &mut sink,
+            "",
+            "tEXt",
+            b"exif:GPSLatitude",
+            b"40/1, 23/1, 60/1",
+        );
+        png_text(&mut sink, "", "tEXt", b"exif:GPSAltitude", b"");
+        let f = sink.into_findings();
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].location, "PNG tEXt exif:GPSLatitude");
+        // a stated length beyond the data, odd digits, no lines: no panic, what is there
+        assert_eq!(raw_profile(b"\nexif\n   99\n4142 4"), b"AB");
+        assert_eq!(raw_profile(b""), b"");
+    }
 
     /// A JPEG whose scan data holds stuffed bytes and restart markers, then a comment segment
     /// after the scan: the comment must still be found (the scan-data skip must stop there).

@@ -218,7 +218,13 @@ pub fn mask_path(deny: &DenyList, listing: &mut Listing, rel: &Path) -> PathBuf 
         .iter()
         .map(|c| c.to_string_lossy().into_owned())
         .collect();
-    let held: Vec<bool> = names.iter().map(|n| deny.holds(n)).collect();
+    // a name is read from its bytes too (a cp1251 or cp866 name is not UTF-8, and its lossy
+    // form would hide the entry)
+    let held: Vec<bool> = rel
+        .iter()
+        .zip(&names)
+        .map(|(c, n)| deny.holds(n) || name_bytes_hold(deny, c))
+        .collect();
     let rest: Vec<&str> = names
         .iter()
         .zip(&held)
@@ -240,6 +246,21 @@ pub fn mask_path(deny: &DenyList, listing: &mut Listing, rel: &Path) -> PathBuf 
         }
     }
     out
+}
+
+/// Whether any reading of a name's bytes as the file system holds them
+/// ([`crate::decode::name_views`]) holds an entry.
+fn name_bytes_hold(deny: &DenyList, name: &std::ffi::OsStr) -> bool {
+    #[cfg(unix)]
+    let raw = {
+        use std::os::unix::ffi::OsStrExt;
+        name.as_bytes().to_vec()
+    };
+    #[cfg(not(unix))]
+    let raw = name.to_string_lossy().into_owned().into_bytes();
+    crate::decode::name_views(&raw)
+        .iter()
+        .any(|v| deny.holds(v))
 }
 
 /// Masks every path, location and reason of `report` ([`mask_path`], [`mask_text`]); `src` is

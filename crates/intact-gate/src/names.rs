@@ -32,6 +32,13 @@ pub fn readings(text: &str) -> Vec<String> {
     if split.contains(' ') && !out.contains(&split) {
         out.push(split);
     }
+    // and every reading the decoding layer gives a name: its bytes in each candidate code page,
+    // percent-decoded, separators as spaces; JSON, emphasis and LaTeX escapes decoded
+    for v in crate::decode::text_views_of_name(text) {
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
     out
 }
 
@@ -95,15 +102,37 @@ fn camel_case_split(s: &str) -> String {
     out
 }
 
+/// The bytes of a name as the file system holds them.
+#[cfg(unix)]
+fn raw_bytes(name: &std::ffi::OsStr) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    name.as_bytes().to_vec()
+}
+
+/// The bytes of a name as the file system holds them (UTF-8 where names are Unicode).
+#[cfg(not(unix))]
+fn raw_bytes(name: &std::ffi::OsStr) -> Vec<u8> {
+    name.to_string_lossy().into_owned().into_bytes()
+}
+
 /// Deny-list findings for the last component of `rel` (a path relative to the source), in
 /// every reading ([`readings`]). `is_dir` selects the location `folder name` or `file name`.
 pub fn scan_name(deny: &DenyList, rel: &Path, is_dir: bool) -> Vec<Finding> {
     let Some(name) = rel.file_name() else {
         return Vec::new();
     };
+    // every reading of the name's bytes (a name written in cp1251 or cp866 is not UTF-8), each
+    // in every reading the gate gives a name
+    let mut hits = Vec::new();
+    for v in crate::decode::name_views(&raw_bytes(name)) {
+        for m in deny.find_in_name(&v) {
+            if !hits.contains(&m) {
+                hits.push(m);
+            }
+        }
+    }
     let location = if is_dir { "folder name" } else { "file name" };
-    deny.find_in_name(&name.to_string_lossy())
-        .into_iter()
+    hits.into_iter()
         .map(|masked| Finding {
             file: rel.to_path_buf(),
             location: location.to_string(),

@@ -77,7 +77,11 @@ pub fn scan_zip(sink: &mut Sink, data: &[u8]) {
             }
         };
         let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
-        sink.text(&format!("{name} (member name)"), &name);
+        // every reading of the name's bytes: without the UTF-8 flag, Windows writes names in the
+        // OEM code page (cp866 on a Russian system), and `_` often stands for a space
+        for v in crate::decode::name_views(entry.name_raw()) {
+            sink.text(&format!("{name} (member name)"), &v);
+        }
         if entry.is_dir() {
             continue;
         }
@@ -118,6 +122,10 @@ pub fn scan_zip(sink: &mut Sink, data: &[u8]) {
             || (kind != Kind::Zip && buf.trim_ascii_start().starts_with(b"<"));
         if looks_xml {
             scan_xml_part(sink, kind, &name, &buf);
+        } else if kind != Kind::Zip && is_settings_part(&lower) {
+            // a binary part of a known kind that holds no document content: its bytes are
+            // deny-list scanned under every reading, but it is not `unsupported-file-type`
+            sink.bytes(&name, &buf);
         } else if kind == Kind::Odf && name == "mimetype" {
             sink.bytes(&name, &buf);
         } else if sink.enter(name.clone()) {
@@ -132,16 +140,42 @@ pub fn scan_zip(sink: &mut Sink, data: &[u8]) {
     }
 }
 
+/// The office binary parts skipped by rule (docs/REDACTION.md): printer settings
+/// (`printerSettings/printerSettings1.bin`: a Windows DEVMODE record — the printer's name and
+/// paper options) and embedded fonts (`fonts/*.odttf`, `*.fntdata`: obfuscated font programs).
+/// Their bytes are still scanned for withheld strings; only the "unsupported" finding is spared.
+fn is_settings_part(lower: &str) -> bool {
+    let file = lower.rsplit('/').next().unwrap_or(lower);
+    (lower.contains("printersettings/")
+        && file.starts_with("printersettings")
+        && file.ends_with(".bin"))
+        || (lower.contains("/fonts/") && (file.ends_with(".odttf") || file.ends_with(".fntdata")))
+}
+
 fn scan_xml_part(sink: &mut Sink, kind: Kind, name: &str, buf: &[u8]) {
     let w = walk_xml(buf);
     for (elem, text) in &w.texts {
         sink.text(&format!("{name} {elem}"), text);
     }
     for (elem, attr, val) in &w.attrs {
-        sink.text(&format!("{name} {elem} @{attr}"), val);
+        let loc = format!("{name} {elem} @{attr}");
+        sink.text(&loc, val);
+        if sink.has_deny() {
+            // a link target or a field code may hold a percent-encoded or escaped name
+            crate::decode::for_each_escape_view(val, &mut |view, v| {
+                sink.text(&format!("{loc} ({view})"), v)
+            });
+        }
     }
     sink.text(name, &w.tight);
     sink.text(name, &w.spaced);
+    if sink.has_deny() {
+        for joined in [&w.tight, &w.spaced] {
+            crate::decode::for_each_escape_view(joined, &mut |view, v| {
+                sink.text(&format!("{name} ({view})"), v)
+            });
+        }
+    }
     if !w.well_formed {
         sink.flag(RuleId::UnreadableFile, &format!("{name} (malformed XML)"));
     }
@@ -207,5 +241,30 @@ fn scan_xml_part(sink: &mut Sink, kind: Kind, name: &str, buf: &[u8]) {
             }
         }
         Kind::Zip => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_settings_part;
+
+    #[test]
+    fn settings_parts_by_rule() {
+        for p in [
+            "ppt/printersettings/printersettings1.bin",
+            "xl/printersettings/printersettings2.bin",
+            "word/fonts/font1.odttf",
+            "ppt/fonts/font3.fntdata",
+        ] {
+            assert!(is_settings_part(p), "{p}");
+        }
+        for p in [
+            "ppt/embeddings/oleobject1.bin",
+            "word/vbaproject.bin",
+            "printersettings1.bin",
+            "word/media/image1.bin",
+        ] {
+            assert!(!is_settings_part(p), "{p}");
+        }
     }
 }

@@ -14,7 +14,7 @@ use super::exceptions::Exception;
 use super::report::{Excepted, Finding, GateReport};
 use super::rules::RuleId;
 use super::sink::Sink;
-use super::{exceptions, image, mask, names, office, pdf, text};
+use super::{decode, exceptions, image, mask, names, office, pdf, text};
 
 /// Resource bounds of a scan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,8 +25,11 @@ pub struct Limits {
     pub max_stream_bytes: u64,
     /// Total decompressed bytes per file (zip-bomb bound).
     pub max_decompressed_bytes: u64,
-    /// How deep containers (zip in zip, image in DOCX) are followed.
+    /// How deep containers (zip in zip, image in DOCX, attachment in a mail) are followed.
     pub max_nesting: u32,
+    /// Most leaf parts decoded from one MIME message (mail, MHT); more is
+    /// `decompression-limit-exceeded`.
+    pub max_mime_parts: u32,
 }
 
 impl Default for Limits {
@@ -36,6 +39,7 @@ impl Default for Limits {
             max_stream_bytes: 256 << 20,
             max_decompressed_bytes: 1 << 30,
             max_nesting: 3,
+            max_mime_parts: 10_000,
         }
     }
 }
@@ -51,8 +55,11 @@ pub struct ScanOptions {
     pub limits: Limits,
 }
 
-/// Dispatch bytes by content: PDF, JPEG, PNG, TIFF, WebP, zip (DOCX/ODT/...), plain text;
-/// anything else is `unsupported-file-type` (its bytes are still deny-list scanned).
+/// Dispatch bytes by content: PDF, JPEG, PNG, GIF, TIFF, WebP, zip (DOCX/ODT/...), text (UTF-8,
+/// UTF-16 with a BOM or clearly UTF-16 without, or bytes that read as text in a single-byte code
+/// page), decoded by the
+/// decoding layer (`decode`); anything else is `unsupported-file-type` (its bytes are still
+/// deny-list scanned).
 pub fn scan_content(sink: &mut Sink, d: &[u8]) {
     let head = d.get(..d.len().min(1024)).unwrap_or(&[]);
     if memchr::memmem::find(head, b"%PDF-").is_some() {
@@ -67,13 +74,14 @@ pub fn scan_content(sink: &mut Sink, d: &[u8]) {
         image::scan_webp(sink, "", d);
     } else if d.starts_with(b"PK\x03\x04") || d.starts_with(b"PK\x05\x06") {
         office::scan_zip(sink, d);
+    } else if d.starts_with(b"GIF87a") || d.starts_with(b"GIF89a") {
+        super::gif::scan_gif(sink, "", d);
     } else if let Some(t) = text::as_plain_text(d) {
-        sink.text("text", &t);
-        if t.contains('<') {
-            let (tight, spaced) = text::strip_tags(&t);
-            sink.text("text (markup removed)", &tight);
-            sink.text("text (markup removed)", &spaced);
-        }
+        text::scan_text(sink, d, Some(&t));
+    } else if decode::codepage::looks_like_8bit_text(d) {
+        text::scan_text(sink, d, None);
+    } else if let Some(t) = text::utf16_without_bom(d) {
+        text::scan_text(sink, d, Some(&t));
     } else {
         sink.flag(
             RuleId::UnsupportedFileType,

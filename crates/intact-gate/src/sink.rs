@@ -124,9 +124,7 @@ impl<'a> Sink<'a> {
         if self.deny.is_none() || b.is_empty() {
             return;
         }
-        for s in text::candidates(b) {
-            self.text(location, &s);
-        }
+        text::for_each_candidate(b, &mut |s| self.text(location, s));
     }
 
     /// Like [`Sink::bytes`] but only for entries not yet found in this file.
@@ -134,9 +132,7 @@ impl<'a> Sink<'a> {
         if self.deny.is_none() || b.is_empty() {
             return;
         }
-        for s in text::candidates(b) {
-            self.text_fallback(location, &s);
-        }
+        text::for_each_candidate(b, &mut |s| self.text_fallback(location, s));
     }
 
     /// Bytes that may still be decompressed for this file.

@@ -7,6 +7,11 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::decode::{self, mime};
+use crate::rules::RuleId;
+use crate::scan::scan_content;
+use crate::sink::Sink;
+
 fn is_ignorable(c: char) -> bool {
     matches!(c,
         '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
@@ -147,35 +152,73 @@ fn squeeze(s: String) -> String {
     out
 }
 
-/// Plausible text readings of a byte string of unknown encoding: a BOM decides when present;
-/// otherwise UTF-8 (decoding garbage squeezed out), Latin-1 when it is not valid UTF-8, and
-/// UTF-16 LE/BE (also at an odd offset) when the units look like text.
-pub fn candidates(bytes: &[u8]) -> Vec<String> {
+/// Bytes up to this size are read in every single-byte code page even when they are valid
+/// UTF-8 (a short field in cp1251 or cp866 can happen to be valid UTF-8); larger valid UTF-8 is
+/// read as UTF-8 only.
+pub const ALL_READINGS_UP_TO: usize = 64 << 10;
+
+/// Plausible text readings of a byte string of unknown encoding, handed to `visit` one at a
+/// time (so a large binary costs one reading's memory at once): a BOM decides when present;
+/// otherwise every candidate decoding, not the first that succeeds — UTF-8 (decoding garbage
+/// squeezed out), each single-byte code page of [`crate::decode::codepage::SINGLE_BYTE`] when
+/// the bytes are not valid UTF-8 or are short, and UTF-16 LE/BE (also at an odd offset) when
+/// the units look like text.
+pub fn for_each_candidate(bytes: &[u8], visit: &mut dyn FnMut(&str)) {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return vec![String::from_utf8_lossy(rest).into_owned()];
+        return visit(&String::from_utf8_lossy(rest));
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return vec![utf16(rest, false)];
+        return visit(&utf16(rest, false));
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return vec![utf16(rest, true)];
+        return visit(&utf16(rest, true));
     }
-    let mut out = Vec::new();
-    match std::str::from_utf8(bytes) {
-        Ok(s) => out.push(s.to_string()),
+    let valid = match std::str::from_utf8(bytes) {
+        Ok(s) => {
+            visit(s);
+            true
+        }
         Err(_) => {
-            out.push(squeeze(String::from_utf8_lossy(bytes).into_owned()));
-            out.push(squeeze(latin1(bytes)));
+            visit(&squeeze(String::from_utf8_lossy(bytes).into_owned()));
+            false
+        }
+    };
+    if (!valid || bytes.len() <= ALL_READINGS_UP_TO) && !bytes.is_ascii() {
+        for enc in crate::decode::codepage::SINGLE_BYTE {
+            visit(&squeeze(crate::decode::codepage::decode_in(enc, bytes)));
         }
     }
     if bytes.len() >= 4 && bytes.contains(&0) {
         for (data, be) in [(bytes, false), (bytes, true), (&bytes[1..], false)] {
             if looks_like_utf16(data, be) {
-                out.push(squeeze(utf16(data, be)));
+                visit(&squeeze(utf16(data, be)));
             }
         }
     }
-    out
+}
+
+/// A file in UTF-16 without a byte-order mark, read as text only when it clearly is: an even
+/// length, units that look like text in one script, no NUL or other control unit besides tab,
+/// line feed, carriage return and form feed, no unpaired surrogate. `None` otherwise (binary
+/// stays `unsupported-file-type`).
+pub fn utf16_without_bom(bytes: &[u8]) -> Option<String> {
+    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+        return None;
+    }
+    let be = [false, true]
+        .into_iter()
+        .find(|&be| looks_like_utf16(bytes, be))?;
+    let s: String = char::decode_utf16(bytes.chunks_exact(2).map(|c| {
+        if be {
+            u16::from_be_bytes([c[0], c[1]])
+        } else {
+            u16::from_le_bytes([c[0], c[1]])
+        }
+    }))
+    .collect::<Result<_, _>>()
+    .ok()?;
+    let control = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{0C}');
+    (!s.contains(control) && !s.contains(['\u{FFFE}', '\u{FFFF}'])).then_some(s)
 }
 
 /// Decode a file as plain text if it is one: UTF-8 (optionally with BOM) without NUL bytes, or
@@ -217,27 +260,63 @@ fn has_control(b: &[u8]) -> bool {
     })
 }
 
-/// Remove markup tags: returns (tags removed with nothing between the pieces, tags replaced by a
-/// space), so that text split across elements (`<w:t>Jo</w:t><w:t>hn</w:t>`) still matches.
-pub fn strip_tags(s: &str) -> (String, String) {
-    let mut tight = String::with_capacity(s.len());
-    let mut spaced = String::with_capacity(s.len());
-    let mut in_tag = false;
-    for c in s.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                spaced.push(' ');
-            }
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => {
-                tight.push(c);
-                spaced.push(c);
-            }
-            _ => {}
+/// Scan a text file: its reading when its encoding is known (`reading`), else every candidate
+/// reading of its bytes one at a time, each with every decoded view (decoding layer, `decode`);
+/// a MIME message (or each message of an mbox) is also taken apart and each of its parts
+/// scanned as a file of its own.
+pub fn scan_text(sink: &mut Sink, raw: &[u8], reading: Option<&str>) {
+    let one = |sink: &mut Sink, t: &str| {
+        sink.text("text", t);
+        if sink.has_deny() {
+            decode::for_each_view(t, &mut |view, v| sink.text(&format!("text ({view})"), v));
+        }
+    };
+    match reading {
+        Some(t) => one(sink, t),
+        None => for_each_candidate(raw, &mut |t| one(sink, t)),
+    }
+    for message in mime::messages(raw) {
+        if mime::looks_like_mime(message) {
+            scan_mime(sink, message);
         }
     }
-    (tight, spaced)
+}
+
+/// A MIME message: its decoded headers as text, each leaf part scanned as a file of its own type
+/// (a DOCX attachment as a DOCX, a text part as text), its attachment names as names.
+fn scan_mime(sink: &mut Sink, raw: &[u8]) {
+    let max_parts = sink.limits().max_mime_parts as usize;
+    let m = mime::parse(raw, max_parts, sink.budget_left());
+    sink.spend(m.decoded_bytes);
+    if m.truncated {
+        sink.flag_budget("MIME message (parts, nesting or decoded size over the bound)");
+    }
+    for (label, name, value) in &m.headers {
+        let loc = format!("mail {label} header {name}");
+        sink.text(&loc, value);
+        if sink.has_deny() {
+            decode::for_each_view(value, &mut |_, v| sink.text(&loc, v));
+        }
+    }
+    for part in &m.parts {
+        let mut shown = format!("mail {}", part.label);
+        if let Some(n) = &part.name {
+            for v in decode::name_views(n.as_bytes()) {
+                sink.text(&format!("{shown} attachment name"), &v);
+            }
+            shown = format!("{shown} ({n})");
+        }
+        if sink.enter(shown.clone()) {
+            scan_content(sink, &part.body);
+            sink.leave();
+        } else {
+            sink.flag(
+                RuleId::UnsupportedFileType,
+                &format!("{shown} (nested too deeply)"),
+            );
+            sink.bytes(&shown, &part.body);
+        }
+    }
 }
 
 /// PDFDocEncoding to text (differs from Latin-1 in 0x18..0x1F and 0x7F..0xA0).
@@ -287,6 +366,27 @@ pub fn pdf_string(bytes: &[u8]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_text_without_bom() {
+        let le: Vec<u8> = "Зарифа Testova\r\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        assert_eq!(
+            utf16_without_bom(&le).as_deref(),
+            Some("Зарифа Testova\r\n")
+        );
+        let be: Vec<u8> = "Zarifa Testova"
+            .encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .collect();
+        assert_eq!(utf16_without_bom(&be).as_deref(), Some("Zarifa Testova"));
+        // binary with NUL units, odd lengths, lone surrogates: not text
+        assert!(utf16_without_bom(&[0, 0, 1, 2, 250, 251, 0, 0]).is_none());
+        assert!(utf16_without_bom(&le[..le.len() - 1]).is_none());
+        assert!(utf16_without_bom(&[0x41, 0, 0x00, 0xD8, 0x42, 0, 0x43, 0]).is_none());
+    }
 
     #[test]
     fn control_check_on_bytes_matches_unicode_cc() {

@@ -615,6 +615,10 @@ fn file_and_folder_names_and_tree_report() {
     assert!(!r.clean());
     let json = serde_json::to_string(&r).expect("json");
     assert!(!deny().holds(&json), "{json}");
+    assert!(
+        !json.contains("Fictitious") && !json.contains("placeholder"),
+        "{json}"
+    );
     assert!(json.contains("\"rule\":\"deny-list-match\""));
 }
 

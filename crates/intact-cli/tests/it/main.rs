@@ -14,6 +14,7 @@ mod cli;
 mod gate_cli;
 mod gate_corpus;
 mod gate_fixtures;
+mod gate_leak_fixtures;
 mod gate_leaks;
 mod gate_pack;
 mod gate_props;
