@@ -5,6 +5,7 @@
 //! `--json`, a problem naming the tampered path (or a message, for whole-file problems) and a
 //! NOT VALID verdict line. A case is one line in a table; every failing case is listed by name.
 
+mod canonical;
 mod harness;
 
 use std::ffi::OsStr;
@@ -1060,6 +1061,7 @@ fn zip_cases(fx: &Fixture) -> Vec<Case> {
             put_u32(b, next.central_offset + 42, a.local_offset as u32);
         },
     ));
+    c.extend(canonical::cases());
     c
 }
 
