@@ -7,6 +7,7 @@
 
 mod canonical;
 mod harness;
+mod mutants;
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
