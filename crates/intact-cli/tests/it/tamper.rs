@@ -6,6 +6,7 @@
 //! NOT VALID verdict line. A case is one line in a table; every failing case is listed by name.
 
 mod canonical;
+mod differential;
 mod harness;
 mod mutants;
 
