@@ -504,10 +504,8 @@ mod tests {
         let withheld = serde_json::json!({"id": "w-1", "redaction": {"status": "withheld"}});
         let mut w2 = withheld.clone();
         w2["id"] = "w-2".into();
-        let cases: [(
-            fn(&mut serde_json::Value, &serde_json::Value, &serde_json::Value),
-            _,
-        ); 4] = [
+        type Edit = fn(&mut serde_json::Value, &serde_json::Value, &serde_json::Value);
+        let cases: [(Edit, Option<&str>); 4] = [
             (
                 |v, _, _| v["items"].as_array_mut().unwrap().swap(0, 1),
                 None,
