@@ -958,6 +958,98 @@ mod tests {
         );
     }
 
+    /// A file of `len` bytes that holds `pieces` at their offsets and zeros elsewhere: a bundle
+    /// over 4 GiB without 4 GiB of memory (the reader never reads member data).
+    struct Sparse {
+        len: u64,
+        pieces: Vec<(u64, Vec<u8>)>,
+    }
+
+    impl ReadAt for Sparse {
+        fn len(&self) -> std::io::Result<u64> {
+            Ok(self.len)
+        }
+
+        fn read_exact_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+            if offset + buf.len() as u64 > self.len {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            buf.fill(0);
+            for (at, piece) in &self.pieces {
+                let (start, end) = (*at, at + piece.len() as u64);
+                let (from, to) = (offset.max(start), (offset + buf.len() as u64).min(end));
+                if from < to {
+                    buf[(from - offset) as usize..(to - offset) as usize]
+                        .copy_from_slice(&piece[(from - start) as usize..(to - start) as usize]);
+                }
+            }
+            Ok(())
+        }
+    }
+
+    /// A 5 GiB member, then a small one whose local header lies past 4 GiB, as pack writes them;
+    /// and the small one's local header offset.
+    fn zip64_bundle() -> (Sparse, u64) {
+        let big = 5u64 << 30;
+        let (a, b) = (b"t/big".as_slice(), b"t/small".as_slice());
+        let la = layout::local_header(a, big, 1);
+        let b_at = la.bytes().len() as u64 + big;
+        let lb = layout::local_header(b, 3, 2);
+        let cd_at = b_at + lb.bytes().len() as u64 + 3;
+        let mut cd = layout::central_record(a, big, 1, 0).bytes().to_vec();
+        cd.extend_from_slice(layout::central_record(b, 3, 2, b_at).bytes());
+        let end = layout::end_records(2, cd.len() as u64, cd_at);
+        assert_eq!(
+            end.bytes().len(),
+            98,
+            "ZIP64 end records: the offset needs them"
+        );
+        let len = cd_at + cd.len() as u64 + 98;
+        let pieces = vec![
+            (0, la.bytes().to_vec()),
+            (b_at, lb.bytes().to_vec()),
+            (cd_at + cd.len() as u64, end.bytes().to_vec()),
+            (cd_at, cd),
+        ];
+        (Sparse { len, pieces }, b_at)
+    }
+
+    #[test]
+    fn zip64_sizes_offsets_and_end_records_read_back_canonical() {
+        let (zip, b_at) = zip64_bundle();
+        let c = read(&zip).unwrap();
+        assert!(c.problems.is_empty(), "{:?}", c.problems);
+        let got: Vec<(&str, u64, u64)> = c
+            .members
+            .iter()
+            .map(|m| (m.name.as_str(), m.data_offset, m.size))
+            .collect();
+        let big = 5u64 << 30;
+        assert_eq!(
+            got,
+            [("t/big", 30 + 5 + 20, big), ("t/small", b_at + 30 + 7, 3)]
+        );
+    }
+
+    #[test]
+    fn every_header_byte_of_a_zip64_bundle_is_compared() {
+        let (zip, _) = zip64_bundle();
+        for p in 0..zip.pieces.len() {
+            for i in 0..zip.pieces[p].1.len() {
+                for flip in [0x01u8, 0x80] {
+                    let mut z = Sparse {
+                        len: zip.len,
+                        pieces: zip.pieces.clone(),
+                    };
+                    z.pieces[p].1[i] ^= flip;
+                    if let Ok(c) = read(&z) {
+                        assert!(!c.problems.is_empty(), "piece {p} byte {i} ^ {flip:#04x}");
+                    }
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn reader_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
