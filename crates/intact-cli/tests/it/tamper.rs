@@ -1142,6 +1142,23 @@ fn tree_cases() -> Vec<Case> {
             },
         ));
     }
+    // FORMAT.md §2: nothing but the bag's files (a bundle ZIP has no directory entries).
+    c.push(dir(
+        "empty directory added in data/",
+        at("data/case-12/empty").with_msg("empty directory"),
+        |_, top| {
+            std::fs::create_dir(top.join("data/case-12/empty")).unwrap();
+            top.to_owned()
+        },
+    ));
+    c.push(dir(
+        "empty directory added beside the tag files",
+        at("extra").with_msg("empty directory"),
+        |_, top| {
+            std::fs::create_dir(top.join("extra")).unwrap();
+            top.to_owned()
+        },
+    ));
     c.push(dir(
         "file with a non-UTF-8 name added in data/",
         msg("not UTF-8"),

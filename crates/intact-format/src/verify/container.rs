@@ -200,6 +200,12 @@ mod tests {
                 ),
             ]
         );
+        // A bag without payload files still has its (empty) data/ directory.
+        let top = dir.path().join("u");
+        std::fs::create_dir_all(top.join("data")).unwrap();
+        std::fs::write(top.join("bagit.txt"), bag::BAGIT_TXT).unwrap();
+        let b = Bundle::open(&top).unwrap();
+        assert_eq!(check_container(&b, &Limits::DEFAULT).0, []);
     }
 
     #[test]
