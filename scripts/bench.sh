@@ -6,7 +6,8 @@
 #   scripts/bench.sh --quick    smoke run: the same corpora at a tenth of the size
 #   scripts/bench.sh --big      also one file over 4 GiB (ZIP64), against one 4 KiB file
 #   options: --runs N (default 2; the best time is kept), --work DIR (default /tmp/intact-bench),
-#            --keep (leave the generated data)
+#            --keep (leave the generated data), --mutants N (blind mutants of the v1-small
+#            vector, each verified: none may be valid; default 20000, --quick 2000, 0 skips)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -16,6 +17,7 @@ big=0
 runs=2
 work=${TMPDIR:-/tmp}/intact-bench
 keep=0
+mutants=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) mode=quick ;;
@@ -24,6 +26,7 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift ;;
     --work) work=$2; shift ;;
     --keep) keep=1 ;;
+    --mutants) mutants=$2; shift ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -46,7 +49,8 @@ fi
 bagit=$repo/.venv-bagit/bin/bagit.py
 
 target=${CARGO_TARGET_DIR:-$repo/target}
-cargo build --release --quiet -p intact-cli --bin intact --example hash_baseline --example gen_corpus
+cargo build --release --quiet -p intact-cli --bin intact --example hash_baseline --example gen_corpus \
+  --example mutants
 intact=$target/release/intact
 baseline=$target/release/examples/hash_baseline
 gen=$target/release/examples/gen_corpus
@@ -209,6 +213,29 @@ else
   bench items small 10000 8192
 fi
 [ "$big" = 1 ] && bench_big
+
+# Blind mutation (FORMAT.md §2.10): seeded bit flips, insertions, deletions and chunk copies of
+# a good bundle, each verified in process; the test command runs 3,000, this run more.
+if [ -z "$mutants" ]; then
+  mutants=20000
+  [ "$mode" = quick ] && mutants=2000
+fi
+if [ "$mutants" -gt 0 ]; then
+  echo
+  echo "== blind mutants of tests/vectors/v1-small/bundle.zip"
+  s=$(date +%s.%N)
+  set +e
+  "$target/release/examples/mutants" tests/vectors/v1-small/bundle.zip "$trust" "$mutants" 2026 \
+    "$(nproc)" >"$work/mutants" 2>&1
+  status=$?
+  set -e
+  e=$(date +%s.%N)
+  head -20 "$work/mutants"
+  row "$mutants blind mutants verified" "$(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }')" ""
+  valid=$(awk 'NR == 1 { print $3 }' "$work/mutants")
+  [ "$status" -le 1 ] && [ -n "$valid" ] || { echo "bench.sh: the mutant run failed" >&2; exit 1; }
+  summary+=("blind mutants still valid ($mutants)     $valid  (target 0: $([ "$valid" = 0 ] && echo met || echo MISSED))")
+fi
 
 echo
 echo "== targets"

@@ -475,9 +475,11 @@ fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
         .unwrap_or_default();
     let mut problems = Vec::new();
     let mut items = Vec::new();
+    // In name order, so problems are reported in the same order on every file system.
     for entry in walkdir::WalkDir::new(&root)
         .follow_links(false)
         .min_depth(1)
+        .sort_by_file_name()
     {
         let entry = entry.map_err(|e| {
             let p = e.path().map(Path::to_owned).unwrap_or_else(|| root.clone());
@@ -505,7 +507,24 @@ fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
                 "symbolic link",
             ));
         } else if ft.is_dir() {
-            continue;
+            // Directories are only where files are: one that holds nothing is no part of the bag
+            // (a bundle ZIP has no directory entries, so extracting one makes none), but for
+            // `data/`, which a bag without payload files still has (RFC 8493 §2.1.2).
+            let empty = rel != "data"
+                && std::fs::read_dir(entry.path())
+                    .map_err(|source| OpenError::Io {
+                        path: entry.path().to_owned(),
+                        source,
+                    })?
+                    .next()
+                    .is_none();
+            if empty {
+                problems.push(Problem::new(
+                    Check::Container,
+                    format!("{top}/{rel}"),
+                    "empty directory (a bundle holds only files)",
+                ));
+            }
         } else if ft.is_file() {
             let size = entry
                 .metadata()

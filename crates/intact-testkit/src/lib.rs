@@ -28,6 +28,8 @@
 //!   ([`key`], [`demo_key`], [`trust_file`]) and small file and output helpers;
 //! - [`rawzip`]: ZIP files at the byte level — parse one into its entries with every header field,
 //!   change any field, write it back, exactly as given (no validation);
+//! - [`mutate`]: blind, seeded mutation of a bundle (bit flips, insertions, deletions, chunk
+//!   copies) and an in-process verifier to count the mutants still called valid;
 //! - [`bundle`]: a bundle as bag path → bytes, and forging its tag files consistently up to a
 //!   chosen layer (manifests, `manifest.json`, `release.json`, signatures);
 //! - synthetic files for the leak gate: [`pdf`] (with incremental updates), [`jpeg`] (EXIF in TIFF
@@ -38,6 +40,7 @@
 pub mod bundle;
 pub mod gate;
 pub mod jpeg;
+pub mod mutate;
 pub mod office;
 pub mod pdf;
 pub mod rawzip;

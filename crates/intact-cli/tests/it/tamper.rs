@@ -5,7 +5,10 @@
 //! `--json`, a problem naming the tampered path (or a message, for whole-file problems) and a
 //! NOT VALID verdict line. A case is one line in a table; every failing case is listed by name.
 
+mod canonical;
+mod differential;
 mod harness;
+mod mutants;
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
@@ -1133,6 +1136,7 @@ fn zip_cases(fx: &Fixture) -> Vec<Case> {
             put_u32(b, next.central_offset + 42, a.local_offset as u32);
         },
     ));
+    c.extend(canonical::cases());
     c
 }
 
@@ -1211,6 +1215,23 @@ fn tree_cases() -> Vec<Case> {
             },
         ));
     }
+    // FORMAT.md §2: nothing but the bag's files (a bundle ZIP has no directory entries).
+    c.push(dir(
+        "empty directory added in data/",
+        at("data/case-12/empty").with_msg("empty directory"),
+        |_, top| {
+            std::fs::create_dir(top.join("data/case-12/empty")).unwrap();
+            top.to_owned()
+        },
+    ));
+    c.push(dir(
+        "empty directory added beside the tag files",
+        at("extra").with_msg("empty directory"),
+        |_, top| {
+            std::fs::create_dir(top.join("extra")).unwrap();
+            top.to_owned()
+        },
+    ));
     c.push(dir(
         "file with a non-UTF-8 name added in data/",
         msg("not UTF-8"),

@@ -7,9 +7,12 @@
 //! so every member is a byte range of the file, read in place.
 //!
 //! [`read`] (reader.rs) applies every rule of FORMAT.md §2 to an untrusted ZIP, reading it
-//! through a [`ReadAt`] source; [`Writer`] (writer.rs) writes the one layout §2 allows. What
-//! both must agree on (record signatures and lengths, the fixed date, mode and versions) is here.
+//! through a [`ReadAt`] source; [`Writer`] (writer.rs) writes the one layout §2 allows. Both
+//! take every header byte from layout.rs: the canonical layout, a function of the ordered entry
+//! list, which the writer writes and the reader compares with the file byte for byte (§2.10).
+//! The record signatures and lengths, the fixed date and the versions are here.
 
+mod layout;
 mod reader;
 mod writer;
 

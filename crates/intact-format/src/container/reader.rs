@@ -4,6 +4,7 @@
 use rayon::prelude::*;
 
 use super::*;
+use crate::container::layout;
 use crate::limits::Limits;
 use crate::problem::{Check, Problem};
 use crate::source::read_vec_at;
@@ -230,6 +231,9 @@ fn locate_misplaced_end(source: &dyn ReadAt, len: u64) -> String {
 }
 
 struct CentralEntry<'a> {
+    /// The whole record (fixed part, name, extra field, comment) and its offset in the file.
+    record: &'a [u8],
+    record_at: u64,
     name_raw: &'a [u8],
     made_by: u16,
     flags: u16,
@@ -295,10 +299,15 @@ fn zip64_fields(
     Ok((u, cs, off))
 }
 
-fn parse_central(cd: &[u8], count: u64) -> Result<Vec<CentralEntry<'_>>, ContainerProblem> {
+fn parse_central(
+    cd: &[u8],
+    cd_offset: u64,
+    count: u64,
+) -> Result<Vec<CentralEntry<'_>>, ContainerProblem> {
     let mut c = Cursor::new(cd);
     let mut out = Vec::with_capacity(count.min(1 << 20) as usize);
     for i in 0..count {
+        let start = c.pos;
         let bad = |m: &str| problem(None, format!("central directory entry {i}: {m}"));
         if c.u32() != Some(SIG_CENTRAL) {
             return Err(bad("bad signature"));
@@ -339,6 +348,8 @@ fn parse_central(cd: &[u8], count: u64) -> Result<Vec<CentralEntry<'_>>, Contain
         )
         .map_err(bad_entry)?;
         out.push(CentralEntry {
+            record: &cd[start..c.pos],
+            record_at: cd_offset + start as u64,
             name_raw,
             made_by,
             flags,
@@ -361,8 +372,20 @@ fn parse_central(cd: &[u8], count: u64) -> Result<Vec<CentralEntry<'_>>, Contain
     Ok(out)
 }
 
-/// Reads and checks the local header of `e`; returns the offset of its first data byte.
-fn check_local(source: &dyn ReadAt, len: u64, e: &CentralEntry, name: &str) -> Result<u64, String> {
+/// A local header that was read: the offset of the entry's first data byte, and how the header
+/// differs from the canonical layout's (`None`: not at all).
+struct Local {
+    data_offset: u64,
+    not_canonical: Option<String>,
+}
+
+/// Reads and checks the local header of `e`, and compares it with the canonical layout's.
+fn check_local(
+    source: &dyn ReadAt,
+    len: u64,
+    e: &CentralEntry,
+    name: &str,
+) -> Result<Local, String> {
     // One read for the usual header (the central directory's name, a ZIP64 extra at most),
     // into a buffer on the stack for the usual name length.
     let want = 30 + e.name_raw.len() + 20;
@@ -409,6 +432,11 @@ fn check_local(source: &dyn ReadAt, len: u64, e: &CentralEntry, name: &str) -> R
         }
     };
     let (lname, lextra) = var.split_at(name_len);
+    // The canonical header is never longer than the one the central directory's name and a
+    // ZIP64 extra make, which is what was read, unless the file ends first.
+    let canonical = layout::local_header(e.name_raw, e.usize_, e.crc32);
+    let found = &head[..head.len().min(canonical.bytes().len())];
+    let not_canonical = canonical.compare(e.local_offset, found);
     let mut diffs = Vec::new();
     if lname != e.name_raw {
         diffs.push("name");
@@ -441,7 +469,10 @@ fn check_local(source: &dyn ReadAt, len: u64, e: &CentralEntry, name: &str) -> R
             diffs.join(", ")
         ));
     }
-    Ok(e.local_offset + 30 + (name_len + extra_len) as u64)
+    Ok(Local {
+        data_offset: e.local_offset + 30 + (name_len + extra_len) as u64,
+        not_canonical,
+    })
 }
 
 /// Reads the container of a bundle ZIP, applying every container rule of FORMAT.md §2, within
@@ -470,11 +501,11 @@ pub fn read_with_limits(
     }
     let cd =
         read_vec_at(source, dir.cd_offset, dir.cd_size as usize).map_err(|m| problem(None, m))?;
-    let entries = parse_central(&cd, dir.entries)?;
+    let entries = parse_central(&cd, dir.cd_offset, dir.entries)?;
     // The local headers are read and checked in parallel (one small positional read each, which
     // for 100,000s of entries is most of the time spent here); their results are used in
     // central-directory order below, so the first problem found is the same as one by one.
-    let locals: Vec<Result<u64, String>> = entries
+    let locals: Vec<Result<Local, String>> = entries
         .par_iter()
         .with_min_len(64)
         .map(|e| match std::str::from_utf8(e.name_raw) {
@@ -523,14 +554,22 @@ pub fn read_with_limits(
             }
         }
         prev_name = Some(e.name_raw);
-        let data_offset = local.map_err(|m| problem(Some(name), m))?;
+        let local = local.map_err(|m| problem(Some(name), m))?;
+        let data_offset = local.data_offset;
         let end = data_offset
             .checked_add(e.csize)
             .filter(|end| *end <= dir.cd_offset)
             .ok_or_else(|| problem(Some(name), "entry data runs past the central directory"))?;
         expected_offset = end;
 
-        let entry_problems = entry_problems(e, name);
+        let mut entry_problems = entry_problems(e, name);
+        if entry_problems.is_empty() {
+            // The rules above hold; then every other byte of both headers must be the canonical
+            // layout's (FORMAT.md §2.10), the first difference in each reported.
+            let central = layout::central_record(e.name_raw, e.usize_, e.crc32, e.local_offset);
+            entry_problems.extend(local.not_canonical);
+            entry_problems.extend(central.compare(e.record_at, e.record));
+        }
         if entry_problems.is_empty() {
             out.members.push(Member {
                 name: name.to_owned(),
@@ -553,7 +592,27 @@ pub fn read_with_limits(
             ),
         ));
     }
+    out.problems.extend(check_end_records(source, len, &dir)?);
     Ok(out)
+}
+
+/// The end records as the canonical layout has them for this many entries and this central
+/// directory (FORMAT.md §2.10): every byte from the end of the central directory to the end of
+/// the file. A record that is there but not needed, or needed but not there, or any field that
+/// differs (an entry count saturated without need, a ZIP64 record that disagrees), is a
+/// `container` problem at its offset.
+fn check_end_records(
+    source: &dyn ReadAt,
+    len: u64,
+    dir: &Directory,
+) -> Result<Option<Problem>, ContainerProblem> {
+    let end_start = dir.cd_offset + dir.cd_size; // read_end checked that it does not overflow
+    let found =
+        read_vec_at(source, end_start, (len - end_start) as usize).map_err(|m| problem(None, m))?;
+    let expected = layout::end_records(dir.entries, dir.cd_size, dir.cd_offset);
+    Ok(expected
+        .compare(end_start, &found)
+        .map(|m| Problem::new(Check::Container, "", m)))
 }
 
 /// The rules of FORMAT.md §2.1, §2.4 and §2.7 that one entry breaks: flags, method, sizes,
@@ -716,6 +775,279 @@ mod tests {
         );
         assert_eq!(c.members.len(), 1);
         assert_eq!(c.members[0].name, "t/a");
+    }
+
+    /// A bundle ZIP with an ASCII and a non-ASCII name, and which bytes are member data.
+    fn zip_and_data_ranges() -> (Vec<u8>, Vec<std::ops::Range<usize>>) {
+        let bytes = zip_bytes(&[
+            ("t/a", b"hello"),
+            ("t/z", b"world"),
+            ("t/\u{e9}t\u{e9}", b""),
+        ]);
+        let c = read(&bytes).unwrap();
+        assert!(c.problems.is_empty(), "{:?}", c.problems);
+        let data = c
+            .members
+            .iter()
+            .map(|m| m.data_offset as usize..(m.data_offset + m.size) as usize)
+            .collect();
+        (bytes, data)
+    }
+
+    #[test]
+    fn every_byte_but_member_data_is_compared_with_the_canonical_layout() {
+        let (bytes, data) = zip_and_data_ranges();
+        for at in (0..bytes.len()).filter(|i| !data.iter().any(|r| r.contains(i))) {
+            for flip in [0x01u8, 0x02, 0x10, 0x80, 0xFF] {
+                let mut b = bytes.clone();
+                b[at] ^= flip;
+                if let Ok(c) = read(&b) {
+                    assert!(
+                        !c.problems.is_empty(),
+                        "byte {at} ^ {flip:#04x} read without a problem"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The offset of the `n`th central directory record (counting from 0).
+    fn central_at(bytes: &[u8], n: usize) -> usize {
+        let sig = SIG_CENTRAL.to_le_bytes();
+        let all: Vec<usize> = (0..bytes.len() - 3)
+            .filter(|&i| bytes[i..i + 4] == sig)
+            .collect();
+        all[n]
+    }
+
+    fn only_problem(bytes: &[u8]) -> Problem {
+        let c = read(&bytes.to_vec()).unwrap();
+        assert_eq!(c.problems.len(), 1, "{:?}", c.problems);
+        c.problems[0].clone()
+    }
+
+    #[test]
+    fn fields_read_and_never_compared_before_are_named_at_their_offset() {
+        let (bytes, _) = zip_and_data_ranges();
+        let cd = central_at(&bytes, 0);
+        // (offset, new value, field named)
+        let cases: [(usize, &[u8], &str); 6] = [
+            (
+                4,
+                &[20, 0],
+                "local header field 'version needed to extract' at offset 4",
+            ),
+            (
+                cd + 6,
+                &[20, 0],
+                "central directory record field 'version needed to extract'",
+            ),
+            (
+                cd + 4,
+                &[0x14, 3],
+                "central directory record field 'version made by'",
+            ),
+            (
+                cd + 36,
+                &[1, 0],
+                "central directory record field 'internal attributes'",
+            ),
+            (
+                cd + 38,
+                &[0x10, 0],
+                "central directory record field 'external attributes'",
+            ),
+            (
+                cd + 38,
+                &[0, 0x80],
+                "central directory record field 'external attributes'",
+            ),
+        ];
+        for (at, value, want) in cases {
+            let mut b = bytes.clone();
+            b[at..at + value.len()].copy_from_slice(value);
+            let p = only_problem(&b);
+            assert_eq!((p.check, p.path.as_str()), (Check::Container, "t/a"));
+            assert!(p.message.contains(want), "{want}: {}", p.message);
+            assert!(p.message.contains(&format!("offset {at}")), "{}", p.message);
+        }
+    }
+
+    /// Rewrites a ZIP's extra fields: `local` and `central` for the first entry (shifting every
+    /// later offset), as another writer could.
+    fn with_first_extra(entries: &[(&str, &[u8])], local: &[u8], central: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut cd = Vec::new();
+        for (i, (name, data)) in entries.iter().enumerate() {
+            let crc = crc32fast::hash(data);
+            let mut l = layout::local_header(name.as_bytes(), data.len() as u64, crc)
+                .bytes()
+                .to_vec();
+            let mut c =
+                layout::central_record(name.as_bytes(), data.len() as u64, crc, out.len() as u64)
+                    .bytes()
+                    .to_vec();
+            if i == 0 {
+                l[28..30].copy_from_slice(&(local.len() as u16).to_le_bytes());
+                l.extend_from_slice(local);
+                c[30..32].copy_from_slice(&(central.len() as u16).to_le_bytes());
+                c.extend_from_slice(central);
+            }
+            out.extend(l);
+            out.extend_from_slice(data);
+            cd.extend(c);
+        }
+        let at = out.len() as u64;
+        out.extend_from_slice(&cd);
+        out.extend_from_slice(
+            layout::end_records(entries.len() as u64, cd.len() as u64, at).bytes(),
+        );
+        out
+    }
+
+    #[test]
+    fn zip64_extra_fields_where_nothing_needs_them_are_refused() {
+        let entries: [(&str, &[u8]); 2] = [("t/a", b"hello"), ("t/b", b"x")];
+        assert!(read(&with_first_extra(&entries, &[], &[]))
+            .unwrap()
+            .problems
+            .is_empty());
+        let empty: &[u8] = &[1, 0, 0, 0];
+        let sizes: &[u8] = &[1, 0, 0, 0]; // the size without the 0xFFFFFFFF that asks for it
+        for (local, central, want) in [
+            (empty, &[][..], "local header field 'extra field length'"),
+            (
+                &[][..],
+                empty,
+                "central directory record field 'extra field length'",
+            ),
+            (empty, empty, "local header field 'extra field length'"),
+            (sizes, &[][..], "local header field 'extra field length'"),
+        ] {
+            let c = read(&with_first_extra(&entries, local, central)).unwrap();
+            let p = c.problems.first().expect("a problem");
+            assert_eq!(p.path, "t/a");
+            assert!(p.message.contains(want), "{want}: {}", p.message);
+        }
+    }
+
+    #[test]
+    fn zip64_end_records_where_nothing_needs_them_are_refused() {
+        let bytes = zip_bytes(&[("t/a", b"hello"), ("t/b", b"x")]);
+        let eocd = bytes.len() - EOCD_LEN as usize;
+        let cd_offset = u32::from_le_bytes(bytes[eocd + 16..eocd + 20].try_into().unwrap());
+        let cd_size = u32::from_le_bytes(bytes[eocd + 12..eocd + 16].try_into().unwrap());
+        // The records a ZIP64 writer adds for 2 entries, and the entry count saturated so that a
+        // reader takes its values from them: every value still true.
+        let zip64 = layout::end_records(0xFFFF, cd_size.into(), cd_offset.into());
+        let mut tail = zip64.bytes()[..(ZIP64_EOCD_LEN + ZIP64_LOCATOR_LEN) as usize].to_vec();
+        tail[24..40].copy_from_slice(&[2, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]);
+        let mut b = bytes[..eocd].to_vec();
+        b.extend_from_slice(&tail);
+        let mut end = bytes[eocd..].to_vec();
+        end[8..12].copy_from_slice(&[0xFF; 4]);
+        b.extend_from_slice(&end);
+        let p = only_problem(&b);
+        assert_eq!(p.path, "");
+        assert!(
+            p.message.contains(&format!(
+                "end of central directory record field 'end record signature' at offset {eocd}"
+            )),
+            "{}",
+            p.message
+        );
+    }
+
+    /// A file of `len` bytes that holds `pieces` at their offsets and zeros elsewhere: a bundle
+    /// over 4 GiB without 4 GiB of memory (the reader never reads member data).
+    struct Sparse {
+        len: u64,
+        pieces: Vec<(u64, Vec<u8>)>,
+    }
+
+    impl ReadAt for Sparse {
+        fn len(&self) -> std::io::Result<u64> {
+            Ok(self.len)
+        }
+
+        fn read_exact_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+            if offset + buf.len() as u64 > self.len {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            buf.fill(0);
+            for (at, piece) in &self.pieces {
+                let (start, end) = (*at, at + piece.len() as u64);
+                let (from, to) = (offset.max(start), (offset + buf.len() as u64).min(end));
+                if from < to {
+                    buf[(from - offset) as usize..(to - offset) as usize]
+                        .copy_from_slice(&piece[(from - start) as usize..(to - start) as usize]);
+                }
+            }
+            Ok(())
+        }
+    }
+
+    /// A 5 GiB member, then a small one whose local header lies past 4 GiB, as pack writes them;
+    /// and the small one's local header offset.
+    fn zip64_bundle() -> (Sparse, u64) {
+        let big = 5u64 << 30;
+        let (a, b) = (b"t/big".as_slice(), b"t/small".as_slice());
+        let la = layout::local_header(a, big, 1);
+        let b_at = la.bytes().len() as u64 + big;
+        let lb = layout::local_header(b, 3, 2);
+        let cd_at = b_at + lb.bytes().len() as u64 + 3;
+        let mut cd = layout::central_record(a, big, 1, 0).bytes().to_vec();
+        cd.extend_from_slice(layout::central_record(b, 3, 2, b_at).bytes());
+        let end = layout::end_records(2, cd.len() as u64, cd_at);
+        assert_eq!(
+            end.bytes().len(),
+            98,
+            "ZIP64 end records: the offset needs them"
+        );
+        let len = cd_at + cd.len() as u64 + 98;
+        let pieces = vec![
+            (0, la.bytes().to_vec()),
+            (b_at, lb.bytes().to_vec()),
+            (cd_at + cd.len() as u64, end.bytes().to_vec()),
+            (cd_at, cd),
+        ];
+        (Sparse { len, pieces }, b_at)
+    }
+
+    #[test]
+    fn zip64_sizes_offsets_and_end_records_read_back_canonical() {
+        let (zip, b_at) = zip64_bundle();
+        let c = read(&zip).unwrap();
+        assert!(c.problems.is_empty(), "{:?}", c.problems);
+        let got: Vec<(&str, u64, u64)> = c
+            .members
+            .iter()
+            .map(|m| (m.name.as_str(), m.data_offset, m.size))
+            .collect();
+        let big = 5u64 << 30;
+        assert_eq!(
+            got,
+            [("t/big", 30 + 5 + 20, big), ("t/small", b_at + 30 + 7, 3)]
+        );
+    }
+
+    #[test]
+    fn every_header_byte_of_a_zip64_bundle_is_compared() {
+        let (zip, _) = zip64_bundle();
+        for p in 0..zip.pieces.len() {
+            for i in 0..zip.pieces[p].1.len() {
+                for flip in [0x01u8, 0x80] {
+                    let mut z = Sparse {
+                        len: zip.len,
+                        pieces: zip.pieces.clone(),
+                    };
+                    z.pieces[p].1[i] ^= flip;
+                    if let Ok(c) = read(&z) {
+                        assert!(!c.problems.is_empty(), "piece {p} byte {i} ^ {flip:#04x}");
+                    }
+                }
+            }
+        }
     }
 
     proptest::proptest! {

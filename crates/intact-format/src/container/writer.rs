@@ -3,7 +3,7 @@
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 
-use super::*;
+use super::layout;
 
 /// Where a [`Writer`]'s bytes go: written in order, plus the rare rewrite of a few bytes already
 /// written (a CRC-32 that was not known when its header was written).
@@ -53,8 +53,8 @@ struct OpenEntry {
     name: String,
     /// Offset of its local header in the file.
     header_at: u64,
-    /// Offset of its record in the central directory being built.
-    central_at: usize,
+    /// Its CRC-32, when the caller gave it.
+    crc32: u32,
     size: u64,
     written: u64,
     /// The CRC-32 being computed, when the caller did not give one.
@@ -79,12 +79,11 @@ pub const CENTRAL_ENTRY_LEN: usize = 46;
 
 /// Output is gathered into blocks of this size before it is written.
 const WRITE_BLOCK: usize = 1 << 20;
-const MODE_0644: u32 = 0o100644 << 16;
 
 /// Writes a bundle ZIP the one way FORMAT.md §2 allows: STORED entries in the order they are
-/// added (the caller adds them sorted), fixed time (1980-01-01 00:00), mode 0644, no extra
-/// field but ZIP64 for members of 4 GiB or more (and in the central directory for offsets past
-/// 4 GiB), no comments.
+/// added (the caller adds them sorted), every header exactly as the canonical layout
+/// (layout.rs) has it — fixed time (1980-01-01 00:00), mode 0644, no extra field but ZIP64 for
+/// members of 4 GiB or more (and in the central directory for offsets past 4 GiB), no comments.
 ///
 /// Each local header is written once, in sequence, with its CRC-32 when the caller knows it
 /// ([`Writer::start`] with `Some`); otherwise the CRC-32 is computed from the data and put into
@@ -171,86 +170,20 @@ impl<W: Output> Writer<W> {
                 )));
             }
         }
-        let name_len = u16::try_from(name.len())
-            .map_err(|_| std::io::Error::other(format!("entry name too long: {name}")))?;
+        if u16::try_from(name.len()).is_err() {
+            return Err(std::io::Error::other(format!(
+                "entry name too long: {name}"
+            )));
+        }
         self.last_name = Some(name.to_owned());
         let header_at = self.position();
-        let large = size >= 0xFFFF_FFFF;
-        let far = header_at >= 0xFFFF_FFFF;
-        let flags = if name.is_ascii() { 0 } else { FLAG_UTF8 };
-        let crc = crc32.unwrap_or(0);
-        let size32 = if large { 0xFFFF_FFFF } else { size as u32 };
-
-        let mut local = Vec::with_capacity(30 + name.len() + 20);
-        local.extend_from_slice(&SIG_LOCAL.to_le_bytes());
-        let needed = if large { VERSION_ZIP64 } else { VERSION_STORED };
-        for v in [needed, flags, 0, 0, DOS_DATE_1980] {
-            local.extend_from_slice(&v.to_le_bytes());
-        }
-        for v in [crc, size32, size32] {
-            local.extend_from_slice(&v.to_le_bytes());
-        }
-        local.extend_from_slice(&name_len.to_le_bytes());
-        local.extend_from_slice(&(if large { 20u16 } else { 0 }).to_le_bytes());
-        local.extend_from_slice(name.as_bytes());
-        if large {
-            local.extend_from_slice(&1u16.to_le_bytes());
-            local.extend_from_slice(&16u16.to_le_bytes());
-            local.extend_from_slice(&size.to_le_bytes());
-            local.extend_from_slice(&size.to_le_bytes());
-        }
-
-        let central_at = self.central.len();
-        let c = &mut self.central;
-        let needed = if large || far {
-            VERSION_ZIP64
-        } else {
-            VERSION_STORED
-        };
-        let extra_len: u16 = match (large, far) {
-            (false, false) => 0,
-            (true, false) => 20,
-            (false, true) => 12,
-            (true, true) => 28,
-        };
-        c.extend_from_slice(&SIG_CENTRAL.to_le_bytes());
-        for v in [
-            MADE_BY_UNIX << 8 | needed,
-            needed,
-            flags,
-            0,
-            0,
-            DOS_DATE_1980,
-        ] {
-            c.extend_from_slice(&v.to_le_bytes());
-        }
-        for v in [crc, size32, size32] {
-            c.extend_from_slice(&v.to_le_bytes());
-        }
-        for v in [name_len, extra_len, 0, 0, 0] {
-            c.extend_from_slice(&v.to_le_bytes());
-        }
-        c.extend_from_slice(&MODE_0644.to_le_bytes());
-        let off32 = if far { 0xFFFF_FFFF } else { header_at as u32 };
-        c.extend_from_slice(&off32.to_le_bytes());
-        c.extend_from_slice(name.as_bytes());
-        if extra_len > 0 {
-            c.extend_from_slice(&1u16.to_le_bytes());
-            c.extend_from_slice(&(extra_len - 4).to_le_bytes());
-            if large {
-                c.extend_from_slice(&size.to_le_bytes());
-                c.extend_from_slice(&size.to_le_bytes());
-            }
-            if far {
-                c.extend_from_slice(&header_at.to_le_bytes());
-            }
-        }
+        let local = layout::local_header(name.as_bytes(), size, crc32.unwrap_or(0));
         self.entries += 1;
-        self.put(&local)?;
+        self.put(local.bytes())?;
         self.open = Some(OpenEntry {
             name: name.to_owned(),
             header_at,
-            central_at,
+            crc32: crc32.unwrap_or(0),
             size,
             written: 0,
             crc: crc32.is_none().then(crc32fast::Hasher::new),
@@ -301,11 +234,16 @@ impl<W: Output> Writer<W> {
                 ),
             ));
         }
-        if let Some(h) = e.crc {
-            let crc = h.finalize().to_le_bytes();
-            self.rewrite(e.header_at + 14, &crc)?;
-            self.central[e.central_at + 16..e.central_at + 20].copy_from_slice(&crc);
-        }
+        let crc32 = match e.crc {
+            Some(h) => {
+                let crc = h.finalize();
+                self.rewrite(e.header_at + 14, &crc.to_le_bytes())?;
+                crc
+            }
+            None => e.crc32,
+        };
+        let central = layout::central_record(e.name.as_bytes(), e.size, crc32, e.header_at);
+        self.central.extend_from_slice(central.bytes());
         Ok(())
     }
 
@@ -324,43 +262,8 @@ impl<W: Output> Writer<W> {
         let central = std::mem::take(&mut self.central);
         self.put(&central)?;
         let cd_size = central.len() as u64;
-        let n = self.entries;
-        let zip64 = n >= 0xFFFF || cd_size >= 0xFFFF_FFFF || cd_offset >= 0xFFFF_FFFF;
-        if zip64 {
-            let rec_at = self.position();
-            let mut r = Vec::with_capacity(ZIP64_EOCD_LEN as usize + ZIP64_LOCATOR_LEN as usize);
-            r.extend_from_slice(&SIG_ZIP64_EOCD.to_le_bytes());
-            r.extend_from_slice(&(ZIP64_EOCD_LEN - 12).to_le_bytes());
-            r.extend_from_slice(&(MADE_BY_UNIX << 8 | VERSION_ZIP64).to_le_bytes());
-            r.extend_from_slice(&VERSION_ZIP64.to_le_bytes());
-            r.extend_from_slice(&0u32.to_le_bytes());
-            r.extend_from_slice(&0u32.to_le_bytes());
-            for v in [n, n, cd_size, cd_offset] {
-                r.extend_from_slice(&v.to_le_bytes());
-            }
-            r.extend_from_slice(&SIG_ZIP64_LOCATOR.to_le_bytes());
-            r.extend_from_slice(&0u32.to_le_bytes());
-            r.extend_from_slice(&rec_at.to_le_bytes());
-            r.extend_from_slice(&1u32.to_le_bytes());
-            self.put(&r)?;
-        }
-        let n16 = if n >= 0xFFFF { 0xFFFF } else { n as u16 };
-        let sat = |v: u64| {
-            if v >= 0xFFFF_FFFF {
-                0xFFFF_FFFF
-            } else {
-                v as u32
-            }
-        };
-        let mut e = Vec::with_capacity(EOCD_LEN as usize);
-        e.extend_from_slice(&SIG_EOCD.to_le_bytes());
-        for v in [0u16, 0, n16, n16] {
-            e.extend_from_slice(&v.to_le_bytes());
-        }
-        e.extend_from_slice(&sat(cd_size).to_le_bytes());
-        e.extend_from_slice(&sat(cd_offset).to_le_bytes());
-        e.extend_from_slice(&0u16.to_le_bytes());
-        self.put(&e)?;
+        let end = layout::end_records(self.entries, cd_size, cd_offset);
+        self.put(end.bytes())?;
         self.flush_block()?;
         self.out.flush()?;
         Ok(self.out)
@@ -370,6 +273,7 @@ impl<W: Output> Writer<W> {
 #[cfg(test)]
 mod writer_tests {
     use super::*;
+    use crate::container::read;
     use std::io::Write;
 
     /// What the `zip` crate writes with the options the format requires.

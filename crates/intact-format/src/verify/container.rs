@@ -177,6 +177,38 @@ mod tests {
     }
 
     #[test]
+    fn fails_an_empty_directory_and_a_special_file_in_a_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = dir.path().join("t");
+        std::fs::create_dir_all(top.join("data/empty/inner")).unwrap();
+        std::fs::write(top.join("bagit.txt"), bag::BAGIT_TXT).unwrap();
+        std::os::unix::net::UnixListener::bind(top.join("data/socket")).unwrap();
+        let b = Bundle::open(&top).unwrap();
+        let (problems, _) = check_container(&b, &Limits::DEFAULT);
+        assert_eq!(
+            problems,
+            [
+                Problem::new(
+                    Check::Container,
+                    "t/data/empty/inner",
+                    "empty directory (a bundle holds only files)"
+                ),
+                Problem::new(
+                    Check::Container,
+                    "t/data/socket",
+                    "special file (not a regular file)"
+                ),
+            ]
+        );
+        // A bag without payload files still has its (empty) data/ directory.
+        let top = dir.path().join("u");
+        std::fs::create_dir_all(top.join("data")).unwrap();
+        std::fs::write(top.join("bagit.txt"), bag::BAGIT_TXT).unwrap();
+        let b = Bundle::open(&top).unwrap();
+        assert_eq!(check_container(&b, &Limits::DEFAULT).0, []);
+    }
+
+    #[test]
     fn names_fails_an_unsafe_or_colliding_name() {
         let b = fixture::zip_bundle(&[
             ("t/data/A.txt", b"x"),

@@ -127,6 +127,7 @@ fn check_item_records(
         return (problems, none);
     };
     problems.extend(view_problems(&view, statement));
+    problems.extend(manifest_order(&view.items));
     let summary = ItemsSummary {
         count: view.items.len() as u64,
         payload_bytes: view.payload_bytes(),
@@ -240,6 +241,34 @@ fn view_problems(m: &ManifestView, statement: Option<&Statement>) -> Vec<Problem
         }
     }
     problems
+}
+
+/// FORMAT.md §5 "manifest order": published items sorted by path, then withheld items sorted
+/// by id. The first record out of that order is a problem (repeats are reported as such).
+fn manifest_order(items: &[ItemView]) -> Option<Problem> {
+    // (withheld, path or id) must never decrease.
+    let mut last: Option<(bool, &str)> = None;
+    for (i, item) in items.iter().enumerate() {
+        let key = match (item.withheld, item.path.as_deref()) {
+            (true, _) => (true, &*item.id),
+            (false, Some(path)) => (false, path),
+            (false, None) => continue, // incomplete: reported as such
+        };
+        if last.is_some_and(|l| key < l) {
+            let message = if key.0 == last.is_some_and(|l| l.0) {
+                if key.0 {
+                    "out of manifest order: withheld items are sorted by id"
+                } else {
+                    "out of manifest order: published items are sorted by path"
+                }
+            } else {
+                "out of manifest order: published items come before withheld items"
+            };
+            return Some(problem(&format!("{} item {i}", bag::ITEMS_PATH), message));
+        }
+        last = Some(key);
+    }
+    None
 }
 
 /// The payload files the records list, sorted by path: (path, sha256, size), the last record
@@ -468,6 +497,63 @@ mod tests {
             "intact/manifest.json item 1",
             "sha256 is not 64 lowercase hex digits"
         )));
+    }
+
+    #[test]
+    fn fails_items_out_of_manifest_order() {
+        let withheld = serde_json::json!({"id": "w-1", "redaction": {"status": "withheld"}});
+        let mut w2 = withheld.clone();
+        w2["id"] = "w-2".into();
+        type Edit = fn(&mut serde_json::Value, &serde_json::Value, &serde_json::Value);
+        let cases: [(Edit, Option<&str>); 4] = [
+            (
+                |v, _, _| v["items"].as_array_mut().unwrap().swap(0, 1),
+                None,
+            ),
+            (
+                |v, a, b| {
+                    v["items"]
+                        .as_array_mut()
+                        .unwrap()
+                        .extend([a.clone(), b.clone()])
+                },
+                Some(""),
+            ),
+            (
+                |v, a, b| {
+                    v["items"]
+                        .as_array_mut()
+                        .unwrap()
+                        .extend([b.clone(), a.clone()])
+                },
+                Some("withheld items are sorted by id"),
+            ),
+            (
+                |v, a, _| v["items"].as_array_mut().unwrap().insert(1, a.clone()),
+                Some("published items come before withheld items"),
+            ),
+        ];
+        for (edit, want) in cases {
+            let (problems, _) = check(|f| edit_items(f, |v| edit(v, &withheld, &w2)));
+            let order: Vec<_> = found(&problems)
+                .into_iter()
+                .filter(|(_, m)| m.starts_with("out of manifest order"))
+                .collect();
+            match want {
+                None => assert_eq!(
+                    order,
+                    [(
+                        "intact/manifest.json item 1",
+                        "out of manifest order: published items are sorted by path"
+                    )]
+                ),
+                Some("") => assert_eq!(order, []),
+                Some(m) => {
+                    assert_eq!(order.len(), 1, "{order:?}");
+                    assert!(order[0].1.ends_with(m), "{order:?}");
+                }
+            }
+        }
     }
 
     #[test]
