@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 
 use super::font::Font;
+use super::layout::Layout;
 use super::lexer::{find, is_ws, Lexer, Obj};
 
 type M = [f64; 6];
@@ -65,6 +66,24 @@ struct Gfx {
     ctm: M,
     fill_lum: f64,
     alpha: f64,
+    /// Whether a soft mask is in force (§11.6.5.2): what is painted may be partly or wholly
+    /// transparent, so it is not an opaque box.
+    soft_mask: bool,
+}
+
+impl Gfx {
+    /// Whether a fill paints opaquely: alpha near 1 and no soft mask.
+    fn opaque(&self) -> bool {
+        self.alpha >= 0.9 && !self.soft_mask
+    }
+}
+
+/// What a named graphics state (`gs`) sets of the fill's opacity: its alpha (`/ca`) and whether
+/// it sets a soft mask (`true`) or removes it (`/SMask /None`, `false`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FillOpacity {
+    pub alpha: Option<f64>,
+    pub soft_mask: Option<bool>,
 }
 
 struct Glyph {
@@ -87,15 +106,30 @@ pub struct PageText {
     pub tight: String,
     /// Shown text with a space between every show operation.
     pub spaced: String,
+    /// Shown text by position ([`Layout::lines`]), with `/ActualText` in place of the glyphs it
+    /// covers.
+    pub lines: String,
     /// Glyphs hidden under filled rectangles.
     pub hidden_glyphs: usize,
 }
 
-/// Resources the interpreter needs: fonts by resource name and fill alpha of graphics states.
+/// Resources the interpreter needs: fonts by resource name, fill opacity of graphics states, and
+/// the `/ActualText` of named property lists (`/Properties`, §14.6.2).
 pub struct Resources<'a> {
     pub fonts: &'a HashMap<Vec<u8>, Font>,
-    pub alphas: &'a HashMap<Vec<u8>, f64>,
+    pub alphas: &'a HashMap<Vec<u8>, FillOpacity>,
+    pub actual_texts: &'a HashMap<Vec<u8>, String>,
 }
+
+/// A marked-content sequence (§14.6) being shown: its `/ActualText`, if any, and whether that
+/// text was placed yet.
+struct Marked {
+    actual: Option<String>,
+    placed: bool,
+}
+
+/// Deepest nesting of marked content followed.
+const MAX_MARKED_DEPTH: usize = 1024;
 
 fn lum_of(ops: &[f64]) -> f64 {
     match ops.len() {
@@ -175,7 +209,8 @@ struct CurrentPath {
 /// The state of one interpretation and what it has collected.
 struct Interpreter<'f> {
     fonts: &'f HashMap<Vec<u8>, Font>,
-    alphas: &'f HashMap<Vec<u8>, f64>,
+    alphas: &'f HashMap<Vec<u8>, FillOpacity>,
+    actual_texts: &'f HashMap<Vec<u8>, String>,
     unknown: &'f Font,
     gfx: Gfx,
     saved: Vec<Gfx>,
@@ -185,6 +220,9 @@ struct Interpreter<'f> {
     fills: Vec<Filled>,
     /// Number of the current operator: what is painted later covers what was painted before.
     seq: usize,
+    /// Open marked-content sequences, outermost first.
+    marked: Vec<Marked>,
+    layout: Layout,
     out: PageText,
 }
 
@@ -203,11 +241,13 @@ impl<'f> Interpreter<'f> {
         Interpreter {
             fonts: res.fonts,
             alphas: res.alphas,
+            actual_texts: res.actual_texts,
             unknown,
             gfx: Gfx {
                 ctm: ID,
                 fill_lum: 0.0,
                 alpha: 1.0,
+                soft_mask: false,
             },
             saved: Vec::new(),
             text: TextState {
@@ -226,6 +266,8 @@ impl<'f> Interpreter<'f> {
             glyphs: Vec::new(),
             fills: Vec::new(),
             seq: 0,
+            marked: Vec::new(),
+            layout: Layout::default(),
             out: PageText::default(),
         }
     }
@@ -244,6 +286,7 @@ impl<'f> Interpreter<'f> {
             b"Tf" | b"Tc" | b"Tw" | b"Tz" | b"TL" | b"Ts" | b"Tr" => self.text_state(op, &n, stack),
             b"Td" | b"TD" | b"Tm" | b"T*" => self.text_positioning(op, &n),
             b"Tj" | b"TJ" | b"'" | b"\"" => self.text_showing(op, &n, stack),
+            b"BMC" | b"BDC" | b"EMC" => self.marked_content(op, stack),
             _ => {}
         }
     }
@@ -266,8 +309,9 @@ impl<'f> Interpreter<'f> {
             }
             b"gs" => {
                 if let Some(Obj::Name(name)) = stack.last() {
-                    if let Some(a) = self.alphas.get(name) {
-                        self.gfx.alpha = *a;
+                    if let Some(o) = self.alphas.get(name) {
+                        self.gfx.alpha = o.alpha.unwrap_or(self.gfx.alpha);
+                        self.gfx.soft_mask = o.soft_mask.unwrap_or(self.gfx.soft_mask);
                     }
                 }
             }
@@ -349,7 +393,7 @@ impl<'f> Interpreter<'f> {
                 rects.push(r);
             }
         }
-        if self.gfx.alpha >= 0.9 {
+        if self.gfx.opaque() {
             for r in rects {
                 if self.fills.len() < 100_000 {
                     self.fills.push(Filled {
@@ -359,6 +403,61 @@ impl<'f> Interpreter<'f> {
                     });
                 }
             }
+        }
+    }
+
+    /// Marked content (§14.6): `BMC` and `BDC` open a sequence, `EMC` closes one. A `BDC`
+    /// property list (inline or named) with `/ActualText` (§14.9.4) gives the text of what the
+    /// sequence shows; when it showed no glyph, the text is placed where text would go next.
+    fn marked_content(&mut self, op: &[u8], stack: &[Obj]) {
+        match op {
+            b"EMC" => {
+                let Some(m) = self.marked.pop() else { return };
+                let outermost = !self.marked.iter().any(|o| o.actual.is_some());
+                if let (Some(t), false, true) = (m.actual, m.placed, outermost) {
+                    let trm = self.rendering_matrix();
+                    self.layout.place(&trm, 0.0, &t);
+                }
+            }
+            _ if self.marked.len() >= MAX_MARKED_DEPTH => {}
+            b"BDC" => {
+                let actual = match stack.last() {
+                    Some(Obj::Name(n)) => self.actual_texts.get(n).cloned(),
+                    Some(props) => actual_text(props),
+                    None => None,
+                };
+                self.marked.push(Marked {
+                    actual,
+                    placed: false,
+                });
+            }
+            _ => self.marked.push(Marked {
+                actual: None,
+                placed: false,
+            }),
+        }
+    }
+
+    /// The text rendering matrix (§9.4.4) at the current text position.
+    fn rendering_matrix(&self) -> M {
+        let t = &self.text;
+        mul(
+            &mul(&[t.size * t.h_scale, 0.0, 0.0, t.size, 0.0, t.rise], &t.tm),
+            &self.gfx.ctm,
+        )
+    }
+
+    /// Places a shown glyph for the page's text by position: its own text, or inside marked
+    /// content with `/ActualText` the outermost such text, once, at its first glyph.
+    fn place_glyph(&mut self, trm: &M, advance: f64, text: &str) {
+        match self.marked.iter_mut().find(|m| m.actual.is_some()) {
+            Some(m) if !m.placed => {
+                m.placed = true;
+                let t = m.actual.clone().unwrap_or_default();
+                self.layout.place(trm, advance, &t);
+            }
+            Some(_) => {}
+            None => self.layout.place(trm, advance, text),
         }
     }
 
@@ -481,12 +580,10 @@ impl<'f> Interpreter<'f> {
     /// Shows one string glyph by glyph: its text, each glyph's estimated centre on the device
     /// (§9.4.4), and the text matrix advanced by the glyph's width and spacing.
     fn show_string(&mut self, s: &[u8]) {
-        let t = &mut self.text;
-        for (code, text, w) in t.font.glyphs(s) {
-            let trm = mul(
-                &mul(&[t.size * t.h_scale, 0.0, 0.0, t.size, 0.0, t.rise], &t.tm),
-                &self.gfx.ctm,
-            );
+        for (code, text, w) in self.text.font.glyphs(s) {
+            let trm = self.rendering_matrix();
+            self.place_glyph(&trm, w / 1000.0, &text);
+            let t = &mut self.text;
             let center = apply(&trm, w / 2000.0, 0.3);
             let blank = !text.is_empty() && text.trim().is_empty();
             if !blank && self.glyphs.len() < 2_000_000 {
@@ -512,7 +609,16 @@ impl<'f> Interpreter<'f> {
     /// The shown text, and how many glyphs ended up hidden.
     fn finish(mut self) -> PageText {
         self.out.hidden_glyphs = hidden_glyphs(&self.glyphs, &self.fills);
+        self.out.lines = self.layout.lines();
         self.out
+    }
+}
+
+/// The `/ActualText` of a property list (§14.9.4), as text.
+pub fn actual_text(props: &Obj) -> Option<String> {
+    match props.get(b"ActualText") {
+        Some(Obj::Str(s)) => crate::text::pdf_string(s).into_iter().next(),
+        _ => None,
     }
 }
 
@@ -578,167 +684,5 @@ fn skip_inline_image(lx: &mut Lexer) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ops(it: &mut Interpreter, content: &str) {
-        let mut lx = Lexer::new(content.as_bytes(), 0);
-        let mut stack = Vec::new();
-        while let Some(o) = lx.next_obj(0) {
-            match o {
-                Obj::Kw(op) => {
-                    it.seq += 1;
-                    it.operator(&op, &stack);
-                    stack.clear();
-                }
-                other => stack.push(other),
-            }
-        }
-    }
-
-    /// Runs `f` on an interpreter with no fonts and the graphics state `/Half` (fill alpha 0.5).
-    fn with_interpreter<T>(f: impl FnOnce(&mut Interpreter) -> T) -> T {
-        let fonts = HashMap::new();
-        let alphas = HashMap::from([(b"Half".to_vec(), 0.5)]);
-        let unknown = Font::unknown();
-        let res = Resources {
-            fonts: &fonts,
-            alphas: &alphas,
-        };
-        f(&mut Interpreter::new(&res, &unknown))
-    }
-
-    fn text(content: &str) -> PageText {
-        let fonts = HashMap::new();
-        let alphas = HashMap::new();
-        interpret(
-            content.as_bytes(),
-            &Resources {
-                fonts: &fonts,
-                alphas: &alphas,
-            },
-        )
-    }
-
-    #[test]
-    fn graphics_state_saved_restored_and_transformed() {
-        with_interpreter(|it| {
-            ops(it, "q 2 0 0 2 10 20 cm /Half gs");
-            assert_eq!(it.gfx.ctm, [2.0, 0.0, 0.0, 2.0, 10.0, 20.0]);
-            assert_eq!(it.gfx.alpha, 0.5);
-            ops(it, "1 0 0 1 5 5 cm");
-            assert_eq!(it.gfx.ctm[4..], [20.0, 30.0]);
-            ops(it, "Q");
-            assert_eq!((it.gfx.ctm, it.gfx.alpha), (ID, 1.0));
-            ops(it, "Q /Unknown gs 1 2 cm");
-            assert_eq!((it.gfx.ctm, it.gfx.alpha), (ID, 1.0));
-        });
-    }
-
-    #[test]
-    fn fill_colour_luminance() {
-        with_interpreter(|it| {
-            let lum = |it: &mut Interpreter, c: &str| {
-                ops(it, c);
-                (it.gfx.fill_lum * 1000.0).round() / 1000.0
-            };
-            assert_eq!(lum(it, "0.5 g"), 0.5);
-            assert_eq!(lum(it, "1 1 1 rg"), 1.0);
-            assert_eq!(lum(it, "0 0 0 1 k"), 0.0);
-            assert_eq!(lum(it, "0 0 0 0 k"), 1.0);
-            assert_eq!(lum(it, "/Pattern cs"), 1.0);
-            assert_eq!(lum(it, "/DeviceGray cs"), 0.0);
-            assert_eq!(lum(it, "/P1 scn"), 1.0, "a pattern is not dark");
-            assert_eq!(lum(it, "1 sc"), 1.0);
-            assert_eq!(lum(it, "0.2 0.2 sc"), 1.0, "two components: unchanged");
-        });
-    }
-
-    #[test]
-    fn paths_filled_as_boxes() {
-        with_interpreter(|it| {
-            ops(it, "2 0 0 2 0 0 cm 0 g 10 10 5 5 re f");
-            assert_eq!(it.fills.len(), 1);
-            let r = it.fills[0].rect;
-            assert_eq!((r.x0, r.y0, r.x1, r.y1), (20.0, 20.0, 30.0, 30.0));
-            assert!(it.fills[0].dark);
-            // a closed axis-aligned polygon is a box; a curve is not
-            ops(it, "0 0 m 4 0 l 4 4 l 0 4 l f");
-            ops(it, "0 0 m 4 0 l 4 4 c 0 4 l f");
-            assert_eq!(it.fills.len(), 2);
-            // stroking and clipping paths are not fills; translucent fills do not hide
-            ops(it, "0 0 5 5 re S 0 0 5 5 re n /Half gs 0 0 5 5 re f");
-            assert_eq!(it.fills.len(), 2);
-            assert!(it.path.pts.is_empty() && it.path.rects.is_empty() && !it.path.curved);
-        });
-    }
-
-    #[test]
-    fn text_state_and_positioning() {
-        with_interpreter(|it| {
-            ops(it, "BT /F9 10 Tf 1 Tc 2 Tw 50 Tz 14 TL 3 Ts 7 Tr");
-            let t = it.text;
-            assert_eq!(
-                (
-                    t.size,
-                    t.char_spacing,
-                    t.word_spacing,
-                    t.h_scale,
-                    t.leading,
-                    t.rise,
-                    t.render
-                ),
-                (10.0, 1.0, 2.0, 0.5, 14.0, 3.0, 7)
-            );
-            ops(it, "5 6 Td T*");
-            assert_eq!(it.text.tm[4..], [5.0, -8.0]);
-            ops(it, "0 -12 TD");
-            assert_eq!((it.text.leading, it.text.tm[5]), (12.0, -20.0));
-            ops(it, "1 0 0 1 100 200 Tm");
-            assert_eq!(it.text.tlm[4..], [100.0, 200.0]);
-            ops(it, "ET BT");
-            assert_eq!(it.text.tm, ID);
-            assert_eq!(it.out.tight, "\n\n\n\n\n");
-            assert_eq!(it.out.spaced, "\n");
-        });
-    }
-
-    #[test]
-    fn text_shown_and_advanced() {
-        with_interpreter(|it| {
-            ops(it, "BT 10 Tf 2 Tw (a b) Tj");
-            // three glyphs of half an em, a word space after the space glyph
-            assert_eq!(it.text.tm[4], 15.0 + 2.0);
-            assert_eq!(it.glyphs.len(), 2, "blank glyphs are not positioned");
-            ops(it, "[(c) -300 (d)] TJ 1 2 (e) \"");
-            assert_eq!(it.text.word_spacing, 1.0);
-            assert_eq!(it.text.char_spacing, 2.0);
-            assert_eq!(it.out.tight, "a bc d\ne");
-            assert_eq!(it.out.spaced, " a b c d e");
-        });
-    }
-
-    #[test]
-    fn glyphs_hidden_under_dark_boxes() {
-        let under = text("BT 12 Tf 100 100 Td (Secret) Tj ET 0 g 90 90 100 30 re f");
-        assert_eq!(
-            (under.spaced.as_str(), under.hidden_glyphs),
-            (" Secret\n", 6)
-        );
-        let light = text("BT 12 Tf 100 100 Td (Shown) Tj ET 1 g 90 90 100 30 re f");
-        assert_eq!(light.hidden_glyphs, 0);
-        // a box painted before the text hides only dark or invisible text
-        let before = "0 g 90 90 100 30 re f 1 g BT 12 Tf 100 100 Td (On top) Tj ET";
-        assert_eq!(text(before).hidden_glyphs, 0);
-        let before_dark = "0 g 90 90 100 30 re f BT 12 Tf 100 100 Td (Dark) Tj ET";
-        assert_eq!(text(before_dark).hidden_glyphs, 4);
-        let invisible = "0 g 90 90 100 30 re f 1 g BT 3 Tr 100 100 Td (Hid) Tj ET";
-        assert_eq!(text(invisible).hidden_glyphs, 3);
-    }
-
-    #[test]
-    fn inline_images_skipped() {
-        let t = text("BI /W 1 /H 1 ID \x01(x) Tj\x02 EI BT (y) Tj ET");
-        assert_eq!(t.tight, "y\n");
-    }
-}
+#[path = "content_tests.rs"]
+mod tests;

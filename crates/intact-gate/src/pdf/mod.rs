@@ -23,6 +23,8 @@ pub mod content;
 mod document;
 pub mod filters;
 pub mod font;
+mod glyphlist;
+mod layout;
 pub mod lexer;
 mod objects;
 mod resources;
@@ -30,7 +32,7 @@ mod strings;
 mod structure;
 mod trailer;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use document::{Doc, Page, PageParts};
 use lexer::find;
@@ -85,7 +87,8 @@ pub fn scan_pdf(data: &[u8], sink: &mut Sink) {
         info: trailers.info_object(&objs),
         multi_rev: revisions.count > 1,
     };
-    scan_objects(sink, &doc, &revisions, &roles);
+    let fields = structure::form_field_objects(&doc);
+    scan_objects(sink, &doc, &revisions, &roles, &fields);
     scan_pages(sink, &doc, &pages);
     if sink.has_deny() {
         scan_outside_objects(sink, data, &objs);
@@ -109,7 +112,13 @@ struct Roles {
 
 /// Scans every object, superseded ones included: its strings and stream (deny-list) and its
 /// structure.
-fn scan_objects(sink: &mut Sink, doc: &Doc, revisions: &Revisions, roles: &Roles) {
+fn scan_objects(
+    sink: &mut Sink,
+    doc: &Doc,
+    revisions: &Revisions,
+    roles: &Roles,
+    fields: &HashSet<u32>,
+) {
     for (i, o) in doc.objs.iter().enumerate() {
         let superseded = doc.latest.get(&o.num) != Some(&i);
         let is_info = Some(o.num) == roles.info && !superseded;
@@ -118,7 +127,7 @@ fn scan_objects(sink: &mut Sink, doc: &Doc, revisions: &Revisions, roles: &Roles
             strings::scan_object_text(sink, &base, o, is_info);
         }
         let mut found = Vec::new();
-        structure::check_structure(&o.obj, doc, 0, &mut found);
+        structure::check_structure(&o.obj, doc, fields.contains(&o.num), &mut found);
         for (rule, what) in found {
             sink.flag(rule, &format!("{base} {what}"));
         }
@@ -162,17 +171,19 @@ fn scan_pages(sink: &mut Sink, doc: &Doc, pages: &[Page]) {
         let pno = i + 1;
         let content = page_content(p, doc);
         let res = p.resources.as_ref().and_then(|r| doc.resolve(r));
-        let (fonts, alphas) = resources::page_resources(res, doc, &mut font_cache);
+        let (fonts, alphas, actual_texts) = resources::page_resources(res, doc, &mut font_cache);
         let shown = content::interpret(
             &content,
             &content::Resources {
                 fonts: &fonts,
                 alphas: &alphas,
+                actual_texts: &actual_texts,
             },
         );
         let loc = format!("page {pno} text");
         sink.text(&loc, &shown.tight);
         sink.text(&loc, &shown.spaced);
+        sink.text(&loc, &shown.lines);
         if shown.hidden_glyphs > 0 {
             sink.flag(
                 RuleId::PdfTextUnderBox,

@@ -43,7 +43,8 @@ fn collect_strings(o: &Obj, depth: usize, out: &mut Vec<Vec<u8>>) {
     }
 }
 
-/// Every string, name and key in `o`, each decoded as a text string, separated by [`SEP`].
+/// Every string, name and key in `o`, each decoded as a text string, separated by [`SEP`]; one
+/// with percent-escapes (a link's `/URI`, a URL file specification) also percent-decoded.
 fn joined_strings(o: &Obj) -> String {
     let mut strs = Vec::new();
     collect_strings(o, 0, &mut strs);
@@ -52,9 +53,73 @@ fn joined_strings(o: &Obj) -> String {
         for t in crate::text::pdf_string(&s) {
             joined.push_str(&t);
             joined.push(SEP);
+            for d in uri_readings(&t) {
+                joined.push_str(&d);
+                joined.push(SEP);
+            }
         }
     }
     joined
+}
+
+/// How many times a string is percent-decoded at most: an escape may itself be escaped
+/// (`%2549` is `%49` is `I`).
+const MAX_PERCENT_ROUNDS: usize = 3;
+
+/// The readings of a string with percent-escapes (RFC 3986 §2.1), decoded until no escape is
+/// left (at most [`MAX_PERCENT_ROUNDS`] times), each as every plausible text
+/// ([`crate::text::candidates`]: UTF-8, else Latin-1), with `+` kept and as a space (a query in
+/// `application/x-www-form-urlencoded`); none when it has no escape.
+fn uri_readings(t: &str) -> Vec<String> {
+    let mut bytes = t.as_bytes().to_vec();
+    let mut rounds = 0;
+    while rounds < MAX_PERCENT_ROUNDS {
+        match pdf_uri_percent_decode(&bytes) {
+            Some(d) => bytes = d,
+            None => break,
+        }
+        rounds += 1;
+    }
+    if rounds == 0 {
+        return Vec::new();
+    }
+    let mut out = crate::text::candidates(&bytes);
+    if bytes.contains(&b'+') {
+        let spaced: Vec<u8> = bytes
+            .iter()
+            .map(|&b| if b == b'+' { b' ' } else { b })
+            .collect();
+        out.extend(crate::text::candidates(&spaced));
+    }
+    out
+}
+
+/// One round of percent-decoding of a URI in a PDF string: every `%` followed by two hex digits
+/// becomes that byte; `None` when there is no such escape. The output is never longer than the
+/// input.
+fn pdf_uri_percent_decode(s: &[u8]) -> Option<Vec<u8>> {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(s.len());
+    let mut any = false;
+    let mut i = 0;
+    while i < s.len() {
+        let esc = match (s.get(i), s.get(i + 1), s.get(i + 2)) {
+            (Some(b'%'), Some(&h), Some(&l)) => hex(h).zip(hex(l)).map(|(h, l)| (h * 16 + l) as u8),
+            _ => None,
+        };
+        match esc {
+            Some(b) => {
+                out.push(b);
+                any = true;
+                i += 3;
+            }
+            None => {
+                out.push(s[i]);
+                i += 1;
+            }
+        }
+    }
+    any.then_some(out)
 }
 
 fn scan_strings(sink: &mut Sink, loc: &str, o: &Obj) {
@@ -144,6 +209,48 @@ mod tests {
     fn joined_strings_keep_strings_apart() {
         let j = joined_strings(&obj("<< /Author (Ivan) /K [/Name (Fictitious)] >>"));
         assert_eq!(j, "Author\u{1}Ivan\u{1}K\u{1}Name\u{1}Fictitious\u{1}");
+    }
+
+    #[test]
+    fn percent_escapes_decoded() {
+        assert_eq!(
+            pdf_uri_percent_decode(b"a%20b%2fc%zz%4").as_deref(),
+            Some(b"a b/c%zz%4".as_slice())
+        );
+        assert_eq!(pdf_uri_percent_decode(b"no escape % here"), None);
+        assert_eq!(
+            uri_readings("https://x.test/?q=Ivan+Fictitious"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            uri_readings("q=%2549van+%D0%98%C3%A9"),
+            vec!["q=Ivan+Иé".to_string(), "q=Ivan Иé".to_string()]
+        );
+        // not UTF-8 once decoded: Latin-1 too
+        assert!(uri_readings("%C9mile").contains(&"Émile".to_string()));
+    }
+
+    #[test]
+    fn link_uris_scanned_decoded() {
+        let o = raw(
+            6,
+            0,
+            "<< /Type /Annot /Subtype /Link /A << /S /URI \
+             /URI (https://example.test/find?who=Ivan%20Fictitious) >> >>",
+        );
+        let f = findings(&["Ivan Fictitious"], |sink| {
+            scan_object_text(sink, "object 6 0", &o, false)
+        });
+        assert_eq!(hits(&f), vec!["object 6 0"]);
+        let plus = raw(
+            7,
+            0,
+            "<< /URI (https://example.test/?q=%49van+Fictitious) >>",
+        );
+        let f = findings(&["Ivan Fictitious"], |sink| {
+            scan_object_text(sink, "object 7 0", &plus, false)
+        });
+        assert_eq!(hits(&f), vec!["object 7 0"]);
     }
 
     #[test]
