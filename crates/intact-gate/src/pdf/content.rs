@@ -2,16 +2,21 @@
 //! matching) and finds glyphs hidden under filled rectangles (the drawn-box fake redaction).
 //!
 //! What counts as hidden: a glyph whose estimated centre lies inside a dark (luminance <= 0.3),
-//! opaque (fill alpha >= 0.9) filled rectangle that is painted after the glyph, or painted before
-//! it when the glyph itself is dark or invisible (render mode 3/7): dark text on a dark box.
-//! Boxes in light colours and pattern fills are not considered (figures use them). Glyph positions are estimated from the font's widths (or half an em). Form
-//! XObjects and images are not followed.
+//! opaque (fill alpha >= 0.9, no soft mask in force) filled rectangle that is painted after the
+//! glyph; or painted before it when the glyph is invisible (render mode 3/7), or has the box's
+//! colour (luminance within 0.1: black text on a black box) and the box has at least three such
+//! glyphs (a withheld string has at least three characters, `MIN_ENTRY_CHARS`; a one- or
+//! two-character label on a colour swatch is not hiding one). Boxes in light colours and
+//! pattern fills are not considered (figures use them). Glyph positions are estimated from the
+//! font's widths (or half an em). Form XObjects and images are not followed.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::font::Font;
 use super::layout::Layout;
 use super::lexer::{find, is_ws, Lexer, Obj};
+use crate::denylist::MIN_ENTRY_CHARS;
 
 type M = [f64; 6];
 const ID: M = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
@@ -89,7 +94,8 @@ pub struct FillOpacity {
 struct Glyph {
     center: (f64, f64),
     seq: usize,
-    dark: bool,
+    /// Luminance of the fill colour the glyph was painted in.
+    lum: f64,
     invisible: bool,
 }
 
@@ -97,6 +103,7 @@ struct Filled {
     rect: Rect,
     seq: usize,
     dark: bool,
+    lum: f64,
 }
 
 /// What a page's content shows.
@@ -116,7 +123,7 @@ pub struct PageText {
 /// Resources the interpreter needs: fonts by resource name, fill opacity of graphics states, and
 /// the `/ActualText` of named property lists (`/Properties`, §14.6.2).
 pub struct Resources<'a> {
-    pub fonts: &'a HashMap<Vec<u8>, Font>,
+    pub fonts: &'a HashMap<Vec<u8>, Rc<Font>>,
     pub alphas: &'a HashMap<Vec<u8>, FillOpacity>,
     pub actual_texts: &'a HashMap<Vec<u8>, String>,
 }
@@ -208,7 +215,7 @@ struct CurrentPath {
 
 /// The state of one interpretation and what it has collected.
 struct Interpreter<'f> {
-    fonts: &'f HashMap<Vec<u8>, Font>,
+    fonts: &'f HashMap<Vec<u8>, Rc<Font>>,
     alphas: &'f HashMap<Vec<u8>, FillOpacity>,
     actual_texts: &'f HashMap<Vec<u8>, String>,
     unknown: &'f Font,
@@ -227,8 +234,38 @@ struct Interpreter<'f> {
 }
 
 /// The numbers among the operands.
-fn nums(st: &[Obj]) -> Vec<f64> {
-    st.iter().filter_map(|o| o.as_num()).collect()
+fn nums(st: &[Obj]) -> Nums {
+    let mut n = Nums {
+        buf: [0.0; MAX_NUMS],
+        len: 0,
+    };
+    for (k, v) in st
+        .iter()
+        .rev()
+        .filter_map(|o| o.as_num())
+        .take(MAX_NUMS)
+        .enumerate()
+    {
+        n.buf[MAX_NUMS - 1 - k] = v;
+        n.len = k + 1;
+    }
+    n
+}
+
+/// No operator takes more than this many numbers (`Tm`, `cm`: 6; `scn`: up to 4 and a name).
+const MAX_NUMS: usize = 8;
+
+/// The last (at most [`MAX_NUMS`]) numbers among an operator's operands, without allocating.
+struct Nums {
+    buf: [f64; MAX_NUMS],
+    len: usize,
+}
+
+impl std::ops::Deref for Nums {
+    type Target = [f64];
+    fn deref(&self) -> &[f64] {
+        &self.buf[MAX_NUMS - self.len..]
+    }
 }
 
 /// The last `k` numbers, when there are that many.
@@ -400,6 +437,7 @@ impl<'f> Interpreter<'f> {
                         rect: r,
                         seq: self.seq,
                         dark: self.gfx.fill_lum <= DARK,
+                        lum: self.gfx.fill_lum,
                     });
                 }
             }
@@ -482,7 +520,7 @@ impl<'f> Interpreter<'f> {
             let name = stack.iter().rev().find_map(|o| o.as_name());
             t.font = name
                 .and_then(|nm| self.fonts.get(nm))
-                .unwrap_or(self.unknown);
+                .map_or(self.unknown, |f| &**f);
             return;
         }
         let Some(v) = last(n, 1) else { return };
@@ -555,14 +593,14 @@ impl<'f> Interpreter<'f> {
             return;
         }
         self.out.spaced.push(' ');
-        let items: Vec<Obj> = match stack.last() {
-            Some(Obj::Array(a)) => a.clone(),
-            Some(s @ Obj::Str(_)) => vec![s.clone()],
-            _ => Vec::new(),
+        let items: &[Obj] = match stack.last() {
+            Some(Obj::Array(a)) => a,
+            Some(s @ Obj::Str(_)) => std::slice::from_ref(s),
+            _ => &[],
         };
         for it in items {
-            match it {
-                Obj::Str(s) => self.show_string(&s),
+            match *it {
+                Obj::Str(ref s) => self.show_string(s),
                 Obj::Num(adj) => {
                     let t = &mut self.text;
                     let tx = -(adj / 1000.0) * t.size * t.h_scale;
@@ -580,7 +618,8 @@ impl<'f> Interpreter<'f> {
     /// Shows one string glyph by glyph: its text, each glyph's estimated centre on the device
     /// (§9.4.4), and the text matrix advanced by the glyph's width and spacing.
     fn show_string(&mut self, s: &[u8]) {
-        for (code, text, w) in self.text.font.glyphs(s) {
+        let font = self.text.font;
+        for (code, text, w) in font.glyphs(s) {
             let trm = self.rendering_matrix();
             self.place_glyph(&trm, w / 1000.0, &text);
             let t = &mut self.text;
@@ -590,7 +629,7 @@ impl<'f> Interpreter<'f> {
                 self.glyphs.push(Glyph {
                     center,
                     seq: self.seq,
-                    dark: self.gfx.fill_lum <= DARK,
+                    lum: self.gfx.fill_lum,
                     invisible: t.render == 3 || t.render == 7,
                 });
             }
@@ -622,17 +661,31 @@ pub fn actual_text(props: &Obj) -> Option<String> {
     }
 }
 
-/// Glyphs under a dark filled box painted after them, or before them when the glyph is dark or
-/// invisible itself.
+/// Luminances this close are one colour: text in it does not stand out from the box.
+const SAME_COLOUR: f64 = 0.1;
+
+/// Glyphs hidden under dark filled boxes: painted over, or painted on top of a box and not to be
+/// seen on it (invisible, or in the box's colour, at least [`MIN_ENTRY_CHARS`] in one box).
 fn hidden_glyphs(glyphs: &[Glyph], fills: &[Filled]) -> usize {
-    glyphs
-        .iter()
-        .filter(|g| {
-            fills.iter().any(|f| {
-                f.dark && f.rect.contains(g.center) && (f.seq > g.seq || g.dark || g.invisible)
-            })
-        })
-        .count()
+    let mut hidden = vec![false; glyphs.len()];
+    let mut on_top: Vec<usize> = Vec::new();
+    for f in fills.iter().filter(|f| f.dark) {
+        on_top.clear();
+        for (i, g) in glyphs.iter().enumerate() {
+            if hidden[i] || !f.rect.contains(g.center) {
+                continue;
+            }
+            if f.seq > g.seq || g.invisible {
+                hidden[i] = true;
+            } else if (g.lum - f.lum).abs() <= SAME_COLOUR {
+                on_top.push(i);
+            }
+        }
+        if on_top.len() >= MIN_ENTRY_CHARS {
+            on_top.iter().for_each(|&i| hidden[i] = true);
+        }
+    }
+    hidden.iter().filter(|h| **h).count()
 }
 
 /// A closed path of 4 (or 5, closing) points that are exactly the corners of their bounding box.

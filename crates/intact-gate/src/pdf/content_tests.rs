@@ -182,6 +182,22 @@ fn glyphs_hidden_under_dark_boxes() {
     assert_eq!(text(before_dark).hidden_glyphs, 4);
     let invisible = "0 g 90 90 100 30 re f 1 g BT 3 Tr 100 100 Td (Hid) Tj ET";
     assert_eq!(text(invisible).hidden_glyphs, 3);
+    // text on top in a colour that stands out from the box is seen (a dark blue swatch)
+    let contrast = "0.2 0.1 0.3 rg 90 90 100 30 re f 0 g BT 12 Tf 100 100 Td (Seen) Tj ET";
+    assert_eq!(text(contrast).hidden_glyphs, 0);
+    // a swatch labelled in its own colour with one or two characters hides no withheld string
+    let label = "0 g 90 90 100 30 re f BT 12 Tf 100 100 Td (13) Tj ET \
+                 0 g 0 0 50 30 re f BT 12 Tf 5 5 Td (Ivan) Tj ET";
+    assert_eq!(
+        text(label).hidden_glyphs,
+        4,
+        "only the four glyphs of the second box"
+    );
+    // painted over, even one glyph is hidden
+    assert_eq!(
+        text("BT 12 Tf 100 100 Td (I) Tj ET 0 g 90 90 30 30 re f").hidden_glyphs,
+        1
+    );
 }
 
 #[test]

@@ -3,7 +3,9 @@
 //! names, `/Widths` and CID `/W` arrays. Fonts without a ToUnicode map and with a custom encoding
 //! cannot be decoded (documented limit).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use super::lexer::{Lexer, Obj};
 
@@ -36,26 +38,40 @@ impl Font {
     }
 
     /// Split a shown string into (code, text, width in 1/1000 em).
-    pub fn glyphs(&self, s: &[u8]) -> Vec<(u32, String, f64)> {
+    pub fn glyphs<'s>(
+        &'s self,
+        s: &'s [u8],
+    ) -> impl Iterator<Item = (u32, Cow<'s, str>, f64)> + 's {
         let n = self.code_len.clamp(1, 4);
-        s.chunks(n)
-            .map(|c| {
-                let code = c.iter().fold(0u32, |a, &b| a << 8 | b as u32);
-                let text = match self.map.get(&code) {
-                    Some(t) => t.clone(),
-                    None if !self.has_unicode && n == 1 => crate::text::pdf_doc_encoding(c),
-                    None => String::new(),
-                };
-                let w = self
-                    .widths
-                    .get(&code)
-                    .copied()
-                    .filter(|w| *w > 0.0)
-                    .unwrap_or(self.default_width);
-                (code, text, w)
-            })
-            .collect()
+        s.chunks(n).map(move |c| {
+            let code = c.iter().fold(0u32, |a, &b| a << 8 | b as u32);
+            let text: Cow<'s, str> = match self.map.get(&code) {
+                Some(t) => Cow::Borrowed(t.as_str()),
+                None if !self.has_unicode && n == 1 => {
+                    Cow::Borrowed(pdf_doc_char(c.first().copied().unwrap_or(0)))
+                }
+                None => Cow::Borrowed(""),
+            };
+            let w = self
+                .widths
+                .get(&code)
+                .copied()
+                .filter(|w| *w > 0.0)
+                .unwrap_or(self.default_width);
+            (code, text, w)
+        })
     }
+}
+
+/// The text of one PDFDocEncoding byte, from a table built once.
+fn pdf_doc_char(b: u8) -> &'static str {
+    static TABLE: OnceLock<Vec<String>> = OnceLock::new();
+    let t = TABLE.get_or_init(|| {
+        (0..=255u8)
+            .map(|b| crate::text::pdf_doc_encoding(&[b]))
+            .collect()
+    });
+    t.get(b as usize).map_or("", String::as_str)
 }
 
 /// Parse a ToUnicode CMap stream into the code length and map.

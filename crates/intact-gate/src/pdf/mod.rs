@@ -166,7 +166,7 @@ fn object_location(o: &RawObj, superseded: bool, rev: usize, roles: &Roles) -> S
 /// Scans what each page shows (§8.2): its content streams interpreted with its fonts, for the
 /// deny-list, and for glyphs hidden under filled boxes.
 fn scan_pages(sink: &mut Sink, doc: &Doc, pages: &[Page]) {
-    let mut font_cache: HashMap<u32, font::Font> = HashMap::new();
+    let mut font_cache: HashMap<u32, std::rc::Rc<font::Font>> = HashMap::new();
     for (i, p) in pages.iter().enumerate() {
         let pno = i + 1;
         let content = page_content(p, doc);

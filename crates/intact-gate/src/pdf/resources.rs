@@ -3,6 +3,7 @@
 //! (§8.4.5) say of a fill's opacity: the fill alpha (`/ca`) and the soft mask (`/SMask`, §11.6.5).
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::content::FillOpacity;
 use super::document::Doc;
@@ -12,7 +13,7 @@ use super::lexer::Obj;
 /// Fonts by resource name, fill opacities by graphics state name, and the `/ActualText` of
 /// property lists by name.
 pub(super) type PageResources = (
-    HashMap<Vec<u8>, font::Font>,
+    HashMap<Vec<u8>, Rc<font::Font>>,
     HashMap<Vec<u8>, FillOpacity>,
     HashMap<Vec<u8>, String>,
 );
@@ -22,7 +23,7 @@ pub(super) type PageResources = (
 pub(super) fn page_resources(
     res: Option<&Obj>,
     doc: &Doc,
-    cache: &mut HashMap<u32, font::Font>,
+    cache: &mut HashMap<u32, Rc<font::Font>>,
 ) -> PageResources {
     match res {
         Some(res) => (
@@ -38,8 +39,8 @@ pub(super) fn page_resources(
 fn fonts(
     res: &Obj,
     doc: &Doc,
-    cache: &mut HashMap<u32, font::Font>,
-) -> HashMap<Vec<u8>, font::Font> {
+    cache: &mut HashMap<u32, Rc<font::Font>>,
+) -> HashMap<Vec<u8>, Rc<font::Font>> {
     let mut fonts = HashMap::new();
     if let Some(Obj::Dict(fd)) = res.get(b"Font").and_then(|f| doc.resolve(f)) {
         for (name, v) in fd.iter().take(10_000) {
@@ -48,15 +49,16 @@ fn fonts(
                     if let Some(f) = cache.get(n) {
                         f.clone()
                     } else {
-                        let f = doc
-                            .resolve(v)
-                            .map(|d| build_font(d, doc))
-                            .unwrap_or_else(font::Font::unknown);
+                        let f = Rc::new(
+                            doc.resolve(v)
+                                .map(|d| build_font(d, doc))
+                                .unwrap_or_else(font::Font::unknown),
+                        );
                         cache.insert(*n, f.clone());
                         f
                     }
                 }
-                d => build_font(d, doc),
+                d => Rc::new(build_font(d, doc)),
             };
             fonts.insert(name.clone(), f);
         }
