@@ -15,6 +15,7 @@ mod gate_cli;
 mod gate_corpus;
 mod gate_fixtures;
 mod gate_pack;
+mod gate_pdf_text;
 mod gate_props;
 mod redaction;
 mod releases;

@@ -84,11 +84,6 @@ impl Layout {
         });
     }
 
-    /// Whether nothing was placed.
-    pub fn is_empty(&self) -> bool {
-        self.placed.is_empty()
-    }
-
     /// The page's text by position: one line per baseline, in reading order, words apart.
     pub fn lines(&self) -> String {
         let mut order: Vec<usize> = (0..self.placed.len()).collect();
@@ -219,7 +214,7 @@ mod tests {
         let mut l = Layout::default();
         l.place(&[f64::NAN, 0.0, 0.0, 10.0, 0.0, 0.0], 0.5, "x");
         l.place(&[10.0, 0.0, 0.0, 10.0, f64::INFINITY, 0.0], 0.5, "y");
-        assert!(l.is_empty());
+        assert!(l.placed.is_empty());
         for _ in 0..MAX_PLACED + 10 {
             at(&mut l, 0.0, 0.0, "");
         }

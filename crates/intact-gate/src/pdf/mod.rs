@@ -28,6 +28,7 @@ mod layout;
 pub mod lexer;
 mod objects;
 mod resources;
+mod stdfonts;
 mod strings;
 mod structure;
 mod trailer;
@@ -209,14 +210,27 @@ fn page_content(p: &Page, doc: &Doc) -> Vec<u8> {
 }
 
 /// Scans the bytes outside objects (comments, trailers, garbage) for deny-listed entries not
-/// already found.
+/// already found: each object's bytes stand as one space (whitespace runs read as one space
+/// anyway), so the scan costs what lies outside objects.
 fn scan_outside_objects(sink: &mut Sink, data: &[u8], objs: &[RawObj]) {
-    let mut rest = data.to_vec();
-    for o in objs.iter().filter(|o| o.container.is_none()) {
-        if let Some(s) = rest.get_mut(o.start..o.end.min(data.len())) {
-            s.fill(b' ');
+    let mut ranges: Vec<(usize, usize)> = objs
+        .iter()
+        .filter(|o| o.container.is_none())
+        .map(|o| (o.start.min(data.len()), o.end.min(data.len())))
+        .collect();
+    ranges.sort_unstable();
+    let mut rest = Vec::new();
+    let mut at = 0usize;
+    for (start, end) in ranges {
+        if start > at {
+            rest.extend_from_slice(data.get(at..start).unwrap_or(&[]));
+        }
+        if end > at {
+            rest.push(b' ');
+            at = end;
         }
     }
+    rest.extend_from_slice(data.get(at..).unwrap_or(&[]));
     sink.bytes_fallback("file structure outside objects", &rest);
 }
 
@@ -336,6 +350,25 @@ mod tests {
             resources: None,
         };
         assert_eq!(with_doc(&objs, |doc| page_content(&page, doc)), b"BT\nET\n");
+    }
+
+    #[test]
+    fn bytes_outside_objects_joined_around_objects() {
+        // overlapping and unsorted ranges; a name split by an object still reads as words
+        let data = b"%PDF Ivan 1 0 obj (x) endobj Fictitious 2 0 obj () endobj tail";
+        let mut a = raw(2, 40, "null");
+        a.end = 58;
+        let mut b = raw(1, 10, "null");
+        b.end = 28;
+        let mut c = raw(3, 12, "null");
+        c.end = 20;
+        let f = findings(&["Ivan Fictitious"], |sink| {
+            scan_outside_objects(sink, data, &[a, b, c]);
+        });
+        assert_eq!(
+            locations(&f),
+            vec![(RuleId::DenyListMatch, "file structure outside objects")]
+        );
     }
 
     #[test]

@@ -172,6 +172,8 @@ fn cid_widths(fd: &Obj, doc: &Doc, f: &mut font::Font) {
 }
 
 /// `/FirstChar` and `/Widths` of a simple font (§9.6.2).
+/// Without `/Widths`, a standard font named by `/BaseFont` has its built-in metrics
+/// ([`stdfonts`](super::stdfonts), §9.6.2.2).
 fn simple_widths(fd: &Obj, doc: &Doc, f: &mut font::Font) {
     let first = num_of(fd.get(b"FirstChar"), doc).unwrap_or(0.0) as u32;
     if let Some(Obj::Array(ws)) = fd.get(b"Widths").and_then(|w| doc.resolve(w)) {
@@ -179,6 +181,16 @@ fn simple_widths(fd: &Obj, doc: &Doc, f: &mut font::Font) {
             if let Some(x) = num_of(Some(x), doc) {
                 f.widths.insert(first + k as u32, x);
             }
+        }
+        return;
+    }
+    let base = fd
+        .get(b"BaseFont")
+        .and_then(|b| doc.resolve(b))
+        .and_then(|b| b.as_name());
+    if let Some(ws) = base.and_then(super::stdfonts::standard_widths) {
+        for (k, w) in ws.iter().enumerate() {
+            f.widths.insert(32 + k as u32, f64::from(*w));
         }
     }
 }
@@ -256,6 +268,11 @@ mod tests {
             ("I", "v", " ")
         );
         assert!(!f.has_unicode);
+        // a standard font without /Widths has its built-in metrics
+        let helv = font("<< /Subtype /Type1 /BaseFont /Helvetica >>", &[]);
+        assert_eq!((helv.widths[&65], helv.widths[&105]), (667.0, 222.0));
+        let other = font("<< /Subtype /Type1 /BaseFont /CMR10 >>", &[]);
+        assert!(other.widths.is_empty());
     }
 
     #[test]
