@@ -5,26 +5,29 @@
 //! superseded by incremental updates) and objects inside object streams are all inspected.
 //! Every non-image stream is decoded (Flate, LZW, ASCII85, ASCIIHex, RunLength) within the
 //! decompression bound. Then:
-//! - deny-list: every string and name of every object, every decoded stream (raw bytes and the
-//!   strings in it), XMP metadata packets, page text decoded through the fonts' ToUnicode maps
-//!   (pieces of text on one line joined, and joined with spaces), and the bytes outside objects;
+//! - deny-list: every string and name of every object (percent-decoded too when it has escapes,
+//!   as a link's URI may), every decoded stream (raw bytes and the strings in it), XMP metadata
+//!   packets, page text decoded through the fonts' ToUnicode maps or glyph names (pieces of text
+//!   on one line joined, joined with spaces, and [`layout`]: by position, with `/ActualText`),
+//!   and the bytes outside objects;
 //! - structure: revisions (a linearized file's first-page section is not a revision),
-//!   annotations other than Link and Widget, filled-in form fields, embedded files, JavaScript,
-//!   text under filled boxes, encryption and damage (fail closed).
+//!   annotations other than Link and Widget, filled-in form fields (by the form's field trees),
+//!   embedded files, JavaScript, text under opaque filled boxes, encryption and damage (fail
+//!   closed).
 //!
 //! The layers, from the bytes up: [`lexer`] (tokens and objects), `objects` (indirect objects,
 //! stream data, object streams; [`filters`] decodes), `trailer` (trailers, encryption,
 //! revisions), `document` (latest definitions, catalog, page tree), then what is checked:
 //! `strings` (deny-list over objects and streams), `structure` (annotations, JavaScript, embedded
-//! files, form fields) and, per page, `resources` + [`font`] + [`content`] (shown text, text
-//! under boxes).
+//! files, form fields) and, per page, `resources` + [`font`] (with `glyphlist` and `stdfonts`) +
+//! [`content`] (shown text, text under boxes) + [`layout`] (text by position).
 
 pub mod content;
 mod document;
 pub mod filters;
 pub mod font;
 mod glyphlist;
-mod layout;
+pub mod layout;
 pub mod lexer;
 mod objects;
 mod resources;
