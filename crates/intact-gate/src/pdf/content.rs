@@ -666,12 +666,23 @@ const SAME_COLOUR: f64 = 0.1;
 
 /// Glyphs hidden under dark filled boxes: painted over, or painted on top of a box and not to be
 /// seen on it (invisible, or in the box's colour, at least [`MIN_ENTRY_CHARS`] in one box).
+/// Each box looks only at the glyphs whose centre lies between its left and right edges (glyphs
+/// sorted by x once).
 fn hidden_glyphs(glyphs: &[Glyph], fills: &[Filled]) -> usize {
     let mut hidden = vec![false; glyphs.len()];
+    let mut by_x: Vec<usize> = (0..glyphs.len())
+        .filter(|&i| glyphs[i].center.0.is_finite() && glyphs[i].center.1.is_finite())
+        .collect();
+    by_x.sort_by(|&a, &b| glyphs[a].center.0.total_cmp(&glyphs[b].center.0));
     let mut on_top: Vec<usize> = Vec::new();
     for f in fills.iter().filter(|f| f.dark) {
         on_top.clear();
-        for (i, g) in glyphs.iter().enumerate() {
+        let from = by_x.partition_point(|&i| glyphs[i].center.0 <= f.rect.x0);
+        let within = by_x[from..]
+            .iter()
+            .take_while(|&&i| glyphs[i].center.0 < f.rect.x1);
+        for &i in within {
+            let g = &glyphs[i];
             if hidden[i] || !f.rect.contains(g.center) {
                 continue;
             }

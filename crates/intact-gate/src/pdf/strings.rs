@@ -71,6 +71,9 @@ const MAX_PERCENT_ROUNDS: usize = 3;
 /// ([`crate::text::candidates`]: UTF-8, else Latin-1), with `+` kept and as a space (a query in
 /// `application/x-www-form-urlencoded`); none when it has no escape.
 fn uri_readings(t: &str) -> Vec<String> {
+    if !t.contains('%') {
+        return Vec::new();
+    }
     let mut bytes = t.as_bytes().to_vec();
     let mut rounds = 0;
     while rounds < MAX_PERCENT_ROUNDS {
