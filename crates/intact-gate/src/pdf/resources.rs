@@ -123,6 +123,7 @@ pub(super) fn build_font(fd: &Obj, doc: &Doc) -> font::Font {
         cid_widths(fd, doc, &mut f);
     } else {
         simple_widths(fd, doc, &mut f);
+        type3_scale(fd, doc, &mut f);
         differences(fd, doc, &mut f);
     }
     to_unicode(fd, doc, type0, &mut f);
@@ -192,6 +193,27 @@ fn simple_widths(fd: &Obj, doc: &Doc, f: &mut font::Font) {
         for (k, w) in ws.iter().enumerate() {
             f.widths.insert(32 + k as u32, f64::from(*w));
         }
+    }
+}
+
+/// A Type 3 font's widths are in its glyph space (§9.6.5): scaled to 1/1000 em by its
+/// `/FontMatrix` (a bitmap font's is often [0.01 0 0 0.01 0 0], not [0.001 …]).
+fn type3_scale(fd: &Obj, doc: &Doc, f: &mut font::Font) {
+    if !fd.get(b"Subtype").is_some_and(|s| s.is_name(b"Type3")) {
+        return;
+    }
+    let Some(Obj::Array(m)) = fd.get(b"FontMatrix").and_then(|m| doc.resolve(m)) else {
+        return;
+    };
+    let Some(scale) = m
+        .first()
+        .and_then(|x| num_of(Some(x), doc))
+        .map(|a| a.abs() * 1000.0)
+    else {
+        return;
+    };
+    if scale.is_finite() && scale > 0.0 {
+        f.widths.values_mut().for_each(|w| *w *= scale);
     }
 }
 
@@ -271,6 +293,11 @@ mod tests {
         // a standard font without /Widths has its built-in metrics
         let helv = font("<< /Subtype /Type1 /BaseFont /Helvetica >>", &[]);
         assert_eq!((helv.widths[&65], helv.widths[&105]), (667.0, 222.0));
+        let t3 = font(
+            "<< /Subtype /Type3 /FontMatrix [0.01 0 0 0.01 0 0] /FirstChar 65 /Widths [50] >>",
+            &[],
+        );
+        assert_eq!(t3.widths[&65], 500.0, "glyph space 1/100 em");
         let other = font("<< /Subtype /Type1 /BaseFont /CMR10 >>", &[]);
         assert!(other.widths.is_empty());
     }
