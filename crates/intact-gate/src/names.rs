@@ -58,35 +58,11 @@ pub fn punctuation_as_spaces(s: &str) -> String {
         .collect()
 }
 
-/// `%XX` escapes decoded; `None` when there are none or the result is not UTF-8.
+/// `%XX` escapes decoded ([`crate::decode::escapes::percent_decoded_bytes`]); `None` when there
+/// are none or the result is not UTF-8.
 fn percent_decoded(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    let mut any = false;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        match (
-            b[i],
-            b.get(i + 1).copied().and_then(hex),
-            b.get(i + 2).copied().and_then(hex),
-        ) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                any = true;
-                i += 3;
-            }
-            (c, _, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    if any {
-        String::from_utf8(out).ok()
-    } else {
-        None
-    }
+    crate::decode::escapes::percent_decoded_bytes(s.as_bytes())
+        .and_then(|b| String::from_utf8(b).ok())
 }
 
 fn camel_case_split(s: &str) -> String {

@@ -57,47 +57,80 @@ pub fn json(t: &str) -> Option<String> {
     changed.then_some(out)
 }
 
-/// Percent-decoding with `+` as a space: the UTF-8 reading, and when the decoded bytes are not
-/// UTF-8, every single-byte candidate reading. Empty when `t` has neither.
-pub fn percent(t: &str) -> Vec<String> {
-    let b = t.as_bytes();
-    let has_pct = b
-        .windows(3)
-        .any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit());
-    if !has_pct && !t.contains('+') {
-        return Vec::new();
-    }
-    let mut out = Vec::with_capacity(b.len());
+/// How many times a string is percent-decoded at most: an escape may itself be escaped
+/// (`%2549` is `%49` is `I`).
+pub const MAX_PERCENT_ROUNDS: usize = 3;
+
+/// One round of percent-decoding (RFC 3986 §2.1): every `%` followed by two hex digits becomes
+/// that byte; `None` when there is no such escape. The output is never longer than the input.
+pub fn percent_decode_once(s: &[u8]) -> Option<Vec<u8>> {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(s.len());
+    let mut any = false;
     let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'%' if i + 2 < b.len()
-                && b[i + 1].is_ascii_hexdigit()
-                && b[i + 2].is_ascii_hexdigit() =>
-            {
-                let h = std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("0");
-                out.push(u8::from_str_radix(h, 16).unwrap_or(b'%'));
+    while i < s.len() {
+        let esc = match (s.get(i), s.get(i + 1), s.get(i + 2)) {
+            (Some(b'%'), Some(&h), Some(&l)) => hex(h).zip(hex(l)).map(|(h, l)| (h * 16 + l) as u8),
+            _ => None,
+        };
+        match esc {
+            Some(b) => {
+                out.push(b);
+                any = true;
                 i += 3;
             }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            c => {
-                out.push(c);
+            None => {
+                out.push(s[i]);
                 i += 1;
             }
         }
     }
-    match String::from_utf8(out) {
-        Ok(s) => vec![s],
-        Err(e) => {
-            let bytes = e.into_bytes();
-            let mut v = vec![String::from_utf8_lossy(&bytes).into_owned()];
-            v.extend(codepage::single_byte_readings(&bytes));
-            v
+    any.then_some(out)
+}
+
+/// Percent-decoded until no escape is left, at most [`MAX_PERCENT_ROUNDS`] times; `None` when
+/// `s` has no escape.
+pub fn percent_decoded_bytes(s: &[u8]) -> Option<Vec<u8>> {
+    let mut bytes = percent_decode_once(s)?;
+    for _ in 1..MAX_PERCENT_ROUNDS {
+        match percent_decode_once(&bytes) {
+            Some(d) => bytes = d,
+            None => break,
         }
     }
+    Some(bytes)
+}
+
+/// Percent-decoding ([`percent_decoded_bytes`]), read with `+` as a space (a query in
+/// `application/x-www-form-urlencoded`, a file name) and, when it has escapes and a `+`, with
+/// `+` kept: each reading as UTF-8, and when the decoded bytes are not UTF-8 also in every
+/// single-byte candidate code page. Empty when `t` has neither escapes nor `+`.
+pub fn percent(t: &str) -> Vec<String> {
+    let decoded = percent_decoded_bytes(t.as_bytes());
+    if decoded.is_none() && !t.contains('+') {
+        return Vec::new();
+    }
+    let bytes = decoded.clone().unwrap_or_else(|| t.as_bytes().to_vec());
+    let spaced: Vec<u8> = bytes
+        .iter()
+        .map(|&b| if b == b'+' { b' ' } else { b })
+        .collect();
+    let mut readings = vec![spaced];
+    if decoded.is_some() && bytes.contains(&b'+') {
+        readings.push(bytes);
+    }
+    let mut out = Vec::new();
+    for r in readings {
+        match String::from_utf8(r) {
+            Ok(s) => out.push(s),
+            Err(e) => {
+                let bytes = e.into_bytes();
+                out.push(String::from_utf8_lossy(&bytes).into_owned());
+                out.extend(codepage::single_byte_readings(&bytes));
+            }
+        }
+    }
+    out
 }
 
 /// Markdown emphasis and code markers (`*`, `_`, `~`, `` ` ``) removed, and replaced by spaces:
@@ -237,6 +270,24 @@ pub fn latex(t: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_decoded_once_and_in_rounds() {
+        assert_eq!(
+            percent_decode_once(b"a%20b%2fc%zz%4").as_deref(),
+            Some(b"a b/c%zz%4".as_slice())
+        );
+        assert_eq!(percent_decode_once(b"no escape % here"), None);
+        assert_eq!(
+            percent_decoded_bytes(b"%252549").as_deref(),
+            Some(b"I".as_slice())
+        );
+        assert_eq!(
+            percent_decoded_bytes(b"%25252549").as_deref(),
+            Some(b"%49".as_slice()),
+            "at most MAX_PERCENT_ROUNDS rounds"
+        );
+    }
     use unicode_normalization::UnicodeNormalization;
 
     #[test]

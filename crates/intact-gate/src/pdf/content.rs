@@ -2,15 +2,21 @@
 //! matching) and finds glyphs hidden under filled rectangles (the drawn-box fake redaction).
 //!
 //! What counts as hidden: a glyph whose estimated centre lies inside a dark (luminance <= 0.3),
-//! opaque (fill alpha >= 0.9) filled rectangle that is painted after the glyph, or painted before
-//! it when the glyph itself is dark or invisible (render mode 3/7): dark text on a dark box.
-//! Boxes in light colours and pattern fills are not considered (figures use them). Glyph positions are estimated from the font's widths (or half an em). Form
-//! XObjects and images are not followed.
+//! opaque (fill alpha >= 0.9, no soft mask in force) filled rectangle that is painted after the
+//! glyph; or painted before it when the glyph is invisible (render mode 3/7), or has the box's
+//! colour (luminance within 0.1: black text on a black box) and the box has at least three such
+//! glyphs (a withheld string has at least three characters, `MIN_ENTRY_CHARS`; a one- or
+//! two-character label on a colour swatch is not hiding one). Boxes in light colours and
+//! pattern fills are not considered (figures use them). Glyph positions are estimated from the
+//! font's widths (or half an em). Form XObjects and images are not followed.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::font::Font;
+use super::layout::Layout;
 use super::lexer::{find, is_ws, Lexer, Obj};
+use crate::denylist::MIN_ENTRY_CHARS;
 
 type M = [f64; 6];
 const ID: M = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
@@ -65,12 +71,31 @@ struct Gfx {
     ctm: M,
     fill_lum: f64,
     alpha: f64,
+    /// Whether a soft mask is in force (§11.6.5.2): what is painted may be partly or wholly
+    /// transparent, so it is not an opaque box.
+    soft_mask: bool,
+}
+
+impl Gfx {
+    /// Whether a fill paints opaquely: alpha near 1 and no soft mask.
+    fn opaque(&self) -> bool {
+        self.alpha >= 0.9 && !self.soft_mask
+    }
+}
+
+/// What a named graphics state (`gs`) sets of the fill's opacity: its alpha (`/ca`) and whether
+/// it sets a soft mask (`true`) or removes it (`/SMask /None`, `false`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FillOpacity {
+    pub alpha: Option<f64>,
+    pub soft_mask: Option<bool>,
 }
 
 struct Glyph {
     center: (f64, f64),
     seq: usize,
-    dark: bool,
+    /// Luminance of the fill colour the glyph was painted in.
+    lum: f64,
     invisible: bool,
 }
 
@@ -78,6 +103,7 @@ struct Filled {
     rect: Rect,
     seq: usize,
     dark: bool,
+    lum: f64,
 }
 
 /// What a page's content shows.
@@ -87,15 +113,30 @@ pub struct PageText {
     pub tight: String,
     /// Shown text with a space between every show operation.
     pub spaced: String,
+    /// Shown text by position ([`Layout::lines`]), with `/ActualText` in place of the glyphs it
+    /// covers.
+    pub lines: String,
     /// Glyphs hidden under filled rectangles.
     pub hidden_glyphs: usize,
 }
 
-/// Resources the interpreter needs: fonts by resource name and fill alpha of graphics states.
+/// Resources the interpreter needs: fonts by resource name, fill opacity of graphics states, and
+/// the `/ActualText` of named property lists (`/Properties`, §14.6.2).
 pub struct Resources<'a> {
-    pub fonts: &'a HashMap<Vec<u8>, Font>,
-    pub alphas: &'a HashMap<Vec<u8>, f64>,
+    pub fonts: &'a HashMap<Vec<u8>, Rc<Font>>,
+    pub alphas: &'a HashMap<Vec<u8>, FillOpacity>,
+    pub actual_texts: &'a HashMap<Vec<u8>, String>,
 }
+
+/// A marked-content sequence (§14.6) being shown: its `/ActualText`, if any, and whether that
+/// text was placed yet.
+struct Marked {
+    actual: Option<String>,
+    placed: bool,
+}
+
+/// Deepest nesting of marked content followed.
+const MAX_MARKED_DEPTH: usize = 1024;
 
 fn lum_of(ops: &[f64]) -> f64 {
     match ops.len() {
@@ -174,8 +215,9 @@ struct CurrentPath {
 
 /// The state of one interpretation and what it has collected.
 struct Interpreter<'f> {
-    fonts: &'f HashMap<Vec<u8>, Font>,
-    alphas: &'f HashMap<Vec<u8>, f64>,
+    fonts: &'f HashMap<Vec<u8>, Rc<Font>>,
+    alphas: &'f HashMap<Vec<u8>, FillOpacity>,
+    actual_texts: &'f HashMap<Vec<u8>, String>,
     unknown: &'f Font,
     gfx: Gfx,
     saved: Vec<Gfx>,
@@ -185,12 +227,45 @@ struct Interpreter<'f> {
     fills: Vec<Filled>,
     /// Number of the current operator: what is painted later covers what was painted before.
     seq: usize,
+    /// Open marked-content sequences, outermost first.
+    marked: Vec<Marked>,
+    layout: Layout,
     out: PageText,
 }
 
 /// The numbers among the operands.
-fn nums(st: &[Obj]) -> Vec<f64> {
-    st.iter().filter_map(|o| o.as_num()).collect()
+fn nums(st: &[Obj]) -> Nums {
+    let mut n = Nums {
+        buf: [0.0; MAX_NUMS],
+        len: 0,
+    };
+    for (k, v) in st
+        .iter()
+        .rev()
+        .filter_map(|o| o.as_num())
+        .take(MAX_NUMS)
+        .enumerate()
+    {
+        n.buf[MAX_NUMS - 1 - k] = v;
+        n.len = k + 1;
+    }
+    n
+}
+
+/// No operator takes more than this many numbers (`Tm`, `cm`: 6; `scn`: up to 4 and a name).
+const MAX_NUMS: usize = 8;
+
+/// The last (at most [`MAX_NUMS`]) numbers among an operator's operands, without allocating.
+struct Nums {
+    buf: [f64; MAX_NUMS],
+    len: usize,
+}
+
+impl std::ops::Deref for Nums {
+    type Target = [f64];
+    fn deref(&self) -> &[f64] {
+        &self.buf[MAX_NUMS - self.len..]
+    }
 }
 
 /// The last `k` numbers, when there are that many.
@@ -203,11 +278,13 @@ impl<'f> Interpreter<'f> {
         Interpreter {
             fonts: res.fonts,
             alphas: res.alphas,
+            actual_texts: res.actual_texts,
             unknown,
             gfx: Gfx {
                 ctm: ID,
                 fill_lum: 0.0,
                 alpha: 1.0,
+                soft_mask: false,
             },
             saved: Vec::new(),
             text: TextState {
@@ -226,6 +303,8 @@ impl<'f> Interpreter<'f> {
             glyphs: Vec::new(),
             fills: Vec::new(),
             seq: 0,
+            marked: Vec::new(),
+            layout: Layout::default(),
             out: PageText::default(),
         }
     }
@@ -244,6 +323,7 @@ impl<'f> Interpreter<'f> {
             b"Tf" | b"Tc" | b"Tw" | b"Tz" | b"TL" | b"Ts" | b"Tr" => self.text_state(op, &n, stack),
             b"Td" | b"TD" | b"Tm" | b"T*" => self.text_positioning(op, &n),
             b"Tj" | b"TJ" | b"'" | b"\"" => self.text_showing(op, &n, stack),
+            b"BMC" | b"BDC" | b"EMC" => self.marked_content(op, stack),
             _ => {}
         }
     }
@@ -266,8 +346,9 @@ impl<'f> Interpreter<'f> {
             }
             b"gs" => {
                 if let Some(Obj::Name(name)) = stack.last() {
-                    if let Some(a) = self.alphas.get(name) {
-                        self.gfx.alpha = *a;
+                    if let Some(o) = self.alphas.get(name) {
+                        self.gfx.alpha = o.alpha.unwrap_or(self.gfx.alpha);
+                        self.gfx.soft_mask = o.soft_mask.unwrap_or(self.gfx.soft_mask);
                     }
                 }
             }
@@ -349,16 +430,72 @@ impl<'f> Interpreter<'f> {
                 rects.push(r);
             }
         }
-        if self.gfx.alpha >= 0.9 {
+        if self.gfx.opaque() {
             for r in rects {
                 if self.fills.len() < 100_000 {
                     self.fills.push(Filled {
                         rect: r,
                         seq: self.seq,
                         dark: self.gfx.fill_lum <= DARK,
+                        lum: self.gfx.fill_lum,
                     });
                 }
             }
+        }
+    }
+
+    /// Marked content (§14.6): `BMC` and `BDC` open a sequence, `EMC` closes one. A `BDC`
+    /// property list (inline or named) with `/ActualText` (§14.9.4) gives the text of what the
+    /// sequence shows; when it showed no glyph, the text is placed where text would go next.
+    fn marked_content(&mut self, op: &[u8], stack: &[Obj]) {
+        match op {
+            b"EMC" => {
+                let Some(m) = self.marked.pop() else { return };
+                let outermost = !self.marked.iter().any(|o| o.actual.is_some());
+                if let (Some(t), false, true) = (m.actual, m.placed, outermost) {
+                    let trm = self.rendering_matrix();
+                    self.layout.place(&trm, 0.0, &t);
+                }
+            }
+            _ if self.marked.len() >= MAX_MARKED_DEPTH => {}
+            b"BDC" => {
+                let actual = match stack.last() {
+                    Some(Obj::Name(n)) => self.actual_texts.get(n).cloned(),
+                    Some(props) => actual_text(props),
+                    None => None,
+                };
+                self.marked.push(Marked {
+                    actual,
+                    placed: false,
+                });
+            }
+            _ => self.marked.push(Marked {
+                actual: None,
+                placed: false,
+            }),
+        }
+    }
+
+    /// The text rendering matrix (§9.4.4) at the current text position.
+    fn rendering_matrix(&self) -> M {
+        let t = &self.text;
+        mul(
+            &mul(&[t.size * t.h_scale, 0.0, 0.0, t.size, 0.0, t.rise], &t.tm),
+            &self.gfx.ctm,
+        )
+    }
+
+    /// Places a shown glyph for the page's text by position: its own text, or inside marked
+    /// content with `/ActualText` the outermost such text, once, at its first glyph.
+    fn place_glyph(&mut self, trm: &M, advance: f64, text: &str) {
+        match self.marked.iter_mut().find(|m| m.actual.is_some()) {
+            Some(m) if !m.placed => {
+                m.placed = true;
+                let t = m.actual.clone().unwrap_or_default();
+                self.layout.place(trm, advance, &t);
+            }
+            Some(_) => {}
+            None => self.layout.place(trm, advance, text),
         }
     }
 
@@ -383,7 +520,7 @@ impl<'f> Interpreter<'f> {
             let name = stack.iter().rev().find_map(|o| o.as_name());
             t.font = name
                 .and_then(|nm| self.fonts.get(nm))
-                .unwrap_or(self.unknown);
+                .map_or(self.unknown, |f| &**f);
             return;
         }
         let Some(v) = last(n, 1) else { return };
@@ -456,14 +593,14 @@ impl<'f> Interpreter<'f> {
             return;
         }
         self.out.spaced.push(' ');
-        let items: Vec<Obj> = match stack.last() {
-            Some(Obj::Array(a)) => a.clone(),
-            Some(s @ Obj::Str(_)) => vec![s.clone()],
-            _ => Vec::new(),
+        let items: &[Obj] = match stack.last() {
+            Some(Obj::Array(a)) => a,
+            Some(s @ Obj::Str(_)) => std::slice::from_ref(s),
+            _ => &[],
         };
         for it in items {
-            match it {
-                Obj::Str(s) => self.show_string(&s),
+            match *it {
+                Obj::Str(ref s) => self.show_string(s),
                 Obj::Num(adj) => {
                     let t = &mut self.text;
                     let tx = -(adj / 1000.0) * t.size * t.h_scale;
@@ -481,19 +618,18 @@ impl<'f> Interpreter<'f> {
     /// Shows one string glyph by glyph: its text, each glyph's estimated centre on the device
     /// (§9.4.4), and the text matrix advanced by the glyph's width and spacing.
     fn show_string(&mut self, s: &[u8]) {
-        let t = &mut self.text;
-        for (code, text, w) in t.font.glyphs(s) {
-            let trm = mul(
-                &mul(&[t.size * t.h_scale, 0.0, 0.0, t.size, 0.0, t.rise], &t.tm),
-                &self.gfx.ctm,
-            );
+        let font = self.text.font;
+        for (code, text, w) in font.glyphs(s) {
+            let trm = self.rendering_matrix();
+            self.place_glyph(&trm, w / 1000.0, &text);
+            let t = &mut self.text;
             let center = apply(&trm, w / 2000.0, 0.3);
             let blank = !text.is_empty() && text.trim().is_empty();
             if !blank && self.glyphs.len() < 2_000_000 {
                 self.glyphs.push(Glyph {
                     center,
                     seq: self.seq,
-                    dark: self.gfx.fill_lum <= DARK,
+                    lum: self.gfx.fill_lum,
                     invisible: t.render == 3 || t.render == 7,
                 });
             }
@@ -512,21 +648,55 @@ impl<'f> Interpreter<'f> {
     /// The shown text, and how many glyphs ended up hidden.
     fn finish(mut self) -> PageText {
         self.out.hidden_glyphs = hidden_glyphs(&self.glyphs, &self.fills);
+        self.out.lines = self.layout.lines();
         self.out
     }
 }
 
-/// Glyphs under a dark filled box painted after them, or before them when the glyph is dark or
-/// invisible itself.
+/// The `/ActualText` of a property list (§14.9.4), as text.
+pub fn actual_text(props: &Obj) -> Option<String> {
+    match props.get(b"ActualText") {
+        Some(Obj::Str(s)) => crate::text::pdf_string(s).into_iter().next(),
+        _ => None,
+    }
+}
+
+/// Luminances this close are one colour: text in it does not stand out from the box.
+const SAME_COLOUR: f64 = 0.1;
+
+/// Glyphs hidden under dark filled boxes: painted over, or painted on top of a box and not to be
+/// seen on it (invisible, or in the box's colour, at least [`MIN_ENTRY_CHARS`] in one box).
+/// Each box looks only at the glyphs whose centre lies between its left and right edges (glyphs
+/// sorted by x once).
 fn hidden_glyphs(glyphs: &[Glyph], fills: &[Filled]) -> usize {
-    glyphs
-        .iter()
-        .filter(|g| {
-            fills.iter().any(|f| {
-                f.dark && f.rect.contains(g.center) && (f.seq > g.seq || g.dark || g.invisible)
-            })
-        })
-        .count()
+    let mut hidden = vec![false; glyphs.len()];
+    let mut by_x: Vec<usize> = (0..glyphs.len())
+        .filter(|&i| glyphs[i].center.0.is_finite() && glyphs[i].center.1.is_finite())
+        .collect();
+    by_x.sort_by(|&a, &b| glyphs[a].center.0.total_cmp(&glyphs[b].center.0));
+    let mut on_top: Vec<usize> = Vec::new();
+    for f in fills.iter().filter(|f| f.dark) {
+        on_top.clear();
+        let from = by_x.partition_point(|&i| glyphs[i].center.0 <= f.rect.x0);
+        let within = by_x[from..]
+            .iter()
+            .take_while(|&&i| glyphs[i].center.0 < f.rect.x1);
+        for &i in within {
+            let g = &glyphs[i];
+            if hidden[i] || !f.rect.contains(g.center) {
+                continue;
+            }
+            if f.seq > g.seq || g.invisible {
+                hidden[i] = true;
+            } else if (g.lum - f.lum).abs() <= SAME_COLOUR {
+                on_top.push(i);
+            }
+        }
+        if on_top.len() >= MIN_ENTRY_CHARS {
+            on_top.iter().for_each(|&i| hidden[i] = true);
+        }
+    }
+    hidden.iter().filter(|h| **h).count()
 }
 
 /// A closed path of 4 (or 5, closing) points that are exactly the corners of their bounding box.
@@ -578,167 +748,5 @@ fn skip_inline_image(lx: &mut Lexer) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ops(it: &mut Interpreter, content: &str) {
-        let mut lx = Lexer::new(content.as_bytes(), 0);
-        let mut stack = Vec::new();
-        while let Some(o) = lx.next_obj(0) {
-            match o {
-                Obj::Kw(op) => {
-                    it.seq += 1;
-                    it.operator(&op, &stack);
-                    stack.clear();
-                }
-                other => stack.push(other),
-            }
-        }
-    }
-
-    /// Runs `f` on an interpreter with no fonts and the graphics state `/Half` (fill alpha 0.5).
-    fn with_interpreter<T>(f: impl FnOnce(&mut Interpreter) -> T) -> T {
-        let fonts = HashMap::new();
-        let alphas = HashMap::from([(b"Half".to_vec(), 0.5)]);
-        let unknown = Font::unknown();
-        let res = Resources {
-            fonts: &fonts,
-            alphas: &alphas,
-        };
-        f(&mut Interpreter::new(&res, &unknown))
-    }
-
-    fn text(content: &str) -> PageText {
-        let fonts = HashMap::new();
-        let alphas = HashMap::new();
-        interpret(
-            content.as_bytes(),
-            &Resources {
-                fonts: &fonts,
-                alphas: &alphas,
-            },
-        )
-    }
-
-    #[test]
-    fn graphics_state_saved_restored_and_transformed() {
-        with_interpreter(|it| {
-            ops(it, "q 2 0 0 2 10 20 cm /Half gs");
-            assert_eq!(it.gfx.ctm, [2.0, 0.0, 0.0, 2.0, 10.0, 20.0]);
-            assert_eq!(it.gfx.alpha, 0.5);
-            ops(it, "1 0 0 1 5 5 cm");
-            assert_eq!(it.gfx.ctm[4..], [20.0, 30.0]);
-            ops(it, "Q");
-            assert_eq!((it.gfx.ctm, it.gfx.alpha), (ID, 1.0));
-            ops(it, "Q /Unknown gs 1 2 cm");
-            assert_eq!((it.gfx.ctm, it.gfx.alpha), (ID, 1.0));
-        });
-    }
-
-    #[test]
-    fn fill_colour_luminance() {
-        with_interpreter(|it| {
-            let lum = |it: &mut Interpreter, c: &str| {
-                ops(it, c);
-                (it.gfx.fill_lum * 1000.0).round() / 1000.0
-            };
-            assert_eq!(lum(it, "0.5 g"), 0.5);
-            assert_eq!(lum(it, "1 1 1 rg"), 1.0);
-            assert_eq!(lum(it, "0 0 0 1 k"), 0.0);
-            assert_eq!(lum(it, "0 0 0 0 k"), 1.0);
-            assert_eq!(lum(it, "/Pattern cs"), 1.0);
-            assert_eq!(lum(it, "/DeviceGray cs"), 0.0);
-            assert_eq!(lum(it, "/P1 scn"), 1.0, "a pattern is not dark");
-            assert_eq!(lum(it, "1 sc"), 1.0);
-            assert_eq!(lum(it, "0.2 0.2 sc"), 1.0, "two components: unchanged");
-        });
-    }
-
-    #[test]
-    fn paths_filled_as_boxes() {
-        with_interpreter(|it| {
-            ops(it, "2 0 0 2 0 0 cm 0 g 10 10 5 5 re f");
-            assert_eq!(it.fills.len(), 1);
-            let r = it.fills[0].rect;
-            assert_eq!((r.x0, r.y0, r.x1, r.y1), (20.0, 20.0, 30.0, 30.0));
-            assert!(it.fills[0].dark);
-            // a closed axis-aligned polygon is a box; a curve is not
-            ops(it, "0 0 m 4 0 l 4 4 l 0 4 l f");
-            ops(it, "0 0 m 4 0 l 4 4 c 0 4 l f");
-            assert_eq!(it.fills.len(), 2);
-            // stroking and clipping paths are not fills; translucent fills do not hide
-            ops(it, "0 0 5 5 re S 0 0 5 5 re n /Half gs 0 0 5 5 re f");
-            assert_eq!(it.fills.len(), 2);
-            assert!(it.path.pts.is_empty() && it.path.rects.is_empty() && !it.path.curved);
-        });
-    }
-
-    #[test]
-    fn text_state_and_positioning() {
-        with_interpreter(|it| {
-            ops(it, "BT /F9 10 Tf 1 Tc 2 Tw 50 Tz 14 TL 3 Ts 7 Tr");
-            let t = it.text;
-            assert_eq!(
-                (
-                    t.size,
-                    t.char_spacing,
-                    t.word_spacing,
-                    t.h_scale,
-                    t.leading,
-                    t.rise,
-                    t.render
-                ),
-                (10.0, 1.0, 2.0, 0.5, 14.0, 3.0, 7)
-            );
-            ops(it, "5 6 Td T*");
-            assert_eq!(it.text.tm[4..], [5.0, -8.0]);
-            ops(it, "0 -12 TD");
-            assert_eq!((it.text.leading, it.text.tm[5]), (12.0, -20.0));
-            ops(it, "1 0 0 1 100 200 Tm");
-            assert_eq!(it.text.tlm[4..], [100.0, 200.0]);
-            ops(it, "ET BT");
-            assert_eq!(it.text.tm, ID);
-            assert_eq!(it.out.tight, "\n\n\n\n\n");
-            assert_eq!(it.out.spaced, "\n");
-        });
-    }
-
-    #[test]
-    fn text_shown_and_advanced() {
-        with_interpreter(|it| {
-            ops(it, "BT 10 Tf 2 Tw (a b) Tj");
-            // three glyphs of half an em, a word space after the space glyph
-            assert_eq!(it.text.tm[4], 15.0 + 2.0);
-            assert_eq!(it.glyphs.len(), 2, "blank glyphs are not positioned");
-            ops(it, "[(c) -300 (d)] TJ 1 2 (e) \"");
-            assert_eq!(it.text.word_spacing, 1.0);
-            assert_eq!(it.text.char_spacing, 2.0);
-            assert_eq!(it.out.tight, "a bc d\ne");
-            assert_eq!(it.out.spaced, " a b c d e");
-        });
-    }
-
-    #[test]
-    fn glyphs_hidden_under_dark_boxes() {
-        let under = text("BT 12 Tf 100 100 Td (Secret) Tj ET 0 g 90 90 100 30 re f");
-        assert_eq!(
-            (under.spaced.as_str(), under.hidden_glyphs),
-            (" Secret\n", 6)
-        );
-        let light = text("BT 12 Tf 100 100 Td (Shown) Tj ET 1 g 90 90 100 30 re f");
-        assert_eq!(light.hidden_glyphs, 0);
-        // a box painted before the text hides only dark or invisible text
-        let before = "0 g 90 90 100 30 re f 1 g BT 12 Tf 100 100 Td (On top) Tj ET";
-        assert_eq!(text(before).hidden_glyphs, 0);
-        let before_dark = "0 g 90 90 100 30 re f BT 12 Tf 100 100 Td (Dark) Tj ET";
-        assert_eq!(text(before_dark).hidden_glyphs, 4);
-        let invisible = "0 g 90 90 100 30 re f 1 g BT 3 Tr 100 100 Td (Hid) Tj ET";
-        assert_eq!(text(invisible).hidden_glyphs, 3);
-    }
-
-    #[test]
-    fn inline_images_skipped() {
-        let t = text("BI /W 1 /H 1 ID \x01(x) Tj\x02 EI BT (y) Tj ET");
-        assert_eq!(t.tight, "y\n");
-    }
-}
+#[path = "content_tests.rs"]
+mod tests;

@@ -3,7 +3,9 @@
 //! names, `/Widths` and CID `/W` arrays. Fonts without a ToUnicode map and with a custom encoding
 //! cannot be decoded (documented limit).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use super::lexer::{Lexer, Obj};
 
@@ -36,26 +38,40 @@ impl Font {
     }
 
     /// Split a shown string into (code, text, width in 1/1000 em).
-    pub fn glyphs(&self, s: &[u8]) -> Vec<(u32, String, f64)> {
+    pub fn glyphs<'s>(
+        &'s self,
+        s: &'s [u8],
+    ) -> impl Iterator<Item = (u32, Cow<'s, str>, f64)> + 's {
         let n = self.code_len.clamp(1, 4);
-        s.chunks(n)
-            .map(|c| {
-                let code = c.iter().fold(0u32, |a, &b| a << 8 | b as u32);
-                let text = match self.map.get(&code) {
-                    Some(t) => t.clone(),
-                    None if !self.has_unicode && n == 1 => crate::text::pdf_doc_encoding(c),
-                    None => String::new(),
-                };
-                let w = self
-                    .widths
-                    .get(&code)
-                    .copied()
-                    .filter(|w| *w > 0.0)
-                    .unwrap_or(self.default_width);
-                (code, text, w)
-            })
-            .collect()
+        s.chunks(n).map(move |c| {
+            let code = c.iter().fold(0u32, |a, &b| a << 8 | b as u32);
+            let text: Cow<'s, str> = match self.map.get(&code) {
+                Some(t) => Cow::Borrowed(t.as_str()),
+                None if !self.has_unicode && n == 1 => {
+                    Cow::Borrowed(pdf_doc_char(c.first().copied().unwrap_or(0)))
+                }
+                None => Cow::Borrowed(""),
+            };
+            let w = self
+                .widths
+                .get(&code)
+                .copied()
+                .filter(|w| *w > 0.0)
+                .unwrap_or(self.default_width);
+            (code, text, w)
+        })
     }
+}
+
+/// The text of one PDFDocEncoding byte, from a table built once.
+fn pdf_doc_char(b: u8) -> &'static str {
+    static TABLE: OnceLock<Vec<String>> = OnceLock::new();
+    let t = TABLE.get_or_init(|| {
+        (0..=255u8)
+            .map(|b| crate::text::pdf_doc_encoding(&[b]))
+            .collect()
+    });
+    t.get(b as usize).map_or("", String::as_str)
 }
 
 /// Parse a ToUnicode CMap stream into the code length and map.
@@ -160,14 +176,36 @@ fn utf16be(d: &[u8]) -> String {
     crate::text::utf16(d, true)
 }
 
-/// Text of a glyph name (`A`, `uni0041`, `u1F600`, common punctuation and digit names).
+/// Text of a glyph name, as the Adobe Glyph List specification maps one: what follows the first
+/// `.` is dropped (`a.sc`), `_` joins components (`f_i`), and each component is a name of the
+/// list ([`glyphlist`](super::glyphlist): `Aacute`, `afii10017`, `germandbls`, ...), a single
+/// ASCII character, `uniXXXX[XXXX...]` or `uXXXX[XX]`.
 pub fn glyph_name_text(name: &[u8]) -> Option<String> {
     let n = std::str::from_utf8(name).ok()?;
+    let base = n.split('.').next().unwrap_or("");
+    if base.is_empty() {
+        return None;
+    }
+    let mut out = String::new();
+    for part in base.split('_').take(16) {
+        out.push_str(&component_text(part)?);
+    }
+    Some(out)
+}
+
+/// One component of a glyph name.
+fn component_text(n: &str) -> Option<String> {
     if n.len() == 1 && n.is_ascii() {
         return Some(n.to_string());
     }
+    if let Ok(i) =
+        super::glyphlist::GLYPHS.binary_search_by(|(k, _)| k.as_bytes().cmp(n.as_bytes()))
+    {
+        return super::glyphlist::GLYPHS.get(i).map(|(_, c)| c.to_string());
+    }
+    let hex_digits = |h: &str| h.bytes().all(|b| b.is_ascii_hexdigit());
     if let Some(hex) = n.strip_prefix("uni") {
-        if hex.len() >= 4 {
+        if hex.len() >= 4 && hex.len() % 4 == 0 && hex_digits(hex) {
             let mut s = String::new();
             for chunk in hex.as_bytes().chunks(4) {
                 let h = std::str::from_utf8(chunk).ok()?;
@@ -177,46 +215,53 @@ pub fn glyph_name_text(name: &[u8]) -> Option<String> {
         }
     }
     if let Some(hex) = n.strip_prefix('u') {
-        if (4..=6).contains(&hex.len()) {
-            if let Ok(v) = u32::from_str_radix(hex, 16) {
-                return char::from_u32(v).map(|c| c.to_string());
-            }
+        if (4..=6).contains(&hex.len()) && hex_digits(hex) {
+            let v = u32::from_str_radix(hex, 16).ok()?;
+            return char::from_u32(v).map(|c| c.to_string());
         }
     }
-    let t = match n {
-        "space" | "nbspace" => " ",
-        "zero" => "0",
-        "one" => "1",
-        "two" => "2",
-        "three" => "3",
-        "four" => "4",
-        "five" => "5",
-        "six" => "6",
-        "seven" => "7",
-        "eight" => "8",
-        "nine" => "9",
-        "period" => ".",
-        "comma" => ",",
-        "colon" => ":",
-        "semicolon" => ";",
-        "hyphen" | "minus" => "-",
-        "endash" => "\u{2013}",
-        "emdash" => "\u{2014}",
-        "quoteright" => "\u{2019}",
-        "quoteleft" => "\u{2018}",
-        "quotesingle" => "'",
-        "quotedbl" => "\"",
-        "parenleft" => "(",
-        "parenright" => ")",
-        "slash" => "/",
-        "at" => "@",
-        "ampersand" => "&",
-        "fi" => "fi",
-        "fl" => "fl",
-        "ff" => "ff",
-        "ffi" => "ffi",
-        "ffl" => "ffl",
-        _ => return None,
-    };
-    Some(t.to_string())
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(name: &str) -> Option<String> {
+        glyph_name_text(name.as_bytes())
+    }
+
+    #[test]
+    fn glyph_list_sorted_for_binary_search() {
+        let g = super::super::glyphlist::GLYPHS;
+        assert!(g.windows(2).all(|w| w[0].0.as_bytes() < w[1].0.as_bytes()));
+    }
+
+    #[test]
+    fn glyph_names_by_the_adobe_glyph_list() {
+        // cp1251 fonts name their Cyrillic glyphs afii100xx
+        let ivan: Vec<String> = ["afii10026", "afii10067", "afii10065", "afii10079"]
+            .iter()
+            .filter_map(|n| text(n))
+            .collect();
+        assert_eq!(ivan.concat(), "Иван");
+        assert_eq!(text("afii10023").as_deref(), Some("Ё"));
+        assert_eq!(text("afii10071").as_deref(), Some("ё"));
+        assert_eq!(text("afii10049").as_deref(), Some("Я"));
+        assert_eq!(text("afii10097").as_deref(), Some("я"));
+        assert_eq!(text("afii61352").as_deref(), Some("№"));
+        assert_eq!(text("Eacute").as_deref(), Some("É"));
+        assert_eq!(text("germandbls").as_deref(), Some("ß"));
+        assert_eq!(text("space").as_deref(), Some(" "));
+        assert_eq!(text("seven").as_deref(), Some("7"));
+        assert_eq!(text("A").as_deref(), Some("A"));
+        assert_eq!(text("uni0418").as_deref(), Some("И"));
+        assert_eq!(text("uni04180432").as_deref(), Some("Ив"));
+        assert_eq!(text("u1F600").as_deref(), Some("\u{1F600}"));
+        assert_eq!(text("f_i").as_deref(), Some("fi"));
+        assert_eq!(text("a.sc").as_deref(), Some("a"));
+        assert_eq!(text("g123"), None);
+        assert_eq!(text("uniXYZW"), None);
+        assert_eq!(text(".notdef"), None);
+    }
 }

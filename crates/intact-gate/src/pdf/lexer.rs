@@ -372,6 +372,9 @@ pub fn parse_number(w: &[u8]) -> Option<f64> {
     if !ok || !w.iter().any(|b| b.is_ascii_digit()) {
         return None;
     }
+    if let Some(n) = simple_number(w) {
+        return Some(n);
+    }
     let s = std::str::from_utf8(w).ok()?;
     // tolerate "--5" and "5-" style producer bugs
     let cleaned: String = {
@@ -387,10 +390,94 @@ pub fn parse_number(w: &[u8]) -> Option<f64> {
     cleaned.parse::<f64>().ok().filter(|n| n.is_finite())
 }
 
+/// A number of the common form `[+-]digits[.digits]` with at most 15 digits, without
+/// allocating: the digits as an integer (exact in an `f64`) divided by a power of ten (exact up
+/// to 10^22), so the one rounding gives what parsing the text gives. `None` for anything else.
+fn simple_number(w: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let (neg, digits) = match w.first()? {
+        b'-' => (true, &w[1..]),
+        b'+' => (false, &w[1..]),
+        _ => (false, w),
+    };
+    let mut mantissa: u64 = 0;
+    let mut count = 0usize;
+    let mut frac: Option<usize> = None;
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                count += 1;
+                if let Some(f) = frac.as_mut() {
+                    *f += 1;
+                }
+            }
+            b'.' if frac.is_none() => frac = Some(0),
+            _ => return None,
+        }
+        if count > 15 {
+            return None;
+        }
+    }
+    if count == 0 {
+        return None;
+    }
+    let v = mantissa as f64 / POW10.get(frac.unwrap_or(0)).copied()?;
+    Some(if neg { -v } else { v })
+}
+
 /// Find `needle` in `hay` from `from`.
 pub fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     if needle.is_empty() || from >= hay.len() {
         return None;
     }
     memchr::memmem::find(hay.get(from..)?, needle).map(|p| p + from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_fast_path_agrees_with_parsing() {
+        for t in [
+            "0",
+            "12",
+            "-3",
+            "+4",
+            ".5",
+            "-.25",
+            "5.",
+            "1.2",
+            "73.861",
+            "-104.359",
+            "0.00006",
+            "123456789012345",
+            "0.12345678901234",
+            "007",
+        ] {
+            let slow: f64 = t.parse().unwrap();
+            assert_eq!(simple_number(t.as_bytes()), Some(slow), "{t}");
+            assert_eq!(parse_number(t.as_bytes()), Some(slow), "{t}");
+        }
+        for t in [
+            "",
+            "-",
+            ".",
+            "1.2.3",
+            "1e5",
+            "--5",
+            "5-",
+            "1234567890123456",
+        ] {
+            assert_eq!(simple_number(t.as_bytes()), None, "{t}");
+        }
+        // the slow path still tolerates producer bugs and long numbers
+        assert_eq!(parse_number(b"--5"), Some(-5.0));
+        assert_eq!(parse_number(b"5-"), Some(5.0));
+        assert_eq!(parse_number(b"1234567890123456"), Some(1234567890123456.0));
+        assert_eq!(parse_number(b"1.2.3"), None);
+    }
 }

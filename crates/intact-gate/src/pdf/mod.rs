@@ -5,32 +5,38 @@
 //! superseded by incremental updates) and objects inside object streams are all inspected.
 //! Every non-image stream is decoded (Flate, LZW, ASCII85, ASCIIHex, RunLength) within the
 //! decompression bound. Then:
-//! - deny-list: every string and name of every object, every decoded stream (raw bytes and the
-//!   strings in it), XMP metadata packets, page text decoded through the fonts' ToUnicode maps
-//!   (pieces of text on one line joined, and joined with spaces), and the bytes outside objects;
+//! - deny-list: every string and name of every object (percent-decoded too when it has escapes,
+//!   as a link's URI may), every decoded stream (raw bytes and the strings in it), XMP metadata
+//!   packets, page text decoded through the fonts' ToUnicode maps or glyph names (pieces of text
+//!   on one line joined, joined with spaces, and [`layout`]: by position, with `/ActualText`),
+//!   and the bytes outside objects;
 //! - structure: revisions (a linearized file's first-page section is not a revision),
-//!   annotations other than Link and Widget, filled-in form fields, embedded files, JavaScript,
-//!   text under filled boxes, encryption and damage (fail closed).
+//!   annotations other than Link and Widget, filled-in form fields (by the form's field trees),
+//!   embedded files, JavaScript, text under opaque filled boxes, encryption and damage (fail
+//!   closed).
 //!
 //! The layers, from the bytes up: [`lexer`] (tokens and objects), `objects` (indirect objects,
 //! stream data, object streams; [`filters`] decodes), `trailer` (trailers, encryption,
 //! revisions), `document` (latest definitions, catalog, page tree), then what is checked:
 //! `strings` (deny-list over objects and streams), `structure` (annotations, JavaScript, embedded
-//! files, form fields) and, per page, `resources` + [`font`] + [`content`] (shown text, text
-//! under boxes).
+//! files, form fields) and, per page, `resources` + [`font`] (with `glyphlist` and `stdfonts`) +
+//! [`content`] (shown text, text under boxes) + [`layout`] (text by position).
 
 pub mod content;
 mod document;
 pub mod filters;
 pub mod font;
+mod glyphlist;
+pub mod layout;
 pub mod lexer;
 mod objects;
 mod resources;
+mod stdfonts;
 mod strings;
 mod structure;
 mod trailer;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use document::{Doc, Page, PageParts};
 use lexer::find;
@@ -85,7 +91,8 @@ pub fn scan_pdf(data: &[u8], sink: &mut Sink) {
         info: trailers.info_object(&objs),
         multi_rev: revisions.count > 1,
     };
-    scan_objects(sink, &doc, &revisions, &roles);
+    let fields = structure::form_field_objects(&doc);
+    scan_objects(sink, &doc, &revisions, &roles, &fields);
     scan_pages(sink, &doc, &pages);
     if sink.has_deny() {
         scan_outside_objects(sink, data, &objs);
@@ -109,7 +116,13 @@ struct Roles {
 
 /// Scans every object, superseded ones included: its strings and stream (deny-list) and its
 /// structure.
-fn scan_objects(sink: &mut Sink, doc: &Doc, revisions: &Revisions, roles: &Roles) {
+fn scan_objects(
+    sink: &mut Sink,
+    doc: &Doc,
+    revisions: &Revisions,
+    roles: &Roles,
+    fields: &HashSet<u32>,
+) {
     for (i, o) in doc.objs.iter().enumerate() {
         let superseded = doc.latest.get(&o.num) != Some(&i);
         let is_info = Some(o.num) == roles.info && !superseded;
@@ -118,7 +131,7 @@ fn scan_objects(sink: &mut Sink, doc: &Doc, revisions: &Revisions, roles: &Roles
             strings::scan_object_text(sink, &base, o, is_info);
         }
         let mut found = Vec::new();
-        structure::check_structure(&o.obj, doc, 0, &mut found);
+        structure::check_structure(&o.obj, doc, fields.contains(&o.num), &mut found);
         for (rule, what) in found {
             sink.flag(rule, &format!("{base} {what}"));
         }
@@ -157,22 +170,24 @@ fn object_location(o: &RawObj, superseded: bool, rev: usize, roles: &Roles) -> S
 /// Scans what each page shows (§8.2): its content streams interpreted with its fonts, for the
 /// deny-list, and for glyphs hidden under filled boxes.
 fn scan_pages(sink: &mut Sink, doc: &Doc, pages: &[Page]) {
-    let mut font_cache: HashMap<u32, font::Font> = HashMap::new();
+    let mut font_cache: HashMap<u32, std::rc::Rc<font::Font>> = HashMap::new();
     for (i, p) in pages.iter().enumerate() {
         let pno = i + 1;
         let content = page_content(p, doc);
         let res = p.resources.as_ref().and_then(|r| doc.resolve(r));
-        let (fonts, alphas) = resources::page_resources(res, doc, &mut font_cache);
+        let (fonts, alphas, actual_texts) = resources::page_resources(res, doc, &mut font_cache);
         let shown = content::interpret(
             &content,
             &content::Resources {
                 fonts: &fonts,
                 alphas: &alphas,
+                actual_texts: &actual_texts,
             },
         );
         let loc = format!("page {pno} text");
         sink.text(&loc, &shown.tight);
         sink.text(&loc, &shown.spaced);
+        sink.text(&loc, &shown.lines);
         if shown.hidden_glyphs > 0 {
             sink.flag(
                 RuleId::PdfTextUnderBox,
@@ -198,14 +213,27 @@ fn page_content(p: &Page, doc: &Doc) -> Vec<u8> {
 }
 
 /// Scans the bytes outside objects (comments, trailers, garbage) for deny-listed entries not
-/// already found.
+/// already found: each object's bytes stand as one space (whitespace runs read as one space
+/// anyway), so the scan costs what lies outside objects.
 fn scan_outside_objects(sink: &mut Sink, data: &[u8], objs: &[RawObj]) {
-    let mut rest = data.to_vec();
-    for o in objs.iter().filter(|o| o.container.is_none()) {
-        if let Some(s) = rest.get_mut(o.start..o.end.min(data.len())) {
-            s.fill(b' ');
+    let mut ranges: Vec<(usize, usize)> = objs
+        .iter()
+        .filter(|o| o.container.is_none())
+        .map(|o| (o.start.min(data.len()), o.end.min(data.len())))
+        .collect();
+    ranges.sort_unstable();
+    let mut rest = Vec::new();
+    let mut at = 0usize;
+    for (start, end) in ranges {
+        if start > at {
+            rest.extend_from_slice(data.get(at..start).unwrap_or(&[]));
+        }
+        if end > at {
+            rest.push(b' ');
+            at = end;
         }
     }
+    rest.extend_from_slice(data.get(at..).unwrap_or(&[]));
     sink.bytes_fallback("file structure outside objects", &rest);
 }
 
@@ -325,6 +353,25 @@ mod tests {
             resources: None,
         };
         assert_eq!(with_doc(&objs, |doc| page_content(&page, doc)), b"BT\nET\n");
+    }
+
+    #[test]
+    fn bytes_outside_objects_joined_around_objects() {
+        // overlapping and unsorted ranges; a name split by an object still reads as words
+        let data = b"%PDF Ivan 1 0 obj (x) endobj Fictitious 2 0 obj () endobj tail";
+        let mut a = raw(2, 40, "null");
+        a.end = 58;
+        let mut b = raw(1, 10, "null");
+        b.end = 28;
+        let mut c = raw(3, 12, "null");
+        c.end = 20;
+        let f = findings(&["Ivan Fictitious"], |sink| {
+            scan_outside_objects(sink, data, &[a, b, c]);
+        });
+        assert_eq!(
+            locations(&f),
+            vec![(RuleId::DenyListMatch, "file structure outside objects")]
+        );
     }
 
     #[test]

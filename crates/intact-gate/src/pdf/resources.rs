@@ -1,26 +1,37 @@
 //! A page's resources (PDF 32000-1 §7.8.3) as the content interpreter needs them: its fonts
-//! (§9.6–§9.10) turned into [`font::Font`]s, and the fill alpha (`/ca`) of its graphics state
-//! parameter dictionaries (§8.4.5).
+//! (§9.6–§9.10) turned into [`font::Font`]s, and what its graphics state parameter dictionaries
+//! (§8.4.5) say of a fill's opacity: the fill alpha (`/ca`) and the soft mask (`/SMask`, §11.6.5).
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
+use super::content::FillOpacity;
 use super::document::Doc;
 use super::font;
 use super::lexer::Obj;
 
-/// Fonts by resource name, and fill alphas by graphics state name.
-pub(super) type PageResources = (HashMap<Vec<u8>, font::Font>, HashMap<Vec<u8>, f64>);
+/// Fonts by resource name, fill opacities by graphics state name, and the `/ActualText` of
+/// property lists by name.
+pub(super) type PageResources = (
+    HashMap<Vec<u8>, Rc<font::Font>>,
+    HashMap<Vec<u8>, FillOpacity>,
+    HashMap<Vec<u8>, String>,
+);
 
-/// The fonts and fill alphas of a resource dictionary; fonts that are indirect objects are
+/// The fonts and fill opacities of a resource dictionary; fonts that are indirect objects are
 /// built once per file (`cache`, by object number).
 pub(super) fn page_resources(
     res: Option<&Obj>,
     doc: &Doc,
-    cache: &mut HashMap<u32, font::Font>,
+    cache: &mut HashMap<u32, Rc<font::Font>>,
 ) -> PageResources {
     match res {
-        Some(res) => (fonts(res, doc, cache), fill_alphas(res, doc)),
-        None => (HashMap::new(), HashMap::new()),
+        Some(res) => (
+            fonts(res, doc, cache),
+            fill_alphas(res, doc),
+            actual_texts(res, doc),
+        ),
+        None => (HashMap::new(), HashMap::new(), HashMap::new()),
     }
 }
 
@@ -28,8 +39,8 @@ pub(super) fn page_resources(
 fn fonts(
     res: &Obj,
     doc: &Doc,
-    cache: &mut HashMap<u32, font::Font>,
-) -> HashMap<Vec<u8>, font::Font> {
+    cache: &mut HashMap<u32, Rc<font::Font>>,
+) -> HashMap<Vec<u8>, Rc<font::Font>> {
     let mut fonts = HashMap::new();
     if let Some(Obj::Dict(fd)) = res.get(b"Font").and_then(|f| doc.resolve(f)) {
         for (name, v) in fd.iter().take(10_000) {
@@ -38,15 +49,16 @@ fn fonts(
                     if let Some(f) = cache.get(n) {
                         f.clone()
                     } else {
-                        let f = doc
-                            .resolve(v)
-                            .map(|d| build_font(d, doc))
-                            .unwrap_or_else(font::Font::unknown);
+                        let f = Rc::new(
+                            doc.resolve(v)
+                                .map(|d| build_font(d, doc))
+                                .unwrap_or_else(font::Font::unknown),
+                        );
                         cache.insert(*n, f.clone());
                         f
                     }
                 }
-                d => build_font(d, doc),
+                d => Rc::new(build_font(d, doc)),
             };
             fonts.insert(name.clone(), f);
         }
@@ -54,17 +66,44 @@ fn fonts(
     fonts
 }
 
-/// The fill alpha (`/ca`) of each `/ExtGState` entry that sets one.
-fn fill_alphas(res: &Obj, doc: &Doc) -> HashMap<Vec<u8>, f64> {
+/// The fill alpha (`/ca`) and soft mask (`/SMask`: a mask dictionary, or `/None` to remove it)
+/// of each `/ExtGState` entry that sets either.
+fn fill_alphas(res: &Obj, doc: &Doc) -> HashMap<Vec<u8>, FillOpacity> {
     let mut alphas = HashMap::new();
     if let Some(Obj::Dict(gd)) = res.get(b"ExtGState").and_then(|f| doc.resolve(f)) {
         for (name, v) in gd.iter().take(10_000) {
-            if let Some(a) = doc.resolve(v).and_then(|g| num_of(g.get(b"ca"), doc)) {
-                alphas.insert(name.clone(), a);
+            let Some(g) = doc.resolve(v) else { continue };
+            let alpha = num_of(g.get(b"ca"), doc);
+            let soft_mask = g
+                .get(b"SMask")
+                .and_then(|m| doc.resolve(m))
+                .map(|m| !m.is_name(b"None"));
+            if alpha.is_some() || soft_mask.is_some() {
+                alphas.insert(name.clone(), FillOpacity { alpha, soft_mask });
             }
         }
     }
     alphas
+}
+
+/// The `/ActualText` (§14.9.4) of each `/Properties` entry (§14.6.2) that has one.
+fn actual_texts(res: &Obj, doc: &Doc) -> HashMap<Vec<u8>, String> {
+    let mut texts = HashMap::new();
+    if let Some(Obj::Dict(pd)) = res.get(b"Properties").and_then(|p| doc.resolve(p)) {
+        for (name, v) in pd.iter().take(10_000) {
+            let resolved = doc.resolve(v).map(|p| match p.get(b"ActualText") {
+                Some(a @ Obj::Ref(..)) => doc.resolve(a).and_then(|a| match a {
+                    Obj::Str(s) => crate::text::pdf_string(s).into_iter().next(),
+                    _ => None,
+                }),
+                _ => super::content::actual_text(p),
+            });
+            if let Some(Some(t)) = resolved {
+                texts.insert(name.clone(), t);
+            }
+        }
+    }
+    texts
 }
 
 fn num_of(o: Option<&Obj>, doc: &Doc) -> Option<f64> {
@@ -84,6 +123,7 @@ pub(super) fn build_font(fd: &Obj, doc: &Doc) -> font::Font {
         cid_widths(fd, doc, &mut f);
     } else {
         simple_widths(fd, doc, &mut f);
+        type3_scale(fd, doc, &mut f);
         differences(fd, doc, &mut f);
     }
     to_unicode(fd, doc, type0, &mut f);
@@ -133,6 +173,8 @@ fn cid_widths(fd: &Obj, doc: &Doc, f: &mut font::Font) {
 }
 
 /// `/FirstChar` and `/Widths` of a simple font (§9.6.2).
+/// Without `/Widths`, a standard font named by `/BaseFont` has its built-in metrics
+/// ([`stdfonts`](super::stdfonts), §9.6.2.2).
 fn simple_widths(fd: &Obj, doc: &Doc, f: &mut font::Font) {
     let first = num_of(fd.get(b"FirstChar"), doc).unwrap_or(0.0) as u32;
     if let Some(Obj::Array(ws)) = fd.get(b"Widths").and_then(|w| doc.resolve(w)) {
@@ -141,6 +183,37 @@ fn simple_widths(fd: &Obj, doc: &Doc, f: &mut font::Font) {
                 f.widths.insert(first + k as u32, x);
             }
         }
+        return;
+    }
+    let base = fd
+        .get(b"BaseFont")
+        .and_then(|b| doc.resolve(b))
+        .and_then(|b| b.as_name());
+    if let Some(ws) = base.and_then(super::stdfonts::standard_widths) {
+        for (k, w) in ws.iter().enumerate() {
+            f.widths.insert(32 + k as u32, f64::from(*w));
+        }
+    }
+}
+
+/// A Type 3 font's widths are in its glyph space (§9.6.5): scaled to 1/1000 em by its
+/// `/FontMatrix` (a bitmap font's is often [0.01 0 0 0.01 0 0], not [0.001 …]).
+fn type3_scale(fd: &Obj, doc: &Doc, f: &mut font::Font) {
+    if !fd.get(b"Subtype").is_some_and(|s| s.is_name(b"Type3")) {
+        return;
+    }
+    let Some(Obj::Array(m)) = fd.get(b"FontMatrix").and_then(|m| doc.resolve(m)) else {
+        return;
+    };
+    let Some(scale) = m
+        .first()
+        .and_then(|x| num_of(Some(x), doc))
+        .map(|a| a.abs() * 1000.0)
+    else {
+        return;
+    };
+    if scale.is_finite() && scale > 0.0 {
+        f.widths.values_mut().for_each(|w| *w *= scale);
     }
 }
 
@@ -217,6 +290,16 @@ mod tests {
             ("I", "v", " ")
         );
         assert!(!f.has_unicode);
+        // a standard font without /Widths has its built-in metrics
+        let helv = font("<< /Subtype /Type1 /BaseFont /Helvetica >>", &[]);
+        assert_eq!((helv.widths[&65], helv.widths[&105]), (667.0, 222.0));
+        let t3 = font(
+            "<< /Subtype /Type3 /FontMatrix [0.01 0 0 0.01 0 0] /FirstChar 65 /Widths [50] >>",
+            &[],
+        );
+        assert_eq!(t3.widths[&65], 500.0, "glyph space 1/100 em");
+        let other = font("<< /Subtype /Type1 /BaseFont /CMR10 >>", &[]);
+        assert!(other.widths.is_empty());
     }
 
     #[test]
@@ -273,9 +356,10 @@ mod tests {
             raw(2, 10, "<< /ca 0.5 >>"),
         ];
         let res = obj("<< /Font << /F1 1 0 R /F2 << /Subtype /Type1 >> >> \
-                       /ExtGState << /G1 2 0 R /G2 << /CA 1 >> /G3 << /ca 0.25 >> >> >>");
+                       /ExtGState << /G1 2 0 R /G2 << /CA 1 >> /G3 << /ca 0.25 >> \
+                       /M1 << /SMask << /S /Luminosity >> >> /M0 << /SMask /None >> >> >>");
         let mut cache = HashMap::new();
-        let (fonts, alphas) = with_doc(&objs, |doc| page_resources(Some(&res), doc, &mut cache));
+        let (fonts, alphas, _) = with_doc(&objs, |doc| page_resources(Some(&res), doc, &mut cache));
         assert_eq!(
             (
                 fonts[b"F1".as_slice()].code_len,
@@ -284,11 +368,36 @@ mod tests {
             (2, 1)
         );
         assert_eq!(cache.keys().collect::<Vec<_>>(), vec![&1]);
+        let fill = |alpha, soft_mask| FillOpacity { alpha, soft_mask };
         assert_eq!(
             alphas,
-            HashMap::from([(b"G1".to_vec(), 0.5), (b"G3".to_vec(), 0.25)])
+            HashMap::from([
+                (b"G1".to_vec(), fill(Some(0.5), None)),
+                (b"G3".to_vec(), fill(Some(0.25), None)),
+                (b"M1".to_vec(), fill(None, Some(true))),
+                (b"M0".to_vec(), fill(None, Some(false))),
+            ])
         );
-        let (fonts, alphas) = with_doc(&objs, |doc| page_resources(None, doc, &mut cache));
-        assert!(fonts.is_empty() && alphas.is_empty());
+        let (fonts, alphas, texts) = with_doc(&objs, |doc| page_resources(None, doc, &mut cache));
+        assert!(fonts.is_empty() && alphas.is_empty() && texts.is_empty());
+    }
+
+    #[test]
+    fn actual_texts_of_named_property_lists() {
+        let objs = [
+            raw(1, 0, "<FEFF0049>"),
+            raw(2, 10, "<< /ActualText 1 0 R >>"),
+        ];
+        let res =
+            obj("<< /Properties << /P0 << /ActualText (Ivan) >> /P1 2 0 R /P2 << /MCID 3 >> >> >>");
+        let mut cache = HashMap::new();
+        let (_, _, texts) = with_doc(&objs, |doc| page_resources(Some(&res), doc, &mut cache));
+        assert_eq!(
+            texts,
+            HashMap::from([
+                (b"P0".to_vec(), "Ivan".to_string()),
+                (b"P1".to_vec(), "I".to_string())
+            ])
+        );
     }
 }

@@ -43,7 +43,8 @@ fn collect_strings(o: &Obj, depth: usize, out: &mut Vec<Vec<u8>>) {
     }
 }
 
-/// Every string, name and key in `o`, each decoded as a text string, separated by [`SEP`].
+/// Every string, name and key in `o`, each decoded as a text string, separated by [`SEP`]; one
+/// with percent-escapes (a link's `/URI`, a URL file specification) also percent-decoded.
 fn joined_strings(o: &Obj) -> String {
     let mut strs = Vec::new();
     collect_strings(o, 0, &mut strs);
@@ -52,9 +53,23 @@ fn joined_strings(o: &Obj) -> String {
         for t in crate::text::pdf_string(&s) {
             joined.push_str(&t);
             joined.push(SEP);
+            for d in uri_readings(&t) {
+                joined.push_str(&d);
+                joined.push(SEP);
+            }
         }
     }
     joined
+}
+
+/// The readings of a string with percent-escapes (RFC 3986 §2.1), decoded until no escape is
+/// left ([`crate::decode::escapes::percent`]: `+` kept and as a space, UTF-8 and the candidate
+/// code pages); none when it has no escape.
+fn uri_readings(t: &str) -> Vec<String> {
+    if crate::decode::escapes::percent_decoded_bytes(t.as_bytes()).is_none() {
+        return Vec::new();
+    }
+    crate::decode::escapes::percent(t)
 }
 
 fn scan_strings(sink: &mut Sink, loc: &str, o: &Obj) {
@@ -144,6 +159,42 @@ mod tests {
     fn joined_strings_keep_strings_apart() {
         let j = joined_strings(&obj("<< /Author (Ivan) /K [/Name (Fictitious)] >>"));
         assert_eq!(j, "Author\u{1}Ivan\u{1}K\u{1}Name\u{1}Fictitious\u{1}");
+    }
+
+    #[test]
+    fn percent_escapes_decoded() {
+        assert_eq!(
+            uri_readings("https://x.test/?q=Ivan+Fictitious"),
+            Vec::<String>::new()
+        );
+        let r = uri_readings("q=%2549van+%D0%98%C3%A9");
+        assert!(r.contains(&"q=Ivan+Иé".to_string()), "{r:?}");
+        assert!(r.contains(&"q=Ivan Иé".to_string()), "{r:?}");
+        // not UTF-8 once decoded: Latin-1 too
+        assert!(uri_readings("%C9mile").contains(&"Émile".to_string()));
+    }
+
+    #[test]
+    fn link_uris_scanned_decoded() {
+        let o = raw(
+            6,
+            0,
+            "<< /Type /Annot /Subtype /Link /A << /S /URI \
+             /URI (https://example.test/find?who=Ivan%20Fictitious) >> >>",
+        );
+        let f = findings(&["Ivan Fictitious"], |sink| {
+            scan_object_text(sink, "object 6 0", &o, false)
+        });
+        assert_eq!(hits(&f), vec!["object 6 0"]);
+        let plus = raw(
+            7,
+            0,
+            "<< /URI (https://example.test/?q=%49van+Fictitious) >>",
+        );
+        let f = findings(&["Ivan Fictitious"], |sink| {
+            scan_object_text(sink, "object 7 0", &plus, false)
+        });
+        assert_eq!(hits(&f), vec!["object 7 0"]);
     }
 
     #[test]

@@ -1,6 +1,13 @@
 //! Structures that can carry content a reader does not see on the page: annotations (PDF 32000-1
 //! §12.5) other than links and form widgets, JavaScript (§12.6.4.16, §7.7.4), embedded files
 //! (§7.11.4) and filled-in form fields (§12.7.3).
+//!
+//! A form field is known by its place in the document, never by key names alone (a Type 3
+//! font's `/CharProcs` has keys `/T` and `/V` when it has glyphs named T and V): an object of an
+//! interactive form's field tree (`/AcroForm /Fields` and their `/Kids`, of every revision's
+//! catalog), a widget annotation, or a dictionary whose `/FT` is one of the field types.
+
+use std::collections::HashSet;
 
 use super::document::Doc;
 use super::lexer::{self, dict_get, Dict, Obj};
@@ -42,33 +49,81 @@ const ANNOT_SUBTYPES: [&[u8]; 28] = [
 /// A finding: the rule and what was found.
 pub(super) type Found = (RuleId, String);
 
+/// The field types of Table 220.
+const FIELD_TYPES: [&[u8]; 4] = [b"Btn", b"Tx", b"Ch", b"Sig"];
+
+/// Bound on the field objects collected from field trees.
+const MAX_FIELDS: usize = 100_000;
+
+/// The object numbers of every field of every interactive form (§12.7.3): the `/Fields` of the
+/// `/AcroForm` of every catalog (superseded ones too) and their `/Kids`, recursively.
+pub(super) fn form_field_objects(doc: &Doc) -> HashSet<u32> {
+    let mut fields = HashSet::new();
+    for o in doc.objs {
+        let Some(form) = o.obj.get(b"AcroForm").and_then(|f| doc.resolve(f)) else {
+            continue;
+        };
+        if let Some(list) = form.get(b"Fields") {
+            collect_fields(list, doc, 0, &mut fields);
+        }
+    }
+    fields
+}
+
+fn collect_fields(list: &Obj, doc: &Doc, depth: usize, fields: &mut HashSet<u32>) {
+    if depth > lexer::MAX_DEPTH {
+        return;
+    }
+    let Some(Obj::Array(items)) = doc.resolve(list) else {
+        return;
+    };
+    for item in items {
+        if fields.len() >= MAX_FIELDS {
+            return;
+        }
+        if let Obj::Ref(n, _) = item {
+            if !fields.insert(*n) {
+                continue; // already seen: no cycles
+            }
+        }
+        if let Some(kids) = doc.resolve(item).and_then(|d| d.get(b"Kids")) {
+            collect_fields(kids, doc, depth + 1, fields);
+        }
+    }
+}
+
 /// Checks an object and every dictionary nested in it; `found` ends sorted, without repeats.
-pub(super) fn check_structure(o: &Obj, doc: &Doc, depth: usize, found: &mut Vec<Found>) {
+/// `is_field` says whether the object itself is in a form's field tree.
+pub(super) fn check_structure(o: &Obj, doc: &Doc, is_field: bool, found: &mut Vec<Found>) {
+    check_nested(o, doc, is_field, 0, found);
+    found.sort();
+    found.dedup();
+}
+
+fn check_nested(o: &Obj, doc: &Doc, is_field: bool, depth: usize, found: &mut Vec<Found>) {
     if depth > lexer::MAX_DEPTH {
         return;
     }
     match o {
         Obj::Dict(d) => {
-            check_dict(d, doc, found);
+            check_dict(d, doc, is_field, found);
             for (_, v) in d {
-                check_structure(v, doc, depth + 1, found);
+                check_nested(v, doc, false, depth + 1, found);
             }
         }
         Obj::Array(a) => a
             .iter()
-            .for_each(|x| check_structure(x, doc, depth + 1, found)),
+            .for_each(|x| check_nested(x, doc, false, depth + 1, found)),
         _ => {}
     }
-    found.sort();
-    found.dedup();
 }
 
 /// Every check of one dictionary.
-fn check_dict(d: &Dict, doc: &Doc, found: &mut Vec<Found>) {
+fn check_dict(d: &Dict, doc: &Doc, is_field: bool, found: &mut Vec<Found>) {
     check_annotation(d, found);
     check_javascript(d, found);
     check_embedded_file(d, found);
-    check_form_field(d, doc, found);
+    check_form_field(d, doc, is_field, found);
 }
 
 fn subtype(d: &Dict) -> Option<&[u8]> {
@@ -114,11 +169,13 @@ fn check_embedded_file(d: &Dict, found: &mut Vec<Found>) {
     }
 }
 
-/// A form field (or its widget) with a non-blank value (`/V`) or rich text value (`/RV`).
-fn check_form_field(d: &Dict, doc: &Doc, found: &mut Vec<Found>) {
-    let is_field = dict_get(d, b"FT").is_some()
-        || dict_get(d, b"T").is_some()
-        || subtype(d) == Some(b"Widget".as_slice());
+/// A form field (or its widget) with a non-blank value (`/V`) or rich text value (`/RV`): a
+/// member of a field tree, a widget annotation, or a dictionary with a field type.
+fn check_form_field(d: &Dict, doc: &Doc, in_tree: bool, found: &mut Vec<Found>) {
+    let typed = dict_get(d, b"FT")
+        .and_then(|t| t.as_name())
+        .is_some_and(|t| FIELD_TYPES.contains(&t));
+    let is_field = in_tree || typed || subtype(d) == Some(b"Widget".as_slice());
     if is_field
         && (nonempty_value(dict_get(d, b"V"), doc) || nonempty_value(dict_get(d, b"RV"), doc))
     {
@@ -143,13 +200,17 @@ mod tests {
     use super::super::tests::{obj, raw, with_doc};
     use super::*;
 
-    fn found(text: &str) -> Vec<(RuleId, String)> {
+    fn found_in(text: &str, in_tree: bool) -> Vec<(RuleId, String)> {
         let objs = [raw(1, 0, "(  )"), raw(2, 10, "(Ivan)")];
         with_doc(&objs, |doc| {
             let mut found = Vec::new();
-            check_structure(&obj(text), doc, 0, &mut found);
+            check_structure(&obj(text), doc, in_tree, &mut found);
             found
         })
+    }
+
+    fn found(text: &str) -> Vec<(RuleId, String)> {
+        found_in(text, false)
     }
 
     fn check(f: fn(&Dict, &mut Vec<Found>), text: &str) -> Vec<Found> {
@@ -207,15 +268,51 @@ mod tests {
         let value = vec![(RuleId::PdfFormFieldValue, "form field value".to_string())];
         assert_eq!(found("<< /FT /Tx /V (Ivan) >>"), value);
         assert_eq!(
-            found("<< /T (name) /V 2 0 R >>"),
+            found_in("<< /T (name) /V 2 0 R >>", true),
             value,
-            "through a reference"
+            "a field of the form's tree, its value through a reference"
         );
         assert_eq!(found("<< /Subtype /Widget /V [() (x)] >>"), value);
         assert_eq!(found("<< /FT /Tx /RV << >> >>"), value, "rich text stream");
         assert!(found("<< /FT /Tx /V 1 0 R >>").is_empty(), "blank");
         assert!(found("<< /FT /Tx >>").is_empty());
         assert!(found("<< /V (not a field) >>").is_empty());
+    }
+
+    #[test]
+    fn glyph_names_t_and_v_are_not_a_field() {
+        // a Type 3 font's glyph procedures named T and V (xkeyval.pdf)
+        let charprocs = "<< /Type /Font /Subtype /Type3 /CharProcs << /T 2 0 R /V 2 0 R >> >>";
+        assert!(found(charprocs).is_empty());
+        assert!(
+            found("<< /T (name) /V (Ivan) >>").is_empty(),
+            "outside a form"
+        );
+        assert!(
+            found("<< /FT 2 0 R /V (Ivan) >>").is_empty(),
+            "not a field type"
+        );
+    }
+
+    #[test]
+    fn field_trees_of_every_form() {
+        let objs = [
+            raw(
+                1,
+                0,
+                "<< /Type /Catalog /AcroForm << /Fields [2 0 R 9 0 R] >> >>",
+            ),
+            raw(2, 10, "<< /T (parent) /Kids [3 0 R 2 0 R] >>"),
+            raw(3, 20, "<< /T (kid) /V (Ivan) >>"),
+            raw(4, 30, "<< /AcroForm 5 0 R >>"),
+            raw(5, 40, "<< /Fields 6 0 R >>"),
+            raw(6, 50, "[7 0 R]"),
+            raw(8, 60, "<< /T (T) /V (unrelated) >>"),
+        ];
+        let fields = with_doc(&objs, form_field_objects);
+        let mut nums: Vec<u32> = fields.into_iter().collect();
+        nums.sort();
+        assert_eq!(nums, vec![2, 3, 7, 9]);
     }
 
     #[test]
