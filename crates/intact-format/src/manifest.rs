@@ -189,7 +189,7 @@ impl Manifest {
 
 /// The checks of [`Manifest::change_problems`], with `is_item` saying whether an id is an item
 /// of this release.
-fn change_problems(
+pub(crate) fn change_problems(
     changes: &[Change],
     release: &str,
     is_item: impl Fn(&str) -> bool,
