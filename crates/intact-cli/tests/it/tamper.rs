@@ -6,6 +6,7 @@
 //! NOT VALID verdict line. A case is one line in a table; every failing case is listed by name.
 
 mod harness;
+mod limits;
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
