@@ -25,7 +25,7 @@ pub(super) fn check_bag(
             bag::BAGIT_PATH,
             "not the BagIt 1.0 declaration FORMAT.md requires",
         )),
-        Found::Bytes(_) | Found::Changed => {}
+        Found::Bytes(_) | Found::Changed | Found::Unread => {}
     }
     problems.extend(payload_oxum_problem(tags.get(bag::BAG_INFO_PATH), payload));
     let tag_members = bundle.members.values().filter(|m| !m.path.is_payload());
@@ -45,7 +45,7 @@ fn payload_oxum_problem(bag_info: Found, payload: &[Member]) -> Option<Problem> 
     let p = bag::BAG_INFO_PATH;
     let text = match bag_info {
         Found::Missing => return Some(problem(p, "missing")),
-        Found::Changed => return None,
+        Found::Changed | Found::Unread => return None,
         Found::Bytes(b) => match std::str::from_utf8(b) {
             Err(_) => return Some(problem(p, "not UTF-8")),
             Ok(text) => text,

@@ -250,8 +250,8 @@ fn check_bundle(
         .into_iter()
         .chain(manifests.digests)
         .collect();
-    let tag_files = tags::check_tag_files(s, &digests);
     let is_member = |p: &str| bundle.get(p).is_some();
+    let tag_files = tags::check_tag_files(s, &digests, is_member);
     let tag_manifest = tags::check_tag_manifest(tags.bytes(TAGMANIFEST_PATH), &digests, is_member);
     // Every tag file is checked: free them before the payload is hashed.
     let release_json = release_json.map(<[u8]>::to_vec);

@@ -9,7 +9,7 @@
 //! `bag` check reports it). The two files that grow with the number of items are read by the
 //! `manifest` check ([`super::manifest`]), on the same rule.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::bag;
 use crate::bundle::{Bundle, Member};
@@ -28,7 +28,11 @@ pub(super) struct TagFile {
 /// The tag files that were read, by bag path (not the two that grow with the number of items,
 /// which the `manifest` check reads one after the other).
 #[derive(Default)]
-pub(super) struct TagFiles(BTreeMap<String, TagFile>);
+pub(super) struct TagFiles {
+    read: BTreeMap<String, TagFile>,
+    /// Members the format names that were not read (a problem says why).
+    unread: BTreeSet<String>,
+}
 
 /// The digest of every tag file that was read, by bag path.
 pub(super) type TagDigests = BTreeMap<String, Sha256Digest>;
@@ -36,8 +40,11 @@ pub(super) type TagDigests = BTreeMap<String, Sha256Digest>;
 /// What is known of one tag file the checks look for.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Found<'a> {
-    /// Not in the bundle, or it could not be read (a `container` problem says why).
+    /// Not in the bundle.
     Missing,
+    /// In the bundle but not read: too large, past the total, or unreadable (a `container`
+    /// problem says why).
+    Unread,
     /// Its digest is not the one `release.json` pins: reported by `tag-files`, not parsed.
     Changed,
     Bytes(&'a [u8]),
@@ -46,7 +53,8 @@ pub(super) enum Found<'a> {
 impl TagFiles {
     /// The tag file at `path`, as far as the checks may look at it.
     pub(super) fn get(&self, path: &str) -> Found<'_> {
-        match self.0.get(path) {
+        match self.read.get(path) {
+            None if self.unread.contains(path) => Found::Unread,
             None => Found::Missing,
             Some(TagFile { bytes: None, .. }) => Found::Changed,
             Some(TagFile { bytes: Some(b), .. }) => Found::Bytes(b),
@@ -63,11 +71,20 @@ impl TagFiles {
 
     /// The digest of every tag file read.
     pub(super) fn digests(&self) -> TagDigests {
-        self.0.iter().map(|(p, f)| (p.clone(), f.digest)).collect()
+        self.read
+            .iter()
+            .map(|(p, f)| (p.clone(), f.digest))
+            .collect()
     }
 
     fn insert(&mut self, path: &str, file: TagFile) {
-        self.0.insert(path.to_owned(), file);
+        self.read.insert(path.to_owned(), file);
+    }
+
+    /// Reading the member at `path` failed with problem `p`.
+    fn not_read(&mut self, path: &str, p: Problem, problems: &mut Vec<Problem>) {
+        self.unread.insert(path.to_owned());
+        problems.push(p);
     }
 }
 
@@ -99,7 +116,7 @@ pub(super) fn read_release(bundle: &Bundle, limits: &Limits) -> (Vec<Problem>, T
     if let Some(m) = bundle.get(bag::RELEASE_PATH) {
         match read_whole(bundle, m, limits.release_bytes) {
             Ok(f) => tags.insert(bag::RELEASE_PATH, f),
-            Err(p) => problems.push(p),
+            Err(p) => tags.not_read(bag::RELEASE_PATH, p, &mut problems),
         }
     }
     (problems, tags)
@@ -149,19 +166,17 @@ pub(super) fn read_tag_files(
         if m.size <= limit {
             total = total.saturating_add(m.size);
             if total > limits.tag_bytes {
-                problems.push(container_problem(
-                    p,
-                    format!(
-                        "not read: the tag files come to more than the {} bytes allowed in all",
-                        limits.tag_bytes
-                    ),
-                ));
+                let message = format!(
+                    "not read: the tag files come to more than the {} bytes allowed in all",
+                    limits.tag_bytes
+                );
+                tags.not_read(p, container_problem(p, message), &mut problems);
                 continue;
             }
         }
         match read_whole(bundle, m, limit) {
             Ok(f) => tags.insert(p, unless_changed(p, f, statement)),
-            Err(p) => problems.push(p),
+            Err(e) => tags.not_read(p, e, &mut problems),
         }
     }
     problems
@@ -234,7 +249,10 @@ mod tests {
             "the manifest check's"
         );
         assert_eq!(tags.get("data/a.txt"), Found::Missing);
-        let sigs = tags.0.keys().filter(|k| k.starts_with(bag::SIGNATURES_DIR));
+        let sigs = tags
+            .read
+            .keys()
+            .filter(|k| k.starts_with(bag::SIGNATURES_DIR));
         assert_eq!(sigs.count(), 1);
     }
 
@@ -282,7 +300,7 @@ mod tests {
         assert!(problems[0]
             .message
             .contains("201 bytes is more than the 200 allowed"));
-        assert_eq!(tags.get(bag::TAGMANIFEST_PATH), Found::Missing);
+        assert_eq!(tags.get(bag::TAGMANIFEST_PATH), Found::Unread);
 
         let files = fixture::files();
         let size = |p: &str| files[p].len() as u64;
@@ -297,7 +315,7 @@ mod tests {
         for p in &problems {
             assert_eq!(p.check, Check::Container);
             assert!(p.message.contains("more than the"), "{p:?}");
-            assert_eq!(tags.get(&p.path), Found::Missing);
+            assert_eq!(tags.get(&p.path), Found::Unread);
         }
         assert!(problems.iter().any(|p| p.path == bag::TAGMANIFEST_PATH));
     }
@@ -324,7 +342,7 @@ mod tests {
                 "4 signature files is more than the 2 allowed; none was read"
             )]
         );
-        assert!(!tags.0.keys().any(|k| k.starts_with(bag::SIGNATURES_DIR)));
+        assert!(!tags.read.keys().any(|k| k.starts_with(bag::SIGNATURES_DIR)));
         assert!(tags.bytes(bag::BAGIT_PATH).is_some(), "the others are read");
     }
 }
