@@ -467,3 +467,128 @@ impl<'de> Visitor<'de> for ItemsSeed<'_, '_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `read_records` on `doc`, as the file's digest says.
+    fn read(doc: &str, limits: &Limits) -> Result<Records, ReadError> {
+        let digest = Sha256Digest::of(doc.as_bytes());
+        read_records(doc.as_bytes(), &digest, limits, true)
+    }
+
+    fn docs() -> [String; 3] {
+        let d = "ab".repeat(32);
+        [
+            format!(
+                r#"{{"collection":"c","format":"intact-manifest/1","items":[{{"id":"a","media_type":"text/plain","path":"data/a","sha256":"{d}","size":3}}],"release":"r"}}"#
+            ),
+            format!(
+                r#"{{"changes":[{{"action":"withdrawn","id":"x","reason":"dup","release":"p"}}],"collection":"c","exceptions":[{{"location":"l","path":"data/a","reason":"ok","rule":"r"}}],"format":"intact-manifest/1","items":[{{"id":"a\"q","media_type":"t","metadata":{{"title":"T\n"}},"path":"data/a","sha256":"{d}","size":0}},{{"id":"w","redaction":{{"status":"withheld"}}}},{{"id":"n","sha256":"XY","size":9007199254740992}},{{"id":"m","metadata":{{}}}}],"release":"r"}}"#
+            ),
+            r#"{"collection":"c","format":"f","items":[],"release":"r"}"#.to_string(),
+        ]
+    }
+
+    #[test]
+    fn records_agree_with_the_parsed_manifest() {
+        for doc in docs() {
+            let m: Manifest = serde_json::from_str(&doc).unwrap();
+            let r = read(&doc, &Limits::DEFAULT).ok().unwrap();
+            assert!(r.canonical, "{doc}");
+            assert_eq!(r.merkle_root, m.merkle_root());
+            assert_eq!(r.payload_bytes, m.payload_bytes());
+            assert_eq!(r.count, m.items.len() as u64);
+            assert_eq!(r.change_problems, m.change_problems());
+            assert_eq!(r.manifest, Some(m));
+            assert!(canonical::is_canonical(doc.as_bytes()));
+        }
+    }
+
+    #[test]
+    fn canonical_means_the_bytes_of_the_records_as_serialized_again() {
+        let [doc, ..] = docs();
+        for other in [
+            doc.replacen("{\"collection\":\"c\",", "{ \"collection\":\"c\",", 1),
+            doc.replacen("\"format\"", "\"form\\u0061t\"", 1),
+            doc.replacen("\"release\":\"r\"}", "\"release\":\"r\",\"changes\":[]}", 1),
+            doc.replacen("\"id\":\"a\",", "\"id\":\"a\",\"metadata\":null,", 1),
+            doc.clone() + "\n",
+        ] {
+            let r = read(&other, &Limits::DEFAULT).ok().unwrap();
+            assert!(!r.canonical, "{other}");
+            assert_eq!(r.count, 1);
+        }
+    }
+
+    #[test]
+    fn refuses_more_records_than_the_limit_and_what_is_no_manifest() {
+        let limits = Limits {
+            items: 3,
+            ..Limits::DEFAULT
+        };
+        let [_, doc, _] = docs();
+        assert!(matches!(read(&doc, &limits), Err(ReadError::TooMany)));
+        for bad in [
+            "[]",
+            r#"{"collection":"c","format":"f","items":[],"release":"r","zzz":1}"#,
+            r#"{"collection":"c","format":"f","items":[]}"#,
+            r#"{"collection":"c","format":"f","format":"f","items":[],"release":"r"}"#,
+            r#"{"collection":"c","format":"f","items":[{"id":"a","size":1.5}],"release":"r"}"#,
+        ] {
+            assert!(
+                matches!(read(bad, &limits), Err(ReadError::Invalid(_))),
+                "{bad}"
+            );
+        }
+        let d = Sha256Digest::of(b"other");
+        let r = read_records(docs()[2].as_bytes(), &d, &limits, false);
+        assert!(
+            matches!(r, Err(ReadError::Io(_))),
+            "changed while being read"
+        );
+    }
+
+    #[test]
+    fn finds_repeated_ids_and_paths_wherever_they_are() {
+        let d = "ab".repeat(32);
+        let item = |id: &str, path: &str| {
+            format!(r#"{{"id":"{id}","media_type":"t","path":"{path}","sha256":"{d}","size":1}}"#)
+        };
+        let doc = format!(
+            r#"{{"collection":"c","format":"f","items":[{},{},{}],"release":"r"}}"#,
+            item("b", "data/x"),
+            item("a", "data/y"),
+            item("b", "data/x")
+        );
+        let r = read(&doc, &Limits::DEFAULT).ok().unwrap();
+        assert_eq!(
+            r.problems,
+            [
+                (2, "duplicate id 'b'".to_string()),
+                (2, "path data/x listed twice".to_string())
+            ]
+        );
+        let paths: Vec<&str> = r
+            .expected
+            .as_slice()
+            .iter()
+            .map(|e| r.expected.path(e))
+            .collect();
+        assert_eq!(paths, ["data/x", "data/y"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_only_accepts_what_serde_reads(
+            s in r#"[{}\[\]":,0-9a-z\\ -]{0,80}"#
+        ) {
+            if let Ok(r) = read(&s, &Limits::DEFAULT) {
+                let m: Result<Manifest, _> = serde_json::from_str(&s);
+                proptest::prop_assert!(m.is_ok(), "{}", s);
+                proptest::prop_assert_eq!(r.merkle_root, m.unwrap().merkle_root());
+            }
+        }
+    }
+}
