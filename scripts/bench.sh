@@ -228,7 +228,7 @@ bench_hostile() {
   mkdir -p "$h"
   "$gen" "$h/src" small 20 2048 >/dev/null
   "$intact" pack "$h/src" --collection bench --release hostile --key "$key" \
-    --created 2026-03-01T00:00:00Z -o "$h/base.zip" --quiet
+    --created 2026-03-01T00:00:00Z -o "$h/base.zip" --quiet >/dev/null
   fresh() {
     rm -rf "$h/t"
     mkdir -p "$h/t"

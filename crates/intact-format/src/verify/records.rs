@@ -9,6 +9,7 @@
 use std::fmt;
 use std::io::{self, BufReader, Read};
 
+use rayon::prelude::*;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use sha2::{Digest as _, Sha256};
 
@@ -179,7 +180,14 @@ struct State<'l> {
     problems: Vec<(usize, String)>,
     unlisted: u64,
     items: Vec<Item>,
+    /// Records read but not yet checked (at most [`BLOCK`]).
+    block: Vec<Item>,
+    /// Records read, checked or not.
+    read: usize,
 }
+
+/// How many records are serialized again at once, in parallel.
+const BLOCK: usize = 4096;
 
 impl<'l> State<'l> {
     fn new(limits: &'l Limits, keep: bool) -> State<'l> {
@@ -200,6 +208,8 @@ impl<'l> State<'l> {
             problems: Vec::new(),
             unlisted: 0,
             items: Vec::new(),
+            block: Vec::new(),
+            read: 0,
         }
     }
 
@@ -223,18 +233,26 @@ impl<'l> State<'l> {
         }
     }
 
+    /// Takes the records read since the last call: serializes them again on the thread pool
+    /// (the costly part), then checks them in order.
+    fn flush(&mut self) {
+        let block = std::mem::take(&mut self.block);
+        let bytes: Vec<Vec<u8>> = block.par_iter().map(Item::canonical_bytes).collect();
+        for (item, b) in block.into_iter().zip(bytes) {
+            self.record(item, &b);
+        }
+    }
+
     /// FORMAT.md §5, one record: a valid id; a published item complete, at a valid `data/`
     /// path, with a well-formed digest; a withheld item with none of those. (That ids and paths
     /// are unique is checked once all are read.)
-    fn record(&mut self, item: Item) {
+    fn record(&mut self, item: Item, bytes: &[u8]) {
         let i = self.count;
-        let bytes = item.canonical_bytes();
         if i > 0 {
             self.canon.update(b",");
         }
-        self.canon.update(&bytes);
-        self.leaves.push(merkle::leaf_hash(&bytes));
-        drop(bytes);
+        self.canon.update(bytes);
+        self.leaves.push(merkle::leaf_hash(bytes));
         self.count += 1;
         self.payload_bytes = self.payload_bytes.wrapping_add(item.size.unwrap_or(0));
         if item.id.is_empty() || item.id.chars().any(char::is_control) {
@@ -453,16 +471,26 @@ impl<'de> Visitor<'de> for ItemsSeed<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let st = self.0;
         loop {
-            if st.count >= st.limits.items {
+            if st.read >= st.limits.items {
                 if seq.next_element::<IgnoredAny>()?.is_some() {
                     st.over_cap = true;
                     return Err(de::Error::custom("too many item records"));
                 }
+                st.flush();
                 return Ok(());
             }
             match seq.next_element::<Item>()? {
-                Some(item) => st.record(item),
-                None => return Ok(()),
+                Some(item) => {
+                    st.read += 1;
+                    st.block.push(item);
+                    if st.block.len() == BLOCK {
+                        st.flush();
+                    }
+                }
+                None => {
+                    st.flush();
+                    return Ok(());
+                }
             }
         }
     }
@@ -530,6 +558,8 @@ mod tests {
         };
         let [_, doc, _] = docs();
         assert!(matches!(read(&doc, &limits), Err(ReadError::TooMany)));
+        let exactly = Limits { items: 4, ..limits };
+        assert_eq!(read(&doc, &exactly).ok().map(|r| r.count), Some(4));
         for bad in [
             "[]",
             r#"{"collection":"c","format":"f","items":[],"release":"r","zzz":1}"#,
