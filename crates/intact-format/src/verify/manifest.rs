@@ -62,12 +62,16 @@ pub(super) fn check_manifest(
 ) -> (Vec<Problem>, Manifests) {
     let mut problems = Vec::new();
     let mut digests = Vec::new();
+    // Each manifest hashed first: (member, digest, whether its bytes may be read again).
     let mut pass = |path: &str, limit: u64, problems: &mut Vec<Problem>| {
         let m = bundle.get(path)?;
         match hash_first(bundle, m, limit) {
-            Ok(d) => {
+            Ok((d, crc)) => {
                 digests.push((path.to_owned(), d));
-                Some((m, d))
+                if let Some(p) = &crc {
+                    problems.push(p.clone());
+                }
+                Some((m, d, crc.is_none()))
             }
             Err(p) => {
                 problems.push(p);
@@ -77,8 +81,11 @@ pub(super) fn check_manifest(
     };
     let records = match pass(bag::ITEMS_PATH, limits.manifest_bytes, &mut problems) {
         None => Found::Missing,
-        Some((_, d)) if is_changed(bag::ITEMS_PATH, &d, statement) => Found::Changed,
-        Some((m, d)) => read_item_records(bundle, m, &d, limits, keep_manifest, &mut problems),
+        Some((_, d, _)) if is_changed(bag::ITEMS_PATH, &d, statement) => Found::Changed,
+        Some((_, _, false)) => Found::Missing,
+        Some((m, d, true)) => {
+            read_item_records(bundle, m, &d, limits, keep_manifest, &mut problems)
+        }
     };
     let (found, records) = check_item_records(records, statement, limits);
     problems.extend(found);
@@ -100,8 +107,9 @@ pub(super) fn check_manifest(
         &mut problems,
     ) {
         None => Found::Missing,
-        Some((_, d)) if is_changed(bag::MANIFEST_PATH, &d, statement) => Found::Changed,
-        Some((m, d)) => match read_again(bundle, m, &d, limits.payload_manifest_bytes) {
+        Some((_, d, _)) if is_changed(bag::MANIFEST_PATH, &d, statement) => Found::Changed,
+        Some((_, _, false)) => Found::Missing,
+        Some((m, d, true)) => match read_again(bundle, m, &d, limits.payload_manifest_bytes) {
             Ok(bytes) => Found::Read(bytes),
             Err(p) => {
                 problems.push(p);
@@ -120,8 +128,14 @@ pub(super) fn check_manifest(
     (problems, manifests)
 }
 
-/// The SHA-256 of a manifest, hashed as a stream within `limit` bytes (nothing is held).
-fn hash_first(bundle: &Bundle, m: &Member, limit: u64) -> Result<Sha256Digest, Problem> {
+/// The SHA-256 of a manifest, hashed as a stream within `limit` bytes (nothing is held), and
+/// the `container` problem of a ZIP CRC-32 that does not match it (the digest still says
+/// whether the file is the one `release.json` pins).
+fn hash_first(
+    bundle: &Bundle,
+    m: &Member,
+    limit: u64,
+) -> Result<(Sha256Digest, Option<Problem>), Problem> {
     let cannot = |e: String| {
         Problem::new(
             Check::Container,
@@ -138,8 +152,11 @@ fn hash_first(bundle: &Bundle, m: &Member, limit: u64) -> Result<Sha256Digest, P
     match bundle.hash(m) {
         Err(e) => Err(cannot(e.to_string())),
         Ok((d, _)) if d.size != m.size => Err(cannot("file changed size while being read".into())),
-        Ok((_, false)) => Err(cannot("ZIP CRC-32 does not match the content".into())),
-        Ok((d, true)) => Ok(d.sha256),
+        Ok((d, false)) => Ok((
+            d.sha256,
+            Some(cannot("ZIP CRC-32 does not match the content".into())),
+        )),
+        Ok((d, true)) => Ok((d.sha256, None)),
     }
 }
 
@@ -480,6 +497,35 @@ mod tests {
         assert!(problems
             .iter()
             .any(|p| p.message == "not '<sha256>  <path>'"));
+    }
+
+    #[test]
+    fn a_wrong_crc_is_a_container_problem_and_the_digest_still_counts() {
+        let files = fixture::files();
+        let mut w = crate::container::Writer::new(std::io::Cursor::new(Vec::new()));
+        for (p, b) in &files {
+            w.add(&format!("{}/{p}", fixture::TOP), b).unwrap();
+        }
+        let mut zip = w.finish().unwrap().into_inner();
+        // A byte of manifest.json changed in place: the CRC-32 in the headers is now wrong.
+        let needle = br#""media_type":"text/plain""#;
+        let at = zip.windows(needle.len()).position(|w| w == needle).unwrap();
+        zip[at + 14] = b'T';
+        let path = std::path::Path::new("t.zip");
+        let b = Bundle::open_zip(path, Box::new(zip), &Limits::DEFAULT).unwrap();
+        let s = fixture::statement();
+        let (problems, m) = check_manifest(&b, &Limits::DEFAULT, Some(&s), false);
+        assert_eq!(
+            problems,
+            [Problem::new(
+                Check::Container,
+                bag::ITEMS_PATH,
+                "cannot read: ZIP CRC-32 does not match the content"
+            )],
+            "changed, so not parsed: tag-files says so"
+        );
+        assert_eq!(m.digests[0].0, bag::ITEMS_PATH);
+        assert!(is_changed(bag::ITEMS_PATH, &m.digests[0].1, Some(&s)));
     }
 
     #[test]
