@@ -218,7 +218,7 @@ hostile() {
   T[$label]=$(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }')
   M[$label]=$(awk -v k="$(tail -1 "$work/rss")" 'BEGIN { printf "%.1f", k / 1024 }')
   row "$3" "${T[$label]}" "peak RSS ${M[$label]} MB; $(grep -c . "$work/out") lines of answer"
-  summary+=("hostile: $3   ${M[$label]} MB, ${T[$label]} s  (target < 256 MB: $(verdict "${M[$label]}" "<=" 256), <= 10 s: $(verdict "${T[$label]}" "<=" 10))")
+  summary+=("$(printf 'hostile: %-40s %6s MB %6s s' "$3" "${M[$label]}" "${T[$label]}")  (target < 256 MB: $(verdict "${M[$label]}" "<=" 256), <= 10 s: $(verdict "${T[$label]}" "<=" 10))")
 }
 
 # hostile inputs, each an extracted tree of a small signed bundle (sparse files need a tree):
@@ -256,12 +256,12 @@ with open(top + "/intact/release.json", "w") as f:
     f.write(json.dumps(rel, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
 PY
   rm -rf "$top/intact/signatures"
-  hostile manifest_pinned "$top" "200 MB manifest.json, pinned, unsigned  "
+  hostile manifest_pinned "$top" "200 MB manifest.json, pinned, unsigned"
   # 2. The same manifest.json under the signed release.json, whose pin it does not match.
   cp "$top/intact/manifest.json" "$h/manifest.json"
   fresh
   mv "$h/manifest.json" "$top/intact/manifest.json"
-  hostile manifest_changed "$top" "200 MB manifest.json, not as pinned   "
+  hostile manifest_changed "$top" "200 MB manifest.json, not as pinned"
   # 3. Three 1 GiB sparse junk tag files: the manifest (within its bound: hashed, changed, not
   #    parsed), the payload manifest and the tag manifest (over theirs: not read).
   fresh
@@ -269,7 +269,7 @@ PY
     rm -f "$top/$f"
     truncate -s 1G "$top/$f"
   done
-  hostile sparse "$top" "three 1 GiB sparse junk tag files      "
+  hostile sparse "$top" "three 1 GiB sparse junk tag files"
   # 4. 200,000 signature files.
   fresh
   python3 - "$top/intact/signatures" <<'PY'
@@ -279,10 +279,11 @@ for i in range(200000):
     with open(os.path.join(d, "%064x.sig" % i), "wb") as f:
         f.write(b"-----BEGIN SSH SIGNATURE-----\nx\n-----END SSH SIGNATURE-----\n")
 PY
-  hostile signatures "$top" "200,000 signature files                 "
+  hostile signatures "$top" "200,000 signature files"
   rm -rf "$h"
 }
 
+[ "$hostile_only" = 1 ] && mode=hostile-only
 echo "intact benchmark ($mode mode, best of $runs runs, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ))"
 if [ "$hostile_only" = 1 ]; then
   :
