@@ -6,6 +6,7 @@
 #   scripts/bench.sh --quick    smoke run: the same corpora at a tenth of the size
 #   scripts/bench.sh --big      also one file over 4 GiB (ZIP64), against one 4 KiB file
 #   scripts/bench.sh --gate     only the leak gate on real PDFs (texlive-latex-recommended-doc)
+#   scripts/bench.sh --hostile  only the hostile inputs (every run ends with them)
 #   options: --runs N (default 2; the best time is kept), --work DIR (default /tmp/intact-bench),
 #            --keep (leave the generated data), --mutants N (blind mutants of the v1-small
 #            vector, each verified: none may be valid; default 20000, --quick 2000, 0 skips)
@@ -16,6 +17,7 @@ repo=$(pwd)
 mode=full
 big=0
 gate_only=0
+hostile_only=0
 runs=2
 work=${TMPDIR:-/tmp}/intact-bench
 keep=0
@@ -26,11 +28,12 @@ while [ $# -gt 0 ]; do
     --full) mode=full ;;
     --big) big=1 ;;
     --gate) gate_only=1 ;;
+    --hostile) hostile_only=1 ;;
     --runs) runs=$2; shift ;;
     --work) work=$2; shift ;;
     --keep) keep=1 ;;
     --mutants) mutants=$2; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -245,9 +248,95 @@ bench_gate() {
   summary+=("leak gate on texlive PDFs, deny-list  $mbs_deny MB/s  (target >= 20: $(verdict "$mbs_deny" ">=" 20))")
 }
 
+# hostile LABEL PATH: `intact verify` of an attacker's input, which must answer "not valid"
+# (exit 1) within the peak RSS and the time FORMAT.md §9.1 promises.
+hostile() {
+  local label=$1 path=$2 code=0 s e
+  sync
+  s=$(date +%s.%N)
+  /usr/bin/time -f %M -o "$work/rss" "$intact" verify "$path" --trust "$trust" --quiet \
+    >"$work/out" 2>"$work/err" || code=$?
+  e=$(date +%s.%N)
+  if [ "$code" != 1 ]; then
+    echo "bench.sh: hostile input '$label' did not answer 'not valid' (exit $code):" >&2
+    tail -20 "$work/out" "$work/err" >&2
+    exit 1
+  fi
+  T[$label]=$(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }')
+  M[$label]=$(awk -v k="$(tail -1 "$work/rss")" 'BEGIN { printf "%.1f", k / 1024 }')
+  row "$3" "${T[$label]}" "peak RSS ${M[$label]} MB; $(grep -c . "$work/out") lines of answer"
+  summary+=("$(printf 'hostile: %-40s %6s MB %6s s' "$3" "${M[$label]}" "${T[$label]}")  (target < 256 MB: $(verdict "${M[$label]}" "<=" 256), <= 10 s: $(verdict "${T[$label]}" "<=" 10))")
+}
+
+# hostile inputs, each an extracted tree of a small signed bundle (sparse files need a tree):
+# the attacks of issue 14 on memory and time before any digest is checked.
+bench_hostile() {
+  local h=$work/hostile top
+  mkdir -p "$h"
+  "$gen" "$h/src" small 20 2048 >/dev/null
+  "$intact" pack "$h/src" --collection bench --release hostile --key "$key" \
+    --created 2026-03-01T00:00:00Z --no-deny-list -o "$h/base.zip" --quiet >/dev/null
+  fresh() {
+    rm -rf "$h/t"
+    mkdir -p "$h/t"
+    unzip -q "$h/base.zip" -d "$h/t"
+    top=$h/t/$(ls "$h/t")
+  }
+  echo
+  echo "== hostile inputs (extracted trees; each must answer 'not valid')"
+
+  # 1. An unsigned 200 MB manifest.json of tiny records, pinned by an edited release.json.
+  fresh
+  python3 - "$top" <<'PY'
+import hashlib, json, sys
+top = sys.argv[1]
+block = ",".join('{"id":"%d"}' % i for i in range(100000)).encode()
+head, tail = b'{"collection":"bench","format":"intact-manifest/1","items":[', b'],"release":"hostile"}'
+sha, n = hashlib.sha256(), 0
+with open(top + "/intact/manifest.json", "wb") as f:
+    for part in [head] + [block if i == 0 else b"," + block for i in range(110)] + [tail]:
+        f.write(part); sha.update(part); n += len(part)
+rel = json.load(open(top + "/intact/release.json"))
+rel["tag_files"]["intact/manifest.json"] = sha.hexdigest()
+rel["item_count"] = 110 * 100000
+with open(top + "/intact/release.json", "w") as f:
+    f.write(json.dumps(rel, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
+PY
+  rm -rf "$top/intact/signatures"
+  hostile manifest_pinned "$top" "200 MB manifest.json, pinned, unsigned"
+  # 2. The same manifest.json under the signed release.json, whose pin it does not match.
+  cp "$top/intact/manifest.json" "$h/manifest.json"
+  fresh
+  mv "$h/manifest.json" "$top/intact/manifest.json"
+  hostile manifest_changed "$top" "200 MB manifest.json, not as pinned"
+  # 3. Three 1 GiB sparse junk tag files: the manifest (within its bound: hashed, changed, not
+  #    parsed), the payload manifest and the tag manifest (over theirs: not read).
+  fresh
+  for f in intact/manifest.json manifest-sha256.txt tagmanifest-sha256.txt; do
+    rm -f "$top/$f"
+    truncate -s 1G "$top/$f"
+  done
+  hostile sparse "$top" "three 1 GiB sparse junk tag files"
+  # 4. 200,000 signature files.
+  fresh
+  python3 - "$top/intact/signatures" <<'PY'
+import os, sys
+d = sys.argv[1]
+for i in range(200000):
+    with open(os.path.join(d, "%064x.sig" % i), "wb") as f:
+        f.write(b"-----BEGIN SSH SIGNATURE-----\nx\n-----END SSH SIGNATURE-----\n")
+PY
+  hostile signatures "$top" "200,000 signature files"
+  rm -rf "$h"
+}
+
+[ "$hostile_only" = 1 ] && mode=hostile-only
+[ "$gate_only" = 1 ] && mode=gate-only
 echo "intact benchmark ($mode mode, best of $runs runs, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ))"
 if [ "$gate_only" = 1 ]; then
   bench_gate
+elif [ "$hostile_only" = 1 ]; then
+  :
 elif [ "$mode" = full ]; then
   bench mixed mixed 20000 1500000000
   bench tiny tiny 20000 4096
@@ -258,14 +347,14 @@ else
   bench items small 10000 8192
 fi
 [ "$big" = 1 ] && bench_big
-[ "$gate_only" = 1 ] || bench_gate
+[ "$gate_only" = 1 ] || [ "$hostile_only" = 1 ] || bench_gate
 
 # Blind mutation (FORMAT.md §2.10): seeded bit flips, insertions, deletions and chunk copies of
 # a good bundle, each verified in process; the test command runs 3,000, this run more.
 if [ -z "$mutants" ]; then
   mutants=20000
   [ "$mode" = quick ] && mutants=2000
-  [ "$gate_only" = 1 ] && mutants=0
+  [ "$gate_only" = 1 ] || [ "$hostile_only" = 1 ] && mutants=0
 fi
 if [ "$mutants" -gt 0 ]; then
   echo
@@ -283,6 +372,7 @@ if [ "$mutants" -gt 0 ]; then
   [ "$status" -le 1 ] && [ -n "$valid" ] || { echo "bench.sh: the mutant run failed" >&2; exit 1; }
   summary+=("blind mutants still valid ($mutants)     $valid  (target 0: $([ "$valid" = 0 ] && echo met || echo MISSED))")
 fi
+[ "$gate_only" = 1 ] || bench_hostile
 
 echo
 echo "== targets"

@@ -626,6 +626,55 @@ mod tests {
         assert_eq!(e.kind(), io::ErrorKind::UnexpectedEof);
     }
 
+    /// The first of the two duplicate-name checks: the ZIP reader's (FORMAT.md §2.3), on its
+    /// own (the bundle's own check, below, would hide it in a verify).
+    #[test]
+    fn the_zip_reader_finds_a_duplicate_entry_name() {
+        // The writer refuses a name twice: rename the second entry in both of its headers.
+        let mut bytes = zip(&[("t/a", b"x"), ("t/b", b"y")]);
+        for i in 0..bytes.len() - 2 {
+            if &bytes[i..i + 3] == b"t/b" {
+                bytes[i + 2] = b'a';
+            }
+        }
+        let c = container::read_with_limits(&bytes, &Limits::DEFAULT).unwrap();
+        assert_eq!(
+            c.problems,
+            [Problem::new(
+                Check::Container,
+                "t/a",
+                "duplicate entry name"
+            )]
+        );
+    }
+
+    /// The second: the bundle's, when the members are listed (FORMAT.md §3), whatever the
+    /// reader found — and in a tree, where no ZIP reader runs — in order or not.
+    #[test]
+    fn listing_the_members_finds_a_duplicate_name() {
+        let at = |n: u64| Location::File(PathBuf::from(format!("/f{n}")));
+        for (names, twice) in [
+            (["a", "a", "b"], "t/a"),
+            (["b", "a", "b"], "t/b"),
+            (["a", "b", "a"], "t/a"),
+        ] {
+            let items = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.to_string(), i as u64, at(i as u64)))
+                .collect();
+            let mut problems = Vec::new();
+            let members = add_members("t", items, &mut problems);
+            assert_eq!(
+                problems,
+                [Problem::new(Check::Names, twice, "duplicate name")],
+                "{names:?}"
+            );
+            let listed: Vec<&str> = members.values().map(|m| m.path.as_str()).collect();
+            assert_eq!(listed, ["a", "b"], "{names:?}");
+        }
+    }
+
     #[test]
     fn names_that_break_a_rule_are_names_problems() {
         let bytes = zip(&[("t/data/a\\b", b"x"), ("t/data/ok", b"y")]);

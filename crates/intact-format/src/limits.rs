@@ -27,15 +27,42 @@ pub struct Limits {
     /// size does not grow with the number of items); this is the format's rule, and also bounds
     /// what a proof may carry (§13).
     pub release_bytes: u64,
-    /// Largest `intact/manifest.json` a reader holds in memory (1 GiB): about 5 million item
-    /// records of ~200 bytes of canonical JSON. Offsets into it must also fit in 32 bits.
+    /// Largest `intact/manifest.json` (1 GiB). A verifier never holds it: it hashes the file as
+    /// a stream, and only when the digest is the one `release.json` pins reads it again, one
+    /// item record at a time (FORMAT.md §9.1). So this bounds time (two passes of SHA-256 and
+    /// one of JSON over at most 1 GiB: seconds), not memory, which [`Limits::items`] bounds.
     pub manifest_bytes: u64,
-    /// Largest other tag file a reader holds in memory (1 GiB): `manifest-sha256.txt` of 10
-    /// million lines of ~100 bytes, or a signature or metadata file (which are far smaller).
+    /// Largest `manifest-sha256.txt` (256 MiB). It is held whole while its lines are checked:
+    /// [`Limits::items`] lines of 256 bytes on average (a 64-digit digest, two spaces, a path of
+    /// up to 189 bytes, LF), where a release of 100,000 files writes about 10 MB.
+    pub payload_manifest_bytes: u64,
+    /// Most item records a verifier reads from `manifest.json`, and most lines it reads from
+    /// `manifest-sha256.txt` (1,000,000): ten times the 100,000-item releases intact is measured
+    /// on (docs/PERFORMANCE.md). Per record a verifier keeps a Merkle leaf (32 bytes), the id,
+    /// and for a published item its path, digest and size: about 150 bytes with paths of 60,
+    /// so at most about 150 MB besides the paths' and ids' own length.
+    pub items: usize,
+    /// Largest tag file other than `release.json` and the two manifests above (1 MiB):
+    /// `bagit.txt` is 55 bytes and `bag-info.txt` a few hundred; `tagmanifest-sha256.txt`
+    /// lists at most [`Limits::signature_files`] signatures and the other tag files, one line
+    /// of at most 1,091 bytes each (about 290 KB); a tag file that `release.json` pins besides
+    /// the required ones is the format's place for small metadata.
     pub tag_file_bytes: u64,
-    /// Largest signature file a reader takes on its own, outside a bundle (64 KiB, e.g. one
-    /// given to `intact attach`): an Ed25519 SSHSIG armor is under 1 KiB, and an RSA one of a
-    /// 16,384-bit key under 4 KiB.
+    /// Most bytes of tag files read in all, besides `manifest.json` and
+    /// `manifest-sha256.txt` (32 MiB): [`Limits::signature_files`] signatures of at most
+    /// [`Limits::signature_bytes`] each (16 MiB), and as much again for the other small tag
+    /// files, however many `release.json` pins.
+    pub tag_bytes: u64,
+    /// Most files under `intact/signatures/` (256): far more signers than any release has (a
+    /// threshold counts distinct trusted principals, a handful), the same bound as a proof's
+    /// signatures (FORMAT.md §13). Over it, none of them is read.
+    pub signature_files: usize,
+    /// Most problems listed about the contents of one of the two manifests (1,000); past that
+    /// one more problem says how many were not listed. Every record or line could be wrong,
+    /// and a report of a million problems would cost more memory than the records.
+    pub problems_per_file: usize,
+    /// Largest signature file (64 KiB), in a bundle or given on its own (to `intact attach`):
+    /// an Ed25519 SSHSIG armor is under 1 KiB, and an RSA one of a 16,384-bit key under 4 KiB.
     pub signature_bytes: u64,
     /// Largest inclusion proof (4 MiB, FORMAT.md §13): a statement of at most 1 MiB, escaped as a
     /// JSON string, plus the item record, the audit path and the signatures.
@@ -61,7 +88,12 @@ impl Limits {
         central_directory_bytes: 2 << 30,
         release_bytes: 1 << 20,
         manifest_bytes: 1 << 30,
-        tag_file_bytes: 1 << 30,
+        payload_manifest_bytes: 256 << 20,
+        items: 1_000_000,
+        tag_file_bytes: 1 << 20,
+        tag_bytes: 32 << 20,
+        signature_files: 256,
+        problems_per_file: 1_000,
         signature_bytes: 64 << 10,
         proof_bytes: 4 << 20,
         proof_audit_path: 64,
@@ -90,5 +122,16 @@ mod tests {
         assert_eq!((l.proof_audit_path, l.proof_signatures), (64, 256));
         assert_eq!((l.path_bytes, l.component_bytes), (1024, 255));
         assert_eq!(l.central_directory_bytes, 2 * 1024 * 1024 * 1024);
+        assert_eq!(
+            (l.manifest_bytes, l.payload_manifest_bytes),
+            (1 << 30, 256 << 20)
+        );
+        assert_eq!(
+            (l.items, l.signature_files, l.problems_per_file),
+            (1_000_000, 256, 1000)
+        );
+        assert_eq!((l.tag_file_bytes, l.tag_bytes), (1 << 20, 32 << 20));
+        // Every signature the count allows, each of the size allowed, fits in the total.
+        assert!(l.signature_files as u64 * l.signature_bytes <= l.tag_bytes / 2);
     }
 }

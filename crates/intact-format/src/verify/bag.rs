@@ -2,48 +2,35 @@
 //! format does not know.
 
 use crate::bag;
-use crate::bundle::Member;
+use crate::bundle::{Bundle, Member};
 use crate::problem::{Check, Problem};
 use crate::release::Statement;
 
-use super::container::TagFiles;
-
-/// The tag files every bundle has (FORMAT.md §1), besides its signatures.
-const KNOWN_TAG_FILES: [&str; 6] = [
-    bag::BAGIT_PATH,
-    bag::BAG_INFO_PATH,
-    bag::MANIFEST_PATH,
-    bag::TAGMANIFEST_PATH,
-    bag::ITEMS_PATH,
-    bag::RELEASE_PATH,
-];
+use super::read::{is_named, Found, TagFiles};
 
 /// Check `bag` (FORMAT.md §4.1, §4.2, §4.5): `bagit.txt` is exactly the v1 declaration,
-/// `bag-info.txt`'s `Payload-Oxum` matches the `payload` members, and every tag file is one of
-/// the format's or one that the `statement` pins.
+/// `bag-info.txt`'s `Payload-Oxum` matches the `payload` members, and every tag file of the
+/// `bundle` is one of the format's or one that the `statement` pins. A file whose digest is not
+/// the one `release.json` pins is not parsed (`tag-files` reports it changed).
 pub(super) fn check_bag(
+    bundle: &Bundle,
     tags: &TagFiles,
     payload: &[Member],
     statement: Option<&Statement>,
 ) -> Vec<Problem> {
     let mut problems = Vec::new();
-    match tags.bytes(bag::BAGIT_PATH) {
-        None => problems.push(problem(bag::BAGIT_PATH, "missing")),
-        Some(b) if b != bag::BAGIT_TXT.as_bytes() => problems.push(problem(
+    match tags.get(bag::BAGIT_PATH) {
+        Found::Missing => problems.push(problem(bag::BAGIT_PATH, "missing")),
+        Found::Bytes(b) if b != bag::BAGIT_TXT.as_bytes() => problems.push(problem(
             bag::BAGIT_PATH,
             "not the BagIt 1.0 declaration FORMAT.md requires",
         )),
-        Some(_) => {}
+        Found::Bytes(_) | Found::Changed | Found::Unread => {}
     }
-    problems.extend(payload_oxum_problem(
-        tags.bytes(bag::BAG_INFO_PATH),
-        payload,
-    ));
-    for (name, _) in tags.iter() {
-        let known = KNOWN_TAG_FILES.contains(&name)
-            || name.starts_with(bag::SIGNATURES_DIR)
-            || statement.is_some_and(|s| s.tag_files.contains_key(name));
-        if !known {
+    problems.extend(payload_oxum_problem(tags.get(bag::BAG_INFO_PATH), payload));
+    let tag_members = bundle.members.values().filter(|m| !m.path.is_payload());
+    for name in tag_members.map(|m| m.path.as_str()) {
+        if !is_named(name, statement) {
             problems.push(problem(
                 name,
                 "unexpected file (not part of the format, not pinned by release.json)",
@@ -54,12 +41,15 @@ pub(super) fn check_bag(
 }
 
 /// FORMAT.md §4.2: `bag-info.txt` has a `Payload-Oxum` equal to the payload's bytes and files.
-fn payload_oxum_problem(bag_info: Option<&[u8]>, payload: &[Member]) -> Option<Problem> {
+fn payload_oxum_problem(bag_info: Found, payload: &[Member]) -> Option<Problem> {
     let p = bag::BAG_INFO_PATH;
-    let text = match bag_info.map(std::str::from_utf8) {
-        None => return Some(problem(p, "missing")),
-        Some(Err(_)) => return Some(problem(p, "not UTF-8")),
-        Some(Ok(text)) => text,
+    let text = match bag_info {
+        Found::Missing => return Some(problem(p, "missing")),
+        Found::Changed | Found::Unread => return None,
+        Found::Bytes(b) => match std::str::from_utf8(b) {
+            Err(_) => return Some(problem(p, "not UTF-8")),
+            Ok(text) => text,
+        },
     };
     let actual = (
         payload.iter().map(|m| m.size).sum::<u64>(),
@@ -84,20 +74,31 @@ fn problem(path: &str, message: impl Into<String>) -> Problem {
 
 #[cfg(test)]
 mod tests {
-    use super::super::container::check_container;
     use super::super::fixture;
+    use super::super::read::{read_release, read_tag_files};
     use super::*;
     use crate::limits::Limits;
 
-    /// `check_bag` on a fixture bundle after `edit`, with the fixture's statement.
-    fn check(edit: impl FnOnce(&mut fixture::Files)) -> Vec<Problem> {
+    /// `check_bag` on a fixture bundle after `edit`, with the fixture's statement, sealed
+    /// again (so that no tag file is changed) unless `seal` is false.
+    fn check_sealed(edit: impl FnOnce(&mut fixture::Files), seal: bool) -> Vec<Problem> {
         let mut files = fixture::files();
         edit(&mut files);
+        let mut s = fixture::statement();
+        if seal {
+            fixture::seal(&mut files, |_| {});
+            s = serde_json::from_slice(&files[bag::RELEASE_PATH]).unwrap();
+        }
         let b = fixture::bundle(&files);
-        let (_, tags) = check_container(&b, &Limits::DEFAULT);
-        let problems = check_bag(&tags, b.members.under("data/"), Some(&fixture::statement()));
+        let (_, mut tags) = read_release(&b, &Limits::DEFAULT);
+        read_tag_files(&b, Some(&s), &Limits::DEFAULT, &mut tags);
+        let problems = check_bag(&b, &tags, b.members.under("data/"), Some(&s));
         assert!(problems.iter().all(|p| p.check == Check::Bag));
         problems
+    }
+
+    fn check(edit: impl FnOnce(&mut fixture::Files)) -> Vec<Problem> {
+        check_sealed(edit, true)
     }
 
     #[test]
@@ -139,6 +140,18 @@ mod tests {
             f.insert(bag::BAG_INFO_PATH.into(), vec![0xff]);
         });
         assert_eq!(p, [problem(bag::BAG_INFO_PATH, "not UTF-8")]);
+    }
+
+    #[test]
+    fn does_not_parse_a_file_whose_digest_is_not_the_one_pinned() {
+        let p = check_sealed(
+            |f| {
+                f.insert(bag::BAGIT_PATH.into(), b"junk".to_vec());
+                f.insert(bag::BAG_INFO_PATH.into(), b"junk".to_vec());
+            },
+            false,
+        );
+        assert_eq!(p, [], "tag-files reports both changed");
     }
 
     #[test]

@@ -1,23 +1,25 @@
 //! The check `manifest` (FORMAT.md §5 and §4.3): the item records of `intact/manifest.json`, the
 //! BagIt payload manifest `manifest-sha256.txt`, and that the two agree.
 //!
-//! Both files grow with the number of items, so each is read when this check needs it and
-//! dropped once checked: the two are never in memory together, and what the `payload` check
-//! needs of them is kept as one [`ExpectedList`].
+//! Both files grow with the number of items. Each is first hashed as a stream; one whose digest
+//! is not the one `release.json` pins is not parsed (FORMAT.md §9.1: `tag-files` reports it
+//! changed). `manifest.json` is then read one record at a time ([`super::records`]), never
+//! held; `manifest-sha256.txt` is held while its lines are checked, and dropped before
+//! `manifest.json` is read. What the `payload` check needs of them is kept as one
+//! [`ExpectedList`].
 
 use crate::bag;
-use crate::bagpath::BagPath;
-use crate::bundle::Bundle;
-use crate::canonical;
+use crate::bundle::{Bundle, Member};
 use crate::digest::Sha256Digest;
 use crate::limits::Limits;
-use crate::manifest::{ItemView, Manifest, ManifestView, MANIFEST_FORMAT};
+use crate::manifest::{Manifest, MANIFEST_FORMAT};
 use crate::merkle;
 use crate::problem::{Check, Problem};
 use crate::release::Statement;
 
-use super::container::read_tag_file;
-use super::sorted::{merge_join, sorted_unique, ExpectedList, Joined, Unique};
+use super::read::is_changed;
+use super::records::{read_records, ReadError, Records};
+use super::sorted::{merge_join, sorted_unique, ExpectedList, Joined};
 
 /// What `manifest.json` commits to, for the `merkle` check.
 pub(super) struct ItemsSummary {
@@ -39,18 +41,18 @@ pub(super) struct Manifests {
     pub(super) manifest: Option<Manifest>,
 }
 
-/// The item records of `manifest.json`, checked.
-struct Items {
-    /// The published items' paths, digests and sizes, sorted by path (`None`: no readable
-    /// `manifest.json`, so `manifest-sha256.txt` stands for it).
-    expected: Option<ExpectedList>,
-    summary: Option<ItemsSummary>,
-    manifest: Option<Manifest>,
+/// One of the two manifests, as far as it may be parsed.
+enum Found<T> {
+    /// Missing, or unreadable (a `container` problem says why).
+    Missing,
+    /// Its digest is not the one `release.json` pins: not parsed.
+    Changed,
+    Read(T),
 }
 
-/// Check `manifest` (FORMAT.md §5, §4.3): reads `manifest.json` and checks its item records
-/// against the `statement`'s release, then reads `manifest-sha256.txt` and checks its lines
-/// and that the two list the same payload files with the same digests. `keep_manifest`: also
+/// Check `manifest` (FORMAT.md §5, §4.3): reads `manifest-sha256.txt` and checks its lines, then
+/// reads `manifest.json` and checks its item records against the `statement`'s release, and
+/// that the two list the same payload files with the same digests. `keep_manifest`: also
 /// return the parsed `manifest.json`. A manifest that cannot be read is a `container` problem.
 pub(super) fn check_manifest(
     bundle: &Bundle,
@@ -60,256 +62,253 @@ pub(super) fn check_manifest(
 ) -> (Vec<Problem>, Manifests) {
     let mut problems = Vec::new();
     let mut digests = Vec::new();
-    let mut read = |path: &str, problems: &mut Vec<Problem>| {
-        let file = match read_tag_file(bundle, bundle.members.get_str(path)?, limits) {
-            Ok(f) => f,
+    // Each manifest hashed first: (member, digest, whether its bytes may be read again).
+    let mut pass = |path: &str, limit: u64, problems: &mut Vec<Problem>| {
+        let m = bundle.get(path)?;
+        match hash_first(bundle, m, limit) {
+            Ok((d, crc)) => {
+                digests.push((path.to_owned(), d));
+                if let Some(p) = &crc {
+                    problems.push(p.clone());
+                }
+                Some((m, d, crc.is_none()))
+            }
             Err(p) => {
                 problems.push(p);
-                return None;
+                None
             }
-        };
-        digests.push((path.to_owned(), file.digest));
-        Some(file.bytes)
+        }
     };
-    let items_json = read(bag::ITEMS_PATH, &mut problems);
-    let hint = statement.map_or(0, |s| s.item_count);
-    let (found, items) = check_item_records(items_json.as_deref(), statement, hint, keep_manifest);
+    let records = match pass(bag::ITEMS_PATH, limits.manifest_bytes, &mut problems) {
+        None => Found::Missing,
+        Some((_, d, _)) if is_changed(bag::ITEMS_PATH, &d, statement) => Found::Changed,
+        Some((_, _, false)) => Found::Missing,
+        Some((m, d, true)) => {
+            read_item_records(bundle, m, &d, limits, keep_manifest, &mut problems)
+        }
+    };
+    let (found, records) = check_item_records(records, statement, limits);
     problems.extend(found);
-    drop(items_json);
-    let payload_manifest = read(bag::MANIFEST_PATH, &mut problems);
-    let (found, expected) = check_payload_manifest(payload_manifest.as_deref(), items.expected);
+    let (summary, manifest, expected) = match records {
+        Some(r) => (
+            Some(ItemsSummary {
+                count: r.count,
+                payload_bytes: r.payload_bytes,
+                merkle_root: r.merkle_root,
+            }),
+            r.manifest,
+            Some(r.expected),
+        ),
+        None => (None, None, None),
+    };
+    let txt = match pass(
+        bag::MANIFEST_PATH,
+        limits.payload_manifest_bytes,
+        &mut problems,
+    ) {
+        None => Found::Missing,
+        Some((_, d, _)) if is_changed(bag::MANIFEST_PATH, &d, statement) => Found::Changed,
+        Some((_, _, false)) => Found::Missing,
+        Some((m, d, true)) => match read_again(bundle, m, &d, limits.payload_manifest_bytes) {
+            Ok(bytes) => Found::Read(bytes),
+            Err(p) => {
+                problems.push(p);
+                Found::Missing
+            }
+        },
+    };
+    let (found, expected) = check_payload_manifest(txt, expected, limits);
     problems.extend(found);
     let manifests = Manifests {
         digests,
         expected,
-        items: items.summary,
-        manifest: items.manifest,
+        items: summary,
+        manifest,
     };
     (problems, manifests)
 }
 
-/// FORMAT.md §5 on the bytes of `manifest.json` (`None`: missing or unreadable): read in place
-/// when canonical and in the simple form `intact pack` writes, else parsed the general way
-/// (which also says what is wrong with them), then each record checked. `hint`: how many items
-/// to expect.
-fn check_item_records(
-    bytes: Option<&[u8]>,
-    statement: Option<&Statement>,
-    hint: u64,
-    keep_manifest: bool,
-) -> (Vec<Problem>, Items) {
-    let mut problems = Vec::new();
-    let Some(bytes) = bytes else {
-        problems.push(problem(bag::ITEMS_PATH, "missing"));
-        let none = Items {
-            expected: None,
-            summary: None,
-            manifest: None,
-        };
-        return (problems, none);
+/// The SHA-256 of a manifest, hashed as a stream within `limit` bytes (nothing is held), and
+/// the `container` problem of a ZIP CRC-32 that does not match it (the digest still says
+/// whether the file is the one `release.json` pins).
+fn hash_first(
+    bundle: &Bundle,
+    m: &Member,
+    limit: u64,
+) -> Result<(Sha256Digest, Option<Problem>), Problem> {
+    let cannot = |e: String| {
+        Problem::new(
+            Check::Container,
+            m.path.as_str(),
+            format!("cannot read: {e}"),
+        )
     };
-    let mut parsed: Option<Manifest> = None;
-    let view = match ManifestView::read_canonical(bytes, usize::try_from(hint).unwrap_or(0)) {
-        Some(v) => Some(v),
-        None => {
-            let (found, m) = parse_manifest_json(bytes);
-            problems.extend(found);
-            parsed = m;
-            parsed.as_ref().map(ManifestView::of)
-        }
-    };
-    let Some(mut view) = view else {
-        let none = Items {
-            expected: None,
-            summary: None,
-            manifest: None,
-        };
-        return (problems, none);
-    };
-    problems.extend(view_problems(&view, statement));
-    problems.extend(manifest_order(&view.items));
-    let summary = ItemsSummary {
-        count: view.items.len() as u64,
-        payload_bytes: view.payload_bytes(),
-        merkle_root: view.merkle_root(),
-    };
-    view.leaves = Vec::new();
-    let expected = expected_of(&view);
-    let read_in_place = parsed.is_none();
-    drop(view);
-    let manifest = if !keep_manifest {
-        None
-    } else if parsed.is_some() {
-        parsed
-    } else if read_in_place {
-        // The view was read in place, so this cannot fail; if it did, the bundle is not valid.
-        let full = serde_json::from_slice::<Manifest>(bytes).ok();
-        if full.is_none() {
-            problems.push(problem(bag::ITEMS_PATH, "cannot be read as a manifest"));
-        }
-        full
-    } else {
-        None
-    };
-    let items = Items {
-        expected: Some(expected),
-        summary: Some(summary),
-        manifest,
-    };
-    (problems, items)
+    if m.size > limit {
+        return Err(cannot(format!(
+            "{} bytes is more than the {limit} allowed for this file",
+            m.size
+        )));
+    }
+    match bundle.hash(m) {
+        Err(e) => Err(cannot(e.to_string())),
+        Ok((d, _)) if d.size != m.size => Err(cannot("file changed size while being read".into())),
+        Ok((d, false)) => Ok((
+            d.sha256,
+            Some(cannot("ZIP CRC-32 does not match the content".into())),
+        )),
+        Ok((d, true)) => Ok((d.sha256, None)),
+    }
 }
 
-/// Parses `manifest.json` the general way (when it cannot be read in place), saying whether it
-/// is canonical and why it does not parse.
-fn parse_manifest_json(bytes: &[u8]) -> (Vec<Problem>, Option<Manifest>) {
+/// The bytes of a manifest whose digest was `digest` when hashed, read again whole.
+fn read_again(
+    bundle: &Bundle,
+    m: &Member,
+    digest: &Sha256Digest,
+    limit: u64,
+) -> Result<Vec<u8>, Problem> {
+    let cannot = |e: String| {
+        Problem::new(
+            Check::Container,
+            m.path.as_str(),
+            format!("cannot read: {e}"),
+        )
+    };
+    let bytes = bundle.read(m, limit).map_err(cannot)?;
+    if Sha256Digest::of(&bytes) != *digest {
+        return Err(cannot("file changed while being read".into()));
+    }
+    Ok(bytes)
+}
+
+/// Reads the records of `manifest.json`, whose digest was `digest` when hashed.
+fn read_item_records(
+    bundle: &Bundle,
+    m: &Member,
+    digest: &Sha256Digest,
+    limits: &Limits,
+    keep: bool,
+    problems: &mut Vec<Problem>,
+) -> Found<Result<Records, ReadError>> {
     let p = bag::ITEMS_PATH;
+    match bundle.reader(m) {
+        Err(e) => {
+            problems.push(Problem::new(
+                Check::Container,
+                p,
+                format!("cannot read: {e}"),
+            ));
+            Found::Missing
+        }
+        Ok(r) => match read_records(r, digest, limits, keep) {
+            Err(ReadError::Io(e)) => {
+                problems.push(Problem::new(
+                    Check::Container,
+                    p,
+                    format!("cannot read: {e}"),
+                ));
+                Found::Missing
+            }
+            other => Found::Read(other),
+        },
+    }
+}
+
+/// FORMAT.md §5 on what was read of `manifest.json`: canonical form, the format id, the
+/// release the records belong to, the change records, and each record's problems. Returns the
+/// records when they could be read.
+fn check_item_records(
+    records: Found<Result<Records, ReadError>>,
+    statement: Option<&Statement>,
+    limits: &Limits,
+) -> (Vec<Problem>, Option<Records>) {
+    let p = bag::ITEMS_PATH;
+    let r = match records {
+        Found::Missing => return (vec![problem(p, "missing")], None),
+        Found::Changed => return (Vec::new(), None),
+        Found::Read(Err(ReadError::TooMany)) => {
+            let m = format!(
+                "more than the {} item records a verifier reads; not read further",
+                limits.items
+            );
+            return (vec![problem(p, m)], None);
+        }
+        Found::Read(Err(ReadError::Invalid(e))) => {
+            return (vec![problem(p, format!("not a valid manifest: {e}"))], None)
+        }
+        Found::Read(Err(ReadError::Io(e))) => {
+            return (
+                vec![Problem::new(
+                    Check::Container,
+                    p,
+                    format!("cannot read: {e}"),
+                )],
+                None,
+            )
+        }
+        Found::Read(Ok(r)) => r,
+    };
     let mut problems = Vec::new();
-    if !canonical::is_canonical(bytes) {
+    if !r.canonical {
         problems.push(problem(p, "not canonical JSON (RFC 8785)"));
     }
-    match serde_json::from_slice(bytes) {
-        Ok(m) => (problems, Some(m)),
-        Err(e) => {
-            problems.push(problem(p, format!("not a valid manifest: {e}")));
-            (problems, None)
-        }
-    }
-}
-
-/// FORMAT.md §5: the format id, the release the records belong to, the change records, and
-/// each item record: a valid unique id; a published item complete, at a valid `data/` path
-/// listed once, with a well-formed digest; a withheld item with none of those.
-fn view_problems(m: &ManifestView, statement: Option<&Statement>) -> Vec<Problem> {
-    let p = bag::ITEMS_PATH;
-    let mut problems = Vec::new();
-    if m.format != MANIFEST_FORMAT {
+    if r.format != MANIFEST_FORMAT {
         problems.push(problem(
             p,
-            format!("format '{}' is not {MANIFEST_FORMAT}", m.format),
+            format!("format '{}' is not {MANIFEST_FORMAT}", r.format),
         ));
     }
     if let Some(s) = statement {
-        if m.collection != s.collection || m.release != s.release {
+        if r.collection != s.collection || r.release != s.release {
             problems.push(problem(
                 p,
                 "collection or release differs from release.json",
             ));
         }
     }
-    for message in m.change_problems() {
-        problems.push(problem(p, message));
+    for message in &r.change_problems {
+        problems.push(problem(p, message.clone()));
     }
-    // Ids and paths are unique; in sorted order (as pack writes paths) that needs no set.
-    let mut ids = Unique::default();
-    let mut paths = Unique::default();
-    for (i, item) in m.items.iter().enumerate() {
-        let mut add = |message: String| problems.push(problem(&format!("{p} item {i}"), message));
-        if item.id.is_empty() || item.id.chars().any(char::is_control) {
-            add("empty id or id with control characters".into());
-        }
-        if !ids.insert(&item.id) {
-            add(format!("duplicate id '{}'", item.id));
-        }
-        let published = [
-            item.path.is_some(),
-            item.sha256.is_some(),
-            item.size.is_some(),
-            item.has_media_type,
-        ];
-        if item.withheld {
-            if published.iter().any(|x| *x) {
-                add("withheld item carries a path, digest, size or media type".into());
-            }
-            continue;
-        }
-        if !published.iter().all(|x| *x) {
-            add("published item needs path, sha256, size and media_type".into());
-            continue;
-        }
-        if let Some(path) = &item.path {
-            match BagPath::parse(path) {
-                Ok(bp) if bp.is_payload() => {
-                    if !paths.insert(path) {
-                        add(format!("path {path} listed twice"));
-                    }
-                }
-                _ => add(format!("path '{path}' is not a valid data/ path")),
-            }
-        }
-        if !matches!(item.sha256, Some(Some(_))) {
-            add("sha256 is not 64 lowercase hex digits".into());
-        }
+    for (i, message) in &r.problems {
+        problems.push(problem(&format!("{p} item {i}"), message.clone()));
     }
-    problems
+    if r.unlisted > 0 {
+        problems.push(problem(
+            p,
+            format!("{} more problems with item records, not listed", r.unlisted),
+        ));
+    }
+    (problems, Some(r))
 }
 
-/// FORMAT.md §5 "manifest order": published items sorted by path, then withheld items sorted
-/// by id. The first record out of that order is a problem (repeats are reported as such).
-fn manifest_order(items: &[ItemView]) -> Option<Problem> {
-    // (withheld, path or id) must never decrease.
-    let mut last: Option<(bool, &str)> = None;
-    for (i, item) in items.iter().enumerate() {
-        let key = match (item.withheld, item.path.as_deref()) {
-            (true, _) => (true, &*item.id),
-            (false, Some(path)) => (false, path),
-            (false, None) => continue, // incomplete: reported as such
-        };
-        if last.is_some_and(|l| key < l) {
-            let message = if key.0 == last.is_some_and(|l| l.0) {
-                if key.0 {
-                    "out of manifest order: withheld items are sorted by id"
-                } else {
-                    "out of manifest order: published items are sorted by path"
-                }
-            } else {
-                "out of manifest order: published items come before withheld items"
-            };
-            return Some(problem(&format!("{} item {i}", bag::ITEMS_PATH), message));
-        }
-        last = Some(key);
-    }
-    None
-}
-
-/// The payload files the records list, sorted by path: (path, sha256, size), the last record
-/// for a path counting.
-fn expected_of(view: &ManifestView) -> ExpectedList {
-    let mut records: Vec<&ItemView> = view.items.iter().filter(|i| i.path.is_some()).collect();
-    records = sorted_unique(records, |i| i.path.as_deref().unwrap_or_default());
-    let mut expected = ExpectedList::default();
-    expected.reserve(
-        records.len(),
-        records
-            .iter()
-            .map(|i| i.path.as_deref().map_or(0, str::len))
-            .sum(),
-    );
-    for i in records {
-        expected.push(
-            i.path.as_deref().unwrap_or_default(),
-            i.sha256.flatten(),
-            i.size,
-        );
-    }
-    expected
-}
-
-/// FORMAT.md §4.3 on the bytes of `manifest-sha256.txt` (`None`: missing or unreadable): its
-/// lines, each under `data/`, and — when `manifest.json` could be read (`items`) — the same
-/// paths and digests as its records. Returns the payload files to expect: `items`, or this
-/// manifest's lines when there is no `items` to stand for.
+/// FORMAT.md §4.3 on `manifest-sha256.txt`: its lines (at most [`Limits::items`]), each under
+/// `data/`, and — when `manifest.json` could be read (`items`) — the same paths and digests as
+/// its records. Returns the payload files to expect: `items`, or this manifest's lines when
+/// there is no `items` to stand for. At most [`Limits::problems_per_file`] problems are listed.
 fn check_payload_manifest(
-    bytes: Option<&[u8]>,
+    txt: Found<Vec<u8>>,
     items: Option<ExpectedList>,
+    limits: &Limits,
 ) -> (Vec<Problem>, ExpectedList) {
     let p = bag::MANIFEST_PATH;
     let have_items = items.is_some();
     let mut expected = items.unwrap_or_default();
-    let text = match bytes.map(std::str::from_utf8) {
-        None => return (vec![problem(p, "missing")], expected),
-        Some(Err(_)) => return (vec![problem(p, "not UTF-8")], expected),
-        Some(Ok(text)) => text,
+    let bytes = match txt {
+        Found::Missing => return (vec![problem(p, "missing")], expected),
+        Found::Changed => return (Vec::new(), expected),
+        Found::Read(bytes) => bytes,
     };
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return (vec![problem(p, "not UTF-8")], expected);
+    };
+    let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+    if lines > limits.items {
+        let m = format!(
+            "{lines} lines is more than the {} a verifier reads; not read further",
+            limits.items
+        );
+        return (vec![problem(p, m)], expected);
+    }
     // The paths are borrowed from the text, not copied.
     let (entries, mut problems) = bag::parse_manifest_in_place(text, Check::Manifest, p);
     for (path, _) in &entries {
@@ -326,7 +325,17 @@ fn check_payload_manifest(
             expected.push(path, Some(*d), None);
         }
     }
-    (problems, expected)
+    (at_most(problems, limits.problems_per_file, p), expected)
+}
+
+/// The first `limit` of `problems`, and one more that says how many were left out.
+fn at_most(mut problems: Vec<Problem>, limit: usize, path: &str) -> Vec<Problem> {
+    if problems.len() > limit {
+        let more = problems.len() - limit;
+        problems.truncate(limit);
+        problems.push(problem(path, format!("{more} more problems, not listed")));
+    }
+    problems
 }
 
 /// Where `manifest-sha256.txt`'s lines (`entries`) and `manifest.json`'s records (`items`)
@@ -373,13 +382,24 @@ fn problem(path: &str, message: impl Into<String>) -> Problem {
 mod tests {
     use super::super::fixture;
     use super::*;
+    use crate::canonical;
 
-    /// `check_manifest` on a fixture bundle after `edit`, with the fixture's statement.
-    fn check(edit: impl FnOnce(&mut fixture::Files)) -> (Vec<Problem>, Manifests) {
+    /// `check_manifest` on a fixture bundle after `edit`, within `limits`, with the fixture's
+    /// statement sealed again over the edited files (so that they are not changed files).
+    fn check_within(
+        edit: impl FnOnce(&mut fixture::Files),
+        limits: &Limits,
+    ) -> (Vec<Problem>, Manifests) {
         let mut files = fixture::files();
         edit(&mut files);
+        fixture::seal(&mut files, |_| {});
+        let s: Statement = serde_json::from_slice(&files[bag::RELEASE_PATH]).unwrap();
         let b = fixture::bundle(&files);
-        check_manifest(&b, &Limits::DEFAULT, Some(&fixture::statement()), true)
+        check_manifest(&b, limits, Some(&s), true)
+    }
+
+    fn check(edit: impl FnOnce(&mut fixture::Files)) -> (Vec<Problem>, Manifests) {
+        check_within(edit, &Limits::DEFAULT)
     }
 
     /// The (path, message) of each problem, each checked to be a `manifest` problem.
@@ -453,6 +473,115 @@ mod tests {
         assert!(problems[0].message.contains("more than the 10 allowed"));
         assert_eq!(found(&problems[1..]), [(bag::ITEMS_PATH, "missing")]);
         assert_eq!(m.digests.len(), 1, "only manifest-sha256.txt was read");
+    }
+
+    #[test]
+    fn does_not_parse_a_manifest_whose_digest_is_not_the_one_pinned() {
+        let mut files = fixture::files();
+        files.insert(bag::ITEMS_PATH.into(), b"[[[[not json".to_vec());
+        files.insert(bag::MANIFEST_PATH.into(), b"junk".to_vec());
+        let b = fixture::bundle(&files);
+        let (problems, m) = check_manifest(&b, &Limits::DEFAULT, Some(&fixture::statement()), true);
+        assert_eq!(problems, [], "tag-files reports both changed");
+        assert!(m.items.is_none() && m.manifest.is_none());
+        assert_eq!(
+            m.digests,
+            [
+                (bag::ITEMS_PATH.into(), Sha256Digest::of(b"[[[[not json")),
+                (bag::MANIFEST_PATH.into(), Sha256Digest::of(b"junk"))
+            ]
+        );
+        // Unpinned (no statement), the same files are parsed and fail.
+        let (problems, _) = check_manifest(&b, &Limits::DEFAULT, None, false);
+        assert!(problems[0].message.starts_with("not a valid manifest"));
+        assert!(problems
+            .iter()
+            .any(|p| p.message == "not '<sha256>  <path>'"));
+    }
+
+    #[test]
+    fn a_wrong_crc_is_a_container_problem_and_the_digest_still_counts() {
+        let files = fixture::files();
+        let mut w = crate::container::Writer::new(std::io::Cursor::new(Vec::new()));
+        for (p, b) in &files {
+            w.add(&format!("{}/{p}", fixture::TOP), b).unwrap();
+        }
+        let mut zip = w.finish().unwrap().into_inner();
+        // A byte of manifest.json changed in place: the CRC-32 in the headers is now wrong.
+        let needle = br#""media_type":"text/plain""#;
+        let at = zip.windows(needle.len()).position(|w| w == needle).unwrap();
+        zip[at + 14] = b'T';
+        let path = std::path::Path::new("t.zip");
+        let b = Bundle::open_zip(path, Box::new(zip), &Limits::DEFAULT).unwrap();
+        let s = fixture::statement();
+        let (problems, m) = check_manifest(&b, &Limits::DEFAULT, Some(&s), false);
+        assert_eq!(
+            problems,
+            [Problem::new(
+                Check::Container,
+                bag::ITEMS_PATH,
+                "cannot read: ZIP CRC-32 does not match the content"
+            )],
+            "changed, so not parsed: tag-files says so"
+        );
+        assert_eq!(m.digests[0].0, bag::ITEMS_PATH);
+        assert!(is_changed(bag::ITEMS_PATH, &m.digests[0].1, Some(&s)));
+    }
+
+    #[test]
+    fn reads_no_more_records_or_lines_than_the_limit() {
+        let limits = Limits {
+            items: 1,
+            ..Limits::DEFAULT
+        };
+        let (problems, m) = check_within(|_| {}, &limits);
+        assert_eq!(
+            found(&problems),
+            [
+                (
+                    bag::ITEMS_PATH,
+                    "more than the 1 item records a verifier reads; not read further"
+                ),
+                (
+                    bag::MANIFEST_PATH,
+                    "2 lines is more than the 1 a verifier reads; not read further"
+                ),
+            ]
+        );
+        assert!(m.items.is_none());
+    }
+
+    #[test]
+    fn lists_at_most_the_limit_of_problems_per_file() {
+        let limits = Limits {
+            problems_per_file: 1,
+            ..Limits::DEFAULT
+        };
+        let (problems, _) = check_within(
+            |f| {
+                edit_items(f, |v| {
+                    v["items"][0]["sha256"] = "x".into();
+                    v["items"][1]["sha256"] = "y".into();
+                });
+                f.insert(bag::MANIFEST_PATH.into(), b"a\nb\n".to_vec());
+            },
+            &limits,
+        );
+        assert_eq!(
+            found(&problems),
+            [
+                (
+                    "intact/manifest.json item 0",
+                    "sha256 is not 64 lowercase hex digits"
+                ),
+                (
+                    bag::ITEMS_PATH,
+                    "1 more problems with item records, not listed"
+                ),
+                ("manifest-sha256.txt:1", "not '<sha256>  <path>'"),
+                (bag::MANIFEST_PATH, "3 more problems, not listed"),
+            ]
+        );
     }
 
     #[test]
@@ -560,12 +689,8 @@ mod tests {
     fn fails_records_of_another_release_or_incomplete() {
         let mut other = fixture::statement();
         other.release = "r2".into();
-        let (problems, _) = check_item_records(
-            Some(&fixture::files()[bag::ITEMS_PATH]),
-            Some(&other),
-            2,
-            false,
-        );
+        let b = fixture::bundle(&fixture::files());
+        let (problems, _) = check_manifest(&b, &Limits::DEFAULT, Some(&other), false);
         assert_eq!(
             found(&problems),
             [(

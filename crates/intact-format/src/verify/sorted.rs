@@ -3,36 +3,7 @@
 //! without a set in the usual, sorted case. A bundle of 100,000s of files is checked in linear
 //! time and without a copy of every path.
 
-use std::collections::HashSet;
-
 use crate::digest::Sha256Digest;
-
-/// Finds repeated strings: in strictly increasing order (the usual case) by comparing with the
-/// previous one only; once out of order, with a set of everything seen.
-#[derive(Default)]
-pub(super) struct Unique<'a> {
-    last: Option<&'a str>,
-    seen: Option<HashSet<&'a str>>,
-    all: Vec<&'a str>,
-}
-
-impl<'a> Unique<'a> {
-    /// Whether `s` was not seen before.
-    pub(super) fn insert(&mut self, s: &'a str) -> bool {
-        if let Some(seen) = &mut self.seen {
-            return seen.insert(s);
-        }
-        if self.last.is_none_or(|l| l < s) {
-            self.last = Some(s);
-            self.all.push(s);
-            return true;
-        }
-        let mut seen: HashSet<&str> = std::mem::take(&mut self.all).into_iter().collect();
-        let new = seen.insert(s);
-        self.seen = Some(seen);
-        new
-    }
-}
 
 /// The payload files the manifests list, sorted by path, their paths in one string.
 #[derive(Default)]
@@ -72,6 +43,30 @@ impl ExpectedList {
             sha256,
             size,
         });
+    }
+
+    /// Sorts the entries by path, one per path (the last pushed of each).
+    pub(super) fn sort_unique(&mut self) {
+        fn path<'p>(paths: &'p str, e: &Expected) -> &'p str {
+            &paths[e.start as usize..(e.start + e.len) as usize]
+        }
+        let paths = self.paths.as_str();
+        let e = &mut self.entries;
+        if e.windows(2)
+            .all(|w| path(paths, &w[0]) < path(paths, &w[1]))
+        {
+            return;
+        }
+        // A stable sort keeps records of one path in order: the last one counts.
+        e.sort_by(|a, b| path(paths, a).cmp(path(paths, b)));
+        let mut out: Vec<Expected> = Vec::with_capacity(e.len());
+        for x in e.drain(..) {
+            match out.last_mut() {
+                Some(last) if path(paths, last) == path(paths, &x) => *last = x,
+                _ => out.push(x),
+            }
+        }
+        *e = out;
     }
 
     pub(super) fn as_slice(&self) -> &[Expected] {
@@ -143,15 +138,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn unique_finds_repeats_in_and_out_of_order() {
-        let mut u = Unique::default();
-        assert!(u.insert("a") && u.insert("b") && u.insert("c"));
-        assert!(!u.insert("b"), "out of order and seen");
-        assert!(u.insert("0"));
-        assert!(!u.insert("c"));
-        let mut u = Unique::default();
-        assert!(u.insert("a"));
-        assert!(!u.insert("a"), "repeated right after");
+    fn sort_unique_keeps_the_last_record_of_each_path() {
+        let mut l = ExpectedList::default();
+        l.push("data/b", None, Some(1));
+        l.push("data/a", None, Some(2));
+        l.push("data/b", None, Some(3));
+        l.sort_unique();
+        let got: Vec<(&str, Option<u64>)> =
+            l.as_slice().iter().map(|e| (l.path(e), e.size)).collect();
+        assert_eq!(got, [("data/a", Some(2)), ("data/b", Some(3))]);
     }
 
     #[test]

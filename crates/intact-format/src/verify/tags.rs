@@ -7,17 +7,25 @@ use crate::bag;
 use crate::problem::{Check, Problem};
 use crate::release::Statement;
 
-use super::container::TagDigests;
+use super::read::TagDigests;
 
 /// Check `tag-files` (FORMAT.md §6): every digest the statement pins in `tag_files` is the
-/// SHA-256 of that tag file (`digests`: every tag file that could be read).
-pub(super) fn check_tag_files(statement: Option<&Statement>, digests: &TagDigests) -> Vec<Problem> {
+/// SHA-256 of that tag file (`digests`: every tag file that could be read). A file with another
+/// digest is reported changed; it was not parsed (FORMAT.md §9.1), so no other check says more
+/// about it. A pinned file that is a member (`is_member`) but was not read has its problem
+/// reported by the step that did not read it.
+pub(super) fn check_tag_files(
+    statement: Option<&Statement>,
+    digests: &TagDigests,
+    is_member: impl Fn(&str) -> bool,
+) -> Vec<Problem> {
     let Some(s) = statement else {
         return Vec::new();
     };
     let mut problems = Vec::new();
     for (path, want) in &s.tag_files {
         match digests.get(path) {
+            None if is_member(path) => {}
             None => problems.push(Problem::new(
                 Check::TagFiles,
                 path.as_str(),
@@ -26,7 +34,10 @@ pub(super) fn check_tag_files(statement: Option<&Statement>, digests: &TagDigest
             Some(d) if d.to_hex() != *want => problems.push(Problem::new(
                 Check::TagFiles,
                 path.as_str(),
-                format!("sha256 {} does not match release.json ({want})", d.to_hex()),
+                format!(
+                    "changed (not parsed): sha256 {} does not match release.json ({want})",
+                    d.to_hex()
+                ),
             )),
             Some(_) => {}
         }
@@ -36,8 +47,14 @@ pub(super) fn check_tag_files(statement: Option<&Statement>, digests: &TagDigest
 
 /// Check `tag-manifest` (FORMAT.md §4.4) on the bytes of `tagmanifest-sha256.txt` (`None`:
 /// missing or unreadable): lines in the manifest format of §4.3, listing every tag file of
-/// `digests` but itself, each with its digest, and no payload file.
-pub(super) fn check_tag_manifest(text: Option<&[u8]>, digests: &TagDigests) -> Vec<Problem> {
+/// `digests` but itself, each with its digest, and no payload file. A listed file that is a
+/// member (`is_member`) but was not read has its problem reported by the step that did not
+/// read it (unexpected, too large, one signature too many).
+pub(super) fn check_tag_manifest(
+    text: Option<&[u8]>,
+    digests: &TagDigests,
+    is_member: impl Fn(&str) -> bool,
+) -> Vec<Problem> {
     let p = bag::TAGMANIFEST_PATH;
     let text = match text.map(std::str::from_utf8) {
         None => return vec![Problem::new(Check::TagManifest, p, "missing")],
@@ -51,6 +68,7 @@ pub(super) fn check_tag_manifest(text: Option<&[u8]>, digests: &TagDigests) -> V
             "payload file listed in the tag manifest"
         } else {
             match digests.get(path.as_str()) {
+                None if is_member(path.as_str()) => continue,
                 None => "listed in the tag manifest but missing",
                 Some(d) if d != want => "sha256 does not match the tag manifest",
                 Some(_) => continue,
@@ -91,8 +109,11 @@ mod tests {
 
     #[test]
     fn tag_files_passes_matching_pins() {
-        assert_eq!(check_tag_files(Some(&fixture::statement()), &digests()), []);
-        assert_eq!(check_tag_files(None, &digests()), []);
+        assert_eq!(
+            check_tag_files(Some(&fixture::statement()), &digests(), |_| false),
+            []
+        );
+        assert_eq!(check_tag_files(None, &digests(), |_| false), []);
     }
 
     #[test]
@@ -100,7 +121,7 @@ mod tests {
         let mut d = digests();
         d.insert(bag::BAGIT_PATH.into(), Sha256Digest::of(b"other"));
         d.remove(bag::BAG_INFO_PATH);
-        let p = check_tag_files(Some(&fixture::statement()), &d);
+        let p = check_tag_files(Some(&fixture::statement()), &d, |_| false);
         assert_eq!(p.len(), 2);
         assert!(p.iter().all(|p| p.check == Check::TagFiles));
         assert_eq!(p[0].path, bag::BAG_INFO_PATH);
@@ -111,12 +132,15 @@ mod tests {
 
     #[test]
     fn tag_manifest_passes_a_complete_listing() {
-        assert_eq!(check_tag_manifest(Some(&tag_manifest()), &digests()), []);
+        assert_eq!(
+            check_tag_manifest(Some(&tag_manifest()), &digests(), |_| false),
+            []
+        );
     }
 
     #[test]
     fn tag_manifest_fails_a_missing_or_unreadable_file() {
-        let p = check_tag_manifest(None, &digests());
+        let p = check_tag_manifest(None, &digests(), |_| false);
         assert_eq!(
             p,
             [Problem::new(
@@ -125,7 +149,7 @@ mod tests {
                 "missing"
             )]
         );
-        let p = check_tag_manifest(Some(&[0xff]), &digests());
+        let p = check_tag_manifest(Some(&[0xff]), &digests(), |_| false);
         assert_eq!(p[0].message, "not UTF-8");
     }
 
@@ -138,7 +162,9 @@ mod tests {
         let mut text = String::from_utf8(tag_manifest()).unwrap();
         text.push_str(&format!("{}  data/zz.txt\n", "ab".repeat(32)));
         text.push_str("garbage\n");
-        let p = check_tag_manifest(Some(text.as_bytes()), &d);
+        // A member that was not read (unexpected, say) is reported by the step that did not.
+        text.push_str(&format!("{}  notes2.txt\n", "cd".repeat(32)));
+        let p = check_tag_manifest(Some(text.as_bytes()), &d, |p| p == "notes2.txt");
         assert!(p.iter().all(|p| p.check == Check::TagManifest));
         let found: Vec<(&str, &str)> = p
             .iter()
