@@ -35,6 +35,7 @@ impl Plan<'_> {
     ) -> Result<PackSummary, PackError> {
         let opts = self.opts;
         let manifest = self.manifest(items, gate_report);
+        super::check_item_count(manifest.items.len())?;
         let top = &self.top;
         let out = &opts.out;
         // The tag files in bundle order after the payload: intact/manifest.json,

@@ -165,6 +165,10 @@ pub enum PackError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// More items than a verifier reads (FORMAT.md §9.1, `Limits::items`): the bundle would
+    /// never verify, so it is not written.
+    #[error("{count} items is more than the {limit} a verifier reads (FORMAT.md §9.1); split the release")]
+    TooManyItems { count: usize, limit: usize },
     #[error("{path}: file changed while it was being packed")]
     Changed { path: PathBuf },
     #[error(transparent)]
@@ -195,6 +199,15 @@ impl From<PathError> for PackError {
             source: e.source,
         }
     }
+}
+
+/// FORMAT.md §9.1: a release holds at most `Limits::items` items, or no verifier reads it.
+pub(super) fn check_item_count(count: usize) -> Result<(), PackError> {
+    let limit = crate::limits::Limits::DEFAULT.items;
+    if count > limit {
+        return Err(PackError::TooManyItems { count, limit });
+    }
+    Ok(())
 }
 
 /// A bundle that was not to replace an existing output says so ([`PackError::OutExists`]).
@@ -260,6 +273,7 @@ fn pack_staged(
         }
     }
     let sources = source::collect_sources(&opts.src)?;
+    check_item_count(sources.len())?;
     preflight::check_output(&opts.src, &opts.out, opts.force)?;
     preflight::check_private_paths(opts)?;
     preflight::check_gate_files(opts)?;
@@ -304,6 +318,18 @@ fn pack_staged(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn refuses_more_items_than_a_verifier_reads() {
+        let limit = crate::limits::Limits::DEFAULT.items;
+        assert!(check_item_count(limit).is_ok());
+        match check_item_count(limit + 1) {
+            Err(PackError::TooManyItems { count, limit: l }) => {
+                assert_eq!((count, l), (limit + 1, limit))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
     use super::*;
     use crate::verify::{verify, VerifyOptions};
     use std::path::Path;
