@@ -1,6 +1,6 @@
 //! The subcommands, one module each: its flags, its `run`, its human output.
 
-use clap::Subcommand;
+use clap::{Parser, Subcommand};
 
 use crate::exit::{CliError, Outcome};
 
@@ -10,6 +10,7 @@ pub mod check;
 pub mod cite;
 pub mod demo;
 pub mod diff;
+pub mod docs;
 pub mod extract;
 pub mod flags;
 pub mod inspect;
@@ -20,7 +21,27 @@ pub mod redaction;
 pub mod scan;
 pub mod sign;
 pub mod statement;
+pub mod targets;
 pub mod verify;
+
+/// The whole command line: `intact SUBCOMMAND …` (also what `completions` and `man` describe).
+#[derive(Parser)]
+#[command(
+    name = "intact",
+    version,
+    about = "Keep a public archive of evidence provably unaltered",
+    after_help = EXIT_CODES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The exit codes, as every `--help` that lists them says it (README "Exit codes").
+pub const EXIT_CODES: &str =
+    "Exit codes: 0 valid or done, 1 not valid or findings, 2 usage, I/O or network error \
+(with several targets the worst wins). With --json an error is a JSON object on standard output \
+(manifests/schema/error.schema.json).";
 
 #[derive(Subcommand)]
 pub enum Command {
@@ -57,6 +78,10 @@ pub enum Command {
     Redaction(redaction::RedactionArgs),
     /// BagIt bags (RFC 8493 and drafts 0.93–0.97).
     Bagit(bagit::BagitArgs),
+    /// Shell completions for bash, zsh, fish, elvish or PowerShell.
+    Completions(docs::CompletionsArgs),
+    /// The manual pages (roff): intact(1) and one per subcommand.
+    Man(docs::ManArgs),
 }
 
 impl Command {
@@ -79,6 +104,8 @@ impl Command {
             Command::Inspect(args) => args.run(),
             Command::Redaction(args) => args.run(),
             Command::Bagit(args) => args.run(),
+            Command::Completions(args) => args.run(),
+            Command::Man(args) => args.run(),
         }
     }
 }

@@ -8,19 +8,22 @@ use intact::trust::SignatureStatus;
 use intact::verify::VerifyReport;
 
 use super::flags::TrustArgs;
+use super::targets::each_target;
 use crate::exit::{CliError, Outcome};
-use crate::output;
 
 #[derive(Args)]
 pub struct VerifyArgs {
-    /// Bundle ZIP, or its extracted top directory.
-    bundle: PathBuf,
+    /// Bundle ZIPs, or their extracted top directories (several: one verdict line each and a
+    /// total; the exit code is the worst of them).
+    #[arg(required = true, value_name = "BUNDLE")]
+    bundles: Vec<PathBuf>,
     #[command(flatten)]
     trust: TrustArgs,
     /// Print the full report as JSON.
     #[arg(long)]
     json: bool,
-    /// No progress bar (there is none either when stderr is not a terminal).
+    /// Print nothing but errors and the reports of bundles that are not valid; no progress bar
+    /// (there is none either when stderr is not a terminal).
     #[arg(short, long)]
     quiet: bool,
 }
@@ -29,12 +32,22 @@ impl VerifyArgs {
     /// The top-level entry point for `intact verify`.
     pub fn run(self) -> Result<Outcome, CliError> {
         let opts = self.trust.load()?;
-        let progress = crate::progress::bar(self.quiet, "verifying");
-        let report =
-            intact::verify::verify_report_with_progress(&self.bundle, &opts, progress.as_ref())?;
-        drop(progress);
-        output::print(self.json, &report, human);
-        Ok(Outcome::valid_if(report.valid))
+        each_target(
+            &self.bundles,
+            self.json,
+            self.quiet,
+            ("bundle(s)", "intact-verify-summary/1"),
+            |b| {
+                let progress = crate::progress::bar(self.quiet, "verifying");
+                Ok(intact::verify::verify_report_with_progress(
+                    b,
+                    &opts,
+                    progress.as_ref(),
+                )?)
+            },
+            |r| r.valid,
+            human,
+        )
     }
 }
 

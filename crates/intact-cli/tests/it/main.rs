@@ -11,6 +11,7 @@ mod bagit_parsers_proptest;
 mod bagit_validate;
 mod cite;
 mod cli;
+mod exit_codes;
 mod gate_cli;
 mod gate_corpus;
 mod gate_fixtures;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::mirror::{check_mirror, Mirror, MirrorNote};
-use super::read::{fold, read_entry, read_log};
+use super::read::{fold, read_entry, read_existing_log};
 use super::state;
 use super::{Entry, LogError, LogProblem};
 use crate::archive::ReleaseRef;
@@ -59,7 +59,7 @@ pub struct LogVerifyOptions<'a> {
 /// Verifies a release log, and with `--bundles` every mirrored bundle against it, and with
 /// `--state` that the log extends what this mirror verified before (then records the new head).
 pub fn verify_log(log: &Path, opts: &LogVerifyOptions) -> Result<LogReport, LogError> {
-    let (entries, mut problems) = read_log(log)?;
+    let (entries, mut problems) = read_existing_log(log)?;
     if entries.is_empty() {
         problems.push(LogProblem {
             seq: None,

@@ -1,0 +1,191 @@
+//! One exit-code policy for every command (README "Exit codes"): 0 valid or done, 1 not valid or
+//! findings, 2 usage, I/O or network — and under `--json` an error is an error object on
+//! standard output (manifests/schema/error.schema.json). Here: an I/O error is 2 for every
+//! command, and with several targets the worst wins.
+
+use std::path::{Path, PathBuf};
+
+use intact_testkit::{code, s, stderr, stdout};
+use serde_json::Value;
+
+use crate::intact;
+
+/// A demo directory (keys, bundles, log, collection) in a temporary directory.
+fn demo() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = tmp.path().join("demo");
+    let o = intact(&["demo", "--out", s(&demo)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    (tmp, demo)
+}
+
+/// Every command, run with one input missing (`missing`): its arguments.
+fn commands_with_a_missing_input(demo: &Path, t: &Path) -> Vec<Vec<String>> {
+    let missing = t.join("missing");
+    let m = s(&missing).to_owned();
+    let trust = s(&demo.join("keys/allowed_signers")).to_owned();
+    let r1 = s(&demo.join("release-1.zip")).to_owned();
+    let key = s(&demo.join("keys/demo-office.key")).to_owned();
+    let out = |n: &str| s(&t.join(n)).to_owned();
+    let a = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<String>>();
+    let blocker = t.join("a-file");
+    std::fs::write(&blocker, "not a directory\n").unwrap();
+    let under_file = s(&blocker.join("sub")).to_owned();
+    vec![
+        a(&["keygen", "--out", &format!("{m}/k"), "--no-passphrase"]),
+        a(&[
+            "pack",
+            &m,
+            "--collection",
+            "c",
+            "--release",
+            "r1",
+            "-o",
+            &out("p.zip"),
+            "--no-deny-list",
+            "--unsigned",
+        ]),
+        a(&["verify", &m, "--trust", &trust]),
+        a(&["verify", &r1, "--trust", &m]),
+        a(&["sign", &m, "--key", &key]),
+        a(&["statement", &m]),
+        a(&["attach", &r1, &m]),
+        a(&["cite", &m, "--id", "T-101-001", "-o", &out("c.json")]),
+        a(&["check", &m, "--bundle", &r1, "--trust", &trust]),
+        a(&["check", &trust, "--bundle", &m, "--trust", &trust]),
+        a(&["demo", "--out", &under_file]),
+        a(&["log", "append", &under_file, &r1, "--trust", &trust]),
+        a(&["log", "verify", &m, "--trust", &trust]),
+        a(&["log", "status", &m]),
+        a(&["diff", &m, &r1]),
+        a(&["extract", &m, "--to", &out("x"), "--trust", &trust]),
+        a(&["scan", &m]),
+        a(&["inspect", &m]),
+        a(&[
+            "redaction",
+            "prove",
+            "--ledger",
+            &m,
+            "--original",
+            &trust,
+            "--bundle",
+            &r1,
+            "--item",
+            "T-101-001",
+            "-o",
+            &out("d.json"),
+        ]),
+        a(&[
+            "redaction",
+            "verify",
+            &m,
+            "--original",
+            &trust,
+            "--bundle",
+            &r1,
+            "--trust",
+            &trust,
+        ]),
+        a(&["bagit", "validate", &m]),
+        a(&["completions", "bash", "-o", &format!("{m}/intact.bash")]),
+        a(&["man", "-o", &under_file]),
+    ]
+}
+
+#[test]
+fn an_io_error_is_2_for_every_command_and_json_on_stdout_with_json() {
+    let (tmp, demo) = demo();
+    for args in commands_with_a_missing_input(&demo, tmp.path()) {
+        let o = intact(&args);
+        assert_eq!(code(&o), 2, "intact {args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("intact: error: "),
+            "intact {args:?}: {}",
+            stderr(&o)
+        );
+        let mut json = args.clone();
+        json.push("--json".into());
+        let o = intact(&json);
+        assert_eq!(code(&o), 2, "intact {json:?}: {}", stderr(&o));
+        let v: Value = serde_json::from_str(&stdout(&o))
+            .unwrap_or_else(|e| panic!("intact {json:?}: stdout not JSON ({e}): {}", stdout(&o)));
+        assert_eq!(v["report"], "intact-error/1", "intact {json:?}: {v}");
+        assert_eq!(v["exit"], 2, "intact {json:?}: {v}");
+        assert_eq!(v["code"], "io", "intact {json:?}: {v}");
+        assert!(v["path"].is_string(), "intact {json:?}: {v}");
+    }
+}
+
+#[test]
+fn a_usage_error_is_2_and_json_with_json() {
+    let o = intact(&["verify", "--no-such-flag", "--json"]);
+    assert_eq!(code(&o), 2);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["code"], "usage");
+    // --help and --version are not errors.
+    assert_eq!(code(&intact(&["verify", "--help"])), 0);
+    assert_eq!(code(&intact(&["--version"])), 0);
+}
+
+#[test]
+fn several_targets_the_worst_wins_and_each_has_a_line() {
+    let (tmp, demo) = demo();
+    let trust = demo.join("keys/allowed_signers");
+    let good = demo.join("release-1.zip");
+    let bad = demo.join("release-1-tampered.zip");
+    let missing = tmp.path().join("missing.zip");
+    let run = |targets: &[&Path]| {
+        let mut args: Vec<&str> = vec!["verify"];
+        args.extend(targets.iter().map(|p| s(p)));
+        args.extend(["--trust", s(&trust)]);
+        intact(&args)
+    };
+    assert_eq!(code(&run(&[&good, &good])), 0);
+    assert_eq!(code(&run(&[&good, &bad])), 1);
+    assert_eq!(code(&run(&[&bad, &good])), 1);
+    assert_eq!(code(&run(&[&missing, &bad])), 2);
+    let o = run(&[&good, &bad, &missing]);
+    assert_eq!(code(&o), 2);
+    let out = stdout(&o);
+    assert!(out.contains(&format!("VALID: {}", s(&good))), "{out}");
+    assert!(out.contains(&format!("NOT VALID: {}", s(&bad))), "{out}");
+    assert!(
+        out.ends_with("total: 3 bundle(s): 1 valid, 1 not valid, 1 could not be checked\n"),
+        "{out}"
+    );
+    assert!(stderr(&o).contains(&format!("intact: error: {}", s(&missing))));
+    // --quiet: nothing for what is valid, no total.
+    let o = intact(&["verify", s(&good), s(&bad), "--trust", s(&trust), "--quiet"]);
+    assert_eq!(code(&o), 1);
+    assert!(!stdout(&o).contains(&format!("VALID: {}", s(&good))));
+    assert!(stdout(&o).contains(&format!("NOT VALID: {}", s(&bad))));
+    assert!(!stdout(&o).contains("total:"));
+    let o = intact(&["verify", s(&good), "--trust", s(&trust), "-q"]);
+    assert_eq!((code(&o), stdout(&o).as_str()), (0, ""));
+    // check: several files against one bundle.
+    let readme = demo.join("collection/README.txt");
+    let o = intact(&[
+        "check",
+        s(&readme),
+        s(&trust),
+        s(&missing),
+        "--bundle",
+        s(&good),
+        "--trust",
+        s(&trust),
+    ]);
+    assert_eq!(code(&o), 2, "{}", stdout(&o));
+    assert!(
+        stdout(&o).ends_with("total: 3 file(s): 1 valid, 1 not valid, 1 could not be checked\n")
+    );
+}
+
+#[test]
+fn log_verify_of_a_missing_log_is_2_not_not_valid() {
+    let (tmp, demo) = demo();
+    let missing = tmp.path().join("nosuchlog");
+    let trust = demo.join("keys/allowed_signers");
+    let o = intact(&["log", "verify", s(&missing), "--trust", s(&trust)]);
+    assert_eq!(code(&o), 2, "{}", stdout(&o));
+    assert!(!stdout(&o).contains("NOT VALID"));
+}
