@@ -22,6 +22,7 @@ pub mod scan;
 pub mod sign;
 pub mod statement;
 pub mod targets;
+mod trust_file;
 pub mod verify;
 
 /// The whole command line: `intact SUBCOMMAND …` (also what `completions` and `man` describe).

@@ -148,7 +148,7 @@ impl PackArgs {
         opts.sync = self.sync;
         opts.allow_missing_metadata = self.allow_missing_metadata;
         if let Some(m) = &self.metadata {
-            opts.metadata = Some(intact::metadata::MetadataSet::load(m)?);
+            opts.metadata = Some(intact::metadata::MetadataSet::load_partial(m)?);
         }
         opts.commitments = match (&self.originals, &self.ledger) {
             (Some(originals), Some(ledger)) => Some(Commitments {

@@ -72,8 +72,42 @@ fn signer_list(report: &VerifyReport) -> String {
     }
 }
 
+/// The verdict of a target that could not be read as a bundle at all, in plain words: not an
+/// intact bundle (a file that is not a ZIP, a ZIP with no intact bag in it, a directory with no
+/// bag), or a ZIP bundle too damaged to read. `None` when it was read as a bundle.
+pub fn unreadable_verdict(report: &VerifyReport) -> Option<String> {
+    use intact::container::probe::{probe, Looks};
+    if report.valid || report.kind.is_some() {
+        return None;
+    }
+    let path = &report.bundle;
+    if path.is_dir() {
+        let why = report.problems.first().map(|p| p.message.as_str());
+        return Some(format!(
+            "not an intact bundle: {}",
+            why.unwrap_or("a directory with no bag")
+        ));
+    }
+    let damaged = format!(
+        "not readable as a bundle (a damaged or truncated ZIP) — {} problem(s)",
+        report.problems.len().max(1)
+    );
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut magic = [0u8; 2];
+    let zip_start = std::io::Read::read_exact(&mut file, &mut magic).is_ok() && magic == *b"PK";
+    Some(match probe(&file).ok()? {
+        Looks::NotZip if !zip_start => "not an intact bundle: not a ZIP file".into(),
+        Looks::OtherZip => {
+            "not an intact bundle: a ZIP file with no intact bag in it (no TOP/bagit.txt, no TOP/intact/)"
+                .into()
+        }
+        Looks::NotZip | Looks::Bundle => damaged,
+    })
+}
+
 /// A verification report as text: one line per problem and per signature, then the verdict
-/// (also shown by `cite` and `extract` when a bundle does not verify).
+/// (also shown by `cite` and `extract` when a bundle does not verify); for a target that could
+/// not be read as a bundle, the verdict says so plainly ([`unreadable_verdict`]).
 pub fn human(report: &VerifyReport) -> String {
     let mut s = String::new();
     let b = report.bundle.display();
@@ -106,6 +140,10 @@ pub fn human(report: &VerifyReport) -> String {
             sig.status.name(),
             sig.detail
         ));
+    }
+    if let Some(why) = unreadable_verdict(report) {
+        s.push_str(&format!("NOT VALID: {b}: {why}\n"));
+        return s;
     }
     let verdict = if report.valid { "VALID" } else { "NOT VALID" };
     s.push_str(&format!(

@@ -103,6 +103,9 @@ pub enum CliError {
     Stdout(io::Error),
     /// A file the command line itself writes (`completions`, `man`) could not be written.
     Io(intact::fs::PathError),
+    /// An input that cannot be used, in plain words (e.g. a key given where an
+    /// allowed_signers file belongs).
+    Input { path: PathBuf, message: String },
     /// `intact keygen` wrote no key.
     Keygen(KeygenError),
     /// A signing key could not be loaded.
@@ -178,6 +181,7 @@ impl CliError {
             CliError::Usage(_)
             | CliError::Stdout(_)
             | CliError::Io(_)
+            | CliError::Input { .. }
             | CliError::Keygen(_)
             | CliError::Key(_)
             | CliError::Trust(_)
@@ -276,6 +280,7 @@ impl fmt::Display for CliError {
             CliError::Usage(m) => f.write_str(m),
             CliError::Stdout(e) => write!(f, "standard output: {e}"),
             CliError::Io(e) => e.fmt(f),
+            CliError::Input { path, message } => write!(f, "{}: {message}", path.display()),
             CliError::Keygen(KeygenError::EmptyPassphrase) => {
                 f.write_str("empty passphrase: use --no-passphrase to write an unencrypted key")
             }

@@ -48,7 +48,9 @@ impl ErrorReport {
 /// The library error inside a `CliError`, to walk its sources.
 fn inner(e: &CliError) -> Option<&(dyn std::error::Error + 'static)> {
     Some(match e {
-        CliError::Usage(_) | CliError::ChangeRecords { .. } => return None,
+        CliError::Usage(_) | CliError::ChangeRecords { .. } | CliError::Input { .. } => {
+            return None
+        }
         CliError::Stdout(e) => e,
         CliError::Io(e) => e,
         CliError::Keygen(e) => e,
@@ -118,6 +120,7 @@ impl CliError {
         Some(match self {
             CliError::ChangeRecords { file, .. } => file,
             CliError::Io(e) => &e.path,
+            CliError::Input { path, .. } => path,
             CliError::Keygen(Kg::Exists { path } | Kg::Io { path, .. }) => path,
             CliError::Key(
                 K::Read { path, .. }

@@ -73,7 +73,7 @@ fn findings_exit_1_and_are_masked() {
     );
     assert!(
         out.contains(
-            "meta.csv: manifest field row 1 field title: deny-list-match: [withheld #2, 18 chars]"
+            "meta.csv: manifest field line 2 field title: deny-list-match: [withheld #2, 18 chars]"
         ),
         "{out}"
     );
