@@ -12,6 +12,7 @@ use super::targets::each_target;
 use crate::exit::{CliError, Outcome};
 
 #[derive(Args)]
+#[command(after_help = concat!("Examples:\n  intact check testimony-004.txt --bundle release-1.zip --trust allowed_signers\n  intact check downloads/*.pdf --log log/ --trust allowed_signers     # current, superseded, withdrawn?\n  intact check testimony-004.txt --proof T-100-004.intact-proof.json --trust allowed_signers\n\n", exit_codes!()))]
 #[command(group(ArgGroup::new("against").required(true).args(["proof", "bundle", "log"])))]
 pub struct CheckArgs {
     /// The files to check (e.g. cited documents; several: one verdict each and a total; the

@@ -12,6 +12,7 @@ use crate::exit::{CliError, Outcome};
 use crate::output;
 
 #[derive(Args)]
+#[command(after_help = concat!("Examples:\n  intact log append log/ release-2.zip --trust allowed_signers    # exit 0 also when it is already there\n  intact log verify log/ --bundles bundles/ --state mirror-state.json --trust allowed_signers\n  intact log status log/ --json\n\n", exit_codes!()))]
 pub struct LogArgs {
     #[command(subcommand)]
     command: LogCommand,
@@ -57,7 +58,7 @@ impl AppendArgs {
         let opts = self.trust.load()?;
         let r = log::append(&self.log, &self.bundle, &opts)?;
         output::print(self.json, &r, |r| self.human(r));
-        Ok(Outcome::valid_if(r.appended))
+        Ok(Outcome::valid_if(r.appended || r.already_head))
     }
 
     fn human(&self, r: &AppendReport) -> String {
@@ -65,6 +66,11 @@ impl AppendArgs {
         t.push_str(&match (r.appended, r.seq) {
             (true, Some(n)) => format!(
                 "appended release {} as entry {n:06} of {}\n",
+                r.release.as_deref().unwrap_or("?"),
+                self.log.display()
+            ),
+            (false, Some(n)) if r.already_head => format!(
+                "already in the log: release {} is entry {n:06}, the head of {}; nothing to do\n",
                 r.release.as_deref().unwrap_or("?"),
                 self.log.display()
             ),

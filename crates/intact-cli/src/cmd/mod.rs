@@ -38,11 +38,8 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// The exit codes, as every `--help` that lists them says it (README "Exit codes").
-pub const EXIT_CODES: &str =
-    "Exit codes: 0 valid or done, 1 not valid or findings, 2 usage, I/O or network error \
-(with several targets the worst wins). With --json an error is a JSON object on standard output \
-(manifests/schema/error.schema.json).";
+/// The exit codes, as every `--help` that lists them says it ([`exit_codes!`]).
+pub const EXIT_CODES: &str = exit_codes!();
 
 #[derive(Subcommand)]
 pub enum Command {
@@ -71,7 +68,6 @@ pub enum Command {
     /// Verify a bundle, then write it out as a tree inside DIR (nothing written if not valid).
     Extract(extract::ExtractArgs),
     /// Leak gate: find withheld data hidden in files, metadata and names (docs/REDACTION.md).
-    /// Exit 0 clean, 1 findings, 2 usage or I/O error.
     Scan(scan::ScanArgs),
     /// List a bundle's items, redaction records and withheld items (no verification).
     Inspect(inspect::InspectArgs),

@@ -11,6 +11,7 @@ use crate::exit::{CliError, Outcome};
 use crate::output;
 
 #[derive(Args)]
+#[command(after_help = concat!("Examples:\n  intact scan ./release-1 --deny-list private/deny-list.txt\n  intact scan ./release-1 --deny-list private/deny-list.txt --metadata private/metadata.csv --json\n  intact scan ./release-1     # structural rules only (no deny-list)\n\n", exit_codes!()))]
 pub struct ScanArgs {
     /// Directory to scan.
     src: PathBuf,

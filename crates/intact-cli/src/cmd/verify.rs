@@ -12,6 +12,7 @@ use super::targets::each_target;
 use crate::exit::{CliError, Outcome};
 
 #[derive(Args)]
+#[command(after_help = concat!("Examples:\n  intact verify release-1.zip --trust allowed_signers\n  intact verify bundles/*.zip --trust allowed_signers --quiet     # only what is not valid\n  intact verify mirror/case-archive-release-1 --trust allowed_signers --threshold 2 --json\n\n", exit_codes!()))]
 pub struct VerifyArgs {
     /// Bundle ZIPs, or their extracted top directories (several: one verdict line each and a
     /// total; the exit code is the worst of them).

@@ -189,3 +189,90 @@ fn log_verify_of_a_missing_log_is_2_not_not_valid() {
     assert_eq!(code(&o), 2, "{}", stdout(&o));
     assert!(!stdout(&o).contains("NOT VALID"));
 }
+
+#[test]
+fn help_of_the_main_commands_ends_with_examples_and_exit_codes() {
+    for cmd in ["pack", "verify", "check", "cite", "log", "scan"] {
+        let o = intact(&[cmd, "--help"]);
+        assert_eq!(code(&o), 0);
+        let help = stdout(&o);
+        let examples = help
+            .find("\nExamples:\n")
+            .unwrap_or_else(|| panic!("{cmd}: {help}"));
+        let tail = &help[examples..];
+        let lines = tail.lines().filter(|l| l.starts_with("  intact ")).count();
+        assert!((2..=3).contains(&lines), "{cmd}: {tail}");
+        assert!(
+            tail.lines()
+                .all(|l| !l.starts_with("  intact ") || l.contains(&format!("intact {cmd} "))),
+            "{cmd}: {tail}"
+        );
+        assert!(
+            tail.trim_end()
+                .lines()
+                .last()
+                .unwrap()
+                .starts_with("Exit codes: 0 valid or done, 1 not valid or findings, 2 usage, I/O"),
+            "{cmd}: {tail}"
+        );
+    }
+    // completions and man build from the same definitions
+    let o = intact(&["completions", "bash"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("_intact()"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("--allowed-signers"));
+    let o = intact(&["man"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains(".TH intact 1"), "{}", stdout(&o));
+    let dir = tempfile::tempdir().unwrap();
+    let o = intact(&["man", "-o", s(dir.path())]);
+    assert_eq!(code(&o), 0);
+    for page in [
+        "intact.1",
+        "intact-verify.1",
+        "intact-log-append.1",
+        "intact-bagit-validate.1",
+    ] {
+        let text = std::fs::read_to_string(dir.path().join(page)).unwrap();
+        assert!(text.contains(".TH"), "{page}");
+    }
+}
+
+#[test]
+fn log_append_of_the_head_again_is_done_and_says_so() {
+    let (tmp, demo) = demo();
+    let trust = demo.join("keys/allowed_signers");
+    let log = tmp.path().join("log");
+    let append = |b: &str| {
+        intact(&[
+            "log",
+            "append",
+            s(&log),
+            s(&demo.join(b)),
+            "--trust",
+            s(&trust),
+        ])
+    };
+    assert_eq!(code(&append("release-1.zip")), 0);
+    let before = std::fs::read_dir(&log).unwrap().count();
+    let o = append("release-1.zip");
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "already in the log: release release-1 is entry 000001, the head of {}; nothing to do\n",
+            s(&log)
+        )
+    );
+    assert_eq!(std::fs::read_dir(&log).unwrap().count(), before);
+    assert_eq!(code(&append("release-2.zip")), 0);
+    // Below the head: one line, not appended.
+    let o = append("release-1.zip");
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(
+        out.contains("already in the log as entry 000001, below the head"),
+        "{out}"
+    );
+}

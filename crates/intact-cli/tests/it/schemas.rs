@@ -406,6 +406,24 @@ fn every_document_intact_writes_matches_its_schema() {
             s(&trust),
             "--json",
         ],
+        0,
+    );
+    assert_eq!(a["already_head"], json!(true));
+    sc.check(
+        "log-append-report.schema.json",
+        "log append (the head again)",
+        &a,
+    );
+    let a = intact_json(
+        &[
+            "log",
+            "append",
+            s(&new_log),
+            s(&tampered),
+            "--trust",
+            s(&trust),
+            "--json",
+        ],
         1,
     );
     assert!(a["problems"].as_array().is_some_and(|p| !p.is_empty()));
