@@ -38,9 +38,39 @@ impl ScanArgs {
                 intact::gate::mask_report(deny, &mut report, Some(&self.src));
             }
         }
-        output::print(self.json, &report, human);
+        let shown = ScanJson {
+            hints: hints(&report),
+            report: &report,
+        };
+        output::print(self.json, &shown, |r| human(r.report));
         Ok(Outcome::valid_if(report.clean()))
     }
+}
+
+/// `scan --json`: the gate's report and how to fix each rule that has a finding.
+#[derive(serde::Serialize)]
+struct ScanJson<'a> {
+    #[serde(flatten)]
+    report: &'a GateReport,
+    /// Per rule with a finding, how to fix it.
+    hints: std::collections::BTreeMap<&'static str, &'static str>,
+}
+
+/// How to fix each rule that has a finding, by rule id.
+fn hints(report: &GateReport) -> std::collections::BTreeMap<&'static str, &'static str> {
+    report
+        .findings
+        .iter()
+        .map(|f| (f.rule.as_str(), f.rule.hint()))
+        .collect()
+}
+
+/// One `fix:` line per rule that has a finding (also under pack's refusal).
+pub fn hint_lines(report: &GateReport) -> String {
+    hints(report)
+        .into_iter()
+        .map(|(rule, hint)| format!("fix {rule}: {hint}\n"))
+        .collect()
 }
 
 fn human(report: &GateReport) -> String {
@@ -65,6 +95,7 @@ fn human(report: &GateReport) -> String {
             u.rule
         ));
     }
+    t.push_str(&hint_lines(report));
     t.push_str(&format!(
         "{} files scanned, {} findings, {} excepted: {}\n",
         report.files_scanned,

@@ -270,6 +270,17 @@ fn pack_message(e: &PackError) -> String {
         PackError::CommitmentsNeedMetadata => hint::ORIGINALS.to_owned(),
         PackError::SourceBag(e) => format!("{}: {e}", hint::FROM_BAG),
         PackError::Metadata(m) => metadata_message(m),
+        PackError::Gate(report) => {
+            let mut lines: Vec<String> = e.to_string().lines().map(str::to_owned).collect();
+            let verdict = lines.pop().unwrap_or_default();
+            lines.extend(
+                crate::cmd::scan::hint_lines(report)
+                    .lines()
+                    .map(str::to_owned),
+            );
+            lines.push(verdict);
+            lines.join("\n")
+        }
         e => e.to_string(),
     }
 }

@@ -68,7 +68,7 @@ fn findings_exit_1_and_are_masked() {
     assert_eq!(o.status.code(), Some(1), "{o:?}");
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
-        out.contains("b.txt: text: deny-list-match: [withheld #1, 15 chars]"),
+        out.contains("b.txt: text line 1: deny-list-match: [withheld #1, 15 chars]"),
         "{out}"
     );
     assert!(

@@ -248,3 +248,46 @@ fn metadata_problems_in_one_report_numbered_as_scan_numbers_them() {
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(stderr(&o).contains(want), "{}", stderr(&o));
 }
+
+#[test]
+fn a_gate_finding_in_a_text_file_names_its_line_and_the_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (src, deny) = source(tmp.path());
+    std::fs::write(
+        src.join("c.txt"),
+        "first line\nsecond line\nthe witness Alice\nExample said so\n",
+    )
+    .unwrap();
+    std::fs::write(src.join("d.txt"), "Alice Example on line one\n").unwrap();
+    let o = intact(&["scan", s(&src), "--deny-list", s(&deny)]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    // a match across a line break is located by the line it ends on
+    assert!(
+        out.contains("c.txt: text line 4: deny-list-match: [withheld #1"),
+        "{out}"
+    );
+    assert!(
+        out.contains("d.txt: text line 1: deny-list-match: [withheld #1"),
+        "{out}"
+    );
+    assert_eq!(out.matches("fix deny-list-match: ").count(), 1, "{out}");
+    assert!(!out.contains("Alice"), "{out}");
+    // pack's refusal carries the same lines and the fix
+    let meta = tmp.path().join("m.csv");
+    std::fs::write(
+        &meta,
+        "path,id,case_no,doc_type,title,redaction_status\n\
+         a.txt,A,1,document,A,none\nb.txt,B,1,document,B,none\n\
+         c.txt,C,1,document,C,none\nd.txt,D,1,document,D,none\n",
+    )
+    .unwrap();
+    let o = pack(&src, &meta, &tmp.path().join("o.zip"), Some(&deny));
+    assert_eq!(code(&o), 1);
+    let err = stderr(&o);
+    assert!(err.contains("c.txt: text line 4: deny-list-match"), "{err}");
+    assert!(
+        err.contains("fix deny-list-match: remove the withheld string"),
+        "{err}"
+    );
+}

@@ -744,6 +744,10 @@ fn every_document_intact_writes_matches_its_schema() {
         1,
     );
     assert!(!leaky["findings"].as_array().unwrap().is_empty());
+    assert!(
+        leaky["hints"]["deny-list-match"].is_string(),
+        "a fix hint per rule with a finding: {leaky}"
+    );
     sc.check("scan-report.schema.json", "scan leaky", &leaky);
     let ex_dir = t.join("scan-ex");
     std::fs::create_dir_all(&ex_dir).unwrap();
