@@ -50,15 +50,23 @@ struct AppendArgs {
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
+    /// Print nothing when it was appended (or was the head already), and no progress bar.
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 impl AppendArgs {
     /// The top-level entry point for `intact log append`.
     fn run(self) -> Result<Outcome, CliError> {
         let opts = self.trust.load()?;
-        let r = log::append(&self.log, &self.bundle, &opts)?;
-        output::print(self.json, &r, |r| self.human(r));
-        Ok(Outcome::valid_if(r.appended || r.already_head))
+        let progress = crate::progress::bar(self.quiet, "verifying");
+        let r = log::append_with_progress(&self.log, &self.bundle, &opts, progress.as_ref())?;
+        drop(progress);
+        let outcome = Outcome::valid_if(r.appended || r.already_head);
+        if !(self.quiet && outcome == Outcome::Done) {
+            output::print(self.json, &r, |r| self.human(r));
+        }
+        Ok(outcome)
     }
 
     fn human(&self, r: &AppendReport) -> String {
@@ -99,21 +107,30 @@ struct VerifyArgs {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+    /// Print nothing when all is valid, and no progress bar (there is none either when stderr
+    /// is not a terminal).
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 impl VerifyArgs {
     /// The top-level entry point for `intact log verify`.
     fn run(self) -> Result<Outcome, CliError> {
         let opts = self.trust.load()?;
+        let progress = crate::progress::bar(self.quiet, "verifying");
         let r = log::verify_log(
             &self.log,
             &log::LogVerifyOptions {
                 trust: &opts,
+                progress: progress.as_ref(),
                 bundles: self.bundles.clone(),
                 state: self.state.clone(),
             },
         )?;
-        output::print(self.json, &r, |r| self.human(r));
+        drop(progress);
+        if !(self.quiet && r.valid) {
+            output::print(self.json, &r, |r| self.human(r));
+        }
         Ok(Outcome::valid_if(r.valid))
     }
 

@@ -23,13 +23,21 @@ pub struct ScanArgs {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+    /// Print nothing when the source is clean, and no progress (there is none either when
+    /// stderr is not a terminal).
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 impl ScanArgs {
     /// The top-level entry point for `intact scan`.
     pub fn run(self) -> Result<Outcome, CliError> {
         let opts = self.gate.options()?;
-        let mut report = intact::gate::scan_tree(&self.src, &opts)?;
+        let progress = crate::progress::counter(self.quiet, "scanning");
+        let (mut report, _) = intact::gate::scan_tree_with(&self.src, &opts, &|_, meta, _| {
+            progress.advance(1, meta.len())
+        })?;
+        drop(progress);
         if let Some(m) = &self.metadata {
             let findings = intact::gate::scan_metadata(opts.deny.as_ref(), m)?;
             report.findings.extend(findings);
@@ -42,7 +50,9 @@ impl ScanArgs {
             hints: hints(&report),
             report: &report,
         };
-        output::print(self.json, &shown, |r| human(r.report));
+        if !(self.quiet && report.clean()) {
+            output::print(self.json, &shown, |r| human(r.report));
+        }
         Ok(Outcome::valid_if(report.clean()))
     }
 }

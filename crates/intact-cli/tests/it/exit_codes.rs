@@ -276,3 +276,72 @@ fn log_append_of_the_head_again_is_done_and_says_so() {
         "{out}"
     );
 }
+
+/// Runs `intact ARGS` in a pseudo-terminal (`script`), as a person at a terminal would:
+/// everything it drew, and its exit code.
+fn in_a_terminal(args: &[&str]) -> (i32, String) {
+    let quote = |a: &str| format!("'{}'", a.replace('\'', r"'\''"));
+    let mut line = quote(env!("CARGO_BIN_EXE_intact"));
+    for a in args {
+        line.push(' ');
+        line.push_str(&quote(a));
+    }
+    let o = intact_testkit::Cmd::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env("TERM", "xterm")
+        .output();
+    (code(&o), format!("{}{}", stdout(&o), stderr(&o)))
+}
+
+#[test]
+fn long_runs_show_progress_at_a_terminal_and_quiet_shows_nothing() {
+    let (tmp, demo) = demo();
+    let trust = demo.join("keys/allowed_signers");
+    let t = s(&trust);
+    let log = s(&demo.join("log")).to_owned();
+    let mirror = s(&demo.join("mirror")).to_owned();
+    let r1 = s(&demo.join("release-1.zip")).to_owned();
+    let new_log = s(&tmp.path().join("new-log")).to_owned();
+    let to = s(&tmp.path().join("x")).to_owned();
+    let collection = s(&demo.join("collection")).to_owned();
+    let runs: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["log", "verify", &log, "--bundles", &mirror, "--trust", t],
+            "verifying",
+        ),
+        (
+            vec!["log", "append", &new_log, &r1, "--trust", t],
+            "verifying",
+        ),
+        (vec!["extract", &r1, "--to", &to, "--trust", t], "verifying"),
+        (vec!["scan", &collection], "scanning"),
+    ];
+    for (args, bar) in &runs {
+        let (c, text) = in_a_terminal(args);
+        assert_eq!(c, 0, "{args:?}: {text}");
+        assert!(text.contains(bar), "{args:?}: no progress: {text}");
+    }
+    // --quiet: nothing at all when all is well (the run is repeated: append is then the head
+    // again, extract writes into a new directory).
+    let to2 = s(&tmp.path().join("y")).to_owned();
+    let quiet: Vec<Vec<&str>> = vec![
+        vec![
+            "log",
+            "verify",
+            &log,
+            "--bundles",
+            &mirror,
+            "--trust",
+            t,
+            "-q",
+        ],
+        vec!["log", "append", &new_log, &r1, "--trust", t, "--quiet"],
+        vec!["extract", &r1, "--to", &to2, "--trust", t, "-q"],
+        vec!["scan", &collection, "-q"],
+        vec!["verify", &r1, "--trust", t, "-q"],
+    ];
+    for args in &quiet {
+        let (c, text) = in_a_terminal(args);
+        assert_eq!((c, text.as_str()), (0, ""), "{args:?}");
+    }
+}

@@ -31,6 +31,16 @@ pub struct AppendReport {
 /// `previous` is the head, `created` not earlier, its change records apply). Nothing is
 /// written unless everything holds.
 pub fn append(log: &Path, bundle: &Path, opts: &VerifyOptions) -> Result<AppendReport, LogError> {
+    append_with_progress(log, bundle, opts, &crate::progress::Silent)
+}
+
+/// [`append`], telling `progress` of the files and bytes of the bundle as it is verified.
+pub fn append_with_progress(
+    log: &Path,
+    bundle: &Path,
+    opts: &VerifyOptions,
+    progress: &dyn crate::progress::Progress,
+) -> Result<AppendReport, LogError> {
     let mut report = AppendReport {
         report: "intact-log-append/1",
         log: log.to_owned(),
@@ -41,7 +51,7 @@ pub fn append(log: &Path, bundle: &Path, opts: &VerifyOptions) -> Result<AppendR
         bundle_id: None,
         problems: Vec::new(),
     };
-    let v = verify::verify_full(bundle, opts)?;
+    let v = verify::verify_with_progress(bundle, opts, progress)?;
     report.release = v.report.release.clone();
     report.bundle_id = v.report.bundle_id.clone();
     let bpath = bundle.display().to_string();

@@ -52,6 +52,8 @@ pub struct LogReport {
 /// Options of `log verify`.
 pub struct LogVerifyOptions<'a> {
     pub trust: &'a VerifyOptions,
+    /// Told of the files and bytes of each mirrored bundle as it is verified (`--bundles`).
+    pub progress: &'a dyn crate::progress::Progress,
     pub bundles: Option<PathBuf>,
     pub state: Option<PathBuf>,
 }
@@ -74,7 +76,14 @@ pub fn verify_log(log: &Path, opts: &LogVerifyOptions) -> Result<LogReport, LogE
         .collect();
     let state = fold(&entries, &mut problems);
     let mirror = match &opts.bundles {
-        Some(dir) => check_mirror(dir, &entries, &mut releases, opts.trust, &mut problems)?,
+        Some(dir) => check_mirror(
+            dir,
+            &entries,
+            &mut releases,
+            opts.trust,
+            &mut problems,
+            opts.progress,
+        )?,
         None => Mirror::default(),
     };
     // Rollback and fork protection against what this mirror verified before.
