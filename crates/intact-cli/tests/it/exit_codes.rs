@@ -345,3 +345,49 @@ fn long_runs_show_progress_at_a_terminal_and_quiet_shows_nothing() {
         assert_eq!((c, text.as_str()), (0, ""), "{args:?}");
     }
 }
+
+#[test]
+fn every_command_takes_json_and_the_readme_says_how_to_install() {
+    let top = stdout(&intact(&["--help"]));
+    let mut commands: Vec<Vec<String>> = Vec::new();
+    let names = |help: &str| -> Vec<String> {
+        help.split("\nCommands:\n")
+            .nth(1)
+            .unwrap_or("")
+            .split("\n\n")
+            .next()
+            .unwrap_or("")
+            .lines()
+            .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+            .filter(|n| n != "help")
+            .collect()
+    };
+    for c in names(&top) {
+        let help = stdout(&intact(&[c.as_str(), "--help"]));
+        let subs = names(&help);
+        if subs.is_empty() {
+            commands.push(vec![c.clone()]);
+        }
+        for sub in subs {
+            commands.push(vec![c.clone(), sub]);
+        }
+    }
+    assert!(commands.len() >= 20, "{commands:?}");
+    for c in &commands {
+        let mut args: Vec<&str> = c.iter().map(String::as_str).collect();
+        args.push("--help");
+        let help = stdout(&intact(&args));
+        assert!(
+            help.contains("--json"),
+            "intact {c:?} has no --json:\n{help}"
+        );
+    }
+    let readme = std::fs::read_to_string(intact_testkit::repo().join("README.md")).unwrap();
+    assert!(readme.contains("cargo install --locked --path crates/intact-cli"));
+    assert!(readme.contains("intact completions bash"));
+    assert!(readme.contains("intact man -o"));
+    let manifest =
+        std::fs::read_to_string(intact_testkit::repo().join("crates/intact-cli/Cargo.toml"))
+            .unwrap();
+    assert!(manifest.contains("name = \"intact\""));
+}
