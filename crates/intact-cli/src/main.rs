@@ -6,24 +6,15 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use intact_cli::cmd::Command;
+use intact_cli::cmd::Cli;
 use intact_cli::exit::{self, CliError, Outcome};
 
-#[derive(Parser)]
-#[command(
-    name = "intact",
-    version,
-    about = "Keep a public archive of evidence provably unaltered"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
 fn main() -> ExitCode {
-    match Cli::try_parse() {
-        Ok(cli) => exit::finish(try_main(cli)),
-        Err(e) => exit::parse_failed(e),
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let json = exit::json_requested(&args[1.min(args.len())..]);
+    match Cli::try_parse_from(&args) {
+        Ok(cli) => exit::finish(try_main(cli), json),
+        Err(e) => exit::parse_failed(e, json),
     }
 }
 

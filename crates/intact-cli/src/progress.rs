@@ -1,4 +1,4 @@
-//! The progress bar of `pack` and `verify`: drawn on standard error, and only when that is a
+//! The progress bars of `pack`, `verify`, `extract`, `log append`, `log verify` and `scan`: drawn on standard error, and only when that is a
 //! terminal, so that scripts and logs never see it.
 
 use std::io::IsTerminal;
@@ -37,6 +37,26 @@ pub fn bar(quiet: bool, verb: &'static str) -> Box<dyn Progress> {
     Box::new(Bar { bar, files, total })
 }
 
+/// A counter on stderr for work whose size is not known ahead (`scan`: files and bytes read so
+/// far), or nothing with `--quiet` or when stderr is not a terminal.
+pub fn counter(quiet: bool, verb: &'static str) -> Box<dyn Progress> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return Box::new(Silent);
+    }
+    let style = indicatif::ProgressStyle::with_template(
+        "{prefix} {spinner} {msg} files  {bytes}  {binary_bytes_per_sec}",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+    let bar = indicatif::ProgressBar::no_length()
+        .with_style(style)
+        .with_prefix(verb)
+        .with_message("0");
+    bar.enable_steady_tick(std::time::Duration::from_millis(250));
+    let files = Arc::new(AtomicU64::new(0));
+    let total = Arc::new(AtomicU64::new(0));
+    Box::new(Bar { bar, files, total })
+}
+
 /// A terminal progress bar; cleared when dropped, whether the command succeeded or not.
 struct Bar {
     bar: indicatif::ProgressBar,
@@ -56,7 +76,10 @@ impl Progress for Bar {
 
     fn advance(&self, files: u64, bytes: u64) {
         if files > 0 {
-            self.files.fetch_add(files, Ordering::Relaxed);
+            let n = self.files.fetch_add(files, Ordering::Relaxed) + files;
+            if self.bar.length().is_none() {
+                self.bar.set_message(n.to_string());
+            }
         }
         if bytes > 0 {
             self.bar.inc(bytes);

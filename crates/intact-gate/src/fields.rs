@@ -13,7 +13,7 @@ use super::report::Finding;
 use super::rules::RuleId;
 
 /// Deny-list findings for one manifest text field. `location` says where the text will go, e.g.
-/// `metadata row 3 field title`; findings have an empty `file` and location
+/// `line 3 field title`; findings have an empty `file` and location
 /// `manifest field <location>`.
 pub fn scan_text_field(deny: &DenyList, location: &str, value: &str) -> Vec<Finding> {
     deny.find(value)
@@ -37,6 +37,14 @@ pub fn scan_fields(deny: &DenyList, fields: &[(String, String)]) -> Vec<Finding>
 
 /// Parse RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF).
 pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    parse_csv_lines(text).into_iter().map(|(_, r)| r).collect()
+}
+
+/// [`parse_csv`], each row with the line of the file it starts on (from 1), so that the gate
+/// and `pack` name a metadata row by the same number.
+pub fn parse_csv_lines(text: &str) -> Vec<(usize, Vec<String>)> {
+    let mut line = 1;
+    let mut start = 1;
     let mut rows = Vec::new();
     let mut row = Vec::new();
     let mut field = String::new();
@@ -45,6 +53,9 @@ pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let mut any = false;
     while let Some(c) = chars.next() {
         any = true;
+        if c == '\n' {
+            line += 1;
+        }
         if quoted {
             if c == '"' {
                 if chars.peek() == Some(&'"') {
@@ -64,7 +75,8 @@ pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
             '\r' => {}
             '\n' => {
                 row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
+                rows.push((start, std::mem::take(&mut row)));
+                start = line;
                 any = false;
             }
             _ => field.push(c),
@@ -72,29 +84,31 @@ pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
     }
     if any {
         row.push(field);
-        rows.push(row);
+        rows.push((start, row));
     }
     rows
 }
 
-/// `(location, text)` pairs of a CSV file: the header names the columns; data rows are numbered
-/// from 1 (the header row is scanned too, as `header column N`).
+/// `(location, text)` pairs of a CSV file: the header names the columns; a data row is named by
+/// the line of the file it starts on (`line 3 field title`, the header is line 1: the numbers
+/// `pack` gives metadata problems); the header row is scanned too, as `header column N`.
 pub fn csv_fields(text: &str) -> Vec<(String, String)> {
-    let rows = parse_csv(text.strip_prefix('\u{FEFF}').unwrap_or(text));
+    let rows = parse_csv_lines(text.strip_prefix('\u{FEFF}').unwrap_or(text));
     let mut out = Vec::new();
     let Some((header, data)) = rows.split_first() else {
         return out;
     };
+    let (_, header) = header;
     for (i, h) in header.iter().enumerate() {
         out.push((format!("header column {}", i + 1), h.clone()));
     }
-    for (r, row) in data.iter().enumerate() {
+    for (line, row) in data {
         for (c, cell) in row.iter().enumerate() {
             let col = header
                 .get(c)
                 .cloned()
                 .unwrap_or_else(|| format!("column {}", c + 1));
-            out.push((format!("row {} field {col}", r + 1), cell.clone()));
+            out.push((format!("line {line} field {col}"), cell.clone()));
         }
     }
     out
@@ -177,4 +191,26 @@ pub fn scan_metadata(deny: Option<&DenyList>, path: &Path) -> Result<Vec<Finding
             f
         })
         .collect())
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::*;
+
+    #[test]
+    fn csv_rows_are_named_by_the_line_they_start_on() {
+        let f = csv_fields("id,title\n1,\"two\nlines\"\n2,after\n");
+        let locs: Vec<&str> = f.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(
+            locs,
+            [
+                "header column 1",
+                "header column 2",
+                "line 2 field id",
+                "line 2 field title",
+                "line 4 field id",
+                "line 4 field title"
+            ]
+        );
+    }
 }

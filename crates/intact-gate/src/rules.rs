@@ -107,6 +107,34 @@ impl RuleId {
         }
     }
 
+    /// How to fix a finding of this rule, in one sentence (shown once per rule under the
+    /// findings, and in the JSON report's `hints`).
+    pub fn hint(self) -> &'static str {
+        match self {
+            RuleId::DenyListMatch => "remove the withheld string from the file (redact it in the source document and export again, or leave the file out); no exception can waive it",
+            RuleId::PdfIncrementalUpdate => "save the PDF anew as one revision (e.g. qpdf in.pdf out.pdf, or \"Save as\" / print to PDF) so earlier content is gone",
+            RuleId::PdfAnnotation => "flatten or delete the annotations (comments, highlights, sticky notes) and export the PDF again",
+            RuleId::PdfFormFieldValue => "flatten the form (print to PDF) or clear the filled-in fields",
+            RuleId::PdfAttachment => "remove the embedded files from the PDF, or publish them as items of their own",
+            RuleId::PdfJavascript => "remove the JavaScript (export the PDF again, e.g. print to PDF)",
+            RuleId::PdfTextUnderBox => "a box drawn over text hides nothing: delete the text itself (true redaction), then export the PDF again",
+            RuleId::PdfUndecodableStream => "export the PDF again with standard compression, or add a reviewed exception after checking it by eye",
+            RuleId::ImageGps => "strip the location metadata (e.g. exiftool -gps:all= FILE)",
+            RuleId::ImageThumbnail => "strip the embedded thumbnail, which may show the unredacted picture (e.g. exiftool -ThumbnailImage= -PreviewImage= FILE)",
+            RuleId::ImageTrailingData => "cut the data after the image's end (save the image again)",
+            RuleId::DocxTrackedChanges => "accept or reject every tracked change and save again (or export to PDF)",
+            RuleId::DocxComments => "delete the comments and save again (or export to PDF)",
+            RuleId::OdtTrackedChanges => "accept or reject every tracked change and save again (or export to PDF)",
+            RuleId::OdtAnnotations => "delete the comments and save again (or export to PDF)",
+            RuleId::OfficeThumbnail => "save without a preview picture (e.g. LibreOffice: untick \"Save preview image\"), or export to PDF",
+            RuleId::UnreadableFile => "replace the file with a readable copy (not encrypted, not truncated), or leave it out",
+            RuleId::UnsupportedFileType => "convert the file to a type the gate inspects (PDF, text, JPEG/PNG/GIF/TIFF, DOCX/ODT), or add a reviewed exception after checking it by eye",
+            RuleId::FileTooLargeToScan => "split the file, or add a reviewed exception after checking it by other means",
+            RuleId::DecompressionLimitExceeded => "repack the file with less compression or fewer parts, or add a reviewed exception after checking it",
+            RuleId::SpecialFile => "replace the link or special file with the regular file it stands for, or remove it",
+        }
+    }
+
     /// Whether a reviewed exception may waive this rule. Deny-list matches never can.
     pub fn exceptable(self) -> bool {
         self != RuleId::DenyListMatch
@@ -141,5 +169,17 @@ impl FromStr for RuleId {
             .copied()
             .find(|r| r.as_str() == s)
             .ok_or(UnknownRule)
+    }
+}
+
+#[cfg(test)]
+mod hint_tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_has_a_hint() {
+        for r in RuleId::ALL {
+            assert!(r.hint().len() > 20, "{r}");
+        }
     }
 }

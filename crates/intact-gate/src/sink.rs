@@ -100,6 +100,55 @@ impl<'a> Sink<'a> {
         }
     }
 
+    /// [`Sink::text`] for a whole text file: each entry found is located by the line its match
+    /// ends on (`text line 12`), found by halving (a few scans of prefixes of the text, only
+    /// for a text that holds an entry at all).
+    pub fn text_lines(&mut self, location: &str, s: &str) {
+        let Some(deny) = self.deny else { return };
+        let hits = deny.find(s);
+        if hits.is_empty() {
+            return;
+        }
+        // where each line ends (byte offsets just past its newline)
+        let ends: Vec<usize> = s
+            .match_indices('\n')
+            .map(|(i, _)| i + 1)
+            .chain(std::iter::once(s.len()))
+            .collect();
+        let prefix = self.loc(location);
+        for masked in hits {
+            // another reading of the same bytes found it already
+            if self
+                .findings
+                .iter()
+                .any(|f| f.masked.as_ref() == Some(&masked) && f.location.starts_with(&prefix))
+            {
+                continue;
+            }
+            let holds = |k: usize| deny.find(&s[..ends[k]]).contains(&masked);
+            let (mut lo, mut hi) = (0, ends.len() - 1);
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if holds(mid) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            let at = if holds(lo) {
+                format!("{location} line {}", lo + 1)
+            } else {
+                location.to_owned()
+            };
+            self.findings.insert(Finding {
+                file: self.file.clone(),
+                location: self.loc(&at),
+                rule: RuleId::DenyListMatch,
+                masked: Some(masked),
+            });
+        }
+    }
+
     /// Scan text, recording only entries not already found anywhere in this file (a backstop
     /// over raw bytes after the structured scans named precise locations).
     pub fn text_fallback(&mut self, location: &str, s: &str) {

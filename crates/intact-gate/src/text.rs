@@ -266,7 +266,7 @@ fn has_control(b: &[u8]) -> bool {
 /// scanned as a file of its own.
 pub fn scan_text(sink: &mut Sink, raw: &[u8], reading: Option<&str>) {
     let one = |sink: &mut Sink, t: &str| {
-        sink.text("text", t);
+        sink.text_lines("text", t);
         if sink.has_deny() {
             decode::for_each_view(t, &mut |view, v| sink.text(&format!("text ({view})"), v));
         }

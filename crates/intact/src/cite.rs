@@ -219,6 +219,9 @@ pub fn citation_text(s: &Statement, bundle_id: &str, item: &Item) -> String {
     if let Some(p) = &md.pages {
         loc.push(format!("pp. {p}"));
     }
+    if let Some(d) = &md.date {
+        loc.push(format!("dated {d}"));
+    }
     if !loc.is_empty() {
         parts.push(loc.join(", "));
     }
@@ -285,10 +288,17 @@ pub fn cite(
         });
     };
     let found = match selector {
-        Selector::Path(p) => manifest
-            .items
-            .iter()
-            .position(|i| i.path.as_deref() == Some(p.as_str())),
+        // as given (`data/…`), else relative to the payload, as `--metadata` accepts it: a path
+        // that names an item exactly as given wins
+        Selector::Path(p) => {
+            let at = |q: &str| {
+                manifest
+                    .items
+                    .iter()
+                    .position(|i| i.path.as_deref() == Some(q))
+            };
+            at(p).or_else(|| at(&format!("data/{p}")))
+        }
         Selector::Id(id) => manifest.items.iter().position(|i| &i.id == id),
     };
     let Some(index) = found else {
@@ -296,7 +306,7 @@ pub fn cite(
             bundle: bundle_path.to_owned(),
             what: match selector {
                 Selector::Path(p) if !p.starts_with("data/") => {
-                    format!("path '{p}' (paths as the bundle lists them start with data/)")
+                    format!("path '{p}' (nor 'data/{p}')")
                 }
                 Selector::Path(p) => format!("path '{p}'"),
                 Selector::Id(id) => format!("id '{id}'"),
@@ -441,11 +451,11 @@ mod tests {
         let item: Item = serde_json::from_value(serde_json::json!({
             "id": "T-4", "path": "data/t4.txt", "sha256": "a".repeat(64), "size": 1,
             "media_type": "text/plain",
-            "metadata": {"title": "Testimony 4", "case_no": "2019-114", "volume": "2", "pages": "33-41"}
+            "metadata": {"title": "Testimony 4", "case_no": "2019-114", "volume": "2", "pages": "33-41", "date": "1989-11-02"}
         }))
         .unwrap();
         let t = citation_text(&s, "b1d", &item);
-        assert!(t.starts_with("\"Testimony 4\". case 2019-114, vol. 2, pp. 33-41. c, release r1"));
+        assert!(t.starts_with("\"Testimony 4\". case 2019-114, vol. 2, pp. 33-41, dated 1989-11-02. c, release r1"), "{t}");
         assert!(t.ends_with("intact bundle b1d."));
     }
 }

@@ -85,7 +85,18 @@ pub fn extract(
     opts: &VerifyOptions,
     force: bool,
 ) -> Result<ExtractReport, ExtractError> {
-    let verification = verify::verify(bundle, opts)?;
+    extract_with_progress(bundle, to, opts, force, &crate::progress::Silent)
+}
+
+/// [`extract`], telling `progress` of the files and bytes of the bundle as it is verified.
+pub fn extract_with_progress(
+    bundle: &Path,
+    to: &Path,
+    opts: &VerifyOptions,
+    force: bool,
+    progress: &dyn crate::progress::Progress,
+) -> Result<ExtractReport, ExtractError> {
+    let verification = verify::verify_report_with_progress(bundle, opts, progress)?;
     let mut report = ExtractReport {
         report: "intact-extract/1",
         bundle: bundle.to_owned(),

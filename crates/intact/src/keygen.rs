@@ -28,8 +28,8 @@ pub enum KeygenError {
     Crypto(String),
 }
 
-/// What was written.
-#[derive(Debug, Clone)]
+/// What was written (`keygen --json`, format `intact-keygen/1` once the CLI adds its fields).
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct KeygenResult {
     pub private_path: PathBuf,
     pub public_path: PathBuf,
@@ -112,4 +112,72 @@ fn write_new(path: &Path, bytes: &[u8], mode: Mode) -> Result<(), KeygenError> {
             source: e.source,
         },
     })
+}
+
+/// The most an `allowed_signers` file may hold for [`add_allowed_signer`] to read it.
+pub const MAX_ALLOWED_SIGNERS_BYTES: u64 = 16 << 20;
+
+/// Adds `line` to the `allowed_signers` file `file` (created if missing; replaced atomically),
+/// unless a line equal to it is there already. Returns whether it was added.
+pub fn add_allowed_signer(file: &Path, line: &str) -> Result<bool, KeygenError> {
+    use std::io::Read as _;
+    let io = |source| KeygenError::Io {
+        path: file.to_owned(),
+        source,
+    };
+    let mut text = String::new();
+    match std::fs::File::open(file) {
+        Ok(f) => {
+            f.take(MAX_ALLOWED_SIGNERS_BYTES + 1)
+                .read_to_string(&mut text)
+                .map_err(io)?;
+            if text.len() as u64 > MAX_ALLOWED_SIGNERS_BYTES {
+                return Err(io(std::io::Error::other(
+                    "too large for an allowed_signers file",
+                )));
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io(e)),
+    }
+    if text.lines().any(|l| l.trim() == line.trim()) {
+        return Ok(false);
+    }
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(line.trim());
+    text.push('\n');
+    crate::fs::write_atomically(file, text.as_bytes(), Mode::Public, true).map_err(
+        |e| match e {
+            WriteError::Exists { path } => KeygenError::Exists { path },
+            WriteError::Io(e) => KeygenError::Io {
+                path: e.path,
+                source: e.source,
+            },
+        },
+    )?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod allowed_signers_tests {
+    use super::*;
+
+    #[test]
+    fn add_allowed_signer_appends_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("allowed_signers");
+        std::fs::write(&f, "a namespaces=\"intact-release\" ssh-ed25519 AAAA").unwrap();
+        let line = "b namespaces=\"intact-release\" ssh-ed25519 BBBB";
+        assert!(add_allowed_signer(&f, line).unwrap());
+        assert!(!add_allowed_signer(&f, line).unwrap());
+        assert_eq!(
+            std::fs::read_to_string(&f).unwrap(),
+            format!("a namespaces=\"intact-release\" ssh-ed25519 AAAA\n{line}\n")
+        );
+        let new = dir.path().join("new");
+        assert!(add_allowed_signer(&new, line).unwrap());
+        assert_eq!(std::fs::read_to_string(&new).unwrap(), format!("{line}\n"));
+    }
 }

@@ -62,7 +62,7 @@ pub enum MetadataError {
     #[error("{}", .problems.iter().map(|p| if p.path.is_empty() { format!("{}: {}", .path.display(), p.message) } else { format!("{}: {}: {}", .path.display(), p.path, p.message) }).collect::<Vec<_>>().join("\n"))]
     Invalid {
         path: PathBuf,
-        /// Check [`Check::Metadata`]; the path is "row 3" (CSV line number) or "item 2" (JSON
+        /// Check [`Check::Metadata`]; the path is "line 3" (CSV line number, the header is line 1) or "item 2" (JSON
         /// array index), or "" for the whole file.
         problems: Vec<Problem>,
     },
@@ -91,11 +91,20 @@ pub struct ItemMeta {
 pub struct MetadataSet {
     pub path: PathBuf,
     pub items: Vec<ItemMeta>,
+    /// The problems of rows that did not validate ([`MetadataSet::load_partial`]), reported
+    /// with the payload's by [`MetadataSet::check_against`]: every problem in one report.
+    pub row_problems: Vec<Problem>,
+    /// Every row's path below `data/` as given, valid row or not (a file a row names is not
+    /// "without a row").
+    pub named: BTreeSet<String>,
+    /// Rows that did not validate and are not withheld, with their path below `data/`: their
+    /// path is still checked against the payload.
+    pub unchecked: Vec<(String, String)>,
 }
 
 type Row = (String, BTreeMap<String, String>);
 
-/// Sort key of a row label ("row 3", "item 2", "").
+/// Sort key of a row label ("line 3", "item 2", "").
 fn row_number(label: &str) -> usize {
     label
         .rsplit(' ')
@@ -107,6 +116,21 @@ fn row_number(label: &str) -> usize {
 impl MetadataSet {
     /// Loads and validates a CSV (`.csv`) or JSON (`.json`, or content starting with `[`/`{`).
     pub fn load(path: &Path) -> Result<MetadataSet, MetadataError> {
+        let set = MetadataSet::load_partial(path)?;
+        if set.row_problems.is_empty() {
+            Ok(set)
+        } else {
+            Err(MetadataError::Invalid {
+                path: path.to_owned(),
+                problems: set.row_problems,
+            })
+        }
+    }
+
+    /// [`MetadataSet::load`], keeping the rows that validated and the problems of the others
+    /// in `row_problems` (an error only when the file cannot be read as rows at all), so that
+    /// `pack` reports them together with the payload's ([`MetadataSet::check_against`]).
+    pub fn load_partial(path: &Path) -> Result<MetadataSet, MetadataError> {
         let bytes = std::fs::read(path).map_err(|source| MetadataError::Read {
             path: path.to_owned(),
             source,
@@ -121,7 +145,7 @@ impl MetadataSet {
             || bytes
                 .iter()
                 .find(|b| !b.is_ascii_whitespace())
-                .is_some_and(|b| *b == b'[' || *b == b'{');
+                .is_some_and(|b| *b == b'[' || *b == 0x7B);
         let rows = if is_json {
             json_rows(&bytes)
         } else {
@@ -132,6 +156,7 @@ impl MetadataSet {
         let mut items = Vec::new();
         let mut ids = BTreeMap::new();
         let mut paths = BTreeMap::new();
+        let mut unchecked = Vec::new();
         for (row, fields) in rows {
             // Duplicates are found on the raw values, so an invalid row still claims its id.
             if let Some(id) = fields.get("id") {
@@ -155,19 +180,30 @@ impl MetadataSet {
             }
             match validate_row(&row, &fields) {
                 Ok(item) => items.push(item),
-                Err(mut ps) => problems.append(&mut ps),
+                Err(mut ps) => {
+                    problems.append(&mut ps);
+                    let withheld = fields.get("redaction_status").map(String::as_str);
+                    if let (Some(p), false) = (fields.get("path"), withheld == Some("withheld")) {
+                        let rel = p.strip_prefix("data/").unwrap_or(p).to_owned();
+                        unchecked.push((row.clone(), rel));
+                    }
+                }
             }
         }
         problems.sort_by_key(|p| row_number(&p.path));
         if items.is_empty() && problems.is_empty() {
-            problems.push(Problem::new(Check::Metadata, String::new(), "no rows"));
-        }
-        if !problems.is_empty() {
-            return Err(invalid(problems));
+            return Err(invalid(vec![Problem::new(
+                Check::Metadata,
+                String::new(),
+                "no rows",
+            )]));
         }
         Ok(MetadataSet {
             path: path.to_owned(),
             items,
+            row_problems: problems,
+            named: paths.into_keys().collect(),
+            unchecked,
         })
     }
 
@@ -179,9 +215,14 @@ impl MetadataSet {
         payload: &BTreeSet<BagPath>,
         allow_missing: bool,
     ) -> Result<(), MetadataError> {
-        let mut problems = Vec::new();
+        let mut problems = self.row_problems.clone();
         let described: BTreeSet<&BagPath> =
             self.items.iter().filter_map(|i| i.path.as_ref()).collect();
+        let named = |p: &BagPath| {
+            p.as_str()
+                .strip_prefix("data/")
+                .is_some_and(|rel| self.named.contains(rel))
+        };
         for item in &self.items {
             match (&item.path, item.redaction.status) {
                 (Some(p), RedactionStatus::Withheld) => {
@@ -209,9 +250,18 @@ impl MetadataSet {
                 _ => {}
             }
         }
+        for (row, rel) in &self.unchecked {
+            if BagPath::parse(&format!("data/{rel}")).is_ok_and(|p| !payload.contains(&p)) {
+                problems.push(Problem::new(
+                    Check::Metadata,
+                    row.clone(),
+                    "path: no such file in the source",
+                ));
+            }
+        }
         if !allow_missing {
             for p in payload {
-                if !described.contains(p) {
+                if !described.contains(p) && !named(p) {
                     problems.push(Problem::new(
                         Check::Metadata,
                         String::new(),
@@ -220,6 +270,11 @@ impl MetadataSet {
                 }
             }
         }
+        // by line; a problem of the whole file (a file without a row) after the rows'
+        problems.sort_by_key(|p| match row_number(&p.path) {
+            0 if p.path.is_empty() => usize::MAX,
+            n => n,
+        });
         if problems.is_empty() {
             Ok(())
         } else {
@@ -255,11 +310,14 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<Row>, Vec<Problem>> {
         Err(e) => {
             return Err(vec![Problem::new(
                 Check::Metadata,
-                "row 1",
+                "line 1",
                 format!("unreadable header: {e}"),
             )])
         }
     };
+    if let Some(hint) = delimiter_hint(&headers) {
+        return Err(vec![Problem::new(Check::Metadata, "line 1", hint)]);
+    }
     let mut problems = Vec::new();
     let mut seen = BTreeSet::new();
     for (i, h) in headers.iter().enumerate() {
@@ -267,7 +325,7 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<Row>, Vec<Problem>> {
         if !known {
             problems.push(Problem::new(
                 Check::Metadata,
-                "row 1",
+                "line 1",
                 format!(
                     "column {}: not a known column name (columns: {})",
                     i + 1,
@@ -277,7 +335,7 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<Row>, Vec<Problem>> {
         } else if !seen.insert(h.clone()) {
             problems.push(Problem::new(
                 Check::Metadata,
-                "row 1",
+                "line 1",
                 format!("column {} ({h}): the column appears twice", i + 1),
             ));
         }
@@ -293,13 +351,13 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<Row>, Vec<Problem>> {
                         fields.insert(h.clone(), v.trim().to_owned());
                     }
                 }
-                rows.push((format!("row {line}"), fields));
+                rows.push((format!("line {line}"), fields));
             }
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
                 problems.push(Problem::new(
                     Check::Metadata,
-                    format!("row {line}"),
+                    format!("line {line}"),
                     format!("malformed CSV: {e}"),
                 ));
             }
@@ -310,6 +368,27 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<Row>, Vec<Problem>> {
     } else {
         Err(problems)
     }
+}
+
+/// A header of one column that is really several separated by `;` or a tab (what spreadsheet
+/// programs write as "CSV" in locales whose decimal mark is a comma): the problem to report.
+fn delimiter_hint(headers: &[String]) -> Option<String> {
+    let [only] = headers else { return None };
+    [(';', "semicolons"), ('\t', "tabs")]
+        .into_iter()
+        .find(|(d, _)| {
+            only.split(*d)
+                .filter(|c| FIELDS.contains(&c.trim()))
+                .count()
+                >= 2
+        })
+        .map(|(_, name)| {
+            format!(
+                "the columns are separated by {name}, not commas (as spreadsheet programs write \
+                 CSV in some locales): save the file as CSV with commas (e.g. \"CSV UTF-8 \
+                 (comma delimited)\"), or give the metadata as JSON"
+            )
+        })
 }
 
 fn json_rows(bytes: &[u8]) -> Result<Vec<Row>, Vec<Problem>> {
@@ -449,7 +528,7 @@ fn validate_row(row: &str, f: &BTreeMap<String, String>) -> Result<ItemMeta, Vec
                 "redaction_status" | "redaction_regions" | "original"
             )
         })
-        .map(|(k, v)| (format!("metadata {row} field {k}"), v.clone()))
+        .map(|(k, v)| (format!("{row} field {k}"), v.clone()))
         .collect();
     Ok(ItemMeta {
         row: row.to_owned(),
@@ -645,7 +724,7 @@ mod tests {
             a.redaction.categories,
             vec!["witness address", "helper identity"]
         );
-        assert_eq!(a.row, "row 2");
+        assert_eq!(a.row, "line 2");
         assert_eq!(
             m.items[1].description.doc_type.as_deref(),
             Some("material-evidence")
@@ -665,15 +744,31 @@ mod tests {
             .collect();
         let joined = msgs.join("\n");
         for want in [
-            "row 2: date: not YYYY",
-            "row 3: redaction_status: not none, partial or withheld",
-            "row 3: doc_type: not one of",
-            "row 4: missing required field 'case_no'",
-            "row 4: missing required field 'title'",
-            "row 4: a partial or withheld item needs redaction_categories",
+            "line 2: date: not YYYY",
+            "line 3: redaction_status: not none, partial or withheld",
+            "line 3: doc_type: not one of",
+            "line 4: missing required field 'case_no'",
+            "line 4: missing required field 'title'",
+            "line 4: a partial or withheld item needs redaction_categories",
         ] {
             assert!(joined.contains(want), "missing '{want}' in:\n{joined}");
         }
+    }
+
+    #[test]
+    fn semicolon_and_tab_separated_files_get_a_hint() {
+        for d in [";", "\t"] {
+            let text = format!(
+                "path{d}id{d}case_no{d}doc_type{d}title{d}redaction_status\na.txt{d}A{d}1{d}document{d}A{d}none\n"
+            );
+            let ps = problems(load_str("m.csv", &text));
+            assert_eq!(ps.len(), 1, "{ps:?}");
+            assert_eq!(ps[0].path, "line 1");
+            assert!(ps[0].message.contains("not commas"), "{}", ps[0].message);
+        }
+        // One unknown column with a semicolon in it is only an unknown column.
+        let ps = problems(load_str("m.csv", "a;b\nx\n"));
+        assert!(ps[0].message.contains("not a known column name"));
     }
 
     #[test]
@@ -682,7 +777,7 @@ mod tests {
             format!("{HEADER}a.txt,T-1,1,testimony,A,,none,,,\nb.txt,T-1,1,testimony,B,,none,,,\n");
         assert!(problems(load_str("m.csv", &text))
             .iter()
-            .any(|p| p.path == "row 3" && p.message == "id: the same id as row 2"));
+            .any(|p| p.path == "line 3" && p.message == "id: the same id as line 2"));
         let p = problems(load_str("m.csv", "path,id,secret\na,b,c\n"));
         assert!(p
             .iter()
@@ -716,7 +811,7 @@ mod tests {
             .collect();
         let err = m.check_against(&payload, false).unwrap_err().to_string();
         assert!(
-            err.contains("row 3: path: no such file in the source"),
+            err.contains("line 3: path: no such file in the source"),
             "{err}"
         );
         assert!(err.contains("data/extra.txt has no metadata row"), "{err}");

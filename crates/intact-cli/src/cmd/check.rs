@@ -8,14 +8,17 @@ use intact::cite::{Appearance, ChangedBy, CheckMode, CheckReport, ItemStatus};
 use intact::trust::SignatureStatus;
 
 use super::flags::TrustArgs;
+use super::targets::each_target;
 use crate::exit::{CliError, Outcome};
-use crate::output;
 
 #[derive(Args)]
+#[command(after_help = concat!("Examples:\n  intact check testimony-004.txt --bundle release-1.zip --trust allowed_signers\n  intact check downloads/*.pdf --log log/ --trust allowed_signers     # current, superseded, withdrawn?\n  intact check testimony-004.txt --proof T-100-004.intact-proof.json --trust allowed_signers\n\n", exit_codes!()))]
 #[command(group(ArgGroup::new("against").required(true).args(["proof", "bundle", "log"])))]
 pub struct CheckArgs {
-    /// The file to check (e.g. a cited document).
-    file: PathBuf,
+    /// The files to check (e.g. cited documents; several: one verdict each and a total; the
+    /// exit code is the worst of them).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
     /// An inclusion proof made by `intact cite` (offline check).
     #[arg(long, value_name = "PROOF")]
     proof: Option<PathBuf>,
@@ -30,20 +33,32 @@ pub struct CheckArgs {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+    /// Print nothing but errors and the reports of files that are not valid.
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 impl CheckArgs {
     /// The top-level entry point for `intact check`.
     pub fn run(self) -> Result<Outcome, CliError> {
         let opts = self.trust.load()?;
-        let r = match (&self.proof, &self.bundle, &self.log) {
-            (Some(p), _, _) => intact::check_proof(&self.file, p, &opts),
-            (_, Some(b), _) => intact::check_bundle(&self.file, b, &opts),
-            (_, _, Some(d)) => intact::check_log(&self.file, d, &opts),
-            _ => return Err(CliError::usage("give --proof, --bundle or --log")),
-        }?;
-        output::print(self.json, &r, human);
-        Ok(Outcome::valid_if(r.valid))
+        let check = |file: &PathBuf| -> Result<CheckReport, CliError> {
+            Ok(match (&self.proof, &self.bundle, &self.log) {
+                (Some(p), _, _) => intact::check_proof(file, p, &opts),
+                (_, Some(b), _) => intact::check_bundle(file, b, &opts),
+                (_, _, Some(d)) => intact::check_log(file, d, &opts),
+                _ => return Err(CliError::usage("give --proof, --bundle or --log")),
+            }?)
+        };
+        each_target(
+            &self.files,
+            self.json,
+            self.quiet,
+            ("file(s)", "intact-check-summary/1"),
+            check,
+            |r| r.valid,
+            human,
+        )
     }
 }
 

@@ -12,6 +12,7 @@ use crate::exit::{CliError, Outcome};
 use crate::output::{self, out};
 
 #[derive(Args)]
+#[command(after_help = concat!("Examples:\n  intact cite release-1.zip --id T-100-004 -o T-100-004.intact-proof.json --trust allowed_signers\n  intact cite release-1.zip testimonies/testimony-004.txt -o t4.intact-proof.json   # or data/testimonies/…\n  intact cite release-1.zip --id T-100-004 -o t4.json --json\n\n", exit_codes!()))]
 #[command(group(ArgGroup::new("item").required(true).args(["path", "id"])))]
 pub struct CiteArgs {
     /// Bundle ZIP, or its extracted top directory.

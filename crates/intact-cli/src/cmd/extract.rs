@@ -25,14 +25,28 @@ pub struct ExtractArgs {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+    /// Print nothing when it was extracted, and no progress bar (there is none either when
+    /// stderr is not a terminal).
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 impl ExtractArgs {
     /// The top-level entry point for `intact extract`.
     pub fn run(self) -> Result<Outcome, CliError> {
         let opts = self.trust.load()?;
-        let r = intact::extract::extract(&self.bundle, &self.to, &opts, self.force)?;
-        output::print(self.json, &r, human);
+        let progress = crate::progress::bar(self.quiet, "verifying");
+        let r = intact::extract::extract_with_progress(
+            &self.bundle,
+            &self.to,
+            &opts,
+            self.force,
+            progress.as_ref(),
+        )?;
+        drop(progress);
+        if !(self.quiet && r.extracted_to.is_some()) {
+            output::print(self.json, &r, human);
+        }
         Ok(Outcome::valid_if(r.extracted_to.is_some()))
     }
 }

@@ -89,7 +89,7 @@ fn load_trust(
     revoked: Option<&std::path::Path>,
     at: Option<&str>,
 ) -> Result<VerifyOptions, CliError> {
-    let policy = TrustPolicy::load(trust)?;
+    let policy = TrustPolicy::load(trust).map_err(|e| super::trust_file::explain(trust, e))?;
     let revocations = match revoked {
         Some(p) => Revocations::load(p)?,
         None => Revocations::default(),

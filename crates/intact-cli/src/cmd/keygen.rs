@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::flags::PassphraseArgs;
 use crate::exit::{CliError, Outcome};
-use crate::output::out;
+use crate::output::{json, out};
 
 #[derive(Args)]
 pub struct KeygenArgs {
@@ -21,6 +21,25 @@ pub struct KeygenArgs {
     no_passphrase: bool,
     #[command(flatten)]
     passphrase: PassphraseArgs,
+    /// Also add the key's line to this allowed_signers file (created if missing; a line that
+    /// is already there is not added twice).
+    #[arg(long, value_name = "FILE")]
+    allowed_signers: Option<PathBuf>,
+    /// Print what was written as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `keygen --json` (format `intact-keygen/1`).
+#[derive(serde::Serialize)]
+struct KeygenReport {
+    report: &'static str,
+    #[serde(flatten)]
+    key: intact::keygen::KeygenResult,
+    /// The allowed_signers file given with `--allowed-signers`, if any.
+    allowed_signers: Option<PathBuf>,
+    /// Whether the line was added to it (false: it was there already).
+    added: bool,
 }
 
 impl KeygenArgs {
@@ -45,6 +64,19 @@ impl KeygenArgs {
             !self.no_passphrase,
             &self.passphrase.source(),
         )?;
+        let added = match &self.allowed_signers {
+            Some(f) => intact::keygen::add_allowed_signer(f, &r.allowed_signers_line)?,
+            None => false,
+        };
+        if self.json {
+            out(&json(&KeygenReport {
+                report: "intact-keygen/1",
+                key: r,
+                allowed_signers: self.allowed_signers,
+                added,
+            }));
+            return Ok(Outcome::Done);
+        }
         eprintln!(
             "wrote {} ({}) and {}; fingerprint {}",
             r.private_path.display(),
@@ -56,7 +88,13 @@ impl KeygenArgs {
             r.public_path.display(),
             r.fingerprint
         );
-        eprintln!("add this line to the allowed_signers file that verifiers use:");
+        match &self.allowed_signers {
+            Some(f) if added => eprintln!("added this line to {}:", f.display()),
+            Some(f) => eprintln!("this line is already in {}:", f.display()),
+            None => eprintln!(
+                "add this line to the allowed_signers file that verifiers use (or use --allowed-signers FILE):"
+            ),
+        }
         out(&format!("{}\n", r.allowed_signers_line));
         Ok(Outcome::Done)
     }

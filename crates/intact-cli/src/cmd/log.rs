@@ -12,6 +12,7 @@ use crate::exit::{CliError, Outcome};
 use crate::output;
 
 #[derive(Args)]
+#[command(after_help = concat!("Examples:\n  intact log append log/ release-2.zip --trust allowed_signers    # exit 0 also when it is already there\n  intact log verify log/ --bundles bundles/ --state mirror-state.json --trust allowed_signers\n  intact log status log/ --json\n\n", exit_codes!()))]
 pub struct LogArgs {
     #[command(subcommand)]
     command: LogCommand,
@@ -49,15 +50,23 @@ struct AppendArgs {
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
+    /// Print nothing when it was appended (or was the head already), and no progress bar.
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 impl AppendArgs {
     /// The top-level entry point for `intact log append`.
     fn run(self) -> Result<Outcome, CliError> {
         let opts = self.trust.load()?;
-        let r = log::append(&self.log, &self.bundle, &opts)?;
-        output::print(self.json, &r, |r| self.human(r));
-        Ok(Outcome::valid_if(r.appended))
+        let progress = crate::progress::bar(self.quiet, "verifying");
+        let r = log::append_with_progress(&self.log, &self.bundle, &opts, progress.as_ref())?;
+        drop(progress);
+        let outcome = Outcome::valid_if(r.appended || r.already_head);
+        if !(self.quiet && outcome == Outcome::Done) {
+            output::print(self.json, &r, |r| self.human(r));
+        }
+        Ok(outcome)
     }
 
     fn human(&self, r: &AppendReport) -> String {
@@ -65,6 +74,11 @@ impl AppendArgs {
         t.push_str(&match (r.appended, r.seq) {
             (true, Some(n)) => format!(
                 "appended release {} as entry {n:06} of {}\n",
+                r.release.as_deref().unwrap_or("?"),
+                self.log.display()
+            ),
+            (false, Some(n)) if r.already_head => format!(
+                "already in the log: release {} is entry {n:06}, the head of {}; nothing to do\n",
                 r.release.as_deref().unwrap_or("?"),
                 self.log.display()
             ),
@@ -93,21 +107,30 @@ struct VerifyArgs {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+    /// Print nothing when all is valid, and no progress bar (there is none either when stderr
+    /// is not a terminal).
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 impl VerifyArgs {
     /// The top-level entry point for `intact log verify`.
     fn run(self) -> Result<Outcome, CliError> {
         let opts = self.trust.load()?;
+        let progress = crate::progress::bar(self.quiet, "verifying");
         let r = log::verify_log(
             &self.log,
             &log::LogVerifyOptions {
                 trust: &opts,
+                progress: progress.as_ref(),
                 bundles: self.bundles.clone(),
                 state: self.state.clone(),
             },
         )?;
-        output::print(self.json, &r, |r| self.human(r));
+        drop(progress);
+        if !(self.quiet && r.valid) {
+            output::print(self.json, &r, |r| self.human(r));
+        }
         Ok(Outcome::valid_if(r.valid))
     }
 

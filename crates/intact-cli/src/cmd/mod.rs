@@ -1,6 +1,6 @@
 //! The subcommands, one module each: its flags, its `run`, its human output.
 
-use clap::Subcommand;
+use clap::{Parser, Subcommand};
 
 use crate::exit::{CliError, Outcome};
 
@@ -10,6 +10,7 @@ pub mod check;
 pub mod cite;
 pub mod demo;
 pub mod diff;
+pub mod docs;
 pub mod extract;
 pub mod flags;
 pub mod inspect;
@@ -20,7 +21,25 @@ pub mod redaction;
 pub mod scan;
 pub mod sign;
 pub mod statement;
+pub mod targets;
+mod trust_file;
 pub mod verify;
+
+/// The whole command line: `intact SUBCOMMAND …` (also what `completions` and `man` describe).
+#[derive(Parser)]
+#[command(
+    name = "intact",
+    version,
+    about = "Keep a public archive of evidence provably unaltered",
+    after_help = EXIT_CODES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The exit codes, as every `--help` that lists them says it ([`exit_codes!`]).
+pub const EXIT_CODES: &str = exit_codes!();
 
 #[derive(Subcommand)]
 pub enum Command {
@@ -49,7 +68,6 @@ pub enum Command {
     /// Verify a bundle, then write it out as a tree inside DIR (nothing written if not valid).
     Extract(extract::ExtractArgs),
     /// Leak gate: find withheld data hidden in files, metadata and names (docs/REDACTION.md).
-    /// Exit 0 clean, 1 findings, 2 usage or I/O error.
     Scan(scan::ScanArgs),
     /// List a bundle's items, redaction records and withheld items (no verification).
     Inspect(inspect::InspectArgs),
@@ -57,6 +75,10 @@ pub enum Command {
     Redaction(redaction::RedactionArgs),
     /// BagIt bags (RFC 8493 and drafts 0.93–0.97).
     Bagit(bagit::BagitArgs),
+    /// Shell completions for bash, zsh, fish, elvish or PowerShell.
+    Completions(docs::CompletionsArgs),
+    /// The manual pages (roff): intact(1) and one per subcommand.
+    Man(docs::ManArgs),
 }
 
 impl Command {
@@ -79,6 +101,8 @@ impl Command {
             Command::Inspect(args) => args.run(),
             Command::Redaction(args) => args.run(),
             Command::Bagit(args) => args.run(),
+            Command::Completions(args) => args.run(),
+            Command::Man(args) => args.run(),
         }
     }
 }

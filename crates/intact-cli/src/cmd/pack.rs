@@ -12,6 +12,7 @@ use crate::exit::{CliError, Outcome};
 use crate::output;
 
 #[derive(Args)]
+#[command(after_help = concat!("Examples:\n  intact pack ./release-1 --collection case-archive --release release-1 --key office.key \\\n      --metadata private/metadata.csv --deny-list private/deny-list.txt -o release-1.zip\n  intact pack BAG --from-bag --collection case-archive --release release-2 --key office.key \\\n      --deny-list private/deny-list.txt -o release-2.zip\n  intact pack ./drafts --collection test --release t1 --unsigned --no-deny-list -o t1.zip --json\n\n", exit_codes!()))]
 pub struct PackArgs {
     /// Folder whose regular files are the release's payload.
     src: PathBuf,
@@ -148,7 +149,7 @@ impl PackArgs {
         opts.sync = self.sync;
         opts.allow_missing_metadata = self.allow_missing_metadata;
         if let Some(m) = &self.metadata {
-            opts.metadata = Some(intact::metadata::MetadataSet::load(m)?);
+            opts.metadata = Some(intact::metadata::MetadataSet::load_partial(m)?);
         }
         opts.commitments = match (&self.originals, &self.ledger) {
             (Some(originals), Some(ledger)) => Some(Commitments {

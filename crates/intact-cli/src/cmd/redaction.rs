@@ -52,6 +52,9 @@ struct ProveArgs {
     /// Where to write the disclosure (must not exist).
     #[arg(short = 'o', long = "out", value_name = "DISCLOSURE")]
     out: PathBuf,
+    /// Print what was written as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 impl ProveArgs {
@@ -73,6 +76,14 @@ impl ProveArgs {
         .map_err(CliError::Disproved)?;
         let bytes = serde_json::to_vec_pretty(&d)?;
         redaction::write_private_new(&self.out, &bytes).map_err(CliError::Redaction)?;
+        if self.json {
+            out(&json(&serde_json::json!({
+                "report": "intact-redaction-prove/1",
+                "disclosure": self.out,
+                "item": self.item,
+            })));
+            return Ok(Outcome::Done);
+        }
         out(&format!(
             "wrote {}: reveals the salt of item '{}' only; give it with the original to whoever must check it\n",
             self.out.display(),

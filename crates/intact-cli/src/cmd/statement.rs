@@ -14,6 +14,18 @@ pub struct StatementArgs {
     /// Write the statement to this file (atomically) instead of standard output.
     #[arg(short = 'o', long = "out", value_name = "FILE")]
     out: Option<PathBuf>,
+    /// With --out, print what was written as JSON; without it, the statement is JSON already
+    /// and is printed unchanged.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `statement --out FILE --json` (format `intact-statement/1`).
+#[derive(serde::Serialize)]
+struct Written<'a> {
+    report: &'static str,
+    statement: &'a std::path::Path,
+    bytes: usize,
 }
 
 impl StatementArgs {
@@ -23,6 +35,14 @@ impl StatementArgs {
         match &self.out {
             Some(path) => {
                 intact::cosign::write_file_atomically(path, &bytes)?;
+                if self.json {
+                    crate::output::out(&crate::output::json(&Written {
+                        report: "intact-statement/1",
+                        statement: path,
+                        bytes: bytes.len(),
+                    }));
+                    return Ok(Outcome::Done);
+                }
                 eprintln!(
                     "wrote {}; sign it with: ssh-keygen -Y sign -n intact-release -f KEY {}",
                     path.display(),

@@ -8,19 +8,23 @@ use intact::trust::SignatureStatus;
 use intact::verify::VerifyReport;
 
 use super::flags::TrustArgs;
+use super::targets::each_target;
 use crate::exit::{CliError, Outcome};
-use crate::output;
 
 #[derive(Args)]
+#[command(after_help = concat!("Examples:\n  intact verify release-1.zip --trust allowed_signers\n  intact verify bundles/*.zip --trust allowed_signers --quiet     # only what is not valid\n  intact verify mirror/case-archive-release-1 --trust allowed_signers --threshold 2 --json\n\n", exit_codes!()))]
 pub struct VerifyArgs {
-    /// Bundle ZIP, or its extracted top directory.
-    bundle: PathBuf,
+    /// Bundle ZIPs, or their extracted top directories (several: one verdict line each and a
+    /// total; the exit code is the worst of them).
+    #[arg(required = true, value_name = "BUNDLE")]
+    bundles: Vec<PathBuf>,
     #[command(flatten)]
     trust: TrustArgs,
     /// Print the full report as JSON.
     #[arg(long)]
     json: bool,
-    /// No progress bar (there is none either when stderr is not a terminal).
+    /// Print nothing but errors and the reports of bundles that are not valid; no progress bar
+    /// (there is none either when stderr is not a terminal).
     #[arg(short, long)]
     quiet: bool,
 }
@@ -29,12 +33,22 @@ impl VerifyArgs {
     /// The top-level entry point for `intact verify`.
     pub fn run(self) -> Result<Outcome, CliError> {
         let opts = self.trust.load()?;
-        let progress = crate::progress::bar(self.quiet, "verifying");
-        let report =
-            intact::verify::verify_report_with_progress(&self.bundle, &opts, progress.as_ref())?;
-        drop(progress);
-        output::print(self.json, &report, human);
-        Ok(Outcome::valid_if(report.valid))
+        each_target(
+            &self.bundles,
+            self.json,
+            self.quiet,
+            ("bundle(s)", "intact-verify-summary/1"),
+            |b| {
+                let progress = crate::progress::bar(self.quiet, "verifying");
+                Ok(intact::verify::verify_report_with_progress(
+                    b,
+                    &opts,
+                    progress.as_ref(),
+                )?)
+            },
+            |r| r.valid,
+            human,
+        )
     }
 }
 
@@ -59,8 +73,42 @@ fn signer_list(report: &VerifyReport) -> String {
     }
 }
 
+/// The verdict of a target that could not be read as a bundle at all, in plain words: not an
+/// intact bundle (a file that is not a ZIP, a ZIP with no intact bag in it, a directory with no
+/// bag), or a ZIP bundle too damaged to read. `None` when it was read as a bundle.
+pub fn unreadable_verdict(report: &VerifyReport) -> Option<String> {
+    use intact::container::probe::{probe, Looks};
+    if report.valid || report.kind.is_some() {
+        return None;
+    }
+    let path = &report.bundle;
+    if path.is_dir() {
+        let why = report.problems.first().map(|p| p.message.as_str());
+        return Some(format!(
+            "not an intact bundle: {}",
+            why.unwrap_or("a directory with no bag")
+        ));
+    }
+    let damaged = format!(
+        "not readable as a bundle (a damaged or truncated ZIP) — {} problem(s)",
+        report.problems.len().max(1)
+    );
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut magic = [0u8; 2];
+    let zip_start = std::io::Read::read_exact(&mut file, &mut magic).is_ok() && magic == *b"PK";
+    Some(match probe(&file).ok()? {
+        Looks::NotZip if !zip_start => "not an intact bundle: not a ZIP file".into(),
+        Looks::OtherZip => {
+            "not an intact bundle: a ZIP file with no intact bag in it (no TOP/bagit.txt, no TOP/intact/)"
+                .into()
+        }
+        Looks::NotZip | Looks::Bundle => damaged,
+    })
+}
+
 /// A verification report as text: one line per problem and per signature, then the verdict
-/// (also shown by `cite` and `extract` when a bundle does not verify).
+/// (also shown by `cite` and `extract` when a bundle does not verify); for a target that could
+/// not be read as a bundle, the verdict says so plainly ([`unreadable_verdict`]).
 pub fn human(report: &VerifyReport) -> String {
     let mut s = String::new();
     let b = report.bundle.display();
@@ -93,6 +141,10 @@ pub fn human(report: &VerifyReport) -> String {
             sig.status.name(),
             sig.detail
         ));
+    }
+    if let Some(why) = unreadable_verdict(report) {
+        s.push_str(&format!("NOT VALID: {b}: {why}\n"));
+        return s;
     }
     let verdict = if report.valid { "VALID" } else { "NOT VALID" };
     s.push_str(&format!(

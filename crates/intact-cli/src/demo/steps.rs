@@ -390,6 +390,7 @@ impl Story {
             &log_dir,
             &intact::log::LogVerifyOptions {
                 trust,
+                progress: &intact::progress::Silent,
                 bundles: Some(mirror),
                 state: Some(self.out.join("mirror-state.json")),
             },

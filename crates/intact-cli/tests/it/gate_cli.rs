@@ -68,12 +68,12 @@ fn findings_exit_1_and_are_masked() {
     assert_eq!(o.status.code(), Some(1), "{o:?}");
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
-        out.contains("b.txt: text: deny-list-match: [withheld #1, 15 chars]"),
+        out.contains("b.txt: text line 1: deny-list-match: [withheld #1, 15 chars]"),
         "{out}"
     );
     assert!(
         out.contains(
-            "meta.csv: manifest field row 1 field title: deny-list-match: [withheld #2, 18 chars]"
+            "meta.csv: manifest field line 2 field title: deny-list-match: [withheld #2, 18 chars]"
         ),
         "{out}"
     );

@@ -628,12 +628,12 @@ fn manifest_fields_csv_and_json() {
     let f = gate::scan_fields(
         &d,
         &[(
-            "metadata row 3 field title".into(),
+            "line 3 field title".into(),
             "Statement of Ivan Fictitious".into(),
         )],
     );
     assert_eq!(f.len(), 1);
-    assert_eq!(f[0].location, "manifest field metadata row 3 field title");
+    assert_eq!(f[0].location, "manifest field line 3 field title");
     let dir = tempfile::tempdir().expect("tempdir");
     let csv = dir.path().join("items.csv");
     std::fs::write(
@@ -643,7 +643,7 @@ fn manifest_fields_csv_and_json() {
     .expect("write");
     let f = gate::scan_metadata_file(&d, &csv).expect("csv");
     assert_eq!(f.len(), 1, "{f:#?}");
-    assert_eq!(f[0].location, "manifest field row 2 field title");
+    assert_eq!(f[0].location, "manifest field line 3 field title");
     let json = dir.path().join("items.json");
     std::fs::write(
         &json,

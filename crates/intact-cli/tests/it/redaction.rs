@@ -276,10 +276,12 @@ fn metadata_problems_are_all_reported_and_nothing_written() {
     assert_eq!(o.status.code(), Some(2));
     let t = text(&o);
     for want in [
-        "row 2: date: not YYYY",
-        "row 3: id: the same id as row 2",
-        "row 4: missing required field 'title'",
-        "row 4: redaction_status: not none, partial or withheld",
+        "line 2: date: not YYYY",
+        "line 3: id: the same id as line 2",
+        "line 4: missing required field 'title'",
+        "line 4: redaction_status: not none, partial or withheld",
+        // in the same report: the payload's problems (all at once, docs/METADATA.md)
+        "line 3: path: no such file in the source",
     ] {
         assert!(t.contains(want), "missing '{want}':\n{t}");
     }
@@ -289,7 +291,10 @@ fn metadata_problems_are_all_reported_and_nothing_written() {
     // Unknown path and a file without a row.
     std::fs::write(&f.metadata, "path,id,case_no,doc_type,title,redaction_status\nt/nope.txt,T-9,77,testimony,X,none\nt/testimony-1.txt,T-1,77,testimony,One,none\n").unwrap();
     let t = text(&pack(&f, &out, &[]));
-    assert!(t.contains("row 2: path: no such file in the source"), "{t}");
+    assert!(
+        t.contains("line 2: path: no such file in the source"),
+        "{t}"
+    );
     assert!(t.contains("data/p/photo-1.bin has no metadata row"), "{t}");
     assert!(!out.exists());
     // --allow-missing-metadata packs the undescribed files with default ids.

@@ -406,6 +406,24 @@ fn every_document_intact_writes_matches_its_schema() {
             s(&trust),
             "--json",
         ],
+        0,
+    );
+    assert_eq!(a["already_head"], json!(true));
+    sc.check(
+        "log-append-report.schema.json",
+        "log append (the head again)",
+        &a,
+    );
+    let a = intact_json(
+        &[
+            "log",
+            "append",
+            s(&new_log),
+            s(&tampered),
+            "--trust",
+            s(&trust),
+            "--json",
+        ],
         1,
     );
     assert!(a["problems"].as_array().is_some_and(|p| !p.is_empty()));
@@ -726,6 +744,10 @@ fn every_document_intact_writes_matches_its_schema() {
         1,
     );
     assert!(!leaky["findings"].as_array().unwrap().is_empty());
+    assert!(
+        leaky["hints"]["deny-list-match"].is_string(),
+        "a fix hint per rule with a finding: {leaky}"
+    );
     sc.check("scan-report.schema.json", "scan leaky", &leaky);
     let ex_dir = t.join("scan-ex");
     std::fs::create_dir_all(&ex_dir).unwrap();
@@ -740,6 +762,8 @@ fn every_document_intact_writes_matches_its_schema() {
     assert_eq!(excepted["excepted"].as_array().unwrap().len(), 1);
     sc.check("scan-report.schema.json", "scan with exceptions", &excepted);
 
+    cli_documents(&mut sc, t, &demo);
+
     // Every schema was used.
     let all: BTreeSet<String> = schema_files().into_keys().collect();
     let unused: Vec<&String> = all.difference(&sc.used).collect();
@@ -747,6 +771,122 @@ fn every_document_intact_writes_matches_its_schema() {
         unused.is_empty(),
         "schemas no document was checked against: {unused:?}"
     );
+}
+
+/// The documents of the commands that only report what they wrote (keygen, statement -o,
+/// redaction prove, demo), the summaries of several targets, and the error object.
+fn cli_documents(sc: &mut Schemas, t: &Path, demo: &Path) {
+    let trust = demo.join("keys/allowed_signers");
+    let r1 = demo.join("release-1.zip");
+    let signers = t.join("new_allowed_signers");
+    let k = intact_json(
+        &[
+            "keygen",
+            "--out",
+            s(&t.join("new.key")),
+            "--no-passphrase",
+            "--allowed-signers",
+            s(&signers),
+            "--json",
+        ],
+        0,
+    );
+    assert_eq!(k["added"], json!(true));
+    sc.check("keygen-report.schema.json", "keygen --json", &k);
+    let st = intact_json(
+        &["statement", s(&r1), "-o", s(&t.join("st.json")), "--json"],
+        0,
+    );
+    sc.check("written.schema.json", "statement -o --json", &st);
+    let d = intact_json(&["demo", "--out", s(&t.join("demo2")), "--json"], 0);
+    assert_eq!(d["ok"], json!(true));
+    sc.check("written.schema.json", "demo --json", &d);
+    let private = demo.join("private");
+    let p = intact_json(
+        &[
+            "redaction",
+            "prove",
+            "--ledger",
+            s(&private.join("ledger.json")),
+            "--original",
+            s(&private.join("originals/testimonies/case-101/testimony-001.txt")),
+            "--bundle",
+            s(&r1),
+            "--item",
+            "T-101-001",
+            "-o",
+            s(&t.join("disclosure-json.json")),
+            "--json",
+        ],
+        0,
+    );
+    sc.check("written.schema.json", "redaction prove --json", &p);
+    let m = intact_json(&["man", "-o", s(&t.join("man1")), "--json"], 0);
+    assert!(m["files"].as_array().is_some_and(|f| f.len() > 10));
+    sc.check("written.schema.json", "man -o --json", &m);
+
+    // Several targets: a report or an error object each, the worst exit code.
+    let missing = t.join("no-such.zip");
+    let v = intact_json(
+        &[
+            "verify",
+            s(&r1),
+            s(&demo.join("release-1-tampered.zip")),
+            s(&missing),
+            "--trust",
+            s(&trust),
+            "--json",
+        ],
+        2,
+    );
+    assert_eq!(
+        v["counts"],
+        json!({"valid": 1, "not_valid": 1, "errors": 1})
+    );
+    assert_eq!(v["results"][2]["code"], json!("io"));
+    sc.check("verify-summary.schema.json", "verify (several)", &v);
+    let readme = demo.join("collection/README.txt");
+    let c = intact_json(
+        &[
+            "check",
+            s(&readme),
+            s(&trust),
+            "--bundle",
+            s(&r1),
+            "--trust",
+            s(&trust),
+            "--json",
+        ],
+        1,
+    );
+    assert_eq!(
+        c["counts"],
+        json!({"valid": 1, "not_valid": 1, "errors": 0})
+    );
+    sc.check("check-summary.schema.json", "check (several)", &c);
+
+    // Errors: I/O, usage, not valid.
+    let e = intact_json(&["verify", s(&missing), "--trust", s(&trust), "--json"], 2);
+    assert_eq!(e["code"], json!("io"));
+    assert_eq!(e["path"], json!(s(&missing)));
+    sc.check("error.schema.json", "verify (missing) --json", &e);
+    let e = intact_json(&["verify", "--no-such-flag", "--json"], 2);
+    assert_eq!(e["code"], json!("usage"));
+    sc.check("error.schema.json", "usage --json", &e);
+    let e = intact_json(
+        &[
+            "cite",
+            s(&r1),
+            "--id",
+            "NO-SUCH-ITEM",
+            "-o",
+            s(&t.join("never.json")),
+            "--json",
+        ],
+        1,
+    );
+    assert_eq!(e["code"], json!("not_valid"));
+    sc.check("error.schema.json", "cite (no such item) --json", &e);
 }
 
 /// A schema that accepts anything is no check: the strict schemas refuse unknown fields and

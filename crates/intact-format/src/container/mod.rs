@@ -13,6 +13,7 @@
 //! The record signatures and lengths, the fixed date and the versions are here.
 
 mod layout;
+pub mod probe;
 mod reader;
 mod writer;
 

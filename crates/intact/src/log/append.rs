@@ -18,6 +18,9 @@ pub struct AppendReport {
     pub report: &'static str,
     pub log: PathBuf,
     pub appended: bool,
+    /// The release is the log's head already (nothing written; `log append` is idempotent:
+    /// exit 0). `seq` is then its entry.
+    pub already_head: bool,
     pub seq: Option<u64>,
     pub release: Option<String>,
     pub bundle_id: Option<String>,
@@ -28,16 +31,27 @@ pub struct AppendReport {
 /// `previous` is the head, `created` not earlier, its change records apply). Nothing is
 /// written unless everything holds.
 pub fn append(log: &Path, bundle: &Path, opts: &VerifyOptions) -> Result<AppendReport, LogError> {
+    append_with_progress(log, bundle, opts, &crate::progress::Silent)
+}
+
+/// [`append`], telling `progress` of the files and bytes of the bundle as it is verified.
+pub fn append_with_progress(
+    log: &Path,
+    bundle: &Path,
+    opts: &VerifyOptions,
+    progress: &dyn crate::progress::Progress,
+) -> Result<AppendReport, LogError> {
     let mut report = AppendReport {
         report: "intact-log-append/1",
         log: log.to_owned(),
         appended: false,
+        already_head: false,
         seq: None,
         release: None,
         bundle_id: None,
         problems: Vec::new(),
     };
-    let v = verify::verify_full(bundle, opts)?;
+    let v = verify::verify_with_progress(bundle, opts, progress)?;
     report.release = v.report.release.clone();
     report.bundle_id = v.report.bundle_id.clone();
     let bpath = bundle.display().to_string();
@@ -67,6 +81,26 @@ pub fn append(log: &Path, bundle: &Path, opts: &VerifyOptions) -> Result<AppendR
         return Ok(report);
     };
     let id = Sha256Digest::of(release_json).to_hex();
+    // Already in the log: at the head it is done (cron may run twice); below it, one problem
+    // instead of every rule the repeat breaks.
+    if let Some(e) = entries.iter().find(|e| e.bundle_id() == id) {
+        if problems.is_empty() && e.seq == entries.len() as u64 {
+            report.already_head = true;
+            report.seq = Some(e.seq);
+            return Ok(report);
+        }
+        problems.push(LogProblem {
+            seq: Some(e.seq),
+            release: Some(s.release.clone()),
+            path: bpath.clone(),
+            message: format!(
+                "already in the log as entry {}, below the head: nothing to append",
+                seq_name(e.seq)
+            ),
+        });
+        report.problems = problems;
+        return Ok(report);
+    }
     if let Err(ps) = state.apply(s, &id, m) {
         for p in ps {
             problems.push(LogProblem {

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::{Entry, LogError, LogProblem, ReleaseCheck};
 use crate::fs::At as _;
+use crate::progress::Progress;
 use crate::verify::{self, VerifyOptions};
 
 /// Something in the mirror directory that is not a bundle, so was not checked (not an error).
@@ -45,6 +46,7 @@ pub(super) fn check_mirror(
     releases: &mut [ReleaseCheck],
     trust: &VerifyOptions,
     problems: &mut Vec<LogProblem>,
+    progress: &dyn Progress,
 ) -> Result<Mirror, LogError> {
     let mut mirror = Mirror::default();
     let mut index = index_bundles(dir, &mut mirror.notes, problems)?;
@@ -60,7 +62,13 @@ pub(super) fn check_mirror(
             continue;
         };
         for path in copies {
-            problems.extend(verify_copy(&path, e.seq, rc.release.as_deref(), trust)?);
+            problems.extend(verify_copy(
+                &path,
+                e.seq,
+                rc.release.as_deref(),
+                trust,
+                progress,
+            )?);
             mirror.checked += 1;
             rc.bundle.get_or_insert_with(|| path.clone());
             rc.bundles.push(path);
@@ -77,8 +85,9 @@ fn verify_copy(
     seq: u64,
     release: Option<&str>,
     trust: &VerifyOptions,
+    progress: &dyn Progress,
 ) -> Result<Vec<LogProblem>, LogError> {
-    let report = verify::verify(path, trust)?;
+    let report = verify::verify_report_with_progress(path, trust, progress)?;
     let problem = |message: String| LogProblem {
         seq: Some(seq),
         release: release.map(str::to_owned),

@@ -23,7 +23,7 @@ mod state;
 mod status;
 mod verify_log;
 
-pub use append::{append, AppendReport};
+pub use append::{append, append_with_progress, AppendReport};
 pub use mirror::MirrorNote;
 pub use read::{entry_dirs, entry_seq, fold, read_log, EntryDirs};
 pub use state::MirrorState;

@@ -40,6 +40,13 @@ pub fn read_log(dir: &Path) -> Result<(Vec<Entry>, Vec<LogProblem>), LogError> {
     Ok((entries, problems))
 }
 
+/// [`read_log`] of a log that must exist (`log verify`, `log status`): a missing directory is
+/// an I/O error (exit 2, "could not check"), not an empty log.
+pub fn read_existing_log(dir: &Path) -> Result<(Vec<Entry>, Vec<LogProblem>), LogError> {
+    std::fs::metadata(dir).at(dir)?;
+    read_log(dir)
+}
+
 /// The entries of a log directory by number: `(seq, dir)`.
 pub type EntryDirs = Vec<(u64, PathBuf)>;
 

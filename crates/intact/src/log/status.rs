@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::read::{fold, read_log};
+use super::read::{fold, read_existing_log};
 use super::{LogError, LogProblem};
 use crate::archive::{Current, Event, ReleaseRef};
 
@@ -26,7 +26,7 @@ pub struct StatusReport {
 
 /// The archive's current state from a log.
 pub fn status(log: &Path) -> Result<StatusReport, LogError> {
-    let (entries, mut problems) = read_log(log)?;
+    let (entries, mut problems) = read_existing_log(log)?;
     let state = fold(&entries, &mut problems);
     let (superseded, withdrawn) = state
         .history

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::mirror::{check_mirror, Mirror, MirrorNote};
-use super::read::{fold, read_entry, read_log};
+use super::read::{fold, read_entry, read_existing_log};
 use super::state;
 use super::{Entry, LogError, LogProblem};
 use crate::archive::ReleaseRef;
@@ -52,6 +52,8 @@ pub struct LogReport {
 /// Options of `log verify`.
 pub struct LogVerifyOptions<'a> {
     pub trust: &'a VerifyOptions,
+    /// Told of the files and bytes of each mirrored bundle as it is verified (`--bundles`).
+    pub progress: &'a dyn crate::progress::Progress,
     pub bundles: Option<PathBuf>,
     pub state: Option<PathBuf>,
 }
@@ -59,7 +61,7 @@ pub struct LogVerifyOptions<'a> {
 /// Verifies a release log, and with `--bundles` every mirrored bundle against it, and with
 /// `--state` that the log extends what this mirror verified before (then records the new head).
 pub fn verify_log(log: &Path, opts: &LogVerifyOptions) -> Result<LogReport, LogError> {
-    let (entries, mut problems) = read_log(log)?;
+    let (entries, mut problems) = read_existing_log(log)?;
     if entries.is_empty() {
         problems.push(LogProblem {
             seq: None,
@@ -74,7 +76,14 @@ pub fn verify_log(log: &Path, opts: &LogVerifyOptions) -> Result<LogReport, LogE
         .collect();
     let state = fold(&entries, &mut problems);
     let mirror = match &opts.bundles {
-        Some(dir) => check_mirror(dir, &entries, &mut releases, opts.trust, &mut problems)?,
+        Some(dir) => check_mirror(
+            dir,
+            &entries,
+            &mut releases,
+            opts.trust,
+            &mut problems,
+            opts.progress,
+        )?,
         None => Mirror::default(),
     };
     // Rollback and fork protection against what this mirror verified before.

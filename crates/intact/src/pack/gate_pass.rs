@@ -25,11 +25,6 @@ fn bundle_texts(opts: &PackOptions) -> Vec<(String, String)> {
     if let Some(p) = &opts.previous {
         t.push(("release.json previous release".into(), p.release.clone()));
     }
-    if let Some(m) = &opts.metadata {
-        for item in &m.items {
-            t.extend(item.texts.iter().cloned());
-        }
-    }
     for (label, value) in &opts.bag_info {
         t.push(("bag-info.txt label".into(), label.clone()));
         t.push((format!("bag-info.txt {label}"), value.clone()));
@@ -71,6 +66,21 @@ fn verdict(
         report
             .findings
             .extend(gate::scan_fields(deny, &bundle_texts(opts)));
+        if let Some(m) = &opts.metadata {
+            // named by the metadata file and its line, as `intact scan --metadata` names them
+            let texts: Vec<(String, String)> = m
+                .items
+                .iter()
+                .flat_map(|i| i.texts.iter().cloned())
+                .collect();
+            let file = PathBuf::from(m.path.file_name().unwrap_or(m.path.as_os_str()));
+            report
+                .findings
+                .extend(gate::scan_fields(deny, &texts).into_iter().map(|mut f| {
+                    f.file = file.clone();
+                    f
+                }));
+        }
         report.sort();
         // a field's location names its row, label or change record: masked like the rest
         gate::mask_report(deny, &mut report, Some(&opts.src));
