@@ -13,6 +13,7 @@
 //! as its number and length (`[withheld #3, 15 chars]`), and every path, location and reason of a
 //! report passes through [`mask`] first. See `docs/REDACTION.md` for what is and is not checked.
 
+pub mod confusables;
 pub mod decode;
 pub mod denylist;
 pub mod error;
