@@ -2,7 +2,8 @@
 //!
 //! Format: a private UTF-8 file, one withheld string per line. Lines whose first non-blank
 //! character is `#` are comments; blank lines are ignored; leading and trailing whitespace of a
-//! line is ignored. Each entry is normalized (see [`super::text::normalize`]): an entry that
+//! line is ignored, and so is everything from a line's first TAB on (a note: `intact deny-list
+//! expand` writes `SPELLING<TAB># entry N: RULE`). Each entry is normalized (see [`super::text::normalize`]): an entry that
 //! normalizes to fewer than 3 characters is a load error (it would match almost everything),
 //! reported with the file and line number but never the line's content.
 //!
@@ -56,6 +57,17 @@ pub fn mask(number: usize, chars: usize) -> String {
     format!("[withheld #{number}, {chars} chars]")
 }
 
+/// The entry lines of deny-list text (0-based line index, entry): a line up to its first TAB
+/// (the rest is a note: `intact deny-list expand` writes the entry and rule there), trimmed;
+/// blank lines and comments skipped.
+fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    text.lines().enumerate().filter_map(|(i, raw)| {
+        let line = raw.split('\t').next().unwrap_or("").trim();
+        (!line.is_empty() && !line.starts_with('#')).then_some((i, line))
+    })
+}
+
 impl DenyList {
     /// Load a deny-list file (format in the module docs).
     pub fn load(path: &Path) -> Result<DenyList, GateError> {
@@ -74,18 +86,18 @@ impl DenyList {
         DenyList::parse(path, &text)
     }
 
+    /// The entries of deny-list text as written, each with its line number.
+    pub fn entries(text: &str) -> Vec<(usize, String)> {
+        lines(text).map(|(i, l)| (i + 1, l.to_string())).collect()
+    }
+
     /// Parse deny-list text; `origin` names it in errors.
     pub fn parse(origin: &Path, text: &str) -> Result<DenyList, GateError> {
-        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         let mut entries = Vec::new();
         let mut patterns = Vec::new();
         let mut pattern_entry = Vec::new();
         let (mut squashed_patterns, mut squashed_entry) = (Vec::new(), Vec::new());
-        for (i, raw) in text.lines().enumerate() {
-            let line = raw.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
+        for (i, line) in lines(text) {
             let n = normalize(line);
             let n = n.trim().to_string();
             if n.chars().count() < MIN_ENTRY_CHARS {

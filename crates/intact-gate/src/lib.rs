@@ -18,6 +18,7 @@ pub mod decode;
 pub mod denylist;
 pub mod error;
 pub mod exceptions;
+pub mod expand;
 pub mod fields;
 pub mod gif;
 pub mod image;

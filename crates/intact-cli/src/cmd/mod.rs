@@ -9,6 +9,7 @@ pub mod bagit;
 pub mod check;
 pub mod cite;
 pub mod demo;
+pub mod deny_list;
 pub mod diff;
 pub mod extract;
 pub mod flags;
@@ -57,6 +58,8 @@ pub enum Command {
     Redaction(redaction::RedactionArgs),
     /// BagIt bags (RFC 8493 and drafts 0.93–0.97).
     Bagit(bagit::BagitArgs),
+    /// Deny-list tools: `expand` writes the variants of its entries for the office to review.
+    DenyList(deny_list::DenyListArgs),
 }
 
 impl Command {
@@ -79,6 +82,7 @@ impl Command {
             Command::Inspect(args) => args.run(),
             Command::Redaction(args) => args.run(),
             Command::Bagit(args) => args.run(),
+            Command::DenyList(args) => args.run(),
         }
     }
 }
