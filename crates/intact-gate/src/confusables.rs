@@ -157,9 +157,30 @@ fn build() -> HashMap<char, char> {
         .collect()
 }
 
-fn table() -> &'static HashMap<char, char> {
-    static TABLE: OnceLock<HashMap<char, char>> = OnceLock::new();
-    TABLE.get_or_init(build)
+/// Letters below this code point (Latin, Cyrillic, Armenian) are looked up directly.
+const DIRECT: usize = 0x600;
+
+/// The table: a direct map below [`DIRECT`], sorted pairs above it (it is on the path of every
+/// non-ASCII character the gate reads).
+struct Table {
+    direct: Vec<char>,
+    rest: Vec<(char, char)>,
+}
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut direct: Vec<char> = (0..DIRECT as u32).filter_map(char::from_u32).collect();
+        let mut rest = Vec::new();
+        for (c, r) in build() {
+            match direct.get_mut(c as usize) {
+                Some(slot) => *slot = r,
+                None => rest.push((c, r)),
+            }
+        }
+        rest.sort();
+        Table { direct, rest }
+    })
 }
 
 /// The representative of a case-folded, decomposed letter's look-alike class (the letter itself
@@ -168,12 +189,19 @@ pub fn canonical(c: char) -> char {
     if c.is_ascii() {
         return c;
     }
-    table().get(&c).copied().unwrap_or(c)
+    let t = table();
+    match t.direct.get(c as usize) {
+        Some(&r) => r,
+        None => t
+            .rest
+            .binary_search_by_key(&c, |&(a, _)| a)
+            .map_or(c, |i| t.rest[i].1),
+    }
 }
 
 /// Every (letter, representative) pair, sorted: the table, for documentation and tests.
 pub fn pairs() -> Vec<(char, char)> {
-    let mut v: Vec<(char, char)> = table().iter().map(|(&a, &b)| (a, b)).collect();
+    let mut v: Vec<(char, char)> = build().into_iter().collect();
     v.sort();
     v
 }

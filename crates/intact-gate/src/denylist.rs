@@ -38,6 +38,9 @@ pub struct DenyList {
     /// The entry of each pattern: an entry with ASCII punctuation has a second pattern with
     /// spaces in its place, for the readings of names ([`readings`]).
     pattern_entry: Vec<usize>,
+    /// Per pattern: whether it matches only at a word boundary at its start and at its end
+    /// ([`initial_sides`]).
+    bounded: Vec<(bool, bool)>,
     /// Entries of at least [`MIN_SQUASHED_CHARS`] with their spaces and punctuation removed
     /// ([`squashed`]), for names only; `None` when no entry qualifies.
     squashed: Option<(AhoCorasick, Vec<usize>)>,
@@ -66,6 +69,22 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
         let line = raw.split('\t').next().unwrap_or("").trim();
         (!line.is_empty() && !line.starts_with('#')).then_some((i, line))
     })
+}
+
+/// Whether a normalized pattern begins and ends with a one-letter word (an initial:
+/// `r aliyev`, `aliyev r`). Such a side matches only at a word boundary: `R. Aliyev` is not in
+/// `Aynur Aliyev`, nor `Aliyev R.` in `Aliyev Rauf`. Other entries match anywhere as substrings.
+pub fn initial_sides(normalized: &str) -> (bool, bool) {
+    let one_letter = |w: Option<&str>| {
+        w.is_some_and(|w| {
+            let mut c = w.chars();
+            c.next().is_some_and(char::is_alphabetic) && c.next().is_none()
+        })
+    };
+    let mut words = normalized.split(' ').filter(|w| !w.is_empty());
+    let first = words.next();
+    let last = words.next_back();
+    (one_letter(first) && last.is_some(), one_letter(last))
 }
 
 impl DenyList {
@@ -118,7 +137,8 @@ impl DenyList {
                 pattern_entry.push(entries.len() - 1);
             }
             let sq = squashed(&n);
-            if sq != n && sq.chars().count() >= MIN_SQUASHED_CHARS {
+            let initials = initial_sides(&n);
+            if sq != n && sq.chars().count() >= MIN_SQUASHED_CHARS && initials == (false, false) {
                 squashed_patterns.push(sq);
                 squashed_entry.push(entries.len() - 1);
             }
@@ -142,6 +162,7 @@ impl DenyList {
                     reason: format!("cannot build the matcher: {e}"),
                 })
         };
+        let bounded = patterns.iter().map(|p| initial_sides(p)).collect();
         let matcher = build(&patterns)?;
         let squashed = if squashed_patterns.is_empty() {
             None
@@ -152,6 +173,7 @@ impl DenyList {
             entries,
             matcher,
             pattern_entry,
+            bounded,
             squashed,
         })
     }
@@ -206,12 +228,12 @@ impl DenyList {
     /// gate shows a person passes before it is shown.
     pub fn holds(&self, text: &str) -> bool {
         readings(text).iter().any(|r| {
+            let hay = normalize(r);
             !r.is_empty()
                 && self
                     .matcher
-                    .find_overlapping_iter(&normalize(r))
-                    .next()
-                    .is_some()
+                    .find_overlapping_iter(&hay)
+                    .any(|m| self.at_boundaries(&hay, &m))
         }) || self.squashed.as_ref().is_some_and(|(matcher, _)| {
             matcher
                 .find_overlapping_iter(&squashed(&normalize(text)))
@@ -224,12 +246,28 @@ impl DenyList {
         if text.is_empty() {
             return;
         }
-        for m in self.matcher.find_overlapping_iter(&normalize(text)) {
+        let hay = normalize(text);
+        for m in self.matcher.find_overlapping_iter(&hay) {
+            if !self.at_boundaries(&hay, &m) {
+                continue;
+            }
             let entry = self.pattern_entry.get(m.pattern().as_usize());
             if let Some(h) = entry.and_then(|&e| hit.get_mut(e)) {
                 *h = true;
             }
         }
+    }
+
+    /// Whether match `m` in normalized `hay` meets its pattern's word boundaries.
+    fn at_boundaries(&self, hay: &str, m: &aho_corasick::Match) -> bool {
+        let (start, end) = self
+            .bounded
+            .get(m.pattern().as_usize())
+            .copied()
+            .unwrap_or((false, false));
+        let apart = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+        (!start || apart(hay[..m.start()].chars().next_back()))
+            && (!end || apart(hay[m.end()..].chars().next()))
     }
 
     fn masks_of(&self, hit: &[bool]) -> Vec<String> {

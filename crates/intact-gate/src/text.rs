@@ -22,7 +22,8 @@ fn is_ignorable(c: char) -> bool {
 }
 
 struct Out {
-    s: String,
+    /// UTF-8 (only whole characters are pushed); bytes, for speed on the ASCII path.
+    s: Vec<u8>,
     in_space: bool,
     /// The last character before the current run of separators was an ASCII digit.
     after_digit: bool,
@@ -45,22 +46,70 @@ fn is_in_word_mark(c: char) -> bool {
     matches!(c, '\u{055B}' | '\u{055C}' | '\u{055E}' | '\u{055F}')
 }
 
+/// How [`Out`] reads an ASCII byte: a letter or other character kept (lower-cased), a
+/// separator (whitespace, NUL, punctuation) or a digit.
+const ASCII_KEEP: u8 = 0;
+const ASCII_SEPARATOR: u8 = 1;
+const ASCII_DIGIT: u8 = 2;
+const ASCII_CLASS: [u8; 128] = {
+    let mut t = [ASCII_KEEP; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        t[i] = if c.is_ascii_digit() {
+            ASCII_DIGIT
+        } else if c == 0 || c.is_ascii_punctuation() || c.is_ascii_whitespace() || c == 0x0B {
+            ASCII_SEPARATOR
+        } else {
+            ASCII_KEEP
+        };
+        i += 1;
+    }
+    t
+};
+
 impl Out {
+    /// One ASCII byte: the hot path (most text the gate reads is ASCII).
+    #[inline]
+    fn push_ascii(&mut self, c: u8) {
+        match ASCII_CLASS[(c & 0x7F) as usize] {
+            ASCII_SEPARATOR => {
+                if !self.in_space {
+                    self.s.push(b' ');
+                    self.in_space = true;
+                }
+            }
+            ASCII_DIGIT => {
+                // separators inside a number are dropped: +994 (50) 123-45-67 = 994501234567
+                if self.in_space && self.after_digit {
+                    self.s.pop();
+                }
+                self.s.push(c);
+                self.in_space = false;
+                self.after_digit = true;
+            }
+            _ => {
+                self.s.push(c.to_ascii_lowercase());
+                self.in_space = false;
+                self.after_digit = false;
+            }
+        }
+    }
+
     fn push(&mut self, c: char) {
-        if c.is_whitespace() || c == '\0' || is_separator(c) {
+        if c.is_ascii() {
+            return self.push_ascii(c as u8);
+        }
+        if c.is_whitespace() || is_separator(c) {
             if !self.in_space {
-                self.s.push(' ');
+                self.s.push(b' ');
                 self.in_space = true;
             }
         } else {
-            let digit = c.is_ascii_digit();
-            if self.in_space && self.after_digit && digit {
-                // separators inside a number are dropped: +994 (50) 123-45-67 = 994501234567
-                self.s.pop();
-            }
-            self.s.push(c);
+            self.s
+                .extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
             self.in_space = false;
-            self.after_digit = digit;
+            self.after_digit = false;
         }
     }
 }
@@ -75,26 +124,29 @@ pub fn dotless(c: char) -> char {
 }
 
 fn normalize_segment(seg: &str, out: &mut Out) {
-    let stripped: String = seg
+    use caseless::Caseless;
+    let nfkc: String = seg
         .chars()
         .filter(|c| !is_ignorable(*c) && !is_in_word_mark(*c))
+        .nfkc()
+        .map(dotless)
         .collect();
-    let nfkc: String = stripped.nfkc().map(dotless).collect();
-    let folded = caseless::default_case_fold_str(&nfkc);
-    // decomposed: a dot above on i or j is dropped (`i̇` from lower-casing `İ`), and each base
-    // letter is read as its look-alike class's representative (Cyrillic `а` as Latin `a`)
+    // folded and decomposed: a dot above on i or j is dropped (`i̇` from lower-casing `İ`), and
+    // each base letter is read as its look-alike class's representative (Cyrillic `а` as Latin
+    // `a`); then recomposed
     let mut last_base = ' ';
-    let mapped: String = folded
+    let mapped = nfkc
+        .chars()
+        .default_case_fold()
         .nfkd()
-        .filter(|&c| {
+        .filter(move |&c| {
             let keep = !(c == '\u{0307}' && matches!(last_base, 'i' | 'j'));
             if unicode_normalization::char::canonical_combining_class(c) == 0 {
                 last_base = c;
             }
             keep
         })
-        .map(canonical)
-        .collect();
+        .map(canonical);
     for c in mapped.nfc() {
         out.push(c);
     }
@@ -114,7 +166,7 @@ fn normalize_segment(seg: &str, out: &mut Out) {
 pub fn normalize(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Out {
-        s: String::with_capacity(s.len()),
+        s: Vec::with_capacity(s.len()),
         in_space: false,
         after_digit: false,
     };
@@ -127,7 +179,7 @@ pub fn normalize(s: &str) -> String {
         // keep the ASCII character before a non-ASCII one with it: it may compose with a mark
         let ascii_end = if j < b.len() && j > i { j - 1 } else { j };
         for &c in &b[i..ascii_end] {
-            out.push(c.to_ascii_lowercase() as char);
+            out.push_ascii(c);
         }
         if ascii_end >= b.len() {
             break;
@@ -143,7 +195,8 @@ pub fn normalize(s: &str) -> String {
         normalize_segment(s.get(ascii_end..k).unwrap_or(""), &mut out);
         i = k;
     }
-    out.s
+    // only whole characters were pushed, and a separator popped is one byte
+    String::from_utf8(out.s).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Decode UTF-16 code units from bytes (little or big endian), lossy.

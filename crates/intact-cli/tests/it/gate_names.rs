@@ -194,3 +194,49 @@ fn expand_errors_name_the_file_and_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     nothing_printed(&o);
 }
+
+/// `(file, rule)` of every finding of `intact scan SRC --deny-list DENY --json`.
+fn scan_rules(src: &Path, deny: &Path) -> Vec<(String, String)> {
+    let o = run(&["scan", s(src), "--deny-list", s(deny), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let g = |k: &str| f[k].as_str().unwrap_or("").to_string();
+            (g("file"), g("rule"))
+        })
+        .collect()
+}
+
+/// The false-alarm corpus (`scripts/gen-names-corpus.sh`: Russian, Azerbaijani and Armenian
+/// documents by LibreOffice, full of names like the deny-list's): no deny-list match, neither
+/// with the list as written nor expanded; the control documents (variants) are all found.
+#[test]
+fn similar_names_in_ordinary_documents_raise_no_deny_list_match() {
+    let corpus = intact_testkit::repo().join("tests/names-corpus");
+    let d = tempfile::tempdir().unwrap();
+    let expanded = d.path().join("expanded.txt");
+    let o = run(&[
+        "deny-list",
+        "expand",
+        s(&corpus.join("deny.txt")),
+        "-o",
+        s(&expanded),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    for deny in [corpus.join("deny.txt"), expanded.clone()] {
+        let hits: Vec<_> = scan_rules(&corpus.join("src"), &deny)
+            .into_iter()
+            .filter(|(_, r)| r == "deny-list-match")
+            .collect();
+        assert!(hits.is_empty(), "false alarms: {hits:?}");
+    }
+    let found: std::collections::BTreeSet<String> = scan_rules(&corpus.join("control"), &expanded)
+        .into_iter()
+        .filter(|(_, r)| r == "deny-list-match")
+        .map(|(f, _)| f)
+        .collect();
+    assert_eq!(found.len(), 4, "{found:?}");
+}

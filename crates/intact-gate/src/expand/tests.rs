@@ -148,3 +148,28 @@ fn rendered_lines_load_as_a_deny_list_numbered_in_file_order() {
     let m = &d.find("Zarifa Testova")[0];
     assert_eq!(m, "[withheld #1, 14 chars]");
 }
+
+#[test]
+fn initials_match_only_as_whole_words() {
+    let d = expanded(&["Rustam Testaliyev"]);
+    for text in [
+        "R. Testaliyev",
+        "(R.Testaliyev)",
+        "Testaliyev R.",
+        "testaliyev r",
+    ] {
+        assert!(!d.find(text).is_empty(), "{text}");
+    }
+    for text in ["Aynur Testaliyev", "Testaliyev Rauf", "Nur Testaliyev-Rza"] {
+        assert!(d.find(text).is_empty(), "{text}");
+    }
+    assert_eq!(
+        crate::denylist::initial_sides("r testaliyev"),
+        (true, false)
+    );
+    assert_eq!(
+        crate::denylist::initial_sides("testaliyev r"),
+        (false, true)
+    );
+    assert_eq!(crate::denylist::initial_sides("abc"), (false, false));
+}
