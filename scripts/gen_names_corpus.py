@@ -5,7 +5,7 @@ that resemble the deny-list's entries (same given names, same surnames with othe
 surnames a letter apart, neighbouring phone numbers and house numbers) but are none of them in
 any spelling `intact deny-list expand` writes.
 
-    python3 scripts/gen_names_corpus.py tests/names-corpus
+    python3 scripts/gen_names_corpus.py tests/names-corpus [DOCS_PER_LANGUAGE]
 
 writes DIR/deny.txt, DIR/src/{ru,az,hy}-N.txt (seeded: the same files every run) and
 DIR/control/control.txt (variants of the entries, which must be found);
@@ -94,10 +94,11 @@ def main():
     out = Path(sys.argv[1])
     (out / "src").mkdir(parents=True, exist_ok=True)
     (out / "deny.txt").write_text("# synthetic deny-list (invented names)\n" + "\n".join(DENY) + "\n")
+    per_language = int(sys.argv[2]) if len(sys.argv) > 2 else 2
     rng = random.Random(18)
     for lang, templates, names, streets in [("az", AZ, AZ_NAMES, AZ_STREETS), ("ru", RU, RU_NAMES, RU_STREETS),
                                             ("hy", HY, HY_NAMES, HY_STREETS)]:
-        for name, text in documents(rng, lang, templates, names, streets, 2, 60):
+        for name, text in documents(rng, lang, templates, names, streets, per_language, 60):
             (out / "src" / name).write_text(text, encoding="utf-8")
     (out / "control").mkdir(exist_ok=True)
     (out / "control" / "control.txt").write_text(CONTROL, encoding="utf-8")

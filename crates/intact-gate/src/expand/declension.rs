@@ -63,18 +63,20 @@ pub fn decline_word(w: &str, case: usize) -> Option<String> {
     }
 }
 
-/// Every word of `entry` that declines put in case `case`; `None` when no word declines.
+/// Every word of `entry` that declines (each part of a hyphenated one) put in case `case`;
+/// `None` when no word declines.
 pub fn decline(entry: &str, case: usize) -> Option<String> {
     let mut any = false;
+    let mut one = |w: &str| match decline_word(w, case) {
+        Some(d) => {
+            any = true;
+            d
+        }
+        None => w.to_string(),
+    };
     let words: Vec<String> = entry
         .split(' ')
-        .map(|w| match decline_word(w, case) {
-            Some(d) => {
-                any = true;
-                d
-            }
-            None => w.to_string(),
-        })
+        .map(|w| w.split('-').map(&mut one).collect::<Vec<_>>().join("-"))
         .collect();
     any.then(|| words.join(" "))
 }
@@ -107,6 +109,10 @@ mod tests {
             ]
         );
         assert_eq!(decline("Ольга", 0).unwrap(), "Ольги");
+        assert_eq!(
+            decline("Зарифа Гурбанлы-Тестова", 3).unwrap(),
+            "Зарифой Гурбанлы-Тестовой"
+        );
         assert_eq!(decline("Мария", 4).unwrap(), "Марии");
         assert_eq!(decline("Андрей", 3).unwrap(), "Андреем");
         assert_eq!(decline("Игорь", 1).unwrap(), "Игорю");

@@ -79,11 +79,64 @@ fn from_latin(e: &str, out: &mut Vec<(String, String)>) {
     }
     let ru = rewrite(e, LATIN_TO_RUSSIAN);
     from_russian(&ru, "Russian Cyrillic", out);
+    if az {
+        let ru2 = rewrite(&russian_habit(e), LATIN_TO_RUSSIAN);
+        if ru2 != ru {
+            from_russian(&ru2, "Russian Cyrillic (Russian habit)", out);
+            out.push((ru2, "Latin to Russian Cyrillic (Russian habit)".into()));
+        }
+    }
     out.push((ru, "Latin to Russian Cyrillic".into()));
     if armenian_surname(e) {
         let a = rewrite(&without_diacritics(e), LATIN_TO_ARMENIAN);
         out.push((a, "Latin to Armenian".into()));
     }
+}
+
+/// An Azerbaijani Latin spelling as Russian habit renders it before transliteration: in each
+/// word the first `ə` and a final `ə` stay (they become `а`), any other `ə` becomes `e`, `ü`
+/// becomes `u`, and a doubled consonant is written once (`Məmmədov` → `Мамедов`,
+/// `Hüseynov` → `Гусейнов`, `Zərifə` → `Зарифа`).
+fn russian_habit(e: &str) -> String {
+    let mut out = String::with_capacity(e.len());
+    for (k, word) in e.split(' ').enumerate() {
+        if k > 0 {
+            out.push(' ');
+        }
+        let chars: Vec<char> = word.chars().collect();
+        let mut seen_schwa = false;
+        for (i, &c) in chars.iter().enumerate() {
+            let lower = c.to_lowercase().next().unwrap_or(c);
+            let last = i + 1 == chars.len() || !chars[i + 1].is_alphabetic();
+            let c = match lower {
+                'ə' if seen_schwa && !last => {
+                    if c.is_uppercase() {
+                        'E'
+                    } else {
+                        'e'
+                    }
+                }
+                'ü' => {
+                    if c.is_uppercase() {
+                        'U'
+                    } else {
+                        'u'
+                    }
+                }
+                _ => c,
+            };
+            if lower == 'ə' {
+                seen_schwa = true;
+            }
+            let doubled = i > 0
+                && chars[i - 1].to_lowercase().eq(c.to_lowercase())
+                && !"aeiouəıöü".contains(lower);
+            if !doubled {
+                out.push(c);
+            }
+        }
+    }
+    out
 }
 
 /// Latin renderings of a Russian Cyrillic spelling (passport and English style), `ё` as `е`.

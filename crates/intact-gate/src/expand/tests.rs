@@ -92,6 +92,14 @@ fn scripts_transliterations_and_cases() {
     ] {
         assert!(az.contains(&want.to_string()), "{want}: {az:?}");
     }
+    let m = variants("Rüstəm Məmmədov-Testov");
+    for want in [
+        "Рустам Мамедов-Тестов",
+        "Рустама Мамедова-Тестова",
+        "Rustam Mamedov-Testov",
+    ] {
+        assert!(m.contains(&want.to_string()), "{want}: {m:?}");
+    }
     let ru = variants("Фёдор Вымыслов");
     for want in [
         "Федор Вымыслов",
