@@ -5,10 +5,11 @@
 //! ([`unicode_security::skeleton`]), filtered: only a mapping from **one code point to one code
 //! point**, both letters of the Latin, Cyrillic or Armenian script (never `rn` → `m`, never a
 //! digit or a symbol), is used. Mappings are taken between case-folded letters and closed into
-//! classes (so the result does not depend on case; mappings of lower-case letters first, then
-//! of capitals, each in code-point order), but a class never holds two letters of one basic
-//! alphabet (a–z, а–я and ё, Armenian ա–ֆ): TR39 maps `I` to `l`, and with `I` folded to `i`
-//! that would make `l` and `i` one letter; it maps both `в` and `ь` to a `b`-like letter. Each
+//! classes (so the result does not depend on case; mappings of the capitals of a basic alphabet
+//! first, then of lower-case letters, then of other capitals, each in code-point order), but a
+//! class never holds two letters of one basic alphabet (a–z, а–я and ё, Armenian ա–ֆ): TR39
+//! maps `I` to `l`, and with `I` folded to `i` that would make `l` and `i` one letter; it maps
+//! `В` to `B` and `ь` to `b`, and only `в` joins `b`. Each
 //! class is read as one representative: its ASCII letter if it has one, else its Latin letter,
 //! else the lowest code point. `ǝ` (U+01DD) is always read as `ə`.
 //!
@@ -62,11 +63,12 @@ fn folded(c: char) -> Option<char> {
     }
 }
 
-/// The TR39 single-code-point mappings in scope, between case-folded letters: first those whose
-/// source is a lower-case letter (look-alikes as text is mostly written), then those of capitals
-/// (`В` for `B`, which join `в` and `b`).
+/// The TR39 single-code-point mappings in scope, between case-folded letters, in the order
+/// they are joined: first those of the capitals of a basic alphabet (`В` for `B`: all-caps
+/// typescript), then those of lower-case letters (`а` for `a`, `і` for `i`), then those of
+/// other capitals (`І` for `l`, which would otherwise take `і` away from `i`).
 fn edges() -> Vec<(char, char)> {
-    let (mut lower, mut upper) = (vec![('ǝ', 'ə')], Vec::new());
+    let (mut basic_capital, mut lower, mut other) = (Vec::new(), vec![('ǝ', 'ə')], Vec::new());
     for (lo, hi) in BLOCKS {
         for c in (lo..=hi).filter_map(char::from_u32) {
             // text is matched after NFKC and decomposition: only letters that survive both
@@ -81,17 +83,24 @@ fn edges() -> Vec<(char, char)> {
             if p == c || !in_scope(p) {
                 continue;
             }
-            if let (Some(a), Some(b)) = (folded(c), folded(p)) {
-                if a != b && a == c {
-                    lower.push((a, b));
-                } else if a != b {
-                    upper.push((a, b));
-                }
+            let (Some(a), Some(b)) = (folded(c), folded(p)) else {
+                continue;
+            };
+            if a == b {
+                continue;
+            }
+            if a == c {
+                lower.push((a, b));
+            } else if basic(a) != 0 {
+                basic_capital.push((a, b));
+            } else {
+                other.push((a, b));
             }
         }
     }
-    lower.extend(upper);
-    lower
+    basic_capital.extend(lower);
+    basic_capital.extend(other);
+    basic_capital
 }
 
 /// The script whose basic alphabet holds `c` (a–z, а–я and ё, Armenian ա–ֆ), as a bit.
@@ -239,6 +248,24 @@ mod tests {
             reps.dedup();
             assert_eq!(reps.len(), letters.len(), "{lo}..{hi}");
         }
+    }
+
+    #[test]
+    fn cyrillic_look_alikes_of_latin_in_capitals_and_lower_case() {
+        use crate::text::normalize;
+        for (c, l) in "АВЕКМНОРСТХУЅІЈавекмнорстхуѕіј"
+            .chars()
+            .zip("ABEKMHOPCTXYSIJabekmhopctxysij".chars())
+        {
+            assert_eq!(
+                normalize(&c.to_string()),
+                normalize(&l.to_string()),
+                "{c} {l}"
+            );
+        }
+        // Armenian օ and ս
+        assert_eq!(normalize("Օ"), "o");
+        assert_eq!(normalize("ս"), normalize("u"));
     }
 
     #[test]
