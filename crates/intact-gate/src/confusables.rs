@@ -14,7 +14,7 @@
 //! else the lowest code point. `ǝ` (U+01DD) is always read as `ə`.
 //!
 //! [`canonical`] is applied to case-folded, decomposed text (NFD), base letter by base letter,
-//! so `ё` (Cyrillic) and `ë` (Latin) read alike too.
+//! so a look-alike with a diacritic reads like its base with the same diacritic.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

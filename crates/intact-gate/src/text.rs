@@ -131,7 +131,8 @@ fn normalize_segment(seg: &str, out: &mut Out) {
         .nfkc()
         .map(dotless)
         .collect();
-    // folded and decomposed: a dot above on i or j is dropped (`i̇` from lower-casing `İ`), and
+    // folded and decomposed: a dot above on i or j is dropped (`i̇` from lower-casing `İ`), so
+    // is the diaeresis of Cyrillic `ё` (Russian writes `е` for it at will), and
     // each base letter is read as its look-alike class's representative (Cyrillic `а` as Latin
     // `a`); then recomposed
     let mut last_base = ' ';
@@ -140,7 +141,8 @@ fn normalize_segment(seg: &str, out: &mut Out) {
         .default_case_fold()
         .nfkd()
         .filter(move |&c| {
-            let keep = !(c == '\u{0307}' && matches!(last_base, 'i' | 'j'));
+            let keep = !(c == '\u{0307}' && matches!(last_base, 'i' | 'j')
+                || c == '\u{0308}' && last_base == '\u{0435}');
             if unicode_normalization::char::canonical_combining_class(c) == 0 {
                 last_base = c;
             }
@@ -155,7 +157,8 @@ fn normalize_segment(seg: &str, out: &mut Out) {
 /// Normalize text for matching, in this order: default-ignorable characters (soft hyphen,
 /// zero-width spaces and joiners, bidi controls, BOM) and Armenian in-word marks removed; NFKC;
 /// `İ` and `ı` read as `i`; full Unicode case folding (`caseless`), so `I`, `ı`, `İ` and `i`
-/// are one letter on both sides; decomposed (NFKD), a dot above on `i`/`j` dropped, each letter
+/// are one letter on both sides; decomposed (NFKD), a dot above on `i`/`j` and the diaeresis of
+/// Cyrillic `ё` dropped, each letter
 /// read as its Latin/Cyrillic/Armenian look-alike class ([`crate::confusables`]), recomposed
 /// (NFC); every run of whitespace and punctuation ([`is_separator`]) one space, and none
 /// between two digits.
@@ -553,8 +556,10 @@ mod normalize_tests {
         );
         same("Әләкбәр", "ӘЛӘКБӘР");
         same("Мәммәдов", "Мǝммǝдов");
-        // Cyrillic ё and Latin ë
+        // Cyrillic ё is е
         same("Алёна", "Ал\u{435}\u{308}на");
+        same("АЛЁНА", "Алена");
+        assert_ne!(normalize("Алёна"), normalize("Алина"));
         // Armenian in-word question mark and ligatures
         same("Անահի՞տ", "Անահիտ");
         same("ԱՆԱՀԻՏ", "Անահիտ");

@@ -172,10 +172,24 @@ fn script_variants(e: &str) -> Vec<(String, String)> {
             "Armenian to Latin, -ian".into(),
         ));
         out.push((latin, "Armenian to Latin".into()));
-        out.push((
-            rewrite(e, ARMENIAN_TO_RUSSIAN),
-            "Armenian to Russian".into(),
-        ));
+        let ru = rewrite(e, ARMENIAN_TO_RUSSIAN);
+        if has(e, |c| c == 'հ' || c == 'Հ') {
+            // Russian often drops h: Անահիտ → Анаит, Հովհաննես → Ованес
+            let ru2: Vec<String> = e
+                .split(' ')
+                .map(|w| {
+                    let kept: String = w.chars().filter(|&c| c != 'հ' && c != 'Հ').collect();
+                    let r = rewrite(&kept, ARMENIAN_TO_RUSSIAN);
+                    if w.starts_with(char::is_uppercase) {
+                        capitalised(&r)
+                    } else {
+                        r
+                    }
+                })
+                .collect();
+            out.push((ru2.join(" "), "Armenian to Russian, h dropped".into()));
+        }
+        out.push((ru, "Armenian to Russian".into()));
     } else if has(e, |c| AZ_CYRILLIC_ONLY.contains(c)) {
         let inverse: Vec<(&str, &str)> =
             AZ_LATIN_TO_CYRILLIC.iter().map(|&(a, b)| (b, a)).collect();
@@ -199,6 +213,14 @@ fn script_variants(e: &str) -> Vec<(String, String)> {
         from_latin(e, &mut out);
     }
     out
+}
+
+/// `s` with its first letter a capital.
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// Russian forms: every spelling in Russian Cyrillic in each oblique case.
