@@ -2,8 +2,8 @@
 //!
 //! Format: a private UTF-8 file, one withheld string per line. Lines whose first non-blank
 //! character is `#` are comments; blank lines are ignored; leading and trailing whitespace of a
-//! line is ignored, and so is everything from a line's first TAB on (a note: `intact deny-list
-//! expand` writes `SPELLING<TAB># entry N: RULE`). Each entry is normalized (see [`super::text::normalize`]): an entry that
+//! line is ignored, and so is a note after a TAB and `#` (`intact deny-list expand` writes
+//! `SPELLING<TAB># entry N: RULE`). Each entry is normalized (see [`super::text::normalize`]): an entry that
 //! normalizes to fewer than 3 characters is a load error (it would match almost everything),
 //! reported with the file and line number but never the line's content.
 //!
@@ -60,13 +60,17 @@ pub fn mask(number: usize, chars: usize) -> String {
     format!("[withheld #{number}, {chars} chars]")
 }
 
-/// The entry lines of deny-list text (0-based line index, entry): a line up to its first TAB
-/// (the rest is a note: `intact deny-list expand` writes the entry and rule there), trimmed;
-/// blank lines and comments skipped.
+/// The entry lines of deny-list text (0-based line index, entry): a line, trimmed, up to a TAB
+/// followed by `#` (the rest is a note: `intact deny-list expand` writes the entry and rule
+/// there); blank lines and comments skipped.
 fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     text.lines().enumerate().filter_map(|(i, raw)| {
-        let line = raw.split('\t').next().unwrap_or("").trim();
+        let raw = raw.trim();
+        let line = raw
+            .match_indices('\t')
+            .find(|&(i, _)| raw[i + 1..].trim_start().starts_with('#'))
+            .map_or(raw, |(i, _)| raw[..i].trim());
         (!line.is_empty() && !line.starts_with('#')).then_some((i, line))
     })
 }

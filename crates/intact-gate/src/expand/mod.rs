@@ -406,7 +406,8 @@ pub fn expand(entries: &[String]) -> Vec<Variant> {
     let mut out = Vec::new();
     for (i, e) in entries.iter().enumerate() {
         out.push(Variant {
-            text: e.clone(),
+            // whitespace as one space: a TAB in an entry would not survive as a line's note
+            text: e.split_whitespace().collect::<Vec<_>>().join(" "),
             entry: i + 1,
             rule: "as listed".into(),
         });

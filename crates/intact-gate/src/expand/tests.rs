@@ -188,3 +188,20 @@ fn initials_match_only_as_whole_words() {
     );
     assert_eq!(crate::denylist::initial_sides("abc"), (false, false));
 }
+
+#[test]
+fn a_note_needs_a_tab_and_a_hash() {
+    let text = "Zarifa Testova\t# entry 1: as listed\n\tRauf Testzade\nLala\tTestova\n";
+    let e: Vec<String> = DenyList::entries(text)
+        .into_iter()
+        .map(|(_, e)| e)
+        .collect();
+    assert_eq!(e, ["Zarifa Testova", "Rauf Testzade", "Lala\tTestova"]);
+    let d = DenyList::parse(std::path::Path::new("x"), text).unwrap();
+    assert_eq!(d.find("lala testova").len(), 1);
+    // an entry with a TAB expands to lines that load back as the same entries
+    let v = expand(&["Lala\tTestova".to_string()]);
+    let back = DenyList::entries(&render(&v));
+    assert_eq!(back[0].1, "Lala Testova");
+    assert_eq!(back.len(), v.len());
+}
