@@ -141,8 +141,7 @@ impl DenyList {
                 pattern_entry.push(entries.len() - 1);
             }
             let sq = squashed(&n);
-            let initials = initial_sides(&n);
-            if sq != n && sq.chars().count() >= MIN_SQUASHED_CHARS && initials == (false, false) {
+            if sq != n && sq.chars().count() >= MIN_SQUASHED_CHARS {
                 squashed_patterns.push(sq);
                 squashed_entry.push(entries.len() - 1);
             }
