@@ -2,7 +2,8 @@
 //!
 //! Format: a private UTF-8 file, one withheld string per line. Lines whose first non-blank
 //! character is `#` are comments; blank lines are ignored; leading and trailing whitespace of a
-//! line is ignored. Each entry is normalized (see [`super::text::normalize`]): an entry that
+//! line is ignored, and so is a note after a TAB and `#` (`intact deny-list expand` writes
+//! `SPELLING<TAB># entry N: RULE`). Each entry is normalized (see [`super::text::normalize`]): an entry that
 //! normalizes to fewer than 3 characters is a load error (it would match almost everything),
 //! reported with the file and line number but never the line's content.
 //!
@@ -37,6 +38,9 @@ pub struct DenyList {
     /// The entry of each pattern: an entry with ASCII punctuation has a second pattern with
     /// spaces in its place, for the readings of names ([`readings`]).
     pattern_entry: Vec<usize>,
+    /// Per pattern: whether it matches only at a word boundary at its start and at its end
+    /// ([`initial_sides`]).
+    bounded: Vec<(bool, bool)>,
     /// Entries of at least [`MIN_SQUASHED_CHARS`] with their spaces and punctuation removed
     /// ([`squashed`]), for names only; `None` when no entry qualifies.
     squashed: Option<(AhoCorasick, Vec<usize>)>,
@@ -54,6 +58,37 @@ impl std::fmt::Debug for DenyList {
 /// office find the entry in its own list.
 pub fn mask(number: usize, chars: usize) -> String {
     format!("[withheld #{number}, {chars} chars]")
+}
+
+/// The entry lines of deny-list text (0-based line index, entry): a line, trimmed, up to a TAB
+/// followed by `#` (the rest is a note: `intact deny-list expand` writes the entry and rule
+/// there); blank lines and comments skipped.
+fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    text.lines().enumerate().filter_map(|(i, raw)| {
+        let raw = raw.trim();
+        let line = raw
+            .match_indices('\t')
+            .find(|&(i, _)| raw[i + 1..].trim_start().starts_with('#'))
+            .map_or(raw, |(i, _)| raw[..i].trim());
+        (!line.is_empty() && !line.starts_with('#')).then_some((i, line))
+    })
+}
+
+/// Whether a normalized pattern begins and ends with a one-letter word (an initial:
+/// `r aliyev`, `aliyev r`). Such a side matches only at a word boundary: `R. Aliyev` is not in
+/// `Aynur Aliyev`, nor `Aliyev R.` in `Aliyev Rauf`. Other entries match anywhere as substrings.
+pub fn initial_sides(normalized: &str) -> (bool, bool) {
+    let one_letter = |w: Option<&str>| {
+        w.is_some_and(|w| {
+            let mut c = w.chars();
+            c.next().is_some_and(char::is_alphabetic) && c.next().is_none()
+        })
+    };
+    let mut words = normalized.split(' ').filter(|w| !w.is_empty());
+    let first = words.next();
+    let last = words.next_back();
+    (one_letter(first) && last.is_some(), one_letter(last))
 }
 
 impl DenyList {
@@ -74,18 +109,18 @@ impl DenyList {
         DenyList::parse(path, &text)
     }
 
+    /// The entries of deny-list text as written, each with its line number.
+    pub fn entries(text: &str) -> Vec<(usize, String)> {
+        lines(text).map(|(i, l)| (i + 1, l.to_string())).collect()
+    }
+
     /// Parse deny-list text; `origin` names it in errors.
     pub fn parse(origin: &Path, text: &str) -> Result<DenyList, GateError> {
-        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         let mut entries = Vec::new();
         let mut patterns = Vec::new();
         let mut pattern_entry = Vec::new();
         let (mut squashed_patterns, mut squashed_entry) = (Vec::new(), Vec::new());
-        for (i, raw) in text.lines().enumerate() {
-            let line = raw.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
+        for (i, line) in lines(text) {
             let n = normalize(line);
             let n = n.trim().to_string();
             if n.chars().count() < MIN_ENTRY_CHARS {
@@ -130,6 +165,7 @@ impl DenyList {
                     reason: format!("cannot build the matcher: {e}"),
                 })
         };
+        let bounded = patterns.iter().map(|p| initial_sides(p)).collect();
         let matcher = build(&patterns)?;
         let squashed = if squashed_patterns.is_empty() {
             None
@@ -140,6 +176,7 @@ impl DenyList {
             entries,
             matcher,
             pattern_entry,
+            bounded,
             squashed,
         })
     }
@@ -194,12 +231,12 @@ impl DenyList {
     /// gate shows a person passes before it is shown.
     pub fn holds(&self, text: &str) -> bool {
         readings(text).iter().any(|r| {
+            let hay = normalize(r);
             !r.is_empty()
                 && self
                     .matcher
-                    .find_overlapping_iter(&normalize(r))
-                    .next()
-                    .is_some()
+                    .find_overlapping_iter(&hay)
+                    .any(|m| self.at_boundaries(&hay, &m))
         }) || self.squashed.as_ref().is_some_and(|(matcher, _)| {
             matcher
                 .find_overlapping_iter(&squashed(&normalize(text)))
@@ -212,12 +249,28 @@ impl DenyList {
         if text.is_empty() {
             return;
         }
-        for m in self.matcher.find_overlapping_iter(&normalize(text)) {
+        let hay = normalize(text);
+        for m in self.matcher.find_overlapping_iter(&hay) {
+            if !self.at_boundaries(&hay, &m) {
+                continue;
+            }
             let entry = self.pattern_entry.get(m.pattern().as_usize());
             if let Some(h) = entry.and_then(|&e| hit.get_mut(e)) {
                 *h = true;
             }
         }
+    }
+
+    /// Whether match `m` in normalized `hay` meets its pattern's word boundaries.
+    fn at_boundaries(&self, hay: &str, m: &aho_corasick::Match) -> bool {
+        let (start, end) = self
+            .bounded
+            .get(m.pattern().as_usize())
+            .copied()
+            .unwrap_or((false, false));
+        let apart = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+        (!start || apart(hay[..m.start()].chars().next_back()))
+            && (!end || apart(hay[m.end()..].chars().next()))
     }
 
     fn masks_of(&self, hit: &[bool]) -> Vec<String> {

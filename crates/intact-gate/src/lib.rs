@@ -13,10 +13,12 @@
 //! as its number and length (`[withheld #3, 15 chars]`), and every path, location and reason of a
 //! report passes through [`mask`] first. See `docs/REDACTION.md` for what is and is not checked.
 
+pub mod confusables;
 pub mod decode;
 pub mod denylist;
 pub mod error;
 pub mod exceptions;
+pub mod expand;
 pub mod fields;
 pub mod gif;
 pub mod image;

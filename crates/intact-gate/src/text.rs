@@ -1,12 +1,12 @@
 //! Text normalization and decoding.
 //!
-//! Matching is done on normalized text: default-ignorable characters (soft hyphen, zero-width
-//! spaces and joiners, bidi controls, BOM) are removed, then NFKC, full Unicode case folding,
-//! NFKC again, and every run of whitespace becomes one space. Deny-list entries go through the
-//! same function, so matching works in any script (Latin, Cyrillic, Armenian, ...).
+//! Matching is done on normalized text ([`normalize`]; docs/REDACTION.md, "Normalization").
+//! Deny-list entries, scanned text, file and member names and metadata all go through the same
+//! function, so matching works alike in every script (Latin, Cyrillic, Armenian, ...).
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::confusables::canonical;
 use crate::decode::{self, mime};
 use crate::rules::RuleId;
 use crate::scan::scan_content;
@@ -22,34 +22,146 @@ fn is_ignorable(c: char) -> bool {
 }
 
 struct Out {
-    s: String,
+    /// UTF-8 (only whole characters are pushed); bytes, for speed on the ASCII path.
+    s: Vec<u8>,
     in_space: bool,
+    /// The last character before the current run of separators was an ASCII digit.
+    after_digit: bool,
 }
 
+/// Punctuation read as a separator (like a space): ASCII punctuation, Latin-1 and general
+/// punctuation (dashes, quotes, bullets), Armenian apostrophe, comma, full stop and hyphen.
+fn is_separator(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(c,
+            '\u{00A1}' | '\u{00A7}' | '\u{00AB}' | '\u{00B6}' | '\u{00B7}' | '\u{00BB}'
+            | '\u{00BF}' | '\u{055A}' | '\u{055D}' | '\u{0589}' | '\u{058A}'
+            | '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}' | '\u{2212}'
+            | '\u{2E00}'..='\u{2E4F}' | '\u{3000}'..='\u{3003}')
+}
+
+/// Armenian marks written inside a word, over or after its stressed vowel (emphasis `՛`,
+/// exclamation `՜`, question `՞`, abbreviation `՟`): removed, like a soft hyphen.
+fn is_in_word_mark(c: char) -> bool {
+    matches!(c, '\u{055B}' | '\u{055C}' | '\u{055E}' | '\u{055F}')
+}
+
+/// How [`Out`] reads an ASCII byte: a letter or other character kept (lower-cased), a
+/// separator (whitespace, NUL, punctuation) or a digit.
+const ASCII_KEEP: u8 = 0;
+const ASCII_SEPARATOR: u8 = 1;
+const ASCII_DIGIT: u8 = 2;
+const ASCII_CLASS: [u8; 128] = {
+    let mut t = [ASCII_KEEP; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        t[i] = if c.is_ascii_digit() {
+            ASCII_DIGIT
+        } else if c == 0 || c.is_ascii_punctuation() || c.is_ascii_whitespace() || c == 0x0B {
+            ASCII_SEPARATOR
+        } else {
+            ASCII_KEEP
+        };
+        i += 1;
+    }
+    t
+};
+
 impl Out {
+    /// One ASCII byte: the hot path (most text the gate reads is ASCII).
+    #[inline]
+    fn push_ascii(&mut self, c: u8) {
+        match ASCII_CLASS[(c & 0x7F) as usize] {
+            ASCII_SEPARATOR => {
+                if !self.in_space {
+                    self.s.push(b' ');
+                    self.in_space = true;
+                }
+            }
+            ASCII_DIGIT => {
+                // separators inside a number are dropped: +994 (50) 123-45-67 = 994501234567
+                if self.in_space && self.after_digit {
+                    self.s.pop();
+                }
+                self.s.push(c);
+                self.in_space = false;
+                self.after_digit = true;
+            }
+            _ => {
+                self.s.push(c.to_ascii_lowercase());
+                self.in_space = false;
+                self.after_digit = false;
+            }
+        }
+    }
+
     fn push(&mut self, c: char) {
-        if c.is_whitespace() || c == '\0' {
+        if c.is_ascii() {
+            return self.push_ascii(c as u8);
+        }
+        if c.is_whitespace() || is_separator(c) {
             if !self.in_space {
-                self.s.push(' ');
+                self.s.push(b' ');
                 self.in_space = true;
             }
         } else {
-            self.s.push(c);
+            self.s
+                .extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
             self.in_space = false;
+            self.after_digit = false;
         }
     }
 }
 
+/// Azerbaijani and Turkish `İ` and `ı` read as `i`, the same letter as `I` and `i` (Unicode's
+/// default case folding would make `İ` an `i` with a combining dot and leave `ı` apart).
+pub fn dotless(c: char) -> char {
+    match c {
+        '\u{0130}' | '\u{0131}' => 'i',
+        c => c,
+    }
+}
+
 fn normalize_segment(seg: &str, out: &mut Out) {
-    let stripped: String = seg.chars().filter(|c| !is_ignorable(*c)).collect();
-    let nfkc: String = stripped.nfkc().collect();
-    let folded = caseless::default_case_fold_str(&nfkc);
-    for c in folded.nfkc() {
+    use caseless::Caseless;
+    let nfkc: String = seg
+        .chars()
+        .filter(|c| !is_ignorable(*c) && !is_in_word_mark(*c))
+        .nfkc()
+        .map(dotless)
+        .collect();
+    // folded and decomposed: a dot above on i or j is dropped (`i̇` from lower-casing `İ`), so
+    // is the diaeresis of Cyrillic `ё` (Russian writes `е` for it at will), and
+    // each base letter is read as its look-alike class's representative (Cyrillic `а` as Latin
+    // `a`); then recomposed
+    let mut last_base = ' ';
+    let mapped = nfkc
+        .chars()
+        .default_case_fold()
+        .nfkd()
+        .filter(move |&c| {
+            let keep = !(c == '\u{0307}' && matches!(last_base, 'i' | 'j')
+                || c == '\u{0308}' && last_base == '\u{0435}');
+            if unicode_normalization::char::canonical_combining_class(c) == 0 {
+                last_base = c;
+            }
+            keep
+        })
+        .map(canonical);
+    for c in mapped.nfc() {
         out.push(c);
     }
 }
 
-/// Normalize text for matching (see the module docs).
+/// Normalize text for matching, in this order: default-ignorable characters (soft hyphen,
+/// zero-width spaces and joiners, bidi controls, BOM) and Armenian in-word marks removed; NFKC;
+/// `İ` and `ı` read as `i`; full Unicode case folding (`caseless`), so `I`, `ı`, `İ` and `i`
+/// are one letter on both sides; decomposed (NFKD), a dot above on `i`/`j` and the diaeresis of
+/// Cyrillic `ё` dropped, each letter
+/// read as its Latin/Cyrillic/Armenian look-alike class ([`crate::confusables`]), recomposed
+/// (NFC); every run of whitespace and punctuation ([`is_separator`]) one space, and none
+/// between two digits.
 ///
 /// ASCII runs take a fast path (lower-casing is their full case folding and NFKC leaves them
 /// alone); the rest is normalized in segments that end at an ASCII character followed by another
@@ -57,8 +169,9 @@ fn normalize_segment(seg: &str, out: &mut Out) {
 pub fn normalize(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Out {
-        s: String::with_capacity(s.len()),
+        s: Vec::with_capacity(s.len()),
         in_space: false,
+        after_digit: false,
     };
     let mut i = 0usize;
     while i < b.len() {
@@ -69,7 +182,7 @@ pub fn normalize(s: &str) -> String {
         // keep the ASCII character before a non-ASCII one with it: it may compose with a mark
         let ascii_end = if j < b.len() && j > i { j - 1 } else { j };
         for &c in &b[i..ascii_end] {
-            out.push(c.to_ascii_lowercase() as char);
+            out.push_ascii(c);
         }
         if ascii_end >= b.len() {
             break;
@@ -85,7 +198,8 @@ pub fn normalize(s: &str) -> String {
         normalize_segment(s.get(ascii_end..k).unwrap_or(""), &mut out);
         i = k;
     }
-    out.s
+    // only whole characters were pushed, and a separator popped is one byte
+    String::from_utf8(out.s).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Decode UTF-16 code units from bytes (little or big endian), lossy.
@@ -406,5 +520,67 @@ mod tests {
         assert!(as_plain_text(b"line\x00").is_none());
         assert!(as_plain_text("a\u{85}b".as_bytes()).is_none());
         assert!(as_plain_text(b"plain\ttext\n").is_some());
+    }
+}
+
+#[cfg(test)]
+mod normalize_tests {
+    use super::normalize;
+
+    fn same(a: &str, b: &str) {
+        assert_eq!(normalize(a), normalize(b), "{a} / {b}");
+    }
+
+    #[test]
+    fn dotted_and_dotless_i_are_one_letter() {
+        same("RUSTAM ƏLİYEV", "Rustam Əliyev");
+        same("ilham hüseynov", "İlham Hüseynov");
+        same("Ilham Hüseynov", "İlham Hüseynov");
+        same("AYDIN QASIMOV", "Aydın Qasımov");
+        same("aydın", "AYDIN");
+        // Turkish lower-casing of İ (i with a combining dot) and of I (ı)
+        same("i\u{307}lham", "Ilham");
+        same("ılham", "ILHAM");
+        assert_eq!(normalize("İlham"), "ilham");
+    }
+
+    #[test]
+    fn look_alikes_schwa_and_mixed_scripts() {
+        // Cyrillic а in a Latin name; Latin o and a in a Cyrillic one; ǝ for ə; Cyrillic ә
+        same("Zarif\u{430} Qurbanlı", "Zarifa Qurbanli");
+        same("Зарифа Тестов\u{61}", "Зарифа Тестова");
+        same("Зарифа Тeстoва", "Зарифа Тестова");
+        same(
+            "Qurbanl\u{131} \u{1DD}l\u{259}kb\u{259}r",
+            "Qurbanlı əl\u{259}kbər",
+        );
+        same("Әләкбәр", "ӘЛӘКБӘР");
+        same("Мәммәдов", "Мǝммǝдов");
+        // Cyrillic ё is е
+        same("Алёна", "Ал\u{435}\u{308}на");
+        same("АЛЁНА", "Алена");
+        assert_ne!(normalize("Алёна"), normalize("Алина"));
+        // Armenian in-word question mark and ligatures
+        same("Անահի՞տ", "Անահիտ");
+        same("ԱՆԱՀԻՏ", "Անահիտ");
+        // distinct letters stay distinct
+        assert_ne!(normalize("Ali"), normalize("All"));
+        assert_ne!(normalize("Вагиров"), normalize("Багиров"));
+    }
+
+    #[test]
+    fn separators_soft_hyphens_and_numbers() {
+        same("Qurbanlı-Testova", "Qurbanlı Testova");
+        same("14 Nizami St., apt. 7", "14 nizami st apt 7");
+        same("Street,apt", "street apt");
+        same("Zari\u{AD}fa", "Zarifa");
+        same("x «Зарифа» — Тестова", "x Зарифа Тестова");
+        same("tel +994 (50) 123-45-67", "tel 994501234567");
+        same("+994 50 123 45 67", "+994501234567");
+        assert_eq!(normalize("Apt 7, 14 Nizami"), "apt 714 nizami");
+        // idempotent
+        for s in ["Ru\u{441}tam ƏLİYEV", "Պետրոսյան, Ք.", "ǝ ә Ә", "ﬁle Ⅻ"] {
+            assert_eq!(normalize(&normalize(s)), normalize(s), "{s}");
+        }
     }
 }

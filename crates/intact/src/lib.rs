@@ -17,6 +17,7 @@ pub mod archive;
 pub mod check;
 pub mod cite;
 pub mod cosign;
+pub mod deny_list;
 pub mod diff;
 pub mod extract;
 pub mod fs;

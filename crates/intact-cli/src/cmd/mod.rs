@@ -9,6 +9,7 @@ pub mod bagit;
 pub mod check;
 pub mod cite;
 pub mod demo;
+pub mod deny_list;
 pub mod diff;
 pub mod docs;
 pub mod extract;
@@ -79,6 +80,8 @@ pub enum Command {
     Completions(docs::CompletionsArgs),
     /// The manual pages (roff): intact(1) and one per subcommand.
     Man(docs::ManArgs),
+    /// Deny-list tools: `expand` writes the variants of its entries for the office to review.
+    DenyList(deny_list::DenyListArgs),
 }
 
 impl Command {
@@ -103,6 +106,7 @@ impl Command {
             Command::Bagit(args) => args.run(),
             Command::Completions(args) => args.run(),
             Command::Man(args) => args.run(),
+            Command::DenyList(args) => args.run(),
         }
     }
 }

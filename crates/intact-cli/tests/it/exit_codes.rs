@@ -87,6 +87,7 @@ fn commands_with_a_missing_input(demo: &Path, t: &Path) -> Vec<Vec<String>> {
             &trust,
         ]),
         a(&["bagit", "validate", &m]),
+        a(&["deny-list", "expand", &m, "-o", &out("expanded.txt")]),
         a(&["completions", "bash", "-o", &format!("{m}/intact.bash")]),
         a(&["man", "-o", &under_file]),
     ]

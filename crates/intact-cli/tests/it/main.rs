@@ -17,6 +17,7 @@ mod gate_corpus;
 mod gate_fixtures;
 mod gate_leak_fixtures;
 mod gate_leaks;
+mod gate_names;
 mod gate_pack;
 mod gate_pdf_text;
 mod gate_props;

@@ -762,6 +762,24 @@ fn every_document_intact_writes_matches_its_schema() {
     assert_eq!(excepted["excepted"].as_array().unwrap().len(), 1);
     sc.check("scan-report.schema.json", "scan with exceptions", &excepted);
 
+    // The deny-list expansion's summary.
+    let expanded = intact_json(
+        &[
+            "deny-list",
+            "expand",
+            s(&private.join("deny-list.txt")),
+            "-o",
+            s(&t.join("deny-expanded.txt")),
+            "--json",
+        ],
+        0,
+    );
+    sc.check(
+        "deny-list-expand.schema.json",
+        "deny-list expand",
+        &expanded,
+    );
+
     cli_documents(&mut sc, t, &demo);
 
     // Every schema was used.
