@@ -228,9 +228,10 @@ impl<'l> State<'l> {
     }
 
     /// Writes `"key":` and the canonical bytes of `value` to the canonical serialization.
+    /// (The opening brace is written as `\u{7b}` so brace-counting tools read this function right.)
     fn write_member(&mut self, key: &str, value: Option<&[u8]>) {
         self.canon
-            .update(if self.wrote_member { ",\"" } else { "{\"" });
+            .update(if self.wrote_member { ",\"" } else { "\u{7b}\"" });
         self.wrote_member = true;
         self.canon.update(key);
         self.canon.update("\":");
