@@ -384,7 +384,39 @@ fn policy_vectors(fx: &Fixture) -> Vec<Vector> {
         .options
         .insert("at".into(), json!("2025-06-01T00:00:00Z"));
     v.push(early);
+    v.extend(hardware_key_vectors(fx));
     v
+}
+
+/// A signature by a FIDO (`sk-ssh-ed25519@openssh.com`) key, made in software as a token makes
+/// it, attached to the base bundle by `intact attach`.
+fn hardware_key_vectors(fx: &Fixture) -> Vec<Vector> {
+    let (pubkey, armored) = crate::trust::sk_signature(7, &fx.files[RELEASE_JSON], 0x01);
+    let zip = fx.scratch("hardware.zip");
+    std::fs::write(&zip, &fx.bytes).unwrap();
+    let sig = fx.scratch("hardware.sig");
+    std::fs::write(&sig, armored).unwrap();
+    let o = crate::intact(&[OsStr::new("attach"), zip.as_os_str(), sig.as_os_str()]);
+    assert!(o.status.success(), "attach: {}", stderr(&o));
+    let bytes = std::fs::read(&zip).unwrap();
+    let token = format!("token namespaces=\"intact-release\" {pubkey}\n");
+    let mut only_token = invalid(
+        "valid-hardware-key-signature".into(),
+        "Valid: co-signed by a FIDO key (sk-ssh-ed25519@openssh.com, user presence attested); only that key is trusted.".into(),
+        Input::Zip(bytes.clone()),
+    );
+    only_token.valid = true;
+    only_token.allowed_signers = token.clone();
+    let mut both = invalid(
+        "valid-hardware-key-and-software-key-threshold-2".into(),
+        "Valid: signed by demo-office and co-signed by a FIDO key, both trusted, threshold 2."
+            .into(),
+        Input::Zip(bytes),
+    );
+    both.valid = true;
+    both.allowed_signers = format!("{}{token}", office_line());
+    both.options.insert("threshold".into(), json!(2));
+    vec![only_token, both]
 }
 
 /// Every vector, names made unique (a repeated name gets `-2`, `-3`, … in table order).
