@@ -385,6 +385,62 @@ fn policy_vectors(fx: &Fixture) -> Vec<Vector> {
         .insert("at".into(), json!("2025-06-01T00:00:00Z"));
     v.push(early);
     v.extend(hardware_key_vectors(fx));
+    v.push(all_withheld_vector(fx));
+    v
+}
+
+/// A release whose every item is withheld (FORMAT.md §5: listed, not published): `pack` wants at
+/// least one file, so one published and one withheld item are packed, then the published item is
+/// removed, every layer made consistent (`Payload-Oxum` 0.0) and the statement signed again.
+fn all_withheld_vector(fx: &Fixture) -> Vector {
+    let src = fx.scratch("withheld-src");
+    write_source(
+        &src,
+        &[("shown.txt", b"published, then removed\n".to_vec())],
+    );
+    let meta = fx.scratch("withheld-meta.csv");
+    std::fs::write(
+        &meta,
+        "path,id,case_no,doc_type,title,redaction_status,redaction_categories,legal_basis,reason\n\
+         shown.txt,D-1,12,document,A synthetic document,none,,,\n\
+         ,T-2,12,testimony,Testimony of a synthetic witness,withheld,identity of a witness,Synthetic Law Art. 12,withheld in full\n",
+    )
+    .unwrap();
+    let out = fx.scratch("withheld.zip");
+    let o = pack(
+        &src,
+        &out,
+        "demo-office",
+        &["--metadata", meta.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "pack: {}", stderr(&o));
+    let (top, mut files) = bundle_files(&std::fs::read(&out).unwrap());
+    files.retain(|p, _| !p.starts_with("data/"));
+    let mut m = json(&files, ITEMS_JSON);
+    m["items"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|i| i["path"].is_null());
+    files.insert(ITEMS_JSON.into(), canonical(&m));
+    let info: String = text(&files, BAG_INFO)
+        .lines()
+        .map(|l| {
+            if l.starts_with("Payload-Oxum:") {
+                "Payload-Oxum: 0.0\n".to_owned()
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    files.insert(BAG_INFO.into(), info.into_bytes());
+    forge_all_but_signature(&mut files);
+    resign(&mut files, "demo-office");
+    let mut v = invalid(
+        "valid-all-items-withheld".into(),
+        "Valid: a release of one item, withheld (listed in manifest.json, no payload file).".into(),
+        Input::Zip(zip_of(&top, &files)),
+    );
+    v.valid = true;
     v
 }
 
