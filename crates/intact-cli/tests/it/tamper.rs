@@ -10,6 +10,7 @@ mod differential;
 mod harness;
 mod limits;
 mod mutants;
+mod vectors_gen;
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;

@@ -723,7 +723,7 @@ fn signatures_made_by_intact_sign_verify_with_ssh_keygen() {
 
 /// An `sk-ssh-ed25519@openssh.com` SSHSIG made in software exactly as a FIDO token makes one
 /// (PROTOCOL.u2f: the token signs SHA256(application) ‖ flags ‖ counter ‖ SHA256(message)).
-fn sk_signature(seed: u8, message: &[u8], flags: u8) -> (String, String) {
+pub(crate) fn sk_signature(seed: u8, message: &[u8], flags: u8) -> (String, String) {
     use ed25519_dalek::Signer as _;
     use ssh_key::public::{Ed25519PublicKey, KeyData, SkEd25519};
     use ssh_key::{Algorithm, HashAlg, LineEnding, PublicKey, Signature, SshSig};
