@@ -39,6 +39,9 @@ release, manifest, sig = members["intact/release.json"], members["intact/manifes
 
 put("container", "v1-small.zip", bundle)
 put("bundle", "v1-small.zip", bundle)
+tree = ["bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt",
+        "intact/release.json", "intact/manifest.json", sig_name]
+put("bundle_tree", "v1-small", b"\0\0".join(members[n] for n in tree))
 for t in ("container", "gate_office"):
     for z in (root / "tests/leak-fixtures/files/zip").iterdir():
         copy(t, z)
@@ -116,7 +119,7 @@ def office(files):
     b = io.BytesIO()
     with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in files:
-            z.writestr(name, data)
+            z.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data)
     return b.getvalue()
 
 

@@ -16,7 +16,7 @@ use intact_format::proof::{self, ProofDocument};
 use intact_format::release::{self, Statement};
 use intact_format::sshsig;
 use intact_format::trust::Revocations;
-use intact_format::verify::{self, VerifyOptions};
+use intact_format::verify::{self, VerifyOptions, VerifyReport};
 
 /// The strict ZIP reader (FORMAT.md §2). Every member it returns lies inside the file; a
 /// container it reads without a problem is read the same (names, sizes, CRCs, bytes) by the
@@ -95,6 +95,78 @@ pub fn bundle(data: &[u8]) {
             }
         }
     })
+}
+
+/// The tag files a `bundle_tree` input carries, in order, split at `\0\0`; a seventh part is the
+/// one signature file.
+pub const TREE_FILES: [&str; 6] = [
+    "bagit.txt",
+    "bag-info.txt",
+    "manifest-sha256.txt",
+    "tagmanifest-sha256.txt",
+    "intact/release.json",
+    "intact/manifest.json",
+];
+
+/// The payload files of the v1-small vector (tests/vectors/v1-small) and the name of its one
+/// signature file, so that a tree's manifests can match real payload.
+fn vector() -> &'static (Vec<(String, Vec<u8>)>, String) {
+    static VECTOR: std::sync::OnceLock<(Vec<(String, Vec<u8>)>, String)> =
+        std::sync::OnceLock::new();
+    VECTOR.get_or_init(|| {
+        let zip_bytes: &[u8] = include_bytes!("../../../tests/vectors/v1-small/bundle.zip");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).expect("the vector");
+        let (mut payload, mut sig) = (Vec::new(), String::new());
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).expect("a member");
+            let full = f.name().map(|n| n.into_owned()).unwrap_or_default();
+            let name = full
+                .split_once('/')
+                .map(|(_, n)| n.to_owned())
+                .unwrap_or_default();
+            if name.starts_with("data/") {
+                let mut bytes = Vec::new();
+                f.read_to_end(&mut bytes).expect("a member's bytes");
+                payload.push((name, bytes));
+            } else if name.starts_with("intact/signatures/") {
+                sig = name;
+            }
+        }
+        (payload, sig)
+    })
+}
+
+/// The verification pipeline on an extracted bundle tree: the v1-small payload files, and tag
+/// files, statement, item records and one signature from the input ([`TREE_FILES`]). The same
+/// invariants as [`bundle`].
+pub fn bundle_tree(data: &[u8]) {
+    let _ = verify_tree(data);
+}
+
+/// Lays out the tree of a [`bundle_tree`] input and verifies it: the report, when there is one.
+pub fn verify_tree(data: &[u8]) -> Option<VerifyReport> {
+    let (payload, sig) = vector();
+    let dir = tempfile::tempdir().expect("scratch folder");
+    let root = dir.path().join("bag");
+    let names = TREE_FILES.iter().copied().chain([sig.as_str()]);
+    let files = payload
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .chain(names.zip(crate::split_parts(data, 7)));
+    for (name, bytes) in files {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("folder");
+        std::fs::write(&path, bytes).expect("file");
+    }
+    let opts = VerifyOptions::consistency_only();
+    let v = verify::verify_with_limits(&root, &opts, &Limits::DEFAULT, &Silent, true).ok()?;
+    let r = v.report;
+    assert_eq!(
+        r.valid,
+        r.problems.is_empty(),
+        "verdict and problems disagree"
+    );
+    Some(r)
 }
 
 /// Canonical JSON (RFC 8785): the one-pass check of the canonical subset says yes only where
@@ -263,4 +335,25 @@ pub fn proof(data: &[u8]) {
     assert_eq!(again.item, p.item);
     assert_eq!(again.audit_path, p.audit_path);
     assert_eq!(again.verify_inclusion(), holds, "inclusion verdict changed");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The seeds reach the end of the pipeline: each is a valid bundle, so mutations of them
+    /// explore every check rather than the first refusal.
+    #[test]
+    fn the_bundle_seeds_verify() {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus");
+        let tree = std::fs::read(corpus.join("bundle_tree/v1-small")).unwrap();
+        let r = verify_tree(&tree).unwrap();
+        assert!(r.valid, "{:?}", r.problems);
+        let zip = std::fs::read(corpus.join("bundle/v1-small.zip")).unwrap();
+        with_file("bundle.zip", &zip, |path| {
+            let opts = VerifyOptions::consistency_only();
+            let v = verify::verify_with_limits(path, &opts, &Limits::DEFAULT, &Silent, true);
+            assert!(v.unwrap().report.valid);
+        });
+    }
 }

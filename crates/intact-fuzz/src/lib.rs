@@ -22,6 +22,7 @@ pub type Target = fn(&[u8]);
 pub const TARGETS: &[(&str, Target)] = &[
     ("container", format::container),
     ("bundle", format::bundle),
+    ("bundle_tree", format::bundle_tree),
     ("canonical", format::canonical),
     ("items", format::items),
     ("statement", format::statement),

@@ -126,6 +126,7 @@ macro_rules! replay_tests {
 replay_tests!(
     container,
     bundle,
+    bundle_tree,
     canonical,
     items,
     statement,
