@@ -108,11 +108,13 @@ pub const TREE_FILES: [&str; 6] = [
     "intact/manifest.json",
 ];
 
+/// The payload files (bag-relative path, bytes) of a vector and the name of its signature file.
+type Vector = (Vec<(String, Vec<u8>)>, String);
+
 /// The payload files of the v1-small vector (tests/vectors/v1-small) and the name of its one
 /// signature file, so that a tree's manifests can match real payload.
-fn vector() -> &'static (Vec<(String, Vec<u8>)>, String) {
-    static VECTOR: std::sync::OnceLock<(Vec<(String, Vec<u8>)>, String)> =
-        std::sync::OnceLock::new();
+fn vector() -> &'static Vector {
+    static VECTOR: std::sync::OnceLock<Vector> = std::sync::OnceLock::new();
     VECTOR.get_or_init(|| {
         let zip_bytes: &[u8] = include_bytes!("../../../tests/vectors/v1-small/bundle.zip");
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).expect("the vector");
