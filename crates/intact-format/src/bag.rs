@@ -130,6 +130,13 @@ pub fn parse_manifest_in_place<'a>(
                 (digest, path)
             }
         };
+        if path.starts_with(' ') {
+            problems.push(bad(format!(
+                "path '{path}' starts with a space, which BagIt readers take as part of the \
+                 separator (so they read another path)"
+            )));
+            continue;
+        }
         let parsed = if path.contains('%') {
             BagPath::from_manifest_form(path).map(|_| path)
         } else {
@@ -164,6 +171,23 @@ pub fn parse_manifest_in_place<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `bag_manifest` fuzz target (fuzz/regressions/bag_manifest/): with three
+    /// spaces after the digest, the path read was ` data/…` (a valid name outside `data/`) where
+    /// every BagIt reader reads `data/…`, so one line named two different files.
+    #[test]
+    fn a_path_starting_with_a_space_is_refused() {
+        let d = Sha256Digest::of(b"").to_hex();
+        for line in [format!("{d}   data/a.txt\n"), format!("{d}   bagit.txt\n")] {
+            let (entries, problems) = parse_manifest(&line, Check::TagManifest, "m");
+            assert!(entries.is_empty(), "{line}");
+            assert_eq!(problems.len(), 1);
+            assert!(
+                problems[0].message.contains("starts with a space"),
+                "{problems:?}"
+            );
+        }
+    }
 
     #[test]
     fn manifest_round_trip() {

@@ -31,6 +31,8 @@ pub enum NameError {
     DotComponent,
     #[error("'~' component")]
     TildeComponent,
+    #[error("starts with '~' (a home directory to a shell and to BagIt validators)")]
+    TildeStart,
     #[error("control character U+{0:04X}")]
     Control(u32),
     #[error("backslash")]
@@ -67,6 +69,9 @@ impl BagPath {
         }
         if name.starts_with('/') {
             return Err(NameError::Absolute);
+        }
+        if name.starts_with('~') && name != "~" && !name.starts_with("~/") {
+            return Err(NameError::TildeStart);
         }
         for c in name.chars() {
             let u = c as u32;
@@ -259,6 +264,18 @@ mod tests {
     #[test]
     fn bad_tilde() {
         assert_eq!(BagPath::parse("~/x"), Err(NameError::TildeComponent));
+        assert!(BagPath::parse("data/~x").is_ok());
+    }
+
+    /// Found by the `bag_manifest` fuzz target (fuzz/regressions/bag_manifest/): `~data/…` was a
+    /// valid name that every BagIt validator refuses (a home directory outside the bag), so a
+    /// bag intact accepts would not be valid for them.
+    #[test]
+    fn a_path_starting_with_a_tilde_is_refused() {
+        for p in ["~data/x", "~x", "~user/data/a.txt"] {
+            assert_eq!(BagPath::parse(p), Err(NameError::TildeStart), "{p}");
+            assert!(intact_bagit::parse::filepath(p, intact_bagit::parse::Version::V1_0).is_err());
+        }
     }
 
     #[test]

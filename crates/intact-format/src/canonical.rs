@@ -17,6 +17,12 @@ pub fn is_canonical(bytes: &[u8]) -> bool {
     fast_is_canonical(bytes) || slow_is_canonical(bytes)
 }
 
+/// The two readings behind [`is_canonical`], for fuzzing and tests: (the one-pass check of the
+/// canonical subset, parse-and-reserialize). The first may only say yes where the second does.
+pub fn fast_and_slow(bytes: &[u8]) -> (bool, bool) {
+    (fast_is_canonical(bytes), slow_is_canonical(bytes))
+}
+
 fn fast_is_canonical(bytes: &[u8]) -> bool {
     FastCheck::new(bytes).is_some_and(|mut c| c.document())
 }

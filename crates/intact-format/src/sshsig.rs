@@ -187,7 +187,9 @@ pub fn parse_key_blob(blob: &[u8], expected: Option<&str>) -> Result<KeyKind, Si
         KeyKind::Rsa => {
             let e = w.mpint()?;
             let n = w.mpint()?;
-            let bits = n.len() * 8 - n.first().map_or(8, |b| b.leading_zeros() as usize);
+            // An empty modulus (the mpint of zero) has no bits: no subtraction below zero.
+            let bits =
+                (n.len() * 8).saturating_sub(n.first().map_or(0, |b| b.leading_zeros() as usize));
             if e.is_empty() || !(1024..=16384).contains(&bits) {
                 return Err(blob_err("an RSA key outside 1024 to 16384 bits"));
             }

@@ -285,3 +285,21 @@ fn well_formed_signatures_by_other_key_types_parse() {
     let (_, sig) = ssh_keygen_sign(dir.path(), "ed25519", "git", b"m");
     assert_eq!(read_exact(&sig).unwrap().namespace, "git");
 }
+
+/// Found by the `sshsig_blob` fuzz target (fuzz/regressions/sshsig_blob/): an `ssh-rsa` key blob
+/// whose modulus is the empty mpint made the bit count subtract below zero (a panic in a debug
+/// build, a wrapped count in a release build). It is an RSA key outside 1024 to 16384 bits.
+#[test]
+fn an_rsa_key_with_an_empty_modulus_is_refused_without_a_panic() {
+    for (e, n) in [
+        (&b"\x01\x00\x01"[..], &b""[..]),
+        (b"", b""),
+        (b"\x03", b"\x7f"),
+    ] {
+        let key = string(&[b"ssh-rsa", e, n]);
+        match parse_key_blob(&key, None) {
+            Err(SigError::Blob(m)) => assert!(m.contains("RSA key outside"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -29,7 +29,13 @@ impl MirrorState {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(PathError::new(path, e).into()),
         };
-        let s: MirrorState = serde_json::from_slice(&bytes).map_err(|e| LogError::State {
+        MirrorState::parse(&bytes, path).map(Some)
+    }
+
+    /// Reads the bytes of a state file (`path` only names it in errors): the state format id,
+    /// a sequence number from 1, and a bundle id of 64 lowercase hex digits.
+    pub fn parse(bytes: &[u8], path: &Path) -> Result<MirrorState, LogError> {
+        let s: MirrorState = serde_json::from_slice(bytes).map_err(|e| LogError::State {
             path: path.to_owned(),
             message: format!("malformed state file: {e}"),
         })?;
@@ -39,7 +45,14 @@ impl MirrorState {
                 message: "malformed state file".into(),
             });
         }
-        Ok(Some(s))
+        Ok(s)
+    }
+
+    /// The bytes [`MirrorState::save`] writes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = serde_json::to_vec_pretty(self).unwrap_or_default();
+        bytes.push(b'\n');
+        bytes
     }
 
     /// The state of a log whose head is `state.head()` (`None` for an empty log).
@@ -57,9 +70,7 @@ impl MirrorState {
 
     /// Replaces the state file atomically (it stays private, mode 0600).
     fn save(&self, path: &Path) -> Result<(), LogError> {
-        let mut bytes = serde_json::to_vec_pretty(self).unwrap_or_default();
-        bytes.push(b'\n');
-        crate::fs::write_atomically(path, &bytes, Mode::Private, true)?;
+        crate::fs::write_atomically(path, &self.to_bytes(), Mode::Private, true)?;
         Ok(())
     }
 }
