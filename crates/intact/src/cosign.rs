@@ -59,6 +59,12 @@ pub enum CosignError {
         bundle: PathBuf,
         bundle_id: String,
     },
+    /// One more signature would be more than a verifier reads (FORMAT.md §9.1,
+    /// `Limits::signature_files`): the bundle would not verify.
+    #[error(
+        "{path}: already holds {count} signature files, the most a verifier reads (FORMAT.md §9.1)"
+    )]
+    TooManySignatures { path: PathBuf, count: usize },
     #[error(transparent)]
     Key(#[from] KeyError),
 }
@@ -145,6 +151,18 @@ fn check_consistent(path: &Path) -> Result<(Vec<u8>, BTreeMap<String, String>), 
         })
         .unwrap_or_default();
     Ok((release_json, digests))
+}
+
+/// FORMAT.md §9.1: a bundle holds at most `Limits::signature_files` signature files, or no
+/// verifier reads it; `count` is the number with the new one.
+fn check_signature_count(path: &Path, count: usize) -> Result<(), CosignError> {
+    if count > crate::limits::Limits::DEFAULT.signature_files {
+        return Err(CosignError::TooManySignatures {
+            path: path.to_path_buf(),
+            count: count - 1,
+        });
+    }
+    Ok(())
 }
 
 /// The exact bytes of a bundle's `intact/release.json` (what a signer signs), after checking
@@ -357,6 +375,7 @@ fn add_signature(
         .chain(std::iter::once((sig_name.clone(), armored.into_bytes())))
         .collect();
     let count = signatures.len();
+    check_signature_count(path, count)?;
     pack::finish_tags(&mut tags, signatures);
 
     // Every name of the new bundle, in byte order: payload members and tag files.
@@ -418,4 +437,20 @@ fn copy_with_tags(
     }
     zip.finish().map_err(io_out)?;
     w.flush().map_err(io_out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_a_signature_past_what_a_verifier_reads() {
+        let limit = crate::limits::Limits::DEFAULT.signature_files;
+        let p = Path::new("b.zip");
+        assert!(check_signature_count(p, limit).is_ok());
+        match check_signature_count(p, limit + 1) {
+            Err(CosignError::TooManySignatures { count, .. }) => assert_eq!(count, limit),
+            other => panic!("{other:?}"),
+        }
+    }
 }
