@@ -84,6 +84,13 @@ pub fn write_tree(parent: &Path, top: &str, files: &Files) -> PathBuf {
 // ---------------------------------------------------------------------------------------------
 // Forging: make tag files consistent with a change, up to a chosen layer.
 
+/// Where `needle` first stands in `data` (a test edits the byte there); panics when it is absent.
+pub fn offset_of(data: &[u8], needle: &[u8]) -> usize {
+    data.windows(needle.len())
+        .position(|w| w == needle)
+        .unwrap_or_else(|| panic!("{:?} is not in the data", String::from_utf8_lossy(needle)))
+}
+
 /// Flips the low bit of the middle byte.
 pub fn flip_middle(data: &mut [u8]) {
     assert!(!data.is_empty(), "cannot flip a byte of an empty file");

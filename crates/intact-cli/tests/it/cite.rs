@@ -257,10 +257,7 @@ fn cite_bad_input() {
     // skipped for the other items.
     let mut bytes = std::fs::read(&b).unwrap();
     let needle = b"SYNTHETIC exhibit";
-    let at = bytes
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .unwrap();
+    let at = intact_testkit::bundle::offset_of(&bytes, needle);
     bytes[at] = b'X';
     let bad = f.p("bad.zip");
     std::fs::write(&bad, &bytes).unwrap();
@@ -518,10 +515,7 @@ fn check_against_a_bundle() {
     // An altered manifest makes the bundle not valid: no lookup.
     let mut bytes = std::fs::read(f.bundle()).unwrap();
     let needle = b"\"media_type\":\"text/plain\"";
-    let at = bytes
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .unwrap();
+    let at = intact_testkit::bundle::offset_of(&bytes, needle);
     bytes[at + 14] = b'T';
     std::fs::write(f.p("bad.zip"), &bytes).unwrap();
     let o = check(&f.p("src/c/exhibit.txt"), &f.p("bad.zip"));

@@ -259,10 +259,7 @@ fn log_verify_checks_every_copy_in_the_mirror() {
     let victim = mirror.join("r2-copy.zip");
     let mut bytes = std::fs::read(&victim).unwrap();
     let needle = b"SYNTHETIC item d";
-    let at = bytes
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .unwrap();
+    let at = intact_testkit::bundle::offset_of(&bytes, needle);
     bytes[at] ^= 0x20;
     std::fs::write(&victim, bytes).unwrap();
     let o = fx.log_verify(&log, &["--bundles", s(&mirror), "--json"]);

@@ -384,10 +384,7 @@ fn a_mirror_with_one_changed_byte_names_that_bundle() {
     let victim = mirror.join("r2.zip");
     let mut bytes = std::fs::read(&victim).unwrap();
     let needle = b"SYNTHETIC item d";
-    let at = bytes
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .unwrap();
+    let at = intact_testkit::bundle::offset_of(&bytes, needle);
     bytes[at] ^= 0x20;
     std::fs::write(&victim, bytes).unwrap();
     let o = fx.log_verify(&log, &["--bundles", s(&mirror), "--json"]);

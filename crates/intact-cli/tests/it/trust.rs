@@ -661,10 +661,7 @@ fn a_tampered_bundle_is_not_signed() {
     // Change one payload byte in place (same size): the ZIP still opens.
     let mut bytes = std::fs::read(&bundle).unwrap();
     let needle = b"SYNTHETIC testimony one";
-    let at = bytes
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .unwrap();
+    let at = intact_testkit::bundle::offset_of(&bytes, needle);
     bytes[at] = b'X';
     std::fs::write(&bundle, &bytes).unwrap();
     for args in [
