@@ -79,6 +79,18 @@ pub struct Limits {
     /// Longest path component, in bytes of UTF-8 (255, FORMAT.md §3): the `NAME_MAX` of ext4,
     /// APFS and most other file systems.
     pub component_bytes: usize,
+    /// Largest RFC 3161 time-stamp token (64 KiB, FORMAT.md §16): a token is a TSTInfo of a
+    /// few hundred bytes, a signature, and the TSA's certificate chain — 2 to 10 KiB with the
+    /// RSA chains public TSAs send.
+    pub timestamp_token_bytes: u64,
+    /// Most time-stamp tokens read for one release (64, FORMAT.md §16): one per TSA asked,
+    /// and a release is stamped by a few.
+    pub timestamp_tokens: usize,
+    /// Largest PEM file of trusted TSA roots (1 MiB): a few hundred certificates of 2 KiB.
+    pub tsa_certs_bytes: u64,
+    /// Most certificates on a TSA's chain, the TSA's own and the root included (8): real
+    /// TSAs have 2 to 4.
+    pub tsa_chain_depth: usize,
 }
 
 impl Limits {
@@ -100,6 +112,10 @@ impl Limits {
         proof_signatures: 256,
         path_bytes: 1024,
         component_bytes: 255,
+        timestamp_token_bytes: 64 << 10,
+        timestamp_tokens: 64,
+        tsa_certs_bytes: 1 << 20,
+        tsa_chain_depth: 8,
     };
 }
 
