@@ -34,6 +34,9 @@ pub enum Check {
     Source,
     /// A row of the item metadata given to `pack` (path: "row N" or "item N", METADATA.md).
     Metadata,
+    /// Trusted time (FORMAT.md §16): fewer trusted time-stamp tokens than required, or tokens
+    /// judged over another `release.json` than the one verified. Not a check of §9.
+    Timestamps,
 }
 
 impl Check {
@@ -66,6 +69,7 @@ impl Check {
             Check::Merkle => "merkle",
             Check::Source => "source",
             Check::Metadata => "metadata",
+            Check::Timestamps => "timestamps",
         }
     }
 }

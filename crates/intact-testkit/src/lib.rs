@@ -35,7 +35,8 @@
 //! - synthetic files for the leak gate: [`pdf`] (with incremental updates), [`jpeg`] (EXIF in TIFF
 //!   layout, GPS, thumbnails), [`office`] (DOCX/ODT zips), PNG and a plain PDF from
 //!   [`intact_cli::demo`] ([`synthetic_png`], [`synthetic_pdf`]), and [`gate`]: the invented names
-//!   and a deny-list over them.
+//!   and a deny-list over them;
+//! - [`tsa`]: a real RFC 3161 time-stamping authority (`openssl ts -reply`) on 127.0.0.1.
 
 pub mod bundle;
 pub mod gate;
@@ -44,6 +45,7 @@ pub mod mutate;
 pub mod office;
 pub mod pdf;
 pub mod rawzip;
+pub mod tsa;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

@@ -28,6 +28,7 @@ pub mod metadata;
 pub mod pack;
 pub mod redaction;
 pub mod staging;
+pub mod timestamp;
 
 pub use check::{check_bundle, check_log, check_proof};
 pub use cite::cite;

@@ -47,6 +47,10 @@ struct AppendArgs {
     bundle: PathBuf,
     #[command(flatten)]
     trust: TrustArgs,
+    /// Once appended (or the head already), ask this RFC 3161 time-stamping authority for a
+    /// token over the release, stored in the entry's timestamps/ (repeat for several).
+    #[arg(long = "tsa", value_name = "URL")]
+    tsa: Vec<String>,
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
@@ -63,8 +67,12 @@ impl AppendArgs {
         let r = log::append_with_progress(&self.log, &self.bundle, &opts, progress.as_ref())?;
         drop(progress);
         let outcome = Outcome::valid_if(r.appended || r.already_head);
+        let stamped = super::timestamp::after_append(&self.log, &r, &self.tsa)?;
+        let outcome = outcome.worst(stamped.outcome);
         if !(self.quiet && outcome == Outcome::Done) {
-            output::print(self.json, &r, |r| self.human(r));
+            output::print(self.json, &stamped.with(&r), |o| {
+                self.human(o.append) + &o.stamped_lines()
+            });
         }
         Ok(outcome)
     }
@@ -104,6 +112,8 @@ struct VerifyArgs {
     state: Option<PathBuf>,
     #[command(flatten)]
     trust: TrustArgs,
+    #[command(flatten)]
+    time: super::timestamp::TimeArgs,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -117,6 +127,7 @@ impl VerifyArgs {
     /// The top-level entry point for `intact log verify`.
     fn run(self) -> Result<Outcome, CliError> {
         let opts = self.trust.load()?;
+        let time = self.time.load()?;
         let progress = crate::progress::bar(self.quiet, "verifying");
         let r = log::verify_log(
             &self.log,
@@ -125,6 +136,7 @@ impl VerifyArgs {
                 progress: progress.as_ref(),
                 bundles: self.bundles.clone(),
                 state: self.state.clone(),
+                time: time.as_ref(),
             },
         )?;
         drop(progress);
@@ -137,6 +149,11 @@ impl VerifyArgs {
     fn human(&self, r: &LogReport) -> String {
         let mut t = problem_lines(&r.problems);
         for rc in &r.releases {
+            let entry = self.log.join(format!("{:06}", rc.seq));
+            t.push_str(&super::timestamp::human_lines(
+                &entry.display().to_string(),
+                rc.timestamps.as_ref(),
+            ));
             for b in &rc.bundles {
                 t.push_str(&format!(
                     "{}: release {} (entry {:06}): verified in full against the log\n",

@@ -23,6 +23,7 @@ pub mod scan;
 pub mod sign;
 pub mod statement;
 pub mod targets;
+pub mod timestamp;
 mod trust_file;
 pub mod verify;
 
@@ -56,6 +57,8 @@ pub enum Command {
     Statement(statement::StatementArgs),
     /// Add a signature made elsewhere (ssh-keygen -Y sign -n intact-release) to a bundle ZIP.
     Attach(attach::AttachArgs),
+    /// Ask RFC 3161 time-stamping authorities for tokens over a release (stored beside it).
+    Timestamp(timestamp::TimestampArgs),
     /// Cite one item of a bundle and write a small inclusion proof for it (docs/CITING.md).
     Cite(cite::CiteArgs),
     /// Check a file against an inclusion proof, a bundle, or a log of releases (docs/CITING.md).
@@ -95,6 +98,7 @@ impl Command {
             Command::Statement(args) => args.run(),
             Command::Attach(args) => args.run(),
             Command::Cite(args) => args.run(),
+            Command::Timestamp(args) => args.run(),
             Command::Check(args) => args.run(),
             Command::Demo(args) => args.run(),
             Command::Log(args) => args.run(),

@@ -20,6 +20,8 @@ pub struct VerifyArgs {
     bundles: Vec<PathBuf>,
     #[command(flatten)]
     trust: TrustArgs,
+    #[command(flatten)]
+    time: super::timestamp::TimeArgs,
     /// Print the full report as JSON.
     #[arg(long)]
     json: bool,
@@ -33,6 +35,7 @@ impl VerifyArgs {
     /// The top-level entry point for `intact verify`.
     pub fn run(self) -> Result<Outcome, CliError> {
         let opts = self.trust.load()?;
+        let time = self.time.load()?;
         each_target(
             &self.bundles,
             self.json,
@@ -40,9 +43,10 @@ impl VerifyArgs {
             ("bundle(s)", "intact-verify-summary/1"),
             |b| {
                 let progress = crate::progress::bar(self.quiet, "verifying");
-                Ok(intact::verify::verify_report_with_progress(
+                Ok(intact::timestamp::evidence::verify_report(
                     b,
                     &opts,
+                    time.as_ref(),
                     progress.as_ref(),
                 )?)
             },
@@ -142,6 +146,10 @@ pub fn human(report: &VerifyReport) -> String {
             sig.detail
         ));
     }
+    s.push_str(&super::timestamp::human_lines(
+        &b.to_string(),
+        report.timestamps.as_ref(),
+    ));
     if let Some(why) = unreadable_verdict(report) {
         s.push_str(&format!("NOT VALID: {b}: {why}\n"));
         return s;

@@ -153,6 +153,9 @@ pub enum CliError {
     Bagit(BagitError),
     /// `intact demo` could not run.
     Demo(DemoError),
+    /// A time-stamping authority or a stored token could not be used (`intact timestamp`,
+    /// `--tsa-certs`).
+    Timestamp(intact::timestamp::TimestampError),
 }
 
 impl CliError {
@@ -199,7 +202,8 @@ impl CliError {
             | CliError::Extract(_)
             | CliError::Log(_)
             | CliError::Bagit(_)
-            | CliError::Demo(_) => ERROR,
+            | CliError::Demo(_)
+            | CliError::Timestamp(_) => ERROR,
         }
     }
 
@@ -332,6 +336,7 @@ impl fmt::Display for CliError {
             CliError::Log(e) => e.fmt(f),
             CliError::Bagit(e) => e.fmt(f),
             CliError::Demo(e) => e.fmt(f),
+            CliError::Timestamp(e) => e.fmt(f),
         }
     }
 }
@@ -378,6 +383,7 @@ from_library! {
     LogError => Log,
     BagitError => Bagit,
     DemoError => Demo,
+    intact::timestamp::TimestampError => Timestamp,
 }
 
 /// Ends the run: prints the error, if any, on standard error (each line prefixed with

@@ -71,6 +71,7 @@ fn inner(e: &CliError) -> Option<&(dyn std::error::Error + 'static)> {
         CliError::Log(e) => e,
         CliError::Bagit(e) => e,
         CliError::Demo(e) => e,
+        CliError::Timestamp(e) => e,
     })
 }
 
@@ -186,6 +187,7 @@ impl CliError {
                 crate::demo::DemoError::NotDemoDir { path }
                 | crate::demo::DemoError::Io { path, .. },
             ) => path,
+            CliError::Timestamp(e) => return timestamp_path(e),
             _ => return None,
         })
     }
@@ -217,5 +219,21 @@ fn cite_path(e: &CiteError) -> Option<&Path> {
         | CiteError::Proof { bundle, .. } => Some(bundle),
         CiteError::Verify(intact::verify::VerifyError::Io { path, .. }) => Some(path),
         CiteError::Verify(_) => None,
+    }
+}
+
+/// The file a trusted-time error is about, when there is one.
+fn timestamp_path(e: &intact::timestamp::TimestampError) -> Option<&Path> {
+    use intact::timestamp::{RootsError as R, TimestampError as E};
+    match e {
+        E::Io(e) => Some(&e.path),
+        E::Target { path, .. } => Some(path),
+        E::Roots(
+            R::Read { path, .. }
+            | R::TooLarge { path, .. }
+            | R::Malformed { path, .. }
+            | R::Empty { path },
+        ) => Some(path),
+        E::Http { .. } | E::Reply { .. } | E::Token { .. } => None,
     }
 }

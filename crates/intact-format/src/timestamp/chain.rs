@@ -217,7 +217,7 @@ fn is_ca(cert: &Certificate) -> bool {
 }
 
 /// `cert` is valid at `at`: notBefore ≤ at ≤ notAfter.
-fn check_valid_at(cert: &Certificate, at: OffsetDateTime) -> Result<(), TokenError> {
+pub(super) fn check_valid_at(cert: &Certificate, at: OffsetDateTime) -> Result<(), TokenError> {
     let v = &cert.tbs_certificate.validity;
     let secs = |t: x509_cert::time::Time| t.to_unix_duration().as_secs();
     let at_secs = u64::try_from(at.unix_timestamp()).unwrap_or(0);

@@ -8,9 +8,10 @@
 //! |---|---|
 //! | read the token within [`Limits::timestamp_token_bytes`]: ContentInfo, SignedData, TSTInfo | `token.rs` |
 //! | the message imprint is SHA-256 of this `release.json`; the nonce, when one was sent | `mod.rs` |
-//! | one signer; signed attributes: content type TSTInfo, message digest over the TSTInfo; the signature (ECDSA P-256, RSA PKCS#1 v1.5 or PSS) | `signer.rs` |
+//! | one signer; its certificate (in the token or a root) has timeStamping as its one extended key usage, critical | `signer.rs`, `chain.rs` |
+//! | signed attributes: content type TSTInfo, message digest over the TSTInfo; the signature (ECDSA P-256, RSA PKCS#1 v1.5 or PSS) | `signer.rs` |
 //! | the ESS signing-certificate(-v2) attribute names the signer's certificate | `ess.rs` |
-//! | the signer's certificate: timeStamping the one extended key usage, critical; a chain to a trusted root; every certificate valid at `genTime` | `chain.rs` |
+//! | a chain to a trusted root; every certificate on it valid at `genTime` | `chain.rs` |
 //!
 //! Requests and replies (RFC 3161 §2.4) are built and read in `request.rs`; sending them is the
 //! operations crate's (`intact::timestamp`), since this crate does no network I/O.
@@ -109,6 +110,31 @@ pub fn check_token(
     roots: &TsaRoots,
     limits: &Limits,
 ) -> Result<Stamp, TokenError> {
+    check(token, release_json, nonce, Some(roots), limits)
+}
+
+/// Checks the token of a TSA's reply against the request that asked for it: every step of
+/// [`check_token`], the nonce required; without `roots` every step but the chain (the TSA's
+/// certificate must then still be valid at `genTime`), for `intact timestamp` run before the
+/// user has chosen whom to trust.
+pub fn check_reply_token(
+    token: &[u8],
+    release_json: &[u8],
+    nonce: &[u8],
+    roots: Option<&TsaRoots>,
+    limits: &Limits,
+) -> Result<Stamp, TokenError> {
+    check(token, release_json, Some(nonce), roots, limits)
+}
+
+/// The steps of [`check_token`]; the chain only with `roots`.
+fn check(
+    token: &[u8],
+    release_json: &[u8],
+    nonce: Option<&[u8]>,
+    roots: Option<&TsaRoots>,
+    limits: &Limits,
+) -> Result<Stamp, TokenError> {
     let parsed = token::read_token(token, limits)?;
     check_imprint(&parsed.tst, release_json)?;
     if let Some(sent) = nonce {
@@ -118,11 +144,14 @@ pub fn check_token(
     let candidates = parsed.certificates(roots);
     let info = signer::the_signer(&parsed.signed_data)?;
     let cert = chain::signer_certificate(&info.sid, &candidates)?;
+    chain::check_timestamping_usage(cert)?;
     signer::check_signed_attributes(info, &parsed.econtent)?;
     signer::check_signature(info, cert)?;
     ess::check_binding(info, cert)?;
-    chain::check_timestamping_usage(cert)?;
-    chain::check_chain(cert, &candidates, roots, time, limits)?;
+    match roots {
+        Some(roots) => chain::check_chain(cert, &candidates, roots, time, limits)?,
+        None => chain::check_valid_at(cert, time)?,
+    }
     Ok(Stamp {
         time,
         tsa: token::tsa_name(&parsed.tst, cert),

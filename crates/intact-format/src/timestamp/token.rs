@@ -25,7 +25,7 @@ pub(super) struct Parsed {
 impl Parsed {
     /// The certificates a chain may be built from: those the token carries, then the trusted
     /// roots.
-    pub(super) fn certificates<'a>(&'a self, roots: &'a TsaRoots) -> Vec<&'a Certificate> {
+    pub(super) fn certificates<'a>(&'a self, roots: Option<&'a TsaRoots>) -> Vec<&'a Certificate> {
         let carried = self
             .signed_data
             .certificates
@@ -35,7 +35,9 @@ impl Parsed {
                 CertificateChoices::Certificate(c) => Some(c),
                 CertificateChoices::Other(_) => None,
             });
-        carried.chain(roots.certs.iter()).collect()
+        carried
+            .chain(roots.into_iter().flat_map(|r| r.certs.iter()))
+            .collect()
     }
 }
 

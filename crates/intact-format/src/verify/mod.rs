@@ -62,6 +62,7 @@ pub const MAX_MANIFEST_BYTES: u64 = Limits::DEFAULT.manifest_bytes;
 pub const MAX_TAG_BYTES: u64 = Limits::DEFAULT.manifest_bytes;
 
 /// How to verify.
+#[derive(Clone)]
 pub struct VerifyOptions {
     pub policy: TrustPolicy,
     pub revocations: Revocations,

@@ -38,6 +38,10 @@ pub struct VerifyReport {
     pub signatures: Vec<SignatureCheck>,
     pub checks: Vec<CheckResult>,
     pub problems: Vec<Problem>,
+    /// The stored time-stamp tokens and what they prove (FORMAT.md §16), when trusted TSA
+    /// roots were given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamps: Option<crate::timestamp::TimeEvidence>,
 }
 
 impl VerifyReport {
@@ -61,6 +65,7 @@ impl VerifyReport {
             signatures: Vec::new(),
             checks: Vec::new(),
             problems: Vec::new(),
+            timestamps: None,
         }
     }
 

@@ -21,6 +21,7 @@ mod mirror;
 mod read;
 mod state;
 mod status;
+mod timestamps;
 mod verify_log;
 
 pub use append::{append, append_with_progress, AppendReport};

@@ -162,7 +162,7 @@ pub(super) fn read_entry(
         let name = e.file_name().to_string_lossy().into_owned();
         if !matches!(
             name.as_str(),
-            "release.json" | "manifest.json" | "signatures"
+            "release.json" | "manifest.json" | "signatures" | crate::timestamp::store::ENTRY_DIR
         ) {
             add(
                 rel.clone(),

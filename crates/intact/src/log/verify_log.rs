@@ -27,6 +27,9 @@ pub struct ReleaseCheck {
     pub bundle: Option<PathBuf>,
     /// Every mirrored bundle with this statement, each verified in full (`--bundles`).
     pub bundles: Vec<PathBuf>,
+    /// The entry's time-stamp tokens and what they prove (`--tsa-certs`, FORMAT.md §16).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamps: Option<crate::timestamp::TimeEvidence>,
 }
 
 /// The `log verify` report (`--json`, format `intact-log-verify/1`).
@@ -56,6 +59,8 @@ pub struct LogVerifyOptions<'a> {
     pub progress: &'a dyn crate::progress::Progress,
     pub bundles: Option<PathBuf>,
     pub state: Option<PathBuf>,
+    /// Trusted time (`--tsa-certs`, `--require-timestamp`).
+    pub time: Option<&'a crate::timestamp::TimeOptions>,
 }
 
 /// Verifies a release log, and with `--bundles` every mirrored bundle against it, and with
@@ -70,10 +75,13 @@ pub fn verify_log(log: &Path, opts: &LogVerifyOptions) -> Result<LogReport, LogE
             message: "empty log: no release".into(),
         });
     }
-    let mut releases: Vec<ReleaseCheck> = entries
-        .iter()
-        .map(|e| check_release(e, opts.trust, &mut problems))
-        .collect();
+    let mut releases: Vec<ReleaseCheck> = Vec::new();
+    for e in &entries {
+        let (timed, evidence) = super::timestamps::timed(e, opts.trust, opts.time, &mut problems)?;
+        let mut rc = check_release(e, timed.as_ref().unwrap_or(opts.trust), &mut problems);
+        rc.timestamps = evidence;
+        releases.push(rc);
+    }
     let state = fold(&entries, &mut problems);
     let mirror = match &opts.bundles {
         Some(dir) => check_mirror(
@@ -154,6 +162,7 @@ fn check_release(e: &Entry, trust: &VerifyOptions, problems: &mut Vec<LogProblem
         signatures,
         bundle: None,
         bundles: Vec::new(),
+        timestamps: None,
     }
 }
 
