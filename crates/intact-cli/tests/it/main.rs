@@ -28,6 +28,7 @@ mod releases;
 mod scale;
 mod schemas;
 mod tamper;
+mod timestamps;
 mod trust;
 mod vectors;
 

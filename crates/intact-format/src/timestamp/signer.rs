@@ -4,10 +4,11 @@
 //! algorithms time-stamping authorities use. The same signature check judges each certificate
 //! of the chain (`chain.rs`).
 
-use cms::signed_data::{SignedData, SignerInfo};
+use cms::content_info::CmsVersion;
+use cms::signed_data::{SignedData, SignerIdentifier, SignerInfo};
 use der::asn1::OctetString;
 use der::oid::ObjectIdentifier;
-use der::{Decode, Encode};
+use der::{Decode, Encode, Tagged};
 use sha2::Digest;
 use x509_cert::spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 use x509_cert::Certificate;
@@ -43,16 +44,37 @@ impl Hash {
     }
 }
 
-/// The one SignerInfo of the token (RFC 3161 §2.4.1: no signature but the TSA's).
+/// The one SignerInfo of the token (RFC 3161 §2.4.1: no signature but the TSA's), in a
+/// SignedData of the version RFC 5652 §5.1 gives for it (3: the content is not id-data), whose
+/// digest algorithms are the signer's alone, and a SignerInfo of the version its identifier
+/// calls for (1: issuer and serial number, 3: subject key identifier). Nothing of the
+/// SignedData outside the signed content, the certificates and the SignerInfo is left free.
 pub(super) fn the_signer(sd: &SignedData) -> Result<&SignerInfo, TokenError> {
+    let bad = |m: String| Err(TokenError::Signature(m));
     let infos = sd.signer_infos.0.as_slice();
-    match infos {
-        [one] => Ok(one),
-        _ => Err(TokenError::Signature(format!(
+    let [info] = infos else {
+        return bad(format!(
             "{} signer infos; a token has exactly one",
             infos.len()
-        ))),
+        ));
+    };
+    if sd.version != CmsVersion::V3 {
+        return bad(format!("SignedData version {:?}, not 3", sd.version));
     }
+    let want = match info.sid {
+        SignerIdentifier::IssuerAndSerialNumber(_) => CmsVersion::V1,
+        SignerIdentifier::SubjectKeyIdentifier(_) => CmsVersion::V3,
+    };
+    if info.version != want {
+        return bad(format!(
+            "SignerInfo version {:?} does not go with its signer identifier",
+            info.version
+        ));
+    }
+    if sd.digest_algorithms.as_slice() != [info.digest_alg.clone()] {
+        return bad("the SignedData digest algorithms are not the signer's".into());
+    }
+    Ok(info)
 }
 
 /// The signed attributes (RFC 5652 §5.3, §11): present; each attribute type at most once with
@@ -106,6 +128,11 @@ pub(super) fn signed_attribute(info: &SignerInfo, oid: ObjectIdentifier) -> Opti
 
 /// The signer's digest algorithm, one of [`Hash`].
 fn digest_algorithm(alg: &AlgorithmIdentifierOwned) -> Result<Hash, TokenError> {
+    if !alg.parameters.as_ref().is_none_or(is_null) {
+        return Err(TokenError::Signature(
+            "digest algorithm parameters are not NULL or absent".into(),
+        ));
+    }
     Hash::from_oid(&alg.oid).ok_or_else(|| {
         TokenError::Signature(format!(
             "digest algorithm {} is not SHA-256, SHA-384 or SHA-512",
@@ -149,6 +176,7 @@ pub(super) fn verify(
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), String> {
+    check_parameters(alg)?;
     match alg.oid {
         oids::ECDSA_SHA256 => verify_ecdsa(key, Hash::Sha256, message, signature),
         oids::ECDSA_SHA384 => verify_ecdsa(key, Hash::Sha384, message, signature),
@@ -163,6 +191,27 @@ pub(super) fn verify(
         oids::RSA_PSS => verify_pss(key, alg, message, signature),
         other => Err(format!("signature algorithm {other} is not supported")),
     }
+}
+
+/// The parameters of a signature algorithm are what its RFC fixes: none for ECDSA (RFC 5758
+/// §3.2), NULL or none for RSA PKCS#1 v1.5 (RFC 4055 §5); PSS has its own.
+fn check_parameters(alg: &AlgorithmIdentifierOwned) -> Result<(), String> {
+    let p = alg.parameters.as_ref();
+    let ok = match alg.oid {
+        oids::ECDSA_SHA256 | oids::ECDSA_SHA384 | oids::ECDSA_SHA512 => p.is_none(),
+        oids::RSA_PSS => true,
+        _ => p.is_none_or(is_null),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("unexpected parameters for algorithm {}", alg.oid))
+    }
+}
+
+/// Whether `any` is the DER NULL.
+pub(super) fn is_null(any: &der::Any) -> bool {
+    any.tag() == der::Tag::Null && any.value().is_empty()
 }
 
 /// ECDSA over P-256 (the only curve verified), the signature DER-encoded.
