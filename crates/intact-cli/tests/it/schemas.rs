@@ -781,6 +781,10 @@ fn every_document_intact_writes_matches_its_schema() {
     );
 
     cli_documents(&mut sc, t, &demo);
+    // Trusted time, against the test TSA (crate::timestamps).
+    for (name, what, doc) in crate::timestamps::schema_documents() {
+        sc.check(name, &what, &doc);
+    }
 
     // Every schema was used.
     let all: BTreeSet<String> = schema_files().into_keys().collect();

@@ -122,3 +122,60 @@ pub fn stamped(env: &Env, bundle: &Path, signer: Signer) -> (Arc<Pki>, PathBuf) 
         .unwrap();
     (pki, file)
 }
+
+/// Every JSON document of trusted time, for the schema test (`schemas.rs`): `timestamp`,
+/// `verify` with a trusted and a refused token, `log append --tsa`, `log verify --tsa-certs`.
+pub fn schema_documents() -> Vec<(&'static str, String, serde_json::Value)> {
+    let env = Env::new();
+    let b = env.pack("r1", "2026-02-01T10:00:00Z");
+    let (pki, t) = tsa(KeyKind::Ec, Answer::Sign(Signer::Good));
+    let json = |args: &[&str]| -> serde_json::Value {
+        let o = intact(args);
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}"))
+    };
+    let mut docs = Vec::new();
+    let v = json(&["timestamp", s(&b), "--tsa", &t.url, "--json"]);
+    docs.push(("timestamps.schema.json", "timestamp --json".into(), v));
+    std::fs::write(env.path("r1.zip.2.tsr"), b"garbage").unwrap();
+    let (_, v) = env.verify(
+        &b,
+        &["--tsa-certs", s(&pki.root()), "--require-timestamp", "2"],
+    );
+    assert_eq!(v["timestamps"]["trusted"], 1, "{v}");
+    docs.push(("verify-report.schema.json", "verify --tsa-certs".into(), v));
+    let log = env.path("log");
+    let policy = env.policy();
+    let v = json(&[
+        "log",
+        "append",
+        s(&log),
+        s(&b),
+        "--trust",
+        s(&policy),
+        "--tsa",
+        &t.url,
+        "--json",
+    ]);
+    docs.push((
+        "log-append-report.schema.json",
+        "log append --tsa".into(),
+        v,
+    ));
+    let v = json(&[
+        "log",
+        "verify",
+        s(&log),
+        "--trust",
+        s(&policy),
+        "--tsa-certs",
+        s(&pki.root()),
+        "--json",
+    ]);
+    assert_eq!(v["releases"][0]["timestamps"]["trusted"], 1, "{v}");
+    docs.push((
+        "log-verify-report.schema.json",
+        "log verify --tsa-certs".into(),
+        v,
+    ));
+    docs
+}
