@@ -147,6 +147,11 @@ mod tests {
             (1_000_000, 256, 1000)
         );
         assert_eq!((l.tag_file_bytes, l.tag_bytes), (1 << 20, 32 << 20));
+        assert_eq!(
+            (l.timestamp_token_bytes, l.timestamp_tokens),
+            (64 << 10, 64)
+        );
+        assert_eq!((l.tsa_certs_bytes, l.tsa_chain_depth), (1 << 20, 8));
         // Every signature the count allows, each of the size allowed, fits in the total.
         assert!(l.signature_files as u64 * l.signature_bytes <= l.tag_bytes / 2);
     }

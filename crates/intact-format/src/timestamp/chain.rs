@@ -58,6 +58,12 @@ impl TsaRoots {
 
     /// Parses PEM text holding one or more `CERTIFICATE` blocks; `path` is only for messages.
     pub fn parse(pem: &[u8], path: &Path) -> Result<TsaRoots, RootsError> {
+        // x509-cert's chain reader underflows on an input of line ends only: no certificate.
+        if pem.iter().all(u8::is_ascii_whitespace) {
+            return Err(RootsError::Empty {
+                path: path.to_owned(),
+            });
+        }
         let certs = Certificate::load_pem_chain(pem).map_err(|e| RootsError::Malformed {
             path: path.to_owned(),
             message: e.to_string(),

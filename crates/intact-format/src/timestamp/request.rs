@@ -63,7 +63,8 @@ pub enum ReplyError {
 /// The token of a TimeStampResp whose status is granted (or granted with modifications), as
 /// its DER bytes. The token is not checked here.
 pub fn read_reply(reply: &[u8], limits: &Limits) -> Result<Vec<u8>, ReplyError> {
-    let max = limits.timestamp_token_bytes + 4096;
+    // The token and a status of a few words.
+    let max = limits.timestamp_token_bytes + 1024;
     if reply.len() as u64 > max {
         return Err(ReplyError::TooLarge {
             size: reply.len() as u64,

@@ -77,7 +77,7 @@ fn post(url: &str, req: &Request, limits: &Limits) -> Result<Vec<u8>, TimestampE
     }
     resp.body_mut()
         .with_config()
-        .limit(limits.timestamp_token_bytes + 4096)
+        .limit(limits.timestamp_token_bytes + 1024)
         .read_to_vec()
         .map_err(|e| http(e.to_string()))
 }
