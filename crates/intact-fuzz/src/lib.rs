@@ -14,6 +14,7 @@ pub mod bagit;
 pub mod format;
 pub mod gate;
 pub mod ops;
+pub mod timestamp;
 
 /// A fuzz target: takes any bytes, panics only when an invariant fails.
 pub type Target = fn(&[u8]);
@@ -31,6 +32,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("allowed_signers", format::allowed_signers),
     ("revocations", format::revocations),
     ("proof", format::proof),
+    ("timestamp_token", timestamp::timestamp_token),
     ("log_entry", ops::log_entry),
     ("mirror_state", ops::mirror_state),
     ("bag_info", bagit::bag_info),

@@ -135,6 +135,7 @@ replay_tests!(
     allowed_signers,
     revocations,
     proof,
+    timestamp_token,
     log_entry,
     mirror_state,
     bag_info,
