@@ -30,6 +30,9 @@ pub struct CheckArgs {
     log: Option<PathBuf>,
     #[command(flatten)]
     trust: TrustArgs,
+    /// With --bundle: the bundle's stored time-stamp tokens (FORMAT.md §16).
+    #[command(flatten)]
+    time: super::timestamp::TimeArgs,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -42,8 +45,18 @@ impl CheckArgs {
     /// The top-level entry point for `intact check`.
     pub fn run(self) -> Result<Outcome, CliError> {
         let opts = self.trust.load()?;
+        let time = self.time.load()?;
+        if time.is_some() && self.bundle.is_none() {
+            return Err(CliError::usage(
+                "--tsa-certs goes with --bundle (for a log: intact log verify --tsa-certs)",
+            ));
+        }
         let check = |file: &PathBuf| -> Result<CheckReport, CliError> {
             Ok(match (&self.proof, &self.bundle, &self.log) {
+                (_, Some(b), _) if time.is_some() => {
+                    let t = time.as_ref().expect("checked");
+                    intact::timestamp::check::check_bundle(file, b, &opts, t)
+                }
                 (Some(p), _, _) => intact::check_proof(file, p, &opts),
                 (_, Some(b), _) => intact::check_bundle(file, b, &opts),
                 (_, _, Some(d)) => intact::check_log(file, d, &opts),
@@ -67,6 +80,13 @@ fn human(r: &CheckReport) -> String {
     let mut s = String::new();
     for p in &r.skipped {
         s.push_str(&format!("{}: skipped: {}\n", p.source.display(), p.message));
+    }
+    if let Some(rel) = r.releases.first() {
+        let target = rel.source.display().to_string();
+        s.push_str(&super::timestamp::human_lines(
+            &target,
+            r.timestamps.as_ref(),
+        ));
     }
     for p in &r.problems {
         let check = serde_json::to_value(p.check)

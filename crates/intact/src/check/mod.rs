@@ -52,6 +52,8 @@ pub enum CheckStep {
     Bundle,
     /// No item has this content.
     Lookup,
+    /// Fewer trusted time-stamp tokens than required (`--require-timestamp`, FORMAT.md §16).
+    Timestamps,
 }
 
 /// One reason the check failed.
@@ -153,6 +155,9 @@ pub struct CheckReport {
     /// Log mode: entries of the log that could not be used (not valid, unreadable); they do not
     /// change the verdict.
     pub skipped: Vec<CheckProblem>,
+    /// Bundle mode with `--tsa-certs`: the tokens beside the bundle and what they prove.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamps: Option<crate::timestamp::TimeEvidence>,
 }
 
 /// `intact check` could not be done at all (exit 2).
@@ -213,6 +218,7 @@ fn new_report(mode: CheckMode, file: &Path, d: &StreamDigest) -> CheckReport {
         releases: Vec::new(),
         problems: Vec::new(),
         skipped: Vec::new(),
+        timestamps: None,
     }
 }
 

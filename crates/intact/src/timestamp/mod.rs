@@ -6,6 +6,7 @@
 //! The checks of a token are the format's ([`intact_format::timestamp`]); this module adds the
 //! network ([`client`], the one HTTP POST) and the files.
 
+pub mod check;
 pub mod client;
 pub mod evidence;
 pub mod stamp;

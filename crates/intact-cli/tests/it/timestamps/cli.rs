@@ -197,3 +197,54 @@ fn network_and_http_errors_exit_2_and_store_nothing() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert_eq!(good.requests.lock().unwrap().len(), 1);
 }
+
+#[test]
+fn check_bundle_judges_keys_at_the_trusted_time() {
+    let env = Env::new();
+    let b = env.pack("r1", "2026-02-01T10:00:00Z");
+    let item = env.path("src-r1/a.txt");
+    let policy = env.policy();
+    let pubkey =
+        std::fs::read_to_string(intact_testkit::repo().join("keys/demo-office.key.pub")).unwrap();
+    let mut w = pubkey.split_whitespace();
+    let revoked = env.path("revoked");
+    let line = format!(
+        "{} {} 2026-06-01 lost\n",
+        w.next().unwrap(),
+        w.next().unwrap()
+    );
+    std::fs::write(&revoked, line).unwrap();
+    let check = |extra: &[&str]| {
+        let mut args = vec!["check", s(&item), "--bundle", s(&b), "--trust", s(&policy)];
+        args.extend(["--revoked", s(&revoked), "--json"]);
+        args.extend(extra);
+        let o = intact(&args);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_default();
+        (o.status.code(), v)
+    };
+    let (pki, _t) = tsa(KeyKind::Ec, Answer::Sign(Signer::Good));
+    let root = pki.root();
+    // No token: the declared created is believed, and one is required only when asked.
+    assert_eq!(check(&[]).0, Some(0));
+    assert_eq!(check(&["--tsa-certs", s(&root)]).0, Some(0));
+    let (code, v) = check(&["--tsa-certs", s(&root), "--require-timestamp"]);
+    assert_eq!(code, Some(1), "{v}");
+    assert_eq!(v["problems"][0]["check"], "timestamps", "{v}");
+    // Stamped now, after the revocation: the release does not count.
+    let (_pki2, _file) = stamped_by(&env, &b, pki.clone());
+    let (code, v) = check(&["--tsa-certs", s(&root)]);
+    assert_eq!(code, Some(1), "{v}");
+    assert_eq!(v["timestamps"]["trusted"], 1, "{v}");
+    // --tsa-certs with --log or --proof: a usage error, not silently ignored.
+    let o = intact(&[
+        "check",
+        s(&item),
+        "--log",
+        s(&env.path("log")),
+        "--trust",
+        s(&policy),
+        "--tsa-certs",
+        s(&root),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}

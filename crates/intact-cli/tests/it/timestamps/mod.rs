@@ -179,3 +179,15 @@ pub fn schema_documents() -> Vec<(&'static str, String, serde_json::Value)> {
     ));
     docs
 }
+
+/// A good token over `bundle` from a TSA over `pki`, by `intact timestamp`.
+pub fn stamped_by(env: &Env, bundle: &Path, pki: Arc<Pki>) -> (Arc<Pki>, PathBuf) {
+    let t = Tsa::start(pki.clone(), Answer::Sign(Signer::Good));
+    let o = env.stamp(bundle, &[&t.url]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let file = intact::timestamp::store::sidecars(bundle)
+        .unwrap()
+        .pop()
+        .unwrap();
+    (pki, file)
+}
