@@ -53,6 +53,7 @@ if [ ! -d ../shared/corpora ]; then
   exit 2
 fi
 
+bash scripts/install/openssl.sh
 cargo test --workspace "$@"
 # The leak-gate fixtures made by real office tools (tests/leak-fixtures): a fresh set is
 # generated and the same test runs on it, so the committed set cannot drift from what the tools
