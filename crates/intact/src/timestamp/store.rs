@@ -50,7 +50,7 @@ pub fn sidecars(target: &Path) -> Result<Vec<PathBuf>, PathError> {
         let e = e.at(dir)?;
         let fname = e.file_name();
         if let Some(n) = fname.to_str().and_then(|f| token_number(f, &prefix, 2)) {
-            found.push((n, e.path()));
+            found.push((n, target.with_file_name(&fname)));
         }
     }
     found.sort();
@@ -109,10 +109,9 @@ pub fn store_beside(target: &Path, token: &[u8]) -> Result<PathBuf, WriteError> 
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let dir = crate::fs::parent_dir(&target).to_owned();
     store_numbered(token, |n| match n {
-        1 => dir.join(format!("{name}.tsr")),
-        n => dir.join(format!("{name}.{n}.tsr")),
+        1 => target.with_file_name(format!("{name}.tsr")),
+        n => target.with_file_name(format!("{name}.{n}.tsr")),
     })
 }
 
