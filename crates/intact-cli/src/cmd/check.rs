@@ -46,9 +46,9 @@ impl CheckArgs {
     pub fn run(self) -> Result<Outcome, CliError> {
         let opts = self.trust.load()?;
         let time = self.time.load()?;
-        if time.is_some() && self.bundle.is_none() {
+        if time.is_some() && self.proof.is_some() {
             return Err(CliError::usage(
-                "--tsa-certs goes with --bundle (for a log: intact log verify --tsa-certs)",
+                "--tsa-certs goes with --bundle or --log (a proof carries no time-stamp tokens)",
             ));
         }
         let check = |file: &PathBuf| -> Result<CheckReport, CliError> {
@@ -59,7 +59,7 @@ impl CheckArgs {
                 }
                 (Some(p), _, _) => intact::check_proof(file, p, &opts),
                 (_, Some(b), _) => intact::check_bundle(file, b, &opts),
-                (_, _, Some(d)) => intact::check_log(file, d, &opts),
+                (_, _, Some(d)) => intact::check::check_log_timed(file, d, &opts, time.as_ref()),
                 _ => return Err(CliError::usage("give --proof, --bundle or --log")),
             }?)
         };
@@ -81,11 +81,11 @@ fn human(r: &CheckReport) -> String {
     for p in &r.skipped {
         s.push_str(&format!("{}: skipped: {}\n", p.source.display(), p.message));
     }
-    if let Some(rel) = r.releases.first() {
+    for rel in &r.releases {
         let target = rel.source.display().to_string();
         s.push_str(&super::timestamp::human_lines(
             &target,
-            r.timestamps.as_ref(),
+            rel.timestamps.as_ref(),
         ));
     }
     for p in &r.problems {

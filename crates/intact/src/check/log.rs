@@ -34,7 +34,7 @@ impl ReleaseSource {
         }
     }
 
-    fn load(&self, opts: &VerifyOptions) -> Result<Verified, VerifyError> {
+    pub(crate) fn load(&self, opts: &VerifyOptions) -> Result<Verified, VerifyError> {
         match self {
             ReleaseSource::Bundle(p) => verify::verify_full(p, opts),
             ReleaseSource::Logged(p) => crate::log::verify_entry(p, opts).map_err(|e| match e {
@@ -119,6 +119,17 @@ fn is_later(a: &Release, b: &Release, by_id: &HashMap<&str, &Release>) -> bool {
 
 /// `intact check FILE --log DIR`: looks the file's digest up in every valid release of a log.
 pub fn check_log(file: &Path, dir: &Path, opts: &VerifyOptions) -> Result<CheckReport, CheckError> {
+    check_log_timed(file, dir, opts, None)
+}
+
+/// [`check_log`], each release judged with trusted time when `time` is given (FORMAT.md §16.3:
+/// [`crate::timestamp::check::load_source`]).
+pub fn check_log_timed(
+    file: &Path,
+    dir: &Path,
+    opts: &VerifyOptions,
+    time: Option<&crate::timestamp::TimeOptions>,
+) -> Result<CheckReport, CheckError> {
     check_threshold(opts)?;
     let d = hash_file(file)?;
     let mut r = new_report(CheckMode::Log, file, &d);
@@ -127,7 +138,7 @@ pub fn check_log(file: &Path, dir: &Path, opts: &VerifyOptions) -> Result<CheckR
     let mut releases: Vec<Release> = Vec::new();
     for entry in &entries {
         let src = entry.path();
-        let v = match entry.load(&vopts) {
+        let v = match crate::timestamp::check::load_source(entry, &vopts, time) {
             Ok(v) => v,
             Err(e) => {
                 r.skipped.push(CheckProblem {

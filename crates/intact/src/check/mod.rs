@@ -21,7 +21,7 @@ use crate::verify::{self, Verified, VerifyError, VerifyOptions, VerifyReport};
 mod log;
 mod proof;
 
-pub use log::{check_log, discover_log, ReleaseSource};
+pub use log::{check_log, check_log_timed, discover_log, ReleaseSource};
 pub use proof::check_proof;
 
 /// Format id of the check report (`intact check --json`).
@@ -79,6 +79,9 @@ pub struct ReleaseInfo {
     /// Distinct trusted principals with a valid signature.
     pub signers: Vec<String>,
     pub signatures: Vec<SignatureCheck>,
+    /// With `--tsa-certs`: this release's time-stamp tokens and what they prove (FORMAT.md §16).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamps: Option<crate::timestamp::TimeEvidence>,
 }
 
 /// Where an item version stands in a log (log mode): only a later release's signed change
@@ -242,6 +245,7 @@ fn release_info(source: &Path, v: &VerifyReport) -> ReleaseInfo {
         previous: v.previous.clone(),
         signers: v.signers.clone(),
         signatures: v.signatures.clone(),
+        timestamps: v.timestamps.clone(),
     }
 }
 

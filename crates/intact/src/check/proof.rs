@@ -119,6 +119,7 @@ pub fn check_proof(
         previous: s.previous.clone(),
         signers: signers.clone(),
         signatures,
+        timestamps: None,
     });
     if r.valid {
         r.found.push(Appearance {

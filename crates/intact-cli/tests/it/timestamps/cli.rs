@@ -1,6 +1,6 @@
 //! `intact timestamp` and `verify --tsa-certs` end to end against the test TSA.
 
-use intact_testkit::tsa::{Answer, KeyKind, Signer};
+use intact_testkit::tsa::{Answer, KeyKind, Signer, Tsa};
 use intact_testkit::{s, stderr, stdout, text};
 
 use super::*;
@@ -235,12 +235,38 @@ fn check_bundle_judges_keys_at_the_trusted_time() {
     let (code, v) = check(&["--tsa-certs", s(&root)]);
     assert_eq!(code, Some(1), "{v}");
     assert_eq!(v["timestamps"]["trusted"], 1, "{v}");
-    // --tsa-certs with --log or --proof: a usage error, not silently ignored.
+    // The same release in a log: judged at the entry's trusted time.
+    let log = env.path("log");
+    let o = intact(&["log", "append", s(&log), s(&b), "--trust", s(&policy)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let check_log = |extra: &[&str]| {
+        let mut args = vec!["check", s(&item), "--log", s(&log), "--trust", s(&policy)];
+        args.extend(["--revoked", s(&revoked), "--json"]);
+        args.extend(extra);
+        let o = intact(&args);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_default();
+        (o.status.code(), v)
+    };
+    assert_eq!(check_log(&[]).0, Some(0));
+    assert_eq!(
+        check_log(&["--tsa-certs", s(&root)]).0,
+        Some(0),
+        "no token yet"
+    );
+    let (code, v) = check_log(&["--tsa-certs", s(&root), "--require-timestamp"]);
+    assert_eq!(code, Some(1), "{v}");
+    let t = Tsa::start(pki.clone(), Answer::Sign(Signer::Good));
+    let o = env.stamp(&log.join("000001"), &[&t.url]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (code, v) = check_log(&["--tsa-certs", s(&root)]);
+    assert_eq!(code, Some(1), "revoked at the entry's trusted time: {v}");
+    assert_eq!(v["releases"][0]["timestamps"]["trusted"], 1, "{v}");
+    // A proof carries no tokens: --tsa-certs with --proof is a usage error.
     let o = intact(&[
         "check",
         s(&item),
-        "--log",
-        s(&env.path("log")),
+        "--proof",
+        s(&env.path("p.json")),
         "--trust",
         s(&policy),
         "--tsa-certs",
