@@ -87,7 +87,8 @@ pub struct TimeArgs {
     /// the earliest trusted time instead of the release's own `created`.
     #[arg(long, value_name = "FILE", conflicts_with = "at")]
     tsa_certs: Option<PathBuf>,
-    /// Require N trusted time-stamp tokens per release (1 when no number is given).
+    /// Require N trusted time-stamp tokens per release (1 when no number is given; before a
+    /// target, write --require-timestamp=N so the target is not read as N).
     #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "1",
           requires = "tsa_certs", value_parser = parse_required)]
     require_timestamp: Option<usize>,

@@ -127,3 +127,64 @@ pub fn apply_evidence(
     }
     report.timestamps = Some(evidence);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use intact_format::timestamp::TokenError;
+
+    fn report(bundle_id: &str) -> VerifyReport {
+        let mut r = VerifyReport::empty(Path::new("b.zip"), 1);
+        r.valid = true;
+        r.bundle_id = Some(bundle_id.into());
+        r
+    }
+
+    fn trusted_once() -> TimeEvidence {
+        let mut e = TimeEvidence::default();
+        e.add(
+            "b.zip.tsr",
+            Ok(intact_format::timestamp::Stamp {
+                time: time::OffsetDateTime::UNIX_EPOCH,
+                tsa: "CN=T".into(),
+                serial: "01".into(),
+                policy: "1.2".into(),
+            }),
+        );
+        e.add("b.zip.2.tsr", Err(TokenError::Nonce));
+        e
+    }
+
+    #[test]
+    fn too_few_trusted_tokens_make_the_report_not_valid() {
+        let mut r = report("aa");
+        apply_evidence(&mut r, trusted_once(), Some("aa"), 1);
+        assert!(r.valid && r.problems.is_empty());
+        assert_eq!(r.timestamps.as_ref().map(|t| t.trusted), Some(1));
+        let mut r = report("aa");
+        apply_evidence(&mut r, trusted_once(), Some("aa"), 2);
+        assert!(!r.valid);
+        assert_eq!(r.problems[0].check, Check::Timestamps);
+        assert!(
+            r.problems[0].message.contains("1 trusted"),
+            "{:?}",
+            r.problems
+        );
+        // Nothing required: no token changes nothing.
+        let mut r = report("aa");
+        apply_evidence(&mut r, TimeEvidence::default(), None, 0);
+        assert!(r.valid);
+    }
+
+    #[test]
+    fn tokens_judged_over_another_statement_than_verified_are_a_problem() {
+        let mut r = report("bb");
+        apply_evidence(&mut r, trusted_once(), Some("aa"), 0);
+        assert!(!r.valid);
+        assert!(
+            r.problems[0].message.contains("changed"),
+            "{:?}",
+            r.problems
+        );
+    }
+}
