@@ -11,6 +11,7 @@ mod harness;
 mod limits;
 mod mutants;
 mod vectors_gen;
+mod vectors_schema;
 mod vectors_spec;
 
 use std::ffi::OsStr;
