@@ -48,13 +48,20 @@ const OXUM_LABEL: &str = "Payload-Oxum";
 
 /// FORMAT.md §4.2, the grammar of `bag-info.txt` as `intact pack` writes it: every line
 /// `label ": " value LF` (a label of at least one character, no colon, no leading or trailing
-/// blank; no CR anywhere; no continuation or blank line; the last line ends in LF), and exactly
+/// space; no control character but the LFs, so no CR or TAB; no continuation or blank line; the
+/// last line ends in LF), and exactly
 /// one label `Payload-Oxum` (compared without regard to ASCII case, as BagIt validators find
 /// it, and spelled so), whose value the BagIt validator's parser reads
 /// ([`intact_bagit::parse::Oxum`]). Returns (octets, file count) or why the file breaks it.
 pub fn read_bag_info(text: &str) -> Result<(u64, u64), String> {
     if text.contains('\r') {
         return Err("a CR (lines end in LF only)".into());
+    }
+    if let Some(c) = text.chars().find(|c| c.is_control() && *c != '\n') {
+        return Err(format!(
+            "control character U+{:04X} (pack never writes one)",
+            c as u32
+        ));
     }
     if !text.is_empty() && !text.ends_with('\n') {
         return Err("the last line has no LF".into());
@@ -65,8 +72,7 @@ pub fn read_bag_info(text: &str) -> Result<(u64, u64), String> {
         let Some((label, value)) = line.split_once(':') else {
             return Err(format!("line {n} is not `Label: value` (no colon)"));
         };
-        let blank = |c: char| c == ' ' || c == '\t';
-        if label.is_empty() || label.starts_with(blank) || label.ends_with(blank) {
+        if label.is_empty() || label.starts_with(' ') || label.ends_with(' ') {
             return Err(format!(
                 "line {n}: an empty label, a continuation line or a blank around the label"
             ));
@@ -295,6 +301,8 @@ mod tests {
             format!("Label : x\n{ox}"),
             format!("Label:x\n{ox}"),
             format!("A: b\r\n{ox}"),
+            format!("A: b\tc\n{ox}"),
+            format!("A\u{85}: b\n{ox}"),
             "Payload-Oxum: 5.1".to_owned(),
             format!("{ox}{ox}"),
             format!("payload-oxum: 5.1\n{ox}"),

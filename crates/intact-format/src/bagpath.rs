@@ -208,6 +208,25 @@ fn percent_decode(s: &str) -> String {
 mod tests {
     use super::*;
 
+    /// FORMAT.md §3.7–§3.8 name the Unicode versions of NFC, NFKC and the lower-case mapping:
+    /// a new `unicode-normalization` or Rust toolchain that changes them must change the spec.
+    #[test]
+    fn unicode_versions_are_the_ones_format_md_pins() {
+        assert_eq!(unicode_normalization::UNICODE_VERSION, (18, 0, 0));
+        assert_eq!(char::UNICODE_VERSION, (17, 0, 0));
+    }
+
+    /// FORMAT.md §3.8: the full lower-case mapping with Final_Sigma, not case folding.
+    #[test]
+    fn collision_key_is_nfkc_then_full_lower_case() {
+        assert_eq!(collision_key("data/\u{130}"), "data/i\u{307}");
+        assert_eq!(collision_key("data/\u{df}"), "data/\u{df}");
+        assert_eq!(collision_key("data/\u{39f}\u{3a3}"), "data/\u{3bf}\u{3c2}");
+        assert_eq!(collision_key("data/\u{3a3}x"), "data/\u{3c3}x");
+        assert_eq!(collision_key("data/\u{2460}"), "data/1");
+        assert_eq!(collision_key("data/\u{13a0}"), "data/\u{ab70}");
+    }
+
     #[test]
     fn superscript_device_names_are_found_in_any_case_with_any_extension() {
         for c in [

@@ -180,6 +180,76 @@ fn record_vectors(fx: &Fixture) -> Vec<Vector> {
     ]
 }
 
+/// §5 manifest order, and §7's armor at its edges.
+fn order_and_armor_vectors(fx: &Fixture) -> Vec<Vector> {
+    let mut v = vec![
+        zip_case(
+            fx,
+            "manifest-items-published-out-of-order",
+            "Not valid: the first two published items swapped (FORMAT.md §5, §9 rule 22: sorted by path, byte order).",
+            Some("manifest"),
+            |f| edit_items(f, |m| m["items"].as_array_mut().unwrap().swap(0, 1)),
+        ),
+        zip_case(
+            fx,
+            "manifest-items-withheld-item-before-published-ones",
+            "Not valid: a withheld item listed before the published items (FORMAT.md §5: published items first, then withheld ones by id).",
+            Some("manifest"),
+            |f| {
+                edit_items(f, |m| {
+                    let withheld = json!({"id": "W-1", "redaction": {"status": "withheld"}});
+                    m["items"].as_array_mut().unwrap().insert(0, withheld);
+                })
+            },
+        ),
+        zip_case(
+            fx,
+            "valid-withheld-items-after-published-ones-sorted-by-id",
+            "Valid: two withheld items after the published ones, sorted by id in byte order (W-10 before W-9).",
+            None,
+            |f| {
+                edit_items(f, |m| {
+                    let items = m["items"].as_array_mut().unwrap();
+                    for id in ["W-10", "W-9"] {
+                        items.push(json!({"id": id, "redaction": {"status": "withheld"}}));
+                    }
+                })
+            },
+        ),
+    ];
+    let armor = |name: &str, readme: &str, edit: &dyn Fn(&str) -> String| {
+        let mut files = fx.files.clone();
+        let sig = sig_paths(&files)[0].clone();
+        let text = edit(&text(&files, &sig));
+        files.insert(sig, text.into_bytes());
+        fix_tagmanifest(&mut files);
+        case(
+            name,
+            readme,
+            Some("signatures"),
+            Input::Zip(zip_of(&fx.top, &files)),
+        )
+    };
+    v.push(armor(
+        "armor-no-lf-after-the-end-line",
+        "Not valid: the signature's END line has no LF (FORMAT.md §7: end-line ends in LF).",
+        &|t| t.trim_end_matches('\n').to_owned(),
+    ));
+    v.push(armor(
+        "armor-last-base64-line-joined-to-the-one-before",
+        "Not valid: the signature's last two base64 lines joined into one longer than 70 (FORMAT.md §7).",
+        &|t| {
+            let lines: Vec<&str> = t.lines().collect();
+            let n = lines.len();
+            let mut out: Vec<String> = lines[..n - 3].iter().map(|l| l.to_string()).collect();
+            out.push(format!("{}{}", lines[n - 3], lines[n - 2]));
+            out.push(lines[n - 1].to_owned());
+            out.join("\n") + "\n"
+        },
+    ));
+    v
+}
+
 /// §6: integers, and `previous`.
 fn statement_vectors(fx: &Fixture) -> Vec<Vector> {
     let zip =
@@ -401,6 +471,7 @@ fn name_vectors(fx: &Fixture) -> Vec<Vector> {
 /// Every vector of this file.
 pub fn spec_vectors(fx: &Fixture) -> Vec<Vector> {
     let mut v = record_vectors(fx);
+    v.extend(order_and_armor_vectors(fx));
     v.extend(statement_vectors(fx));
     v.extend(bag_info_vectors(fx));
     v.extend(name_vectors(fx));
