@@ -10,6 +10,7 @@ mod differential;
 mod harness;
 mod limits;
 mod mutants;
+mod vectors_families;
 mod vectors_gen;
 mod vectors_schema;
 mod vectors_spec;

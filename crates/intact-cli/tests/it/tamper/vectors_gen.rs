@@ -600,7 +600,7 @@ pub fn write_vectors(fx: &Fixture, out: &Path) -> Vec<String> {
 }
 
 /// Every file under `root` (relative path → bytes).
-fn read_all(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+pub(super) fn read_all(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     walkdir::WalkDir::new(root)
         .into_iter()
         .map(|e| e.unwrap())
