@@ -14,6 +14,7 @@ mod vectors_families;
 mod vectors_gen;
 mod vectors_schema;
 mod vectors_spec;
+mod vectors_zip64;
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
