@@ -79,3 +79,53 @@ fn schemas_and_verifier_agree_on_every_vector() {
     // The vectors that break a schema constraint (media_type, commitment, empty lists, ids…).
     assert!(rejected >= 5, "only {rejected} documents break a schema");
 }
+
+/// FORMAT.md §4: an extracted bundle is a valid BagIt bag. So `intact bagit validate` accepts
+/// every valid bundle vector, extracted, and refuses the `bag-info-*` vectors whose
+/// `bag-info.txt` breaks BagIt itself (verify refuses more: its grammar is the one pack writes).
+#[test]
+fn bagit_validate_agrees_with_verify_on_the_bag_vectors() {
+    use intact_testkit::bundle::{bundle_files, write_tree};
+    let cases = intact_testkit::repo().join("tests/vectors/cases");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut wrong = Vec::new();
+    let mut valid_checked = 0;
+    for e in std::fs::read_dir(&cases).unwrap() {
+        let dir = e.unwrap().path();
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let zip = dir.join("bundle.zip");
+        let expect: Value =
+            serde_json::from_slice(&std::fs::read(dir.join("expect.json")).unwrap()).unwrap();
+        let valid = expect["valid"] == Value::Bool(true);
+        // BagIt errors (RFC 8493 §2.2.2): no colon, an empty label, a blank before the colon.
+        let bagit_error = [
+            "bag-info-line-without-a-colon",
+            "bag-info-space-before-the-colon",
+        ]
+        .contains(&name.as_str());
+        if !zip.exists() || !(valid || bagit_error) {
+            continue;
+        }
+        let (top, files) = bundle_files(&std::fs::read(&zip).unwrap());
+        let root = write_tree(&tmp.path().join(&name), &top, &files);
+        // A ZIP has no directory entries: a bundle without payload files extracts without
+        // data/, which its tree has (FORMAT.md §2, §4).
+        std::fs::create_dir_all(root.join("data")).unwrap();
+        let o = crate::intact(&[
+            std::ffi::OsStr::new("bagit"),
+            std::ffi::OsStr::new("validate"),
+            root.as_os_str(),
+        ]);
+        let want = if valid { 0 } else { 1 };
+        if o.status.code() != Some(want) {
+            wrong.push(format!(
+                "{name}: bagit validate exits {:?}, want {want}: {}",
+                o.status.code(),
+                String::from_utf8_lossy(&o.stdout)
+            ));
+        }
+        valid_checked += usize::from(valid);
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(valid_checked >= 15, "{valid_checked} valid bundles checked");
+}

@@ -448,6 +448,60 @@ fn name_vectors(fx: &Fixture) -> Vec<Vector> {
             &["data/\u{3b1}\u{3c0}\u{3cc}\u{3c6}\u{3b1}\u{3c3}\u{3b7}.txt", "data/\u{10d3}\u{10dd}\u{10d9}.txt", "data/\u{5de}\u{5e1}\u{5de}\u{5da}.txt", "data/\u{6587}\u{4ef6}.txt", "data/caf\u{e9}.txt"],
         ),
     ];
+    // §3.1's limits, at and one past them.
+    let long_path = |last: usize| {
+        let c = |ch: &str, n| ch.repeat(n);
+        format!(
+            "data/{}/{}/{}/{}",
+            c("a", 255),
+            c("b", 255),
+            c("c", 255),
+            c("d", last)
+        )
+    };
+    let (path_1024, path_1025) = (long_path(251), long_path(252));
+    let (comp_255, comp_256) = (
+        format!("data/{}.txt", "x".repeat(251)),
+        format!("data/{}.txt", "y".repeat(252)),
+    );
+    for (name, readme, check, path) in [
+        (
+            "valid-path-of-1024-bytes",
+            "Valid: a payload path of exactly 1,024 bytes (FORMAT.md §3.1).",
+            None,
+            &path_1024,
+        ),
+        (
+            "names-path-of-1025-bytes",
+            "Not valid: a payload path of 1,025 bytes (FORMAT.md §3.1: at most 1,024).",
+            Some("names"),
+            &path_1025,
+        ),
+        (
+            "valid-component-of-255-bytes",
+            "Valid: a file name of exactly 255 bytes (FORMAT.md §3.1).",
+            None,
+            &comp_255,
+        ),
+        (
+            "names-component-of-256-bytes",
+            "Not valid: a file name of 256 bytes (FORMAT.md §3.1: at most 255).",
+            Some("names"),
+            &comp_256,
+        ),
+    ] {
+        assert_eq!(
+            path.len(),
+            if name.contains("1024") {
+                1024
+            } else if name.contains("1025") {
+                1025
+            } else {
+                path.len()
+            }
+        );
+        v.push(added(name, readme, check, &[path.as_str()]));
+    }
     for (top, check, readme) in [
         ("case:7", Some("names"), "Not valid: the top directory is named case:7 (FORMAT.md §2.9: §3 applies to its name)."),
         ("CON", Some("names"), "Not valid: the top directory is named CON, a device name (FORMAT.md §2.9)."),
