@@ -522,6 +522,69 @@ fn name_vectors(fx: &Fixture) -> Vec<Vector> {
     v
 }
 
+/// §7.1: the trust policy files, read by their grammars.
+fn trust_file_vectors(fx: &Fixture) -> Vec<Vector> {
+    let line = allowed_signers_line("demo-office");
+    let key_part = line[line.find("ssh-ed25519").unwrap()..]
+        .trim_end()
+        .to_owned();
+    // A second trusted signer, so that a threshold of 1 can be met by the policy and a line
+    // that may not sign releases is judged, not refused as a usage error (TRUST.md).
+    let registrar = allowed_signers_line("demo-registrar");
+    let k =
+        intact::sign::SigningKey::load(&key("demo-office"), &intact::sign::NoPassphrase).unwrap();
+    let fingerprint = intact::sign::fingerprint(k.public_key().key_data());
+    let policy = |name: &str, readme: &str, check: Option<&'static str>, signers: String| {
+        let mut v = case(name, readme, check, Input::Zip(fx.bytes.clone()));
+        v.allowed_signers = signers;
+        v
+    };
+    let revoked = |name: &str, readme: &str, check: Option<&'static str>, list: String| {
+        let mut v = case(name, readme, check, Input::Zip(fx.bytes.clone()));
+        v.files.insert("revoked".into(), list.into_bytes());
+        v.options.insert("revoked".into(), json!("revoked"));
+        v
+    };
+    vec![
+        policy(
+            "policy-namespaces-do-not-admit-intact-release",
+            "Not valid: the signer's line has namespaces=\"git\" (FORMAT.md §7.1: the key may not sign releases; demo-registrar, who did not sign, may).",
+            Some("signatures"),
+            format!("{registrar}demo-office namespaces=\"git\" {key_part}\n"),
+        ),
+        policy(
+            "valid-namespaces-pattern-admits-intact-release",
+            "Valid: the signer's line has namespaces=\"git,intact-*\", a pattern that admits intact-release.",
+            None,
+            format!("demo-office namespaces=\"git,intact-*\" {key_part}\n"),
+        ),
+        policy(
+            "policy-cert-authority-line",
+            "Not valid: the signer's key is on a cert-authority line (FORMAT.md §7.1: never a release signer; demo-registrar, who did not sign, may).",
+            Some("signatures"),
+            format!("{registrar}demo-office cert-authority {key_part}\n"),
+        ),
+        policy(
+            "valid-policy-with-comments-blank-lines-and-crlf",
+            "Valid: the policy file has a comment, a blank line and CR LF line ends (read as ssh-keygen reads them).",
+            None,
+            format!("# the office's keys\r\n\r\n{}\r\n", line.trim_end()),
+        ),
+        revoked(
+            "policy-revoked-by-fingerprint-with-a-date",
+            "Not valid: the signer's key revoked by its SHA256 fingerprint from 2026-01-01, before the release's created time (FORMAT.md §7.1).",
+            Some("signatures"),
+            format!("{fingerprint} 2026-01-01 synthetic: key lost\n"),
+        ),
+        revoked(
+            "valid-revoked-by-fingerprint-from-a-later-time",
+            "Valid: the signer's key revoked from 2026-06-01T00:00:00+02:00, after the release was created (2026-02-03).",
+            None,
+            format!("# revocations\n{fingerprint} 2026-06-01T00:00:00+02:00 synthetic: key retired\n"),
+        ),
+    ]
+}
+
 /// Every vector of this file.
 pub fn spec_vectors(fx: &Fixture) -> Vec<Vector> {
     let mut v = record_vectors(fx);
@@ -529,5 +592,6 @@ pub fn spec_vectors(fx: &Fixture) -> Vec<Vector> {
     v.extend(statement_vectors(fx));
     v.extend(bag_info_vectors(fx));
     v.extend(name_vectors(fx));
+    v.extend(trust_file_vectors(fx));
     v
 }
