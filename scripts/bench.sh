@@ -375,5 +375,10 @@ fi
 [ "$gate_only" = 1 ] || bench_hostile
 
 echo
+if [ "$gate_only" = 0 ] && [ "$hostile_only" = 0 ]; then
+  echo "== ZIP64 boundary vectors (tests/vectors/zip64: 65,534 and 65,535 entries, pinned by SHA-256)"
+  cargo test -q -p intact-cli --test it vectors_zip64 -- --ignored
+  echo
+fi
 echo "== targets"
 for s in "${summary[@]}"; do echo "  $s"; done

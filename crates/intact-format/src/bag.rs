@@ -37,14 +37,64 @@ pub fn bag_info(
     s
 }
 
-/// Reads `Payload-Oxum` (octets, file count) from a `bag-info.txt`: the value of a line labelled
-/// `Payload-Oxum:`, parsed by the BagIt validator's parser ([`intact_bagit::parse::Oxum`]).
+/// Reads `Payload-Oxum` (octets, file count) from a `bag-info.txt` that follows FORMAT.md §4.2
+/// ([`read_bag_info`]); `None` when it does not.
 pub fn payload_oxum(bag_info: &str) -> Option<(u64, u64)> {
-    bag_info.lines().find_map(|l| {
-        let v = l.strip_prefix("Payload-Oxum:")?.trim();
-        let oxum = intact_bagit::parse::Oxum::parse(v)?;
-        Some((oxum.octets, oxum.streams))
-    })
+    read_bag_info(bag_info).ok()
+}
+
+/// The label every bundle's `bag-info.txt` carries exactly once.
+const OXUM_LABEL: &str = "Payload-Oxum";
+
+/// FORMAT.md §4.2, the grammar of `bag-info.txt` as `intact pack` writes it: every line
+/// `label ": " value LF` (a label of at least one character, no colon, no leading or trailing
+/// space; no control character but the LFs, so no CR or TAB; no continuation or blank line; the
+/// last line ends in LF), and exactly
+/// one label `Payload-Oxum` (compared without regard to ASCII case, as BagIt validators find
+/// it, and spelled so), whose value the BagIt validator's parser reads
+/// ([`intact_bagit::parse::Oxum`]). Returns (octets, file count) or why the file breaks it.
+pub fn read_bag_info(text: &str) -> Result<(u64, u64), String> {
+    if text.contains('\r') {
+        return Err("a CR (lines end in LF only)".into());
+    }
+    if let Some(c) = text.chars().find(|c| c.is_control() && *c != '\n') {
+        return Err(format!(
+            "control character U+{:04X} (pack never writes one)",
+            c as u32
+        ));
+    }
+    if !text.is_empty() && !text.ends_with('\n') {
+        return Err("the last line has no LF".into());
+    }
+    let mut oxum: Option<(u64, u64)> = None;
+    for (i, line) in text.split_terminator('\n').enumerate() {
+        let n = i + 1;
+        let Some((label, value)) = line.split_once(':') else {
+            return Err(format!("line {n} is not `Label: value` (no colon)"));
+        };
+        if label.is_empty() || label.starts_with(' ') || label.ends_with(' ') {
+            return Err(format!(
+                "line {n}: an empty label, a continuation line or a blank around the label"
+            ));
+        }
+        let Some(value) = value.strip_prefix(' ') else {
+            return Err(format!("line {n}: the colon is not followed by one space"));
+        };
+        if label.eq_ignore_ascii_case(OXUM_LABEL) {
+            if label != OXUM_LABEL {
+                return Err(format!(
+                    "line {n}: the label is spelled {label:?}, not {OXUM_LABEL}"
+                ));
+            }
+            if oxum.is_some() {
+                return Err(format!("line {n}: a second {OXUM_LABEL}"));
+            }
+            let o = intact_bagit::parse::Oxum::parse(value)
+                .ok_or_else(|| format!("line {n}: {value:?} is not OctetCount.StreamCount"))?;
+            oxum = Some((o.octets, o.streams));
+        }
+    }
+    oxum.ok_or_else(|| format!("no {OXUM_LABEL}"))
 }
 
 /// One manifest line per entry, `<hex>  <path>` (two spaces, as `sha256sum` writes), LF ends.
@@ -235,6 +285,34 @@ mod tests {
         let info = bag_info("c", "r", "2026-01-01", 123, 4, &[]);
         assert_eq!(payload_oxum(&info), Some((123, 4)));
         assert_eq!(payload_oxum("Payload-Oxum: x.1\n"), None);
+    }
+
+    #[test]
+    fn bag_info_follows_the_grammar_pack_writes() {
+        let extra = [("Contact-Name".to_owned(), String::new())];
+        let info = bag_info("c", "r", "2026-01-01", 5, 1, &extra);
+        assert_eq!(read_bag_info(&info), Ok((5, 1)));
+        let ox = "Payload-Oxum: 5.1\n";
+        for bad in [
+            format!("no colon here\n{ox}"),
+            format!("\n{ox}"),
+            format!("A: b\n  folded\n{ox}"),
+            format!(": empty label\n{ox}"),
+            format!("Label : x\n{ox}"),
+            format!("Label:x\n{ox}"),
+            format!("A: b\r\n{ox}"),
+            format!("A: b\tc\n{ox}"),
+            format!("A\u{85}: b\n{ox}"),
+            "Payload-Oxum: 5.1".to_owned(),
+            format!("{ox}{ox}"),
+            format!("payload-oxum: 5.1\n{ox}"),
+            "payload-oxum: 5.1\n".to_owned(),
+            "Payload-Oxum:  5.1\n".to_owned(),
+            "A: b\n".to_owned(),
+            String::new(),
+        ] {
+            assert!(read_bag_info(&bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -167,6 +167,19 @@ fn check_component(comp: &str) -> Result<(), NameError> {
     Ok(())
 }
 
+/// Whether a path component is `COM¹`–`COM³` or `LPT¹`–`LPT³` (superscript digits; any case,
+/// with or without an extension): device names on Windows too. §3.6 does not list them, so a
+/// verifier accepts them (earlier packs could write them); `intact pack` refuses them
+/// (FORMAT.md §3, "What pack refuses besides").
+pub fn is_superscript_device_name(comp: &str) -> bool {
+    let stem = comp.split('.').next().unwrap_or(comp);
+    let Some((head, digit)) = stem.char_indices().nth(3).map(|(i, _)| stem.split_at(i)) else {
+        return false;
+    };
+    (head.eq_ignore_ascii_case("COM") || head.eq_ignore_ascii_case("LPT"))
+        && matches!(digit, "\u{b9}" | "\u{b2}" | "\u{b3}")
+}
+
 /// RFC 8493 §2.1.3: only `%25`, `%0A` and `%0D` (either hex case) are decoded.
 fn percent_decode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -194,6 +207,48 @@ fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// FORMAT.md §3.7–§3.8 name the Unicode versions of NFC, NFKC and the lower-case mapping:
+    /// a new `unicode-normalization` or Rust toolchain that changes them must change the spec.
+    #[test]
+    fn unicode_versions_are_the_ones_format_md_pins() {
+        assert_eq!(unicode_normalization::UNICODE_VERSION, (18, 0, 0));
+        assert_eq!(char::UNICODE_VERSION, (17, 0, 0));
+    }
+
+    /// FORMAT.md §3.8: the full lower-case mapping with Final_Sigma, not case folding.
+    #[test]
+    fn collision_key_is_nfkc_then_full_lower_case() {
+        assert_eq!(collision_key("data/\u{130}"), "data/i\u{307}");
+        assert_eq!(collision_key("data/\u{df}"), "data/\u{df}");
+        assert_eq!(collision_key("data/\u{39f}\u{3a3}"), "data/\u{3bf}\u{3c2}");
+        assert_eq!(collision_key("data/\u{3a3}x"), "data/\u{3c3}x");
+        assert_eq!(collision_key("data/\u{2460}"), "data/1");
+        assert_eq!(collision_key("data/\u{13a0}"), "data/\u{ab70}");
+    }
+
+    #[test]
+    fn superscript_device_names_are_found_in_any_case_with_any_extension() {
+        for c in [
+            "COM\u{b9}",
+            "com\u{b2}.txt",
+            "Lpt\u{b3}.tar.gz",
+            "LPT\u{b9}",
+        ] {
+            assert!(is_superscript_device_name(c), "{c}");
+            assert!(BagPath::parse(&format!("data/{c}")).is_ok(), "{c}");
+        }
+        for c in [
+            "COM",
+            "COM1",
+            "COM\u{b9}x",
+            "COM\u{2074}",
+            "XCOM\u{b9}",
+            "CO\u{b9}",
+        ] {
+            assert!(!is_superscript_device_name(c), "{c}");
+        }
+    }
 
     #[test]
     fn simple_payload_path() {

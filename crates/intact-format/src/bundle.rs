@@ -332,7 +332,55 @@ fn add_members(
     if seen.is_some() {
         members.sort_by(|a, b| a.path.as_str().cmp(b.path.as_str()));
     }
+    directory_collisions(top, &members, problems);
     Members(members)
+}
+
+/// FORMAT.md §3.9: no file name is also a directory of another name (`data/a` beside
+/// `data/a/y.txt`), and no directory collides with a file or another directory after NFKC and
+/// lower-casing (`data/a` beside `data/A/y.txt`, `data/A/x` beside `data/a/y`): on extraction
+/// one of them could not be created where its name says. `intact pack` never wrote such names:
+/// a file system cannot hold the first, and pack refuses the others (it checks directories too).
+fn directory_collisions(top: &str, members: &[Member], problems: &mut Vec<Problem>) {
+    let files: HashSet<&str> = members.iter().map(|m| m.path.as_str()).collect();
+    let fold = !members.iter().all(|m| folds_to_itself(m.path.as_str()));
+    // Folded key → (name, whether it is a directory), over every file and directory.
+    let mut keys: HashMap<String, (&str, bool)> = HashMap::new();
+    if fold {
+        for m in members {
+            keys.insert(m.path.collision_key(), (m.path.as_str(), false));
+        }
+    }
+    let mut dirs: HashSet<&str> = HashSet::new();
+    for m in members {
+        let name = m.path.as_str();
+        for (i, _) in name.match_indices('/') {
+            let dir = &name[..i];
+            if !dirs.insert(dir) {
+                continue;
+            }
+            let other = if files.contains(dir) {
+                Some(dir)
+            } else if fold {
+                match keys.insert(crate::bagpath::collision_key(dir), (dir, true)) {
+                    Some((o, is_dir)) if o != dir || !is_dir => Some(o),
+                    _ => None,
+                }
+            } else {
+                None
+            };
+            if let Some(other) = other {
+                problems.push(Problem::new(
+                    Check::Names,
+                    format!("{top}/{name}"),
+                    format!(
+                        "directory '{dir}' collides with '{other}' (a file, or a name that is \
+                         the same on case-insensitive or normalizing file systems)"
+                    ),
+                ));
+            }
+        }
+    }
 }
 
 fn open_zip(

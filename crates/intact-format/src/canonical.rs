@@ -3,6 +3,11 @@
 
 use serde::Serialize;
 
+/// The largest integer a document of the format holds, 2^53 − 1 (FORMAT.md §6): RFC 8785
+/// canonicalizes I-JSON (RFC 7493), whose numbers are IEEE 754 doubles, and the integers such a
+/// number holds exactly, with its neighbours, are those of magnitude below 2^53.
+pub const MAX_INTEGER: u64 = (1 << 53) - 1;
+
 /// Serializes a value as RFC 8785 canonical JSON.
 pub fn to_canonical<T: Serialize>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
     serde_jcs::to_vec(value)
@@ -29,8 +34,24 @@ fn fast_is_canonical(bytes: &[u8]) -> bool {
 
 fn slow_is_canonical(bytes: &[u8]) -> bool {
     match serde_json::from_slice::<serde_json::Value>(bytes) {
-        Ok(v) => to_canonical(&v).map(|c| c == bytes).unwrap_or(false),
+        Ok(v) => integers_in_range(&v) && to_canonical(&v).map(|c| c == bytes).unwrap_or(false),
         Err(_) => false,
+    }
+}
+
+/// Whether every integer in `v` has a magnitude of at most [`MAX_INTEGER`] (numbers with a
+/// fraction or an exponent are left to the serialization to judge).
+fn integers_in_range(v: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => u <= MAX_INTEGER,
+            (None, Some(i)) => i.unsigned_abs() <= MAX_INTEGER,
+            (None, None) => true,
+        },
+        Value::Array(a) => a.iter().all(integers_in_range),
+        Value::Object(o) => o.values().all(integers_in_range),
+        _ => true,
     }
 }
 
@@ -40,7 +61,7 @@ const FAST_MAX_DEPTH: usize = 64;
 /// Recognizes canonical JSON in a subset that is canonical by construction: no whitespace;
 /// object keys plain ASCII without escapes, in strictly increasing byte order (which is UTF-16
 /// order for ASCII, and rules out duplicates); strings with only the escapes JCS writes
-/// (`\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`); integers up to 2^53 without leading
+/// (`\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`); integers up to 2^53 − 1 without leading
 /// zeros or `-0`. It never says no: outside the subset, [`is_canonical`] decides the slow way.
 pub(crate) struct FastCheck<'a> {
     pub(crate) b: &'a [u8],
@@ -139,7 +160,7 @@ impl<'a> FastCheck<'a> {
             .ok()
             .and_then(|t| t.parse().ok())
             .unwrap_or(u64::MAX);
-        n <= 1 << 53
+        n <= MAX_INTEGER
     }
 
     fn array(&mut self, depth: usize) -> bool {
@@ -205,6 +226,24 @@ mod tests {
         assert!(!is_canonical(b"{\"a\":1}\n"));
         assert!(!is_canonical(br#"{"a":1,"a":1}"#));
         assert!(!is_canonical(b"not json"));
+    }
+
+    #[test]
+    fn integers_past_2_pow_53_are_not_canonical() {
+        // RFC 8785 canonicalizes I-JSON (RFC 7493 §2.2): integers within ±(2^53 − 1)
+        // (FORMAT.md §6). 2^53 + 1 has no double at all; 2^53 and 2^53 + 2 are not safe.
+        assert!(is_canonical(br#"{"a":9007199254740991}"#));
+        assert!(is_canonical(br#"{"a":-9007199254740991}"#));
+        for d in [
+            &br#"{"a":9007199254740992}"#[..],
+            br#"{"a":-9007199254740992}"#,
+            br#"{"a":9007199254740993}"#,
+            br#"{"a":18446744073709551615}"#,
+            br#"{"a":-9007199254740993}"#,
+            br#"{"a":[1,{"b":9007199254740994}]}"#,
+        ] {
+            assert!(!is_canonical(d), "{}", String::from_utf8_lossy(d));
+        }
     }
 
     #[test]

@@ -173,6 +173,27 @@ fn pack_bad_input_leaves_nothing() {
             },
             "collides",
         ),
+        (
+            "superscript device name",
+            {
+                let src = tmp.path().join("superscript");
+                std::fs::create_dir(&src).unwrap();
+                std::fs::write(src.join("com\u{b9}.txt"), "x").unwrap();
+                src
+            },
+            "Windows device name",
+        ),
+        (
+            "file beside a directory of the same name but case",
+            {
+                let src = tmp.path().join("filedir");
+                std::fs::create_dir_all(src.join("A")).unwrap();
+                std::fs::write(src.join("A/y.txt"), "x").unwrap();
+                std::fs::write(src.join("a"), "y").unwrap();
+                src
+            },
+            "collides",
+        ),
     ];
     for (name, src, want) in cases {
         let o = pack(&src, &out, &demo_key(), &[]);

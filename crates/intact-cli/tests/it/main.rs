@@ -10,6 +10,7 @@ mod bagit_interop;
 mod bagit_parsers_proptest;
 mod bagit_validate;
 mod cite;
+mod citing_doc;
 mod cli;
 mod exit_codes;
 mod gate_cli;

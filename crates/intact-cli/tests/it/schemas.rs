@@ -74,13 +74,13 @@ fn schema_files() -> BTreeMap<String, Value> {
 }
 
 /// Compiled validators for every schema, and which of them have been used.
-struct Schemas {
+pub(crate) struct Schemas {
     validators: BTreeMap<String, Validator>,
     used: BTreeSet<String>,
 }
 
 impl Schemas {
-    fn load() -> Schemas {
+    pub(crate) fn load() -> Schemas {
         let files = schema_files();
         let registry = Registry::new()
             .extend(
@@ -124,7 +124,7 @@ impl Schemas {
         }
     }
 
-    fn validator(&self, name: &str) -> &Validator {
+    pub(crate) fn validator(&self, name: &str) -> &Validator {
         self.validators
             .get(name)
             .unwrap_or_else(|| panic!("no schema {name}"))

@@ -11,7 +11,11 @@ mod harness;
 mod limits;
 mod mutants;
 mod timestamp_vectors;
+mod vectors_families;
 mod vectors_gen;
+mod vectors_schema;
+mod vectors_spec;
+mod vectors_zip64;
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;

@@ -55,16 +55,16 @@ fn payload_oxum_problem(bag_info: Found, payload: &[Member]) -> Option<Problem> 
         payload.iter().map(|m| m.size).sum::<u64>(),
         payload.len() as u64,
     );
-    match bag::payload_oxum(text) {
-        None => Some(problem(p, "no valid Payload-Oxum")),
-        Some(ox) if ox != actual => Some(problem(
+    match bag::read_bag_info(text) {
+        Err(why) => Some(problem(p, format!("not as FORMAT.md §4.2 requires: {why}"))),
+        Ok(ox) if ox != actual => Some(problem(
             p,
             format!(
                 "Payload-Oxum {}.{} but the payload has {}.{}",
                 ox.0, ox.1, actual.0, actual.1
             ),
         )),
-        Some(_) => None,
+        Ok(_) => None,
     }
 }
 
@@ -135,7 +135,13 @@ mod tests {
         let p = check(|f| {
             f.insert(bag::BAG_INFO_PATH.into(), b"Label: x\n".to_vec());
         });
-        assert_eq!(p, [problem(bag::BAG_INFO_PATH, "no valid Payload-Oxum")]);
+        assert_eq!(
+            p,
+            [problem(
+                bag::BAG_INFO_PATH,
+                "not as FORMAT.md §4.2 requires: no Payload-Oxum"
+            )]
+        );
         let p = check(|f| {
             f.insert(bag::BAG_INFO_PATH.into(), vec![0xff]);
         });

@@ -122,4 +122,24 @@ mod tests {
         assert!(problems[1].message.contains("unsafe name: backslash"));
         assert_eq!(check_container(&b), []);
     }
+
+    #[test]
+    fn names_fails_a_file_that_is_also_a_directory_or_folds_to_one() {
+        for (a, b) in [
+            ("t/data/a", "t/data/a/y.txt"),
+            ("t/data/a", "t/data/A/y.txt"),
+            ("t/data/A/x", "t/data/a/y"),
+            ("t/data/\u{fb01}", "t/data/fi/y"),
+        ] {
+            let mut entries = [(a, b"x".as_slice()), (b, b"y".as_slice())];
+            entries.sort();
+            let bundle = fixture::zip_bundle(&entries);
+            let problems = check_names(&bundle);
+            assert_eq!(problems.len(), 1, "{a} {b}: {problems:?}");
+            assert_eq!(problems[0].check, Check::Names);
+            assert!(problems[0].message.contains("collides"), "{problems:?}");
+        }
+        let fine = fixture::zip_bundle(&[("t/data/a-b", b"x"), ("t/data/a/y", b"y")]);
+        assert_eq!(check_names(&fine), []);
+    }
 }

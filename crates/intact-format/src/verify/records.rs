@@ -306,9 +306,32 @@ impl<'l> State<'l> {
                 self.problem(i, "sha256 is not 64 lowercase hex digits".into());
             }
         }
+        self.value_problems(i, &item);
         self.manifest_order(i, withheld, &item);
         if self.keep {
             self.items.push(item);
+        }
+    }
+
+    /// FORMAT.md §5, §5.3 and §6: a `media_type` is not empty, a `commitment` is 64 lowercase
+    /// hex digits, and `size` and `regions` are at most 2^53 − 1.
+    fn value_problems(&mut self, i: usize, item: &Item) {
+        if item.media_type.as_deref() == Some("") {
+            self.problem(i, "media_type is empty".into());
+        }
+        let redaction = item.redaction.as_ref();
+        if let Some(c) = redaction.and_then(|r| r.commitment.as_deref()) {
+            if Sha256Digest::from_hex(c).is_none() {
+                self.problem(i, "commitment is not 64 lowercase hex digits".into());
+            }
+        }
+        let regions = redaction.and_then(|r| r.regions);
+        if [item.size, regions]
+            .into_iter()
+            .flatten()
+            .any(|n| n > canonical::MAX_INTEGER)
+        {
+            self.problem(i, "an integer past 2^53 - 1 (FORMAT.md §6)".into());
         }
     }
 
@@ -546,7 +569,7 @@ mod tests {
                 r#"{{"collection":"c","format":"intact-manifest/1","items":[{{"id":"a","media_type":"text/plain","path":"data/a","sha256":"{d}","size":3}}],"release":"r"}}"#
             ),
             format!(
-                r#"{{"changes":[{{"action":"withdrawn","id":"x","reason":"dup","release":"p"}}],"collection":"c","exceptions":[{{"location":"l","path":"data/a","reason":"ok","rule":"r"}}],"format":"intact-manifest/1","items":[{{"id":"a\"q","media_type":"t","metadata":{{"title":"T\n"}},"path":"data/a","sha256":"{d}","size":0}},{{"id":"w","redaction":{{"status":"withheld"}}}},{{"id":"n","sha256":"XY","size":9007199254740992}},{{"id":"m","metadata":{{}}}}],"release":"r"}}"#
+                r#"{{"changes":[{{"action":"withdrawn","id":"x","reason":"dup","release":"p"}}],"collection":"c","exceptions":[{{"location":"l","path":"data/a","reason":"ok","rule":"r"}}],"format":"intact-manifest/1","items":[{{"id":"a\"q","media_type":"t","metadata":{{"title":"T\n"}},"path":"data/a","sha256":"{d}","size":0}},{{"id":"w","redaction":{{"status":"withheld"}}}},{{"id":"n","sha256":"XY","size":9007199254740991}},{{"id":"m","metadata":{{}}}}],"release":"r"}}"#
             ),
             r#"{"collection":"c","format":"f","items":[],"release":"r"}"#.to_string(),
         ]

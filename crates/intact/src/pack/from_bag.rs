@@ -78,7 +78,12 @@ pub fn source_bag(dir: &Path) -> Result<SourceBag, PackError> {
                     .trim()
                     .to_owned()
             };
-            bag_info.push((clean(&e.label), clean(&e.value)));
+            let label = clean(&e.label);
+            // A label of control characters only has nothing left to write (FORMAT.md §4.2:
+            // every label has at least one character).
+            if !label.is_empty() {
+                bag_info.push((label, clean(&e.value)));
+            }
         }
     }
     Ok(SourceBag {

@@ -7,7 +7,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::PackError;
-use crate::bagpath::{BagPath, NameError};
+use crate::bagpath::{is_superscript_device_name, BagPath, NameError};
 use crate::digest::{Sha256Digest, CHUNK};
 use crate::fs::PathError;
 use crate::problem::{Check, Problem};
@@ -89,6 +89,13 @@ pub(super) fn collect_sources(src: &Path) -> Result<Vec<SourceFile>, PackError> 
                 continue;
             }
         };
+        if rel_str.split('/').any(is_superscript_device_name) {
+            problems.push(bad(
+                "name cannot be carried portably: a Windows device name (COM¹–COM³, LPT¹–LPT³)"
+                    .into(),
+            ));
+            continue;
+        }
         if let Some(other) = keys.insert(path.collision_key(), entry.path().to_owned()) {
             problems.push(bad(format!(
                 "name collides with {} on case-insensitive or normalizing file systems",

@@ -34,6 +34,9 @@ pub struct Vector {
     /// Verification options by name (`threshold`, `at`, `revoked`).
     pub options: serde_json::Map<String, Value>,
     pub valid: bool,
+    /// The check of FORMAT.md §9 that must fail first, when the case declares it (the
+    /// generator then requires intact's report to agree).
+    pub check: Option<&'static str>,
 }
 
 pub enum Input {
@@ -60,7 +63,7 @@ fn office_line() -> String {
     allowed_signers_line("demo-office")
 }
 
-fn invalid(name: String, readme: String, input: Input) -> Vector {
+pub(super) fn invalid(name: String, readme: String, input: Input) -> Vector {
     Vector {
         name,
         readme,
@@ -69,6 +72,7 @@ fn invalid(name: String, readme: String, input: Input) -> Vector {
         files: BTreeMap::new(),
         options: serde_json::Map::new(),
         valid: false,
+        check: None,
     }
 }
 
@@ -273,6 +277,7 @@ fn policy_vectors(fx: &Fixture) -> Vec<Vector> {
         files: BTreeMap::new(),
         options: serde_json::Map::new(),
         valid: true,
+        check: None,
     };
     let office = office_line();
     let both = format!("{office}{}", allowed_signers_line("demo-registrar"));
@@ -480,6 +485,7 @@ pub fn all_vectors(fx: &Fixture) -> Vec<Vector> {
     let mut v = policy_vectors(fx);
     v.extend(tamper_vectors(fx));
     v.extend(broken_vectors(fx));
+    v.extend(super::vectors_spec::spec_vectors(fx));
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for x in &mut v {
         let n = seen.entry(x.name.clone()).or_insert(0);
@@ -572,6 +578,11 @@ pub fn write_vectors(fx: &Fixture, out: &Path) -> Vec<String> {
                 wrong.push(format!("{}: intact says valid ({code:?})", v.name));
             }
             match first_failing(&report) {
+                Some(c) if v.check.is_some_and(|want| want != c) => wrong.push(format!(
+                    "{}: intact's first failing check is {c}, the case wants {}",
+                    v.name,
+                    v.check.unwrap_or_default()
+                )),
                 Some(c) => {
                     expect.insert("check".into(), json!(c));
                 }
@@ -589,7 +600,7 @@ pub fn write_vectors(fx: &Fixture, out: &Path) -> Vec<String> {
 }
 
 /// Every file under `root` (relative path → bytes).
-fn read_all(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+pub(super) fn read_all(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     walkdir::WalkDir::new(root)
         .into_iter()
         .map(|e| e.unwrap())
