@@ -71,6 +71,7 @@ fn inner(e: &CliError) -> Option<&(dyn std::error::Error + 'static)> {
         CliError::Log(e) => e,
         CliError::Bagit(e) => e,
         CliError::Demo(e) => e,
+        CliError::Scrub(e) => e,
     })
 }
 
@@ -186,6 +187,12 @@ impl CliError {
                 crate::demo::DemoError::NotDemoDir { path }
                 | crate::demo::DemoError::Io { path, .. },
             ) => path,
+            CliError::Scrub(
+                intact::scrub::ScrubError::SrcMissing { path }
+                | intact::scrub::ScrubError::OutExists { path }
+                | intact::scrub::ScrubError::OutInsideSrc { path },
+            ) => path,
+            CliError::Scrub(intact::scrub::ScrubError::Io(e)) => &e.path,
             _ => return None,
         })
     }

@@ -1,0 +1,292 @@
+//! `intact scrub`: a copy of a file or a tree with the metadata that must not be published
+//! removed, without re-encoding any content (docs/SCRUB.md). The source is never changed; the
+//! copy is built under a temporary name beside OUT and renamed into place only when whole
+//! ([`crate::fs`]), so OUT is either the complete copy or absent.
+//!
+//! One file per format: `jpeg.rs`, `png.rs` (PNG and WebP), with the metadata editors they
+//! share (`exif.rs`, `xmp.rs`, `iptc.rs`); `report.rs` the report.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use crate::fs::{At as _, AtomicDir, Mode, PathError, WriteError};
+
+pub mod exif;
+pub mod iptc;
+pub mod jpeg;
+pub mod png;
+pub mod report;
+pub mod xmp;
+
+pub use report::{FileReport, Fingerprint, Kind, NotFixed, ScrubReport, Status};
+
+/// What one file's scrub produced.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Scrubbed {
+    /// The new bytes; `None`: the file is copied unchanged.
+    pub bytes: Option<Vec<u8>>,
+    /// What was removed, in report words.
+    pub removed: Vec<String>,
+    pub not_fixed: Vec<NotFixed>,
+    pub needs_decision: Vec<String>,
+}
+
+/// How scrub runs.
+#[derive(Debug, Clone)]
+pub struct ScrubOptions {
+    /// Files larger than this are copied unchanged and reported not scrubbed.
+    pub max_file_bytes: u64,
+}
+
+impl Default for ScrubOptions {
+    fn default() -> Self {
+        ScrubOptions {
+            max_file_bytes: crate::gate::Limits::default().max_file_bytes,
+        }
+    }
+}
+
+/// Why no copy was written.
+#[derive(Debug, thiserror::Error)]
+pub enum ScrubError {
+    #[error("{path}: no such file or directory")]
+    SrcMissing { path: PathBuf },
+    #[error("{path}: already exists (scrub never replaces or edits in place)")]
+    OutExists { path: PathBuf },
+    #[error("{path}: is inside the source (the copy must go elsewhere)")]
+    OutInsideSrc { path: PathBuf },
+    #[error(transparent)]
+    Io(#[from] PathError),
+}
+
+impl From<WriteError> for ScrubError {
+    fn from(e: WriteError) -> ScrubError {
+        match e {
+            WriteError::Exists { path } => ScrubError::OutExists { path },
+            WriteError::Io(e) => ScrubError::Io(e),
+        }
+    }
+}
+
+/// Copies `src` (a file or a tree) to `out` with its metadata scrubbed; the report of every file.
+pub fn scrub(src: &Path, out: &Path, opts: &ScrubOptions) -> Result<ScrubReport, ScrubError> {
+    let meta = std::fs::symlink_metadata(src).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ScrubError::SrcMissing {
+            path: src.to_owned(),
+        },
+        _ => PathError::new(src, e).into(),
+    })?;
+    if std::fs::symlink_metadata(out).is_ok() {
+        return Err(ScrubError::OutExists {
+            path: out.to_owned(),
+        });
+    }
+    if meta.is_dir() {
+        check_outside(src, out)?;
+        let dir = AtomicDir::create(out)?;
+        let files = scrub_tree(src, dir.path(), opts)?;
+        dir.persist()?;
+        return Ok(ScrubReport::new(files));
+    }
+    let name = src
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (report, bytes) = scrub_path(src, name, &meta, opts)?;
+    if let Some(bytes) = bytes {
+        crate::fs::write_atomically(out, &bytes, Mode::Public, false)?;
+    }
+    Ok(ScrubReport::new(vec![report]))
+}
+
+/// OUT may not be SRC or inside it (its parent must exist).
+fn check_outside(src: &Path, out: &Path) -> Result<(), ScrubError> {
+    let src = src.canonicalize().at(src)?;
+    let parent = crate::fs::parent_dir(out);
+    let parent = parent.canonicalize().at(parent)?;
+    let target = match out.file_name() {
+        Some(n) => parent.join(n),
+        None => parent,
+    };
+    if target.starts_with(&src) {
+        return Err(ScrubError::OutInsideSrc {
+            path: out.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Every entry under `src`, in name order, scrubbed into `dest` (a fresh directory).
+fn scrub_tree(src: &Path, dest: &Path, opts: &ScrubOptions) -> Result<Vec<FileReport>, ScrubError> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(src)
+        .follow_links(false)
+        .sort_by_file_name()
+        .min_depth(1)
+    {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(src).to_owned();
+            PathError::new(&path, e.into())
+        })?;
+        let rel = entry.path().strip_prefix(src).unwrap_or(entry.path());
+        let target = dest.join(rel);
+        let ft = entry.file_type();
+        if ft.is_dir() {
+            std::fs::create_dir(&target).at(&target)?;
+            continue;
+        }
+        let meta = entry
+            .metadata()
+            .map_err(|e| PathError::new(entry.path(), e.into()))?;
+        let (report, bytes) = scrub_path(
+            entry.path(),
+            rel.to_string_lossy().into_owned(),
+            &meta,
+            opts,
+        )?;
+        if report.status != Status::Skipped {
+            match bytes {
+                Some(b) => std::fs::write(&target, b).at(&target)?,
+                None => {
+                    std::fs::copy(entry.path(), &target).at(&target)?;
+                }
+            }
+        }
+        files.push(report);
+    }
+    Ok(files)
+}
+
+/// One file: its report and, when it differs from the source, the bytes to write.
+fn scrub_path(
+    path: &Path,
+    shown: String,
+    meta: &std::fs::Metadata,
+    opts: &ScrubOptions,
+) -> Result<(FileReport, Option<Vec<u8>>), ScrubError> {
+    let mut report = FileReport {
+        path: shown,
+        kind: Kind::Other,
+        status: Status::Skipped,
+        before: Fingerprint {
+            size: meta.len(),
+            sha256: String::new(),
+        },
+        after: None,
+        removed: Vec::new(),
+        not_fixed: Vec::new(),
+        needs_decision: Vec::new(),
+    };
+    if !meta.is_file() {
+        report.not_fixed.push(NotFixed::new(
+            "the file",
+            "a symbolic link or special file: not followed and not copied",
+        ));
+        return Ok((report, None));
+    }
+    if meta.len() > opts.max_file_bytes {
+        report.status = Status::NotScrubbed;
+        report.before = fingerprint_file(path)?;
+        report.after = Some(report.before.clone());
+        report.not_fixed.push(NotFixed::new(
+            "the file",
+            &format!(
+                "larger than {} bytes, the most scrub reads into memory",
+                opts.max_file_bytes
+            ),
+        ));
+        return Ok((report, None));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(opts.max_file_bytes + 1).read_to_end(&mut bytes))
+        .at(path)?;
+    report.before = Fingerprint::of(&bytes);
+    let (kind, s) = scrub_bytes(&bytes);
+    report.kind = kind;
+    report.removed = s.removed;
+    report.not_fixed = s.not_fixed;
+    report.needs_decision = s.needs_decision;
+    report.status = match (&s.bytes, kind) {
+        (Some(_), _) => Status::Scrubbed,
+        (None, Kind::Other) => Status::Copied,
+        (None, _) if !report.not_fixed.is_empty() => Status::NotScrubbed,
+        (None, _) => Status::Clean,
+    };
+    report.after = Some(match &s.bytes {
+        Some(b) => Fingerprint::of(b),
+        None => report.before.clone(),
+    });
+    Ok((report, s.bytes))
+}
+
+fn fingerprint_file(path: &Path) -> Result<Fingerprint, ScrubError> {
+    use sha2::{Digest as _, Sha256};
+    let mut f = std::fs::File::open(path).at(path)?;
+    let mut h = Sha256::new();
+    let size = std::io::copy(&mut f, &mut h).at(path)?;
+    Ok(Fingerprint {
+        size,
+        sha256: h.finalize().iter().map(|b| format!("{b:02x}")).collect(),
+    })
+}
+
+/// The kind of `d` by its first bytes.
+pub fn kind_of(d: &[u8]) -> Kind {
+    if d.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Kind::Jpeg
+    } else if d.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Kind::Png
+    } else if d.len() >= 12 && &d[..4] == b"RIFF" && &d[8..12] == b"WEBP" {
+        Kind::Webp
+    } else if d.starts_with(b"II*\0") || d.starts_with(b"MM\0*") {
+        Kind::Tiff
+    } else if d.starts_with(b"%PDF-") {
+        Kind::Pdf
+    } else if d.starts_with(b"PK\x03\x04") && is_office(d) {
+        Kind::Office
+    } else {
+        Kind::Other
+    }
+}
+
+/// A ZIP whose first member names an office format (OOXML `[Content_Types].xml` or the
+/// OpenDocument `mimetype`) — enough to say "office document" in the report.
+fn is_office(d: &[u8]) -> bool {
+    let head = &d[..d.len().min(4096)];
+    memchr::memmem::find(head, b"[Content_Types].xml").is_some()
+        || memchr::memmem::find(head, b"mimetypeapplication/vnd.oasis.opendocument").is_some()
+}
+
+/// Scrubs one file's bytes by their kind.
+pub fn scrub_bytes(d: &[u8]) -> (Kind, Scrubbed) {
+    let kind = kind_of(d);
+    let res = match kind {
+        Kind::Jpeg => jpeg::scrub_jpeg(d),
+        Kind::Png => png::scrub_png(d),
+        Kind::Webp => png::scrub_webp(d),
+        Kind::Tiff => Ok(not_scrubbed(
+            "TIFF is not scrubbed: its metadata and its image data share one IFD structure that scrub does not rewrite (convert it to PNG without loss, or remove the fields with another tool and review the result)",
+        )),
+        Kind::Pdf => Ok(not_scrubbed(
+            "PDF is not scrubbed by this version of intact (docs/SCRUB.md)",
+        )),
+        Kind::Office => Ok(not_scrubbed(
+            "office documents are not scrubbed by this version of intact (docs/SCRUB.md)",
+        )),
+        Kind::Other => Ok(Scrubbed::default()),
+    };
+    let s = res.unwrap_or_else(|e| {
+        not_scrubbed(&format!(
+            "the file cannot be read as the image it looks like ({e})"
+        ))
+    });
+    (kind, s)
+}
+
+fn not_scrubbed(why: &str) -> Scrubbed {
+    Scrubbed {
+        not_fixed: vec![NotFixed::new("the file", why)],
+        ..Scrubbed::default()
+    }
+}
