@@ -92,6 +92,8 @@ pub struct FileReport {
 /// The whole run.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScrubReport {
+    /// `intact-scrub/1`.
+    pub report: &'static str,
     /// `intact scrub <version>`.
     pub tool: String,
     pub files: Vec<FileReport>,
@@ -106,6 +108,7 @@ impl ScrubReport {
     pub fn new(files: Vec<FileReport>) -> ScrubReport {
         let count = |s: Status| files.iter().filter(|f| f.status == s).count();
         ScrubReport {
+            report: "intact-scrub/1",
             tool: format!("intact scrub {}", env!("CARGO_PKG_VERSION")),
             scrubbed: count(Status::Scrubbed),
             clean: count(Status::Clean),
