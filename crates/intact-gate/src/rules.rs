@@ -119,9 +119,9 @@ impl RuleId {
             RuleId::PdfJavascript => "remove the JavaScript (export the PDF again, e.g. print to PDF)",
             RuleId::PdfTextUnderBox => "a box drawn over text hides nothing: delete the text itself (true redaction), then export the PDF again",
             RuleId::PdfUndecodableStream => "export the PDF again with standard compression, or add a reviewed exception after checking it by eye",
-            RuleId::ImageGps => "strip the location metadata (e.g. exiftool -gps:all= FILE)",
-            RuleId::ImageThumbnail => "strip the embedded thumbnail, which may show the unredacted picture (e.g. exiftool -ThumbnailImage= -PreviewImage= FILE)",
-            RuleId::ImageTrailingData => "cut the data after the image's end (save the image again)",
+            RuleId::ImageGps => "fix: intact scrub SRC -o OUT (removes the EXIF GPS IFD and XMP GPS properties of JPEG, PNG and WebP without re-encoding; docs/SCRUB.md); a TIFF or other file: remove the location by hand and review it",
+            RuleId::ImageThumbnail => "fix: intact scrub SRC -o OUT (removes the EXIF, XMP and Photoshop thumbnails of JPEG, PNG and WebP, which may show the unredacted picture; docs/SCRUB.md); a TIFF or other file: remove the thumbnail by hand and review it",
+            RuleId::ImageTrailingData => "a PNG: fix: intact scrub SRC -o OUT (cuts the data after IEND); a JPEG or other image: look at the data after the image's end, then cut it (save the image again)",
             RuleId::DocxTrackedChanges => "accept or reject every tracked change and save again (or export to PDF)",
             RuleId::DocxComments => "delete the comments and save again (or export to PDF)",
             RuleId::OdtTrackedChanges => "accept or reject every tracked change and save again (or export to PDF)",
@@ -180,6 +180,18 @@ mod hint_tests {
     fn every_rule_has_a_hint() {
         for r in RuleId::ALL {
             assert!(r.hint().len() > 20, "{r}");
+        }
+    }
+
+    /// The findings `intact scrub` removes say so; the others say what a person must do.
+    #[test]
+    fn findings_scrub_fixes_name_it() {
+        for r in RuleId::ALL {
+            let scrub = matches!(
+                r,
+                RuleId::ImageGps | RuleId::ImageThumbnail | RuleId::ImageTrailingData
+            );
+            assert_eq!(r.hint().contains("fix: intact scrub"), scrub, "{r}");
         }
     }
 }
