@@ -19,6 +19,19 @@ pub struct ScrubArgs {
     /// Private deny-list: nothing printed shows one of its entries (paths are masked).
     #[arg(long, value_name = "FILE")]
     deny_list: Option<PathBuf>,
+    /// Rewrite a PDF that has incremental updates as one revision holding only the objects its
+    /// latest trailer reaches (without it such a PDF is left as it is).
+    #[arg(long)]
+    pdf_revisions: bool,
+    /// Remove a PDF's embedded files and file attachment annotations.
+    #[arg(long)]
+    pdf_attachments: bool,
+    /// Remove a PDF's JavaScript and its automatic actions (OpenAction, AA).
+    #[arg(long)]
+    pdf_javascript: bool,
+    /// Remove a PDF's annotations other than links and form widgets (comments, highlights, notes).
+    #[arg(long)]
+    pdf_annotations: bool,
     /// Print the report as JSON (manifests/schema/scrub-report.schema.json).
     #[arg(long)]
     json: bool,
@@ -34,7 +47,15 @@ impl ScrubArgs {
         let report = intact::scrub::scrub(
             &self.src,
             &self.out,
-            &intact::scrub::ScrubOptions::default(),
+            &intact::scrub::ScrubOptions {
+                pdf: intact::scrub::PdfOptions {
+                    revisions: self.pdf_revisions,
+                    attachments: self.pdf_attachments,
+                    javascript: self.pdf_javascript,
+                    annotations: self.pdf_annotations,
+                },
+                ..Default::default()
+            },
         )?;
         output::print(self.json, &report, |r| r.text());
         Ok(Outcome::valid_if(report.complete()))

@@ -10,14 +10,17 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use crate::fs::{At as _, AtomicDir, Mode, PathError, WriteError};
+use crate::gate::RuleId;
 
 pub mod exif;
 pub mod iptc;
 pub mod jpeg;
+pub mod pdf;
 pub mod png;
 pub mod report;
 pub mod xmp;
 
+pub use pdf::PdfOptions;
 pub use report::{FileReport, Fingerprint, Kind, NotFixed, ScrubReport, Status};
 
 /// What one file's scrub produced.
@@ -36,12 +39,15 @@ pub struct Scrubbed {
 pub struct ScrubOptions {
     /// Files larger than this are copied unchanged and reported not scrubbed.
     pub max_file_bytes: u64,
+    /// What is removed from PDFs besides the Info dictionary and the catalog XMP.
+    pub pdf: PdfOptions,
 }
 
 impl Default for ScrubOptions {
     fn default() -> Self {
         ScrubOptions {
             max_file_bytes: crate::gate::Limits::default().max_file_bytes,
+            pdf: PdfOptions::default(),
         }
     }
 }
@@ -202,7 +208,7 @@ fn scrub_path(
         .and_then(|f| f.take(opts.max_file_bytes + 1).read_to_end(&mut bytes))
         .at(path)?;
     report.before = Fingerprint::of(&bytes);
-    let (kind, s) = scrub_bytes(&bytes);
+    let (kind, s) = scrub_bytes(&bytes, opts);
     report.kind = kind;
     report.removed = s.removed;
     report.not_fixed = s.not_fixed;
@@ -258,30 +264,106 @@ fn is_office(d: &[u8]) -> bool {
         || memchr::memmem::find(head, b"mimetypeapplication/vnd.oasis.opendocument").is_some()
 }
 
-/// Scrubs one file's bytes by their kind.
-pub fn scrub_bytes(d: &[u8]) -> (Kind, Scrubbed) {
+/// Scrubs one file's bytes by their kind; then the gate's structural rules on the result say
+/// what is left ([`left_over`]).
+pub fn scrub_bytes(d: &[u8], opts: &ScrubOptions) -> (Kind, Scrubbed) {
     let kind = kind_of(d);
     let res = match kind {
-        Kind::Jpeg => jpeg::scrub_jpeg(d),
-        Kind::Png => png::scrub_png(d),
-        Kind::Webp => png::scrub_webp(d),
+        Kind::Jpeg => jpeg::scrub_jpeg(d).map_err(|e| format!("not a readable JPEG ({e})")),
+        Kind::Png => png::scrub_png(d).map_err(|e| format!("not a readable PNG ({e})")),
+        Kind::Webp => png::scrub_webp(d).map_err(|e| format!("not a readable WebP ({e})")),
         Kind::Tiff => Ok(not_scrubbed(
             "TIFF is not scrubbed: its metadata and its image data share one IFD structure that scrub does not rewrite (convert it to PNG without loss, or remove the fields with another tool and review the result)",
         )),
-        Kind::Pdf => Ok(not_scrubbed(
-            "PDF is not scrubbed by this version of intact (docs/SCRUB.md)",
-        )),
+        Kind::Pdf => pdf::scrub_pdf(d, &opts.pdf, &structural(d)),
         Kind::Office => Ok(not_scrubbed(
             "office documents are not scrubbed by this version of intact (docs/SCRUB.md)",
         )),
         Kind::Other => Ok(Scrubbed::default()),
     };
-    let s = res.unwrap_or_else(|e| {
-        not_scrubbed(&format!(
-            "the file cannot be read as the image it looks like ({e})"
-        ))
-    });
+    let mut s = res.unwrap_or_else(|why| not_scrubbed(&format!("left as it was: {why}")));
+    let rules = structural(s.bytes.as_deref().unwrap_or(d));
+    for rule in rules {
+        left_over(rule, opts, &mut s);
+    }
     (kind, s)
+}
+
+/// The gate's structural findings on `d` (no deny-list), one per rule.
+fn structural(d: &[u8]) -> Vec<RuleId> {
+    let mut rules: Vec<RuleId> =
+        crate::gate::scan_bytes(Path::new("f"), d, &crate::gate::ScanOptions::default())
+            .into_iter()
+            .map(|f| f.rule)
+            .collect();
+    rules.sort();
+    rules.dedup();
+    rules
+}
+
+/// What a structural finding left after scrub means for a person: something scrub did not fix
+/// (and why), or content a person must decide about. In scrub's own words only: a finding's
+/// location can quote the file.
+fn left_over(rule: RuleId, opts: &ScrubOptions, s: &mut Scrubbed) {
+    let pdf_option = |given: bool, what: &str| {
+        if given {
+            "still found after scrub removed what it could: remove the rest by hand".to_owned()
+        } else {
+            format!("kept: scrub removes {what} only when asked to (docs/SCRUB.md)")
+        }
+    };
+    let (what, why): (&str, String) = match rule {
+        RuleId::DocxTrackedChanges | RuleId::OdtTrackedChanges => {
+            s.needs_decision.push("tracked changes: accept or reject each one and save again".into());
+            return;
+        }
+        RuleId::DocxComments | RuleId::OdtAnnotations => {
+            s.needs_decision.push("comments: delete them and save again (scrub never removes content)".into());
+            return;
+        }
+        RuleId::PdfAnnotation if !opts.pdf.annotations => {
+            s.needs_decision.push("PDF annotations (comments, highlights, notes): flatten or delete them, or ask scrub to remove them (docs/SCRUB.md)".into());
+            return;
+        }
+        RuleId::PdfFormFieldValue => {
+            s.needs_decision.push("filled-in PDF form fields: flatten the form or clear them".into());
+            return;
+        }
+        RuleId::PdfTextUnderBox => {
+            s.needs_decision.push("text drawn under a box: the box hides nothing; delete the text itself and export again".into());
+            return;
+        }
+        RuleId::PdfIncrementalUpdate => (
+            "earlier PDF revisions (and the Info dictionary and XMP, removed only with them)",
+            pdf_option(opts.pdf.revisions, "earlier revisions"),
+        ),
+        RuleId::PdfAttachment => ("PDF embedded files", pdf_option(opts.pdf.attachments, "embedded files")),
+        RuleId::PdfJavascript => ("PDF JavaScript", pdf_option(opts.pdf.javascript, "JavaScript and actions")),
+        RuleId::PdfAnnotation => ("PDF annotations", pdf_option(true, "")),
+        RuleId::PdfUndecodableStream => (
+            "a PDF stream that cannot be decoded",
+            "its text cannot be checked: export the PDF again, or check it by eye".into(),
+        ),
+        RuleId::ImageGps => ("GPS position", "in a place scrub does not edit: remove it by hand and review".into()),
+        RuleId::ImageThumbnail => ("embedded thumbnail", "in a place scrub does not edit: remove it by hand and review".into()),
+        RuleId::ImageTrailingData => (
+            "data after the image's end",
+            "kept with the scan data scrub never touches: look at it, then cut it (save the image again)".into(),
+        ),
+        RuleId::OfficeThumbnail => ("document thumbnail", "still present: save without a preview picture".into()),
+        RuleId::UnreadableFile => ("the file", "cannot be read or parsed (corrupt, truncated or encrypted)".into()),
+        RuleId::UnsupportedFileType => (
+            "the file",
+            "a binary type the gate cannot inspect: convert it, or add a reviewed exception after checking it by eye".into(),
+        ),
+        RuleId::FileTooLargeToScan | RuleId::DecompressionLimitExceeded => {
+            ("the file", "too large for the gate to check: split it, or check it by other means".into())
+        }
+        RuleId::DenyListMatch | RuleId::SpecialFile => return,
+    };
+    if !s.not_fixed.iter().any(|n| n.what == what) {
+        s.not_fixed.push(NotFixed::new(what, &why));
+    }
 }
 
 fn not_scrubbed(why: &str) -> Scrubbed {
