@@ -28,6 +28,7 @@ mod releases;
 mod scale;
 mod schemas;
 mod scrub;
+mod scrub_office;
 mod scrub_pdf;
 mod tamper;
 mod trust;

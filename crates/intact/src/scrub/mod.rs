@@ -15,6 +15,7 @@ use crate::gate::RuleId;
 pub mod exif;
 pub mod iptc;
 pub mod jpeg;
+pub mod office;
 pub mod pdf;
 pub mod png;
 pub mod report;
@@ -276,9 +277,7 @@ pub fn scrub_bytes(d: &[u8], opts: &ScrubOptions) -> (Kind, Scrubbed) {
             "TIFF is not scrubbed: its metadata and its image data share one IFD structure that scrub does not rewrite (convert it to PNG without loss, or remove the fields with another tool and review the result)",
         )),
         Kind::Pdf => pdf::scrub_pdf(d, &opts.pdf, &structural(d)),
-        Kind::Office => Ok(not_scrubbed(
-            "office documents are not scrubbed by this version of intact (docs/SCRUB.md)",
-        )),
+        Kind::Office => office::scrub_office(d),
         Kind::Other => Ok(Scrubbed::default()),
     };
     let mut s = res.unwrap_or_else(|why| not_scrubbed(&format!("left as it was: {why}")));
