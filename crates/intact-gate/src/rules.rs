@@ -112,11 +112,11 @@ impl RuleId {
     pub fn hint(self) -> &'static str {
         match self {
             RuleId::DenyListMatch => "remove the withheld string from the file (redact it in the source document and export again, or leave the file out); no exception can waive it",
-            RuleId::PdfIncrementalUpdate => "save the PDF anew as one revision (e.g. qpdf in.pdf out.pdf, or \"Save as\" / print to PDF) so earlier content is gone",
-            RuleId::PdfAnnotation => "flatten or delete the annotations (comments, highlights, sticky notes) and export the PDF again",
+            RuleId::PdfIncrementalUpdate => "fix: intact scrub SRC -o OUT --pdf-revisions (rewrites the PDF as one revision, so earlier content is gone; docs/SCRUB.md)",
+            RuleId::PdfAnnotation => "annotations (comments, highlights, sticky notes) are content: read them, then flatten them, or delete them with fix: intact scrub SRC -o OUT --pdf-annotations",
             RuleId::PdfFormFieldValue => "flatten the form (print to PDF) or clear the filled-in fields",
-            RuleId::PdfAttachment => "remove the embedded files from the PDF, or publish them as items of their own",
-            RuleId::PdfJavascript => "remove the JavaScript (export the PDF again, e.g. print to PDF)",
+            RuleId::PdfAttachment => "publish the embedded files as items of their own, then fix: intact scrub SRC -o OUT --pdf-attachments (removes them from the PDF)",
+            RuleId::PdfJavascript => "fix: intact scrub SRC -o OUT --pdf-javascript (removes the JavaScript and automatic actions)",
             RuleId::PdfTextUnderBox => "a box drawn over text hides nothing: delete the text itself (true redaction), then export the PDF again",
             RuleId::PdfUndecodableStream => "export the PDF again with standard compression, or add a reviewed exception after checking it by eye",
             RuleId::ImageGps => "fix: intact scrub SRC -o OUT (removes the EXIF GPS IFD and XMP GPS properties of JPEG, PNG and WebP without re-encoding; docs/SCRUB.md); a TIFF or other file: remove the location by hand and review it",
@@ -126,7 +126,7 @@ impl RuleId {
             RuleId::DocxComments => "delete the comments and save again (or export to PDF)",
             RuleId::OdtTrackedChanges => "accept or reject every tracked change and save again (or export to PDF)",
             RuleId::OdtAnnotations => "delete the comments and save again (or export to PDF)",
-            RuleId::OfficeThumbnail => "save without a preview picture (e.g. LibreOffice: untick \"Save preview image\"), or export to PDF",
+            RuleId::OfficeThumbnail => "fix: intact scrub SRC -o OUT (removes the thumbnail and the document properties of DOCX, XLSX, PPTX and OpenDocument files; docs/SCRUB.md)",
             RuleId::UnreadableFile => "replace the file with a readable copy (not encrypted, not truncated), or leave it out",
             RuleId::UnsupportedFileType => "convert the file to a type the gate inspects (PDF, text, JPEG/PNG/GIF/TIFF, DOCX/ODT), or add a reviewed exception after checking it by eye",
             RuleId::FileTooLargeToScan => "split the file, or add a reviewed exception after checking it by other means",
@@ -189,7 +189,14 @@ mod hint_tests {
         for r in RuleId::ALL {
             let scrub = matches!(
                 r,
-                RuleId::ImageGps | RuleId::ImageThumbnail | RuleId::ImageTrailingData
+                RuleId::ImageGps
+                    | RuleId::ImageThumbnail
+                    | RuleId::ImageTrailingData
+                    | RuleId::PdfIncrementalUpdate
+                    | RuleId::PdfAnnotation
+                    | RuleId::PdfAttachment
+                    | RuleId::PdfJavascript
+                    | RuleId::OfficeThumbnail
             );
             assert_eq!(r.hint().contains("fix: intact scrub"), scrub, "{r}");
         }

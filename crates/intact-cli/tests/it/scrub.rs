@@ -420,3 +420,96 @@ fn scrub_masks_withheld_paths_and_reports_what_it_left() {
     assert_eq!(c, 1);
     assert!(v.to_string().contains(name), "no deny-list: paths as given");
 }
+
+/// `pack --scrub-report`: each scrubbed file's item records what scrub removed, after the
+/// digitization note its metadata gave; a file changed after scrub refuses the pack.
+#[test]
+fn pack_records_what_scrub_removed() {
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("src");
+    std::fs::create_dir(&src).unwrap();
+    std::fs::copy(corpus().join("gps/DSCN0012.jpg"), src.join("a.jpg")).unwrap();
+    std::fs::write(src.join("b.txt"), "text\n").unwrap();
+    let out = t.path().join("out");
+    let report = t.path().join("scrub.json");
+    let o = intact(&["scrub", s(&src), "-o", s(&out), "--json"]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    std::fs::write(&report, &o.stdout).unwrap();
+    let meta = t.path().join("meta.csv");
+    std::fs::write(
+        &meta,
+        "path,id,case_no,doc_type,title,redaction_status,digitization\na.jpg,a,1,photograph,Scene,none,camera original 2024\nb.txt,b,1,document,Note,none,\n",
+    )
+    .unwrap();
+    let pack = |src: &Path, zip: &Path| {
+        intact(&[
+            "pack",
+            s(src),
+            "--collection",
+            "c",
+            "--release",
+            "r1",
+            "--unsigned",
+            "--no-deny-list",
+            "--metadata",
+            s(&meta),
+            "--scrub-report",
+            s(&report),
+            "-o",
+            s(zip),
+        ])
+    };
+    let zip = t.path().join("r1.zip");
+    let o = pack(&out, &zip);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let v = manifest_json(&zip);
+    let item = |id: &str| {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap_or_else(|| panic!("{v}"))
+            .clone()
+    };
+    let d = item("a")["metadata"]["digitization"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        d.starts_with("camera original 2024; metadata removed by intact scrub ")
+            && d.ends_with(
+                ": EXIF thumbnail (IFD1), EXIF UserComment, EXIF GPS, EXIF ImageDescription"
+            ),
+        "{d}"
+    );
+    assert!(
+        item("b")["metadata"].get("digitization").is_none(),
+        "{}",
+        item("b")
+    );
+    // the file changed after scrub: its note would be false
+    std::fs::write(out.join("a.jpg"), b"\xff\xd8\xff\xd9").unwrap();
+    let o = pack(&out, &t.path().join("r2.zip"));
+    assert_eq!(code(&o), 2, "{}", text(&o));
+    assert!(
+        text(&o).contains("is not the file scrub wrote"),
+        "{}",
+        text(&o)
+    );
+}
+
+/// The bundle's `intact/manifest.json`.
+fn manifest_json(zip: &Path) -> Value {
+    use std::io::Read as _;
+    let mut a = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
+    for i in 0..a.len() {
+        let mut m = a.by_index(i).unwrap();
+        if m.name().unwrap().ends_with("/intact/manifest.json") {
+            let mut out = Vec::new();
+            m.read_to_end(&mut out).unwrap();
+            return serde_json::from_slice(&out).unwrap();
+        }
+    }
+    panic!("no manifest.json")
+}
