@@ -376,6 +376,17 @@ fn scrub_refuses_an_existing_out_or_one_inside_src_and_writes_nothing() {
     );
     assert_eq!(std::fs::read(src.join("p.jpg")).unwrap(), before);
     assert_eq!(decode_jpeg(&one), decode_jpeg(&src.join("p.jpg")));
+    // a file with nothing to remove is copied as it is
+    std::fs::write(src.join("n.txt"), "note\n").unwrap();
+    let o = intact(&[
+        "scrub",
+        s(&src.join("n.txt")),
+        "-o",
+        s(&t.path().join("n.txt")),
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert_eq!(std::fs::read(t.path().join("n.txt")).unwrap(), b"note\n");
+    std::fs::remove_file(t.path().join("n.txt")).unwrap();
     let names: Vec<_> = std::fs::read_dir(t.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())

@@ -100,7 +100,11 @@ pub fn scrub(src: &Path, out: &Path, opts: &ScrubOptions) -> Result<ScrubReport,
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let (report, bytes) = scrub_path(src, name, &meta, opts)?;
-    if let Some(bytes) = bytes {
+    if report.status != Status::Skipped {
+        let bytes = match bytes {
+            Some(b) => b,
+            None => std::fs::read(src).at(src)?,
+        };
         crate::fs::write_atomically(out, &bytes, Mode::Public, false)?;
     }
     Ok(ScrubReport::new(vec![report]))
