@@ -273,7 +273,20 @@ fn is_office(d: &[u8]) -> bool {
 /// what is left ([`left_over`]).
 pub fn scrub_bytes(d: &[u8], opts: &ScrubOptions) -> (Kind, Scrubbed) {
     let kind = kind_of(d);
-    let res = match kind {
+    // a parser's panic on a hostile file leaves the file as it was, reported (fail closed)
+    let res = std::panic::catch_unwind(|| edit(kind, d, opts))
+        .unwrap_or_else(|_| Err("scrub could not parse it (internal error)".into()));
+    let mut s = res.unwrap_or_else(|why| not_scrubbed(&format!("left as it was: {why}")));
+    let rules = structural(s.bytes.as_deref().unwrap_or(d));
+    for rule in rules {
+        left_over(rule, opts, &mut s);
+    }
+    (kind, s)
+}
+
+/// The edit of one file by its kind.
+fn edit(kind: Kind, d: &[u8], opts: &ScrubOptions) -> Result<Scrubbed, String> {
+    match kind {
         Kind::Jpeg => jpeg::scrub_jpeg(d).map_err(|e| format!("not a readable JPEG ({e})")),
         Kind::Png => png::scrub_png(d).map_err(|e| format!("not a readable PNG ({e})")),
         Kind::Webp => png::scrub_webp(d).map_err(|e| format!("not a readable WebP ({e})")),
@@ -283,13 +296,7 @@ pub fn scrub_bytes(d: &[u8], opts: &ScrubOptions) -> (Kind, Scrubbed) {
         Kind::Pdf => pdf::scrub_pdf(d, &opts.pdf, &structural(d)),
         Kind::Office => office::scrub_office(d),
         Kind::Other => Ok(Scrubbed::default()),
-    };
-    let mut s = res.unwrap_or_else(|why| not_scrubbed(&format!("left as it was: {why}")));
-    let rules = structural(s.bytes.as_deref().unwrap_or(d));
-    for rule in rules {
-        left_over(rule, opts, &mut s);
     }
-    (kind, s)
 }
 
 /// The gate's structural findings on `d` (no deny-list), one per rule.
@@ -373,5 +380,75 @@ fn not_scrubbed(why: &str) -> Scrubbed {
     Scrubbed {
         not_fixed: vec![NotFixed::new("the file", why)],
         ..Scrubbed::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A JPEG with EXIF (Artist, GPS, thumbnail), a comment and a one-byte "scan".
+    fn jpeg() -> Vec<u8> {
+        let tiff = exif::tests::sample(b"Someone");
+        let mut app1 = b"Exif\0\0".to_vec();
+        app1.extend_from_slice(&tiff);
+        let mut d = vec![0xFF, 0xD8];
+        for (m, p) in [
+            (0xE1u8, app1),
+            (0xFE, b"a comment".to_vec()),
+            (0xDA, vec![0; 10]),
+        ] {
+            d.extend_from_slice(&[0xFF, m]);
+            d.extend_from_slice(&((p.len() + 2) as u16).to_be_bytes());
+            d.extend_from_slice(&p);
+        }
+        d.extend_from_slice(&[0x12, 0x34, 0xFF, 0xD9]);
+        d
+    }
+
+    #[test]
+    fn a_jpeg_loses_its_metadata_and_keeps_its_scan() {
+        let d = jpeg();
+        let s = edit(Kind::Jpeg, &d, &ScrubOptions::default()).unwrap();
+        let out = s.bytes.unwrap();
+        assert_eq!(
+            s.removed,
+            [
+                "EXIF thumbnail (IFD1)",
+                "EXIF UserComment",
+                "EXIF GPS",
+                "EXIF Artist",
+                "JPEG comment"
+            ]
+        );
+        assert!(out.ends_with(&[0, 0, 0, 0, 0, 0, 0, 0, 0x12, 0x34, 0xFF, 0xD9]));
+        assert!(memchr::memmem::find(&out, b"Someone").is_none());
+        assert!(memchr::memmem::find(&out, b"a comment").is_none());
+        assert_eq!(
+            out.len(),
+            d.len() - (4 + 9),
+            "only the comment segment is shorter"
+        );
+    }
+
+    #[test]
+    fn damaged_files_never_panic() {
+        let good = jpeg();
+        let o = ScrubOptions::default();
+        for n in 0..good.len() {
+            let _ = edit(Kind::Jpeg, &good[..n], &o);
+        }
+        for i in 0..good.len() {
+            for v in [0u8, 0xFF, 0x80] {
+                let mut d = good.clone();
+                d[i] = v;
+                let _ = edit(Kind::Jpeg, &d, &o);
+            }
+        }
+        for k in [Kind::Png, Kind::Webp, Kind::Pdf, Kind::Office] {
+            for n in 0..good.len() {
+                let _ = edit(k, &good[..n], &o);
+            }
+        }
     }
 }
