@@ -524,3 +524,27 @@ fn manifest_json(zip: &Path) -> Value {
     }
     panic!("no manifest.json")
 }
+
+/// The gate's findings that scrub fixes say so, in text and JSON; the others say what a person
+/// must do.
+#[test]
+fn gate_findings_name_scrub_as_the_fix() {
+    let o = intact(&["scan", s(&corpus().join("gps"))]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    for rule in ["image-gps", "image-thumbnail"] {
+        assert!(
+            out.contains(&format!("fix {rule}: fix: intact scrub SRC -o OUT")),
+            "{out}"
+        );
+    }
+    let o = intact(&["scan", s(&corpus().join("gps")), "--json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["hints"]["image-gps"]
+            .as_str()
+            .unwrap()
+            .starts_with("fix: intact scrub"),
+        "{v}"
+    );
+}
