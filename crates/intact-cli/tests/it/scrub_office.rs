@@ -147,6 +147,11 @@ fn scrub_office_documents_made_by_python_and_libreoffice() {
         file("slides.pptx")
     );
     assert!(removed("note.odt").contains("meta.xml") && removed("note.odt").contains("Thumbnails"));
+    assert!(
+        removed("note.odt").contains("printer settings (settings.xml)"),
+        "{}",
+        file("note.odt")
+    );
     let decide = file("commented.docx")["needs_decision"].to_string();
     assert!(
         decide.contains("comments") && decide.contains("hidden text"),

@@ -192,6 +192,17 @@ fn drop_reference(xml: &mut Vec<u8>, id: &[u8]) {
     }
 }
 
+/// The OpenDocument settings that name or describe the printer (`PrinterName`, and
+/// `PrinterSetup`, the printer driver's own settings, which hold its name too), removed from
+/// `settings.xml`; how many.
+fn drop_printer_items(xml: &mut Vec<u8>) -> usize {
+    drop_elements(xml, b"config:config-item", &mut |e| {
+        attr(e, b"config:name").is_some_and(|n| {
+            n == b"PrinterName" || n == b"PrinterSetup" || n == b"PrinterPaperFromSetup"
+        })
+    })
+}
+
 /// Writes one member, deflated.
 fn write_member(w: &mut ZipWriter<Cursor<Vec<u8>>>, name: &str, data: &[u8]) -> Result<(), String> {
     let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
@@ -239,13 +250,22 @@ pub fn scrub_office(d: &[u8]) -> Result<Scrubbed, String> {
             }
         }
     }
-    if gone.is_empty() {
+    let mut edited: std::collections::BTreeMap<String, Vec<u8>> = Default::default();
+    if pkg == Package::Odf {
+        if let Some(i) = names.iter().position(|n| n == "settings.xml") {
+            let mut xml = read_member(&mut z, i)?;
+            if drop_printer_items(&mut xml) > 0 {
+                out.removed.push("printer settings (settings.xml)".into());
+                edited.insert("settings.xml".into(), xml);
+            }
+        }
+    }
+    if gone.is_empty() && edited.is_empty() {
         return Ok(out);
     }
     let is_gone = |target: &[u8]| gone.contains(&part_name(target));
     // every relationship part: without the relationships to removed parts (and to printer
     // settings); the parts that referred to a dropped relationship by its id
-    let mut edited: std::collections::BTreeMap<String, Vec<u8>> = Default::default();
     let mut dropped_ids: std::collections::BTreeMap<String, Vec<Vec<u8>>> = Default::default();
     if pkg == Package::Ooxml {
         for (i, n) in names.iter().enumerate() {
@@ -369,6 +389,16 @@ mod tests {
             "xl/worksheets/sheet1.xml"
         );
         assert_eq!(source_of("_rels/.rels").unwrap(), "");
+    }
+
+    #[test]
+    fn opendocument_printer_settings_go() {
+        let mut x = br#"<c><config:config-item config:name="PrinterName" config:type="string">Office printer</config:config-item><config:config-item config:name="Zoom" config:type="short">100</config:config-item><config:config-item config:name="PrinterSetup" config:type="base64Binary"/></c>"#.to_vec();
+        assert_eq!(drop_printer_items(&mut x), 2);
+        assert_eq!(
+            x,
+            br#"<c><config:config-item config:name="Zoom" config:type="short">100</config:config-item></c>"#
+        );
     }
 
     #[test]
