@@ -50,19 +50,33 @@ fn removed_member(pkg: Package, name: &str) -> Option<&'static str> {
     }
 }
 
-/// Reads one member whole (bounded).
-fn read_member(z: &mut ZipArchive<Cursor<&[u8]>>, i: usize) -> Result<Vec<u8>, String> {
-    let f = z
-        .by_index(i)
-        .map_err(|_| "a member cannot be read".to_owned())?;
-    if f.size() > MAX_PART {
-        return Err("a member is larger than scrub edits".into());
+/// Total bytes decompressed from one document (the gate's zip-bomb bound).
+const MAX_TOTAL: u64 = 1 << 30;
+
+/// A document being read: the archive and what has been decompressed from it so far.
+struct Reader<'a> {
+    z: ZipArchive<Cursor<&'a [u8]>>,
+    spent: u64,
+}
+
+impl Reader<'_> {
+    /// Reads one member whole, within [`MAX_PART`] and the document's [`MAX_TOTAL`].
+    fn member(&mut self, i: usize) -> Result<Vec<u8>, String> {
+        let f = self
+            .z
+            .by_index(i)
+            .map_err(|_| "a member cannot be read".to_owned())?;
+        let limit = MAX_PART.min(MAX_TOTAL - self.spent);
+        let mut out = Vec::new();
+        f.take(limit + 1)
+            .read_to_end(&mut out)
+            .map_err(|_| "a member cannot be decompressed".to_owned())?;
+        if out.len() as u64 > limit {
+            return Err("it decompresses to more than scrub reads".into());
+        }
+        self.spent += out.len() as u64;
+        Ok(out)
     }
-    let mut out = Vec::new();
-    f.take(MAX_PART + 1)
-        .read_to_end(&mut out)
-        .map_err(|_| "a member cannot be decompressed".to_owned())?;
-    Ok(out)
 }
 
 /// Removes every element named `tag` (start to end, or self-closing) whose text satisfies
@@ -213,13 +227,14 @@ fn write_member(w: &mut ZipWriter<Cursor<Vec<u8>>>, name: &str, data: &[u8]) -> 
 
 /// Scrubs an office document.
 pub fn scrub_office(d: &[u8]) -> Result<Scrubbed, String> {
-    let mut z = ZipArchive::new(Cursor::new(d)).map_err(|_| "not a readable ZIP".to_owned())?;
-    if z.len() > MAX_MEMBERS {
+    let z = ZipArchive::new(Cursor::new(d)).map_err(|_| "not a readable ZIP".to_owned())?;
+    let mut z = Reader { z, spent: 0 };
+    if z.z.len() > MAX_MEMBERS {
         return Err(format!("more than {MAX_MEMBERS} members"));
     }
-    let names: Vec<String> = (0..z.len())
+    let names: Vec<String> = (0..z.z.len())
         .map(|i| {
-            z.by_index_raw(i)
+            z.z.by_index_raw(i)
                 .ok()
                 .and_then(|f| f.name().ok().map(|n| n.into_owned()))
                 .unwrap_or_default()
@@ -243,7 +258,7 @@ pub fn scrub_office(d: &[u8]) -> Result<Scrubbed, String> {
         }
     }
     for (i, n) in names.iter().enumerate() {
-        if n.ends_with(".xml") && has_hidden_text(n, &read_member(&mut z, i)?) {
+        if n.ends_with(".xml") && has_hidden_text(n, &z.member(i)?) {
             let note = "hidden text: show it and decide whether it may be published";
             if !out.needs_decision.iter().any(|x| x == note) {
                 out.needs_decision.push(note.into());
@@ -253,7 +268,7 @@ pub fn scrub_office(d: &[u8]) -> Result<Scrubbed, String> {
     let mut edited: std::collections::BTreeMap<String, Vec<u8>> = Default::default();
     if pkg == Package::Odf {
         if let Some(i) = names.iter().position(|n| n == "settings.xml") {
-            let mut xml = read_member(&mut z, i)?;
+            let mut xml = z.member(i)?;
             if drop_printer_items(&mut xml) > 0 {
                 out.removed.push("printer settings (settings.xml)".into());
                 edited.insert("settings.xml".into(), xml);
@@ -272,7 +287,7 @@ pub fn scrub_office(d: &[u8]) -> Result<Scrubbed, String> {
             if !n.ends_with(".rels") {
                 continue;
             }
-            let mut xml = read_member(&mut z, i)?;
+            let mut xml = z.member(i)?;
             let root = n == "_rels/.rels";
             let mut ids = Vec::new();
             drop_elements(&mut xml, b"Relationship", &mut |e| {
@@ -299,7 +314,7 @@ pub fn scrub_office(d: &[u8]) -> Result<Scrubbed, String> {
             continue;
         }
         if let Some(ids) = dropped_ids.get(n).filter(|ids| !ids.is_empty()) {
-            let mut xml = read_member(&mut z, i)?;
+            let mut xml = z.member(i)?;
             for id in ids {
                 drop_reference(&mut xml, id);
             }
@@ -318,7 +333,7 @@ pub fn scrub_office(d: &[u8]) -> Result<Scrubbed, String> {
         };
         match edit {
             Some((tag, key)) => {
-                let mut xml = read_member(&mut z, i)?;
+                let mut xml = z.member(i)?;
                 drop_elements(&mut xml, tag, &mut |e| attr(e, key).is_some_and(is_gone));
                 if pkg == Package::Odf {
                     // the Thumbnails/ folder entry itself
@@ -329,9 +344,9 @@ pub fn scrub_office(d: &[u8]) -> Result<Scrubbed, String> {
                 write_member(&mut w, n, &xml)?;
             }
             None => {
-                let f = z
-                    .by_index_raw(i)
-                    .map_err(|_| "a member cannot be read".to_owned())?;
+                let f =
+                    z.z.by_index_raw(i)
+                        .map_err(|_| "a member cannot be read".to_owned())?;
                 w.raw_copy_file(f)
                     .map_err(|_| "a member cannot be copied".to_owned())?;
             }

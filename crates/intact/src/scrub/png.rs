@@ -145,3 +145,61 @@ pub fn scrub_webp(d: &[u8]) -> Result<Scrubbed, img_parts::Error> {
     out.bytes = Some(webp.encoder().bytes().to_vec());
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn encode(pixels: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut e = ::png::Encoder::new(&mut out, 2, 2);
+        e.set_color(::png::ColorType::Rgb);
+        e.set_depth(::png::BitDepth::Eight);
+        e.write_header().unwrap().write_image_data(pixels).unwrap();
+        out
+    }
+
+    fn decode(d: &[u8]) -> Vec<u8> {
+        let mut r = ::png::Decoder::new(std::io::Cursor::new(d))
+            .read_info()
+            .unwrap();
+        let mut buf = vec![0; r.output_buffer_size().unwrap()];
+        let n = r.next_frame(&mut buf).unwrap().buffer_size();
+        buf.truncate(n);
+        buf
+    }
+
+    #[test]
+    fn text_chunks_exif_and_trailing_data_go_and_the_pixels_stay() {
+        let pixels: Vec<u8> = (0..12).collect();
+        let mut png = Png::from_bytes(Bytes::from(encode(&pixels))).unwrap();
+        let extra = [
+            PngChunk::new(*b"tEXt", Bytes::from_static(b"Author\0Someone")),
+            PngChunk::new(*b"eXIf", Bytes::from(exif::tests::sample(b"Someone"))),
+            PngChunk::new(*b"zTXt", Bytes::from_static(b"Raw profile type iptc\0\0x")),
+        ];
+        png.chunks_mut().splice(1..1, extra);
+        let mut d = png.encoder().bytes().to_vec();
+        d.extend_from_slice(b"trail");
+        let s = scrub_png(&d).unwrap();
+        assert_eq!(
+            s.removed,
+            [
+                "PNG tEXt chunk",
+                "EXIF thumbnail (IFD1)",
+                "EXIF UserComment",
+                "EXIF GPS",
+                "EXIF Artist",
+                "PNG ImageMagick raw profile",
+                "5 bytes after the PNG end"
+            ]
+        );
+        let out = s.bytes.unwrap();
+        assert_eq!(decode(&out), pixels);
+        assert!(memchr::memmem::find(&out, b"Someone").is_none());
+        // the eXIf chunk stays, edited in place, with a valid CRC (img-parts checks it)
+        let again = Png::from_bytes(Bytes::from(out.clone())).unwrap();
+        assert!(again.chunk_by_type(*b"eXIf").is_some());
+        assert!(scrub_png(&out).unwrap().removed.is_empty());
+    }
+}
