@@ -127,9 +127,11 @@ fn check_outside(src: &Path, out: &Path) -> Result<(), ScrubError> {
     Ok(())
 }
 
-/// Every entry under `src`, in name order, scrubbed into `dest` (a fresh directory).
+/// Every entry under `src`, in name order, scrubbed into `dest` (a fresh directory): the
+/// folders first, then the files in parallel, each written as soon as it is scrubbed.
 fn scrub_tree(src: &Path, dest: &Path, opts: &ScrubOptions) -> Result<Vec<FileReport>, ScrubError> {
-    let mut files = Vec::new();
+    use rayon::prelude::*;
+    let mut entries = Vec::new();
     for entry in walkdir::WalkDir::new(src)
         .follow_links(false)
         .sort_by_file_name()
@@ -139,33 +141,34 @@ fn scrub_tree(src: &Path, dest: &Path, opts: &ScrubOptions) -> Result<Vec<FileRe
             let path = e.path().unwrap_or(src).to_owned();
             PathError::new(&path, e.into())
         })?;
-        let rel = entry.path().strip_prefix(src).unwrap_or(entry.path());
-        let target = dest.join(rel);
-        let ft = entry.file_type();
-        if ft.is_dir() {
+        if entry.file_type().is_dir() {
+            let target = dest.join(entry.path().strip_prefix(src).unwrap_or(entry.path()));
             std::fs::create_dir(&target).at(&target)?;
-            continue;
+        } else {
+            entries.push(entry);
         }
-        let meta = entry
-            .metadata()
-            .map_err(|e| PathError::new(entry.path(), e.into()))?;
-        let (report, bytes) = scrub_path(
-            entry.path(),
-            rel.to_string_lossy().into_owned(),
-            &meta,
-            opts,
-        )?;
-        if report.status != Status::Skipped {
-            match bytes {
-                Some(b) => std::fs::write(&target, b).at(&target)?,
-                None => {
-                    std::fs::copy(entry.path(), &target).at(&target)?;
+    }
+    entries
+        .par_iter()
+        .map(|entry| {
+            let rel = entry.path().strip_prefix(src).unwrap_or(entry.path());
+            let target = dest.join(rel);
+            let meta = entry
+                .metadata()
+                .map_err(|e| PathError::new(entry.path(), e.into()))?;
+            let shown = rel.to_string_lossy().into_owned();
+            let (report, bytes) = scrub_path(entry.path(), shown, &meta, opts)?;
+            if report.status != Status::Skipped {
+                match bytes {
+                    Some(b) => std::fs::write(&target, b).at(&target)?,
+                    None => {
+                        std::fs::copy(entry.path(), &target).at(&target)?;
+                    }
                 }
             }
-        }
-        files.push(report);
-    }
-    Ok(files)
+            Ok(report)
+        })
+        .collect()
 }
 
 /// One file: its report and, when it differs from the source, the bytes to write.
