@@ -183,3 +183,31 @@ fn shift_mpf(c: &[u8], delta: usize) -> Option<Vec<u8>> {
     }
     Some(c)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_mpf_index_follows_the_segments_that_shrank() {
+        let mut c = b"MPF\0II*\0\x08\0\0\0".to_vec();
+        c.extend_from_slice(&1u16.to_le_bytes());
+        c.extend_from_slice(&0xB002u16.to_le_bytes());
+        c.extend_from_slice(&7u16.to_le_bytes());
+        c.extend_from_slice(&32u32.to_le_bytes());
+        c.extend_from_slice(&26u32.to_le_bytes());
+        c.extend_from_slice(&0u32.to_le_bytes());
+        for offset in [0u32, 1000] {
+            c.extend_from_slice(&[0; 8]);
+            c.extend_from_slice(&offset.to_le_bytes());
+            c.extend_from_slice(&[0; 4]);
+        }
+        let shifted = shift_mpf(&c, 10).unwrap();
+        let at =
+            |d: &[u8], i: usize| u32::from_le_bytes(d[4 + 26 + i..4 + 30 + i].try_into().unwrap());
+        assert_eq!(at(&shifted, 8), 0, "the first image is this one");
+        assert_eq!(at(&shifted, 24), 990);
+        assert_eq!(shift_mpf(&c, 2000), None, "an offset cannot go below zero");
+        assert_eq!(shift_mpf(&c[..20], 10), None);
+    }
+}
