@@ -24,6 +24,9 @@ const TIFF: &[u8] = b"http://ns.adobe.com/tiff/1.0/";
 const XMP: &[u8] = b"http://ns.adobe.com/xap/1.0/";
 const XMP_RIGHTS: &[u8] = b"http://ns.adobe.com/xap/1.0/rights/";
 const XMP_GIMG: &[u8] = b"http://ns.adobe.com/xap/1.0/g/img/";
+const PLUS: &[u8] = b"http://ns.useplus.org/ldf/xmp/1.0/";
+const MWG_RS: &[u8] = b"http://www.metadataworkinggroup.com/schemas/regions/";
+const MS_PHOTO: &[u8] = b"http://ns.microsoft.com/photo/1.2/";
 
 /// The properties removed: (namespace, local name, report name).
 const REMOVED: &[(&[u8], &[u8], &str)] = &[
@@ -54,6 +57,16 @@ const REMOVED: &[(&[u8], &[u8], &str)] = &[
     ),
     (IPTC_EXT, b"LocationShown", "XMP Iptc4xmpExt:LocationShown"),
     (IPTC_EXT, b"PersonInImage", "XMP Iptc4xmpExt:PersonInImage"),
+    (
+        IPTC_EXT,
+        b"PersonInImageWDetails",
+        "XMP Iptc4xmpExt:PersonInImageWDetails",
+    ),
+    (PLUS, b"ImageCreator", "XMP plus:ImageCreator"),
+    (PLUS, b"CopyrightOwner", "XMP plus:CopyrightOwner"),
+    (PLUS, b"Licensor", "XMP plus:Licensor"),
+    (MWG_RS, b"Regions", "XMP mwg-rs:Regions (named faces)"),
+    (MS_PHOTO, b"RegionInfo", "XMP MP:RegionInfo (named faces)"),
     (EXIF, b"UserComment", "XMP exif:UserComment"),
     (EXIF_EX, b"CameraOwnerName", "XMP exifEX:CameraOwnerName"),
     (AUX, b"OwnerName", "XMP aux:OwnerName"),
@@ -272,6 +285,18 @@ mod tests {
         for n in 0..PACKET.len() {
             let _ = scrub_xmp(&PACKET.as_bytes()[..n]);
         }
+    }
+
+    #[test]
+    fn named_faces_go() {
+        let p = br#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:mwg-rs="http://www.metadataworkinggroup.com/schemas/regions/" xmlns:stDim="http://ns.adobe.com/xap/1.0/sType/Dimensions#"><mwg-rs:Regions rdf:parseType="Resource"><mwg-rs:RegionList><rdf:Bag><rdf:li rdf:parseType="Resource"><mwg-rs:Name>Someone Named</mwg-rs:Name></rdf:li></rdf:Bag></mwg-rs:RegionList></mwg-rs:Regions><stDim:w>10</stDim:w></rdf:Description></rdf:RDF></x:xmpmeta>"#;
+        let (out, names) = scrub_xmp(p).unwrap();
+        assert_eq!(names, ["XMP mwg-rs:Regions (named faces)"]);
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            !out.contains("Someone") && out.contains("<stDim:w>10</stDim:w>"),
+            "{out}"
+        );
     }
 
     #[test]
