@@ -48,6 +48,8 @@ if [ ! -x .venv-bagit/bin/bagit.py ]; then
   .venv-bagit/bin/pip install --quiet --disable-pip-version-check bagit==1.9.0
 fi
 
+bash scripts/install/python-office.sh
+
 if [ ! -d ../shared/corpora ]; then
   echo "test.sh: ../shared/corpora is missing; the tests read real files from it" >&2
   exit 2

@@ -112,21 +112,21 @@ impl RuleId {
     pub fn hint(self) -> &'static str {
         match self {
             RuleId::DenyListMatch => "remove the withheld string from the file (redact it in the source document and export again, or leave the file out); no exception can waive it",
-            RuleId::PdfIncrementalUpdate => "save the PDF anew as one revision (e.g. qpdf in.pdf out.pdf, or \"Save as\" / print to PDF) so earlier content is gone",
-            RuleId::PdfAnnotation => "flatten or delete the annotations (comments, highlights, sticky notes) and export the PDF again",
+            RuleId::PdfIncrementalUpdate => "fix: intact scrub SRC -o OUT --pdf-revisions (rewrites the PDF as one revision, so earlier content is gone; docs/SCRUB.md)",
+            RuleId::PdfAnnotation => "annotations (comments, highlights, sticky notes) are content: read them, then flatten them, or delete them with fix: intact scrub SRC -o OUT --pdf-annotations",
             RuleId::PdfFormFieldValue => "flatten the form (print to PDF) or clear the filled-in fields",
-            RuleId::PdfAttachment => "remove the embedded files from the PDF, or publish them as items of their own",
-            RuleId::PdfJavascript => "remove the JavaScript (export the PDF again, e.g. print to PDF)",
+            RuleId::PdfAttachment => "publish the embedded files as items of their own, then fix: intact scrub SRC -o OUT --pdf-attachments (removes them from the PDF)",
+            RuleId::PdfJavascript => "fix: intact scrub SRC -o OUT --pdf-javascript (removes the JavaScript and automatic actions)",
             RuleId::PdfTextUnderBox => "a box drawn over text hides nothing: delete the text itself (true redaction), then export the PDF again",
             RuleId::PdfUndecodableStream => "export the PDF again with standard compression, or add a reviewed exception after checking it by eye",
-            RuleId::ImageGps => "strip the location metadata (e.g. exiftool -gps:all= FILE)",
-            RuleId::ImageThumbnail => "strip the embedded thumbnail, which may show the unredacted picture (e.g. exiftool -ThumbnailImage= -PreviewImage= FILE)",
-            RuleId::ImageTrailingData => "cut the data after the image's end (save the image again)",
+            RuleId::ImageGps => "fix: intact scrub SRC -o OUT (removes the EXIF GPS IFD and XMP GPS properties of JPEG, PNG and WebP without re-encoding; docs/SCRUB.md); a TIFF or other file: remove the location by hand and review it",
+            RuleId::ImageThumbnail => "fix: intact scrub SRC -o OUT (removes the EXIF, XMP and Photoshop thumbnails of JPEG, PNG and WebP, which may show the unredacted picture; docs/SCRUB.md); a TIFF or other file: remove the thumbnail by hand and review it",
+            RuleId::ImageTrailingData => "a PNG: fix: intact scrub SRC -o OUT (cuts the data after IEND); a JPEG or other image: look at the data after the image's end, then cut it (save the image again)",
             RuleId::DocxTrackedChanges => "accept or reject every tracked change and save again (or export to PDF)",
             RuleId::DocxComments => "delete the comments and save again (or export to PDF)",
             RuleId::OdtTrackedChanges => "accept or reject every tracked change and save again (or export to PDF)",
             RuleId::OdtAnnotations => "delete the comments and save again (or export to PDF)",
-            RuleId::OfficeThumbnail => "save without a preview picture (e.g. LibreOffice: untick \"Save preview image\"), or export to PDF",
+            RuleId::OfficeThumbnail => "fix: intact scrub SRC -o OUT (removes the thumbnail and the document properties of DOCX, XLSX, PPTX and OpenDocument files; docs/SCRUB.md)",
             RuleId::UnreadableFile => "replace the file with a readable copy (not encrypted, not truncated), or leave it out",
             RuleId::UnsupportedFileType => "convert the file to a type the gate inspects (PDF, text, JPEG/PNG/GIF/TIFF, DOCX/ODT), or add a reviewed exception after checking it by eye",
             RuleId::FileTooLargeToScan => "split the file, or add a reviewed exception after checking it by other means",
@@ -180,6 +180,25 @@ mod hint_tests {
     fn every_rule_has_a_hint() {
         for r in RuleId::ALL {
             assert!(r.hint().len() > 20, "{r}");
+        }
+    }
+
+    /// The findings `intact scrub` removes say so; the others say what a person must do.
+    #[test]
+    fn findings_scrub_fixes_name_it() {
+        for r in RuleId::ALL {
+            let scrub = matches!(
+                r,
+                RuleId::ImageGps
+                    | RuleId::ImageThumbnail
+                    | RuleId::ImageTrailingData
+                    | RuleId::PdfIncrementalUpdate
+                    | RuleId::PdfAnnotation
+                    | RuleId::PdfAttachment
+                    | RuleId::PdfJavascript
+                    | RuleId::OfficeThumbnail
+            );
+            assert_eq!(r.hint().contains("fix: intact scrub"), scrub, "{r}");
         }
     }
 }

@@ -27,6 +27,7 @@ pub mod log;
 pub mod metadata;
 pub mod pack;
 pub mod redaction;
+pub mod scrub;
 pub mod staging;
 pub mod timestamp;
 

@@ -20,6 +20,7 @@ pub mod log;
 pub mod pack;
 pub mod redaction;
 pub mod scan;
+pub mod scrub;
 pub mod sign;
 pub mod statement;
 pub mod targets;
@@ -85,6 +86,8 @@ pub enum Command {
     Man(docs::ManArgs),
     /// Deny-list tools: `expand` writes the variants of its entries for the office to review.
     DenyList(deny_list::DenyListArgs),
+    /// Copy a file or folder with the metadata that must not be published removed (docs/SCRUB.md).
+    Scrub(scrub::ScrubArgs),
 }
 
 impl Command {
@@ -111,6 +114,7 @@ impl Command {
             Command::Completions(args) => args.run(),
             Command::Man(args) => args.run(),
             Command::DenyList(args) => args.run(),
+            Command::Scrub(args) => args.run(),
         }
     }
 }

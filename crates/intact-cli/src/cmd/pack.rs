@@ -43,6 +43,10 @@ pub struct PackArgs {
     /// Item metadata and redaction records, CSV or JSON (docs/METADATA.md).
     #[arg(long, value_name = "FILE")]
     metadata: Option<PathBuf>,
+    /// The JSON report of `intact scrub` that wrote SRC: each file it changed gets a provenance
+    /// note in its item's digitization record (docs/SCRUB.md).
+    #[arg(long, value_name = "FILE")]
+    scrub_report: Option<PathBuf>,
     /// Pack files that have no metadata row.
     #[arg(long)]
     allow_missing_metadata: bool,
@@ -150,6 +154,9 @@ impl PackArgs {
         opts.allow_missing_metadata = self.allow_missing_metadata;
         if let Some(m) = &self.metadata {
             opts.metadata = Some(intact::metadata::MetadataSet::load_partial(m)?);
+        }
+        if let Some(r) = &self.scrub_report {
+            opts.scrub_notes = Some(intact::pack::ScrubNotes::load(r)?);
         }
         opts.commitments = match (&self.originals, &self.ledger) {
             (Some(originals), Some(ledger)) => Some(Commitments {

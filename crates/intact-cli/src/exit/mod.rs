@@ -156,6 +156,8 @@ pub enum CliError {
     /// A time-stamping authority or a stored token could not be used (`intact timestamp`,
     /// `--tsa-certs`).
     Timestamp(intact::timestamp::TimestampError),
+    /// `intact scrub` wrote no copy.
+    Scrub(intact::scrub::ScrubError),
 }
 
 impl CliError {
@@ -204,6 +206,7 @@ impl CliError {
             | CliError::Bagit(_)
             | CliError::Demo(_)
             | CliError::Timestamp(_) => ERROR,
+            | CliError::Scrub(_) => ERROR,
         }
     }
 
@@ -337,6 +340,7 @@ impl fmt::Display for CliError {
             CliError::Bagit(e) => e.fmt(f),
             CliError::Demo(e) => e.fmt(f),
             CliError::Timestamp(e) => e.fmt(f),
+            CliError::Scrub(e) => e.fmt(f),
         }
     }
 }
@@ -384,6 +388,7 @@ from_library! {
     BagitError => Bagit,
     DemoError => Demo,
     intact::timestamp::TimestampError => Timestamp,
+    intact::scrub::ScrubError => Scrub,
 }
 
 /// Ends the run: prints the error, if any, on standard error (each line prefixed with

@@ -72,6 +72,7 @@ fn inner(e: &CliError) -> Option<&(dyn std::error::Error + 'static)> {
         CliError::Bagit(e) => e,
         CliError::Demo(e) => e,
         CliError::Timestamp(e) => e,
+        CliError::Scrub(e) => e,
     })
 }
 
@@ -188,6 +189,12 @@ impl CliError {
                 | crate::demo::DemoError::Io { path, .. },
             ) => path,
             CliError::Timestamp(e) => return timestamp_path(e),
+            CliError::Scrub(
+                intact::scrub::ScrubError::SrcMissing { path }
+                | intact::scrub::ScrubError::OutExists { path }
+                | intact::scrub::ScrubError::OutInsideSrc { path },
+            ) => path,
+            CliError::Scrub(intact::scrub::ScrubError::Io(e)) => &e.path,
             _ => return None,
         })
     }

@@ -780,6 +780,16 @@ fn every_document_intact_writes_matches_its_schema() {
         &expanded,
     );
 
+    // The scrub report (a camera photograph from the shared corpus: EXIF thumbnail and GPS).
+    let photos = t.join("scrub-src");
+    std::fs::create_dir_all(&photos).unwrap();
+    let gps = repo().join("../shared/corpora/exif-samples/gps/DSCN0029.jpg");
+    std::fs::copy(&gps, photos.join("photo.jpg")).unwrap();
+    std::fs::write(photos.join("note.txt"), "plain text\n").unwrap();
+    let scrub_out = t.join("scrub-out");
+    let sr = intact_json(&["scrub", s(&photos), "-o", s(&scrub_out), "--json"], 0);
+    sc.check("scrub-report.schema.json", "scrub", &sr);
+
     cli_documents(&mut sc, t, &demo);
     // Trusted time, against the test TSA (crate::timestamps).
     for (name, what, doc) in crate::timestamps::schema_documents() {

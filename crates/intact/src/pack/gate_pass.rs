@@ -39,6 +39,9 @@ fn bundle_texts(opts: &PackOptions) -> Vec<(String, String)> {
             t.push((format!("change record for {} by", c.id), by.clone()));
         }
     }
+    if let Some(n) = &opts.scrub_notes {
+        t.extend(n.texts());
+    }
     // the exceptions' reasons, which go into the manifest too, the gate's report checks itself
     t
 }

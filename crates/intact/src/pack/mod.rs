@@ -32,6 +32,7 @@ mod gate_pass;
 mod plan;
 mod preflight;
 mod previous;
+mod scrub_notes;
 mod single_pass;
 mod source;
 mod tags;
@@ -39,6 +40,7 @@ mod two_pass;
 
 pub use from_bag::{source_bag, SourceBag};
 pub use previous::previous_from;
+pub use scrub_notes::ScrubNotes;
 pub use tags::{finish_tags, sign_all};
 
 use plan::Plan;
@@ -72,6 +74,8 @@ pub struct PackOptions {
     pub known: Option<crate::archive::ArchiveState>,
     /// The leak gate: deny-list and reviewed exceptions (it always runs; docs/REDACTION.md).
     pub gate: GateConfig,
+    /// Provenance notes from `intact scrub`'s report, added to the items' `digitization`.
+    pub scrub_notes: Option<ScrubNotes>,
 }
 
 /// How the leak gate runs inside `pack`.
@@ -103,6 +107,7 @@ impl PackOptions {
             force: false,
             sync: false,
             metadata: None,
+            scrub_notes: None,
             allow_missing_metadata: false,
             commitments: None,
             bag_info: Vec::new(),

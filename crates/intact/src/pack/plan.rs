@@ -74,7 +74,7 @@ pub(super) fn payload_item(
     s: &SourceFile,
     digest: Sha256Digest,
     ledger: &BTreeMap<String, LedgerEntry>,
-) -> Item {
+) -> Result<Item, PackError> {
     let meta = opts.metadata.as_ref().and_then(|m| m.for_path(&s.path));
     let mut item = Item {
         id: meta
@@ -90,5 +90,11 @@ pub(super) fn payload_item(
     if let (Some(r), Some(e)) = (item.redaction.as_mut(), ledger.get(&item.id)) {
         r.commitment = Some(e.commitment.clone());
     }
-    item
+    if let Some(notes) = &opts.scrub_notes {
+        if let Some(note) = notes.note_for(&s.path, &digest.to_hex())? {
+            let m = item.metadata.get_or_insert_with(Default::default);
+            m.digitization = Some(super::scrub_notes::with_note(m.digitization.take(), note));
+        }
+    }
+    Ok(item)
 }

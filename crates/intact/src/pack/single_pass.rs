@@ -199,7 +199,7 @@ impl Plan<'_> {
             let mut found = Vec::new();
             for (s, l) in self.sources[r].iter().zip(loaded) {
                 let digest = self.write_one(&mut zip, s, &l, progress)?;
-                items.push(payload_item(self.opts, s, digest, self.ledger));
+                items.push(payload_item(self.opts, s, digest, self.ledger)?);
                 found.extend(l.findings);
             }
             Ok(found)

@@ -70,7 +70,7 @@ impl Plan<'_> {
             )
             .at(&opts.out)?;
             copy_source(&mut zip, &s.abs, f, &mut buf)?;
-            items.push(payload_item(opts, s, f.sha256, self.ledger));
+            items.push(payload_item(opts, s, f.sha256, self.ledger)?);
         }
         self.finish_bundle(zip, items, gate_report)
     }
