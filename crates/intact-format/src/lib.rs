@@ -27,6 +27,7 @@ pub mod release;
 pub mod sign;
 pub mod source;
 pub mod sshsig;
+pub mod tlog;
 pub mod trust;
 pub mod verify;
 

@@ -79,6 +79,14 @@ pub struct Limits {
     /// Longest path component, in bytes of UTF-8 (255, FORMAT.md §3): the `NAME_MAX` of ext4,
     /// APFS and most other file systems.
     pub component_bytes: usize,
+    /// Largest signed note (a checkpoint with its signatures, FORMAT.md §15): 64 KiB. A
+    /// checkpoint body is about 100 bytes and each signature line about 130, so this holds a
+    /// checkpoint with a long extension and [`Limits::note_signatures`] cosignatures.
+    pub note_bytes: u64,
+    /// Most signature lines a signed note may carry (100, FORMAT.md §15; the bound of the Go
+    /// and Rust reference implementations): a log signature and far more witnesses than any
+    /// policy names.
+    pub note_signatures: usize,
 }
 
 impl Limits {
@@ -100,6 +108,8 @@ impl Limits {
         proof_signatures: 256,
         path_bytes: 1024,
         component_bytes: 255,
+        note_bytes: 64 << 10,
+        note_signatures: 100,
     };
 }
 
@@ -121,6 +131,7 @@ mod tests {
         assert_eq!(l.proof_bytes, 4 * 1_048_576);
         assert_eq!((l.proof_audit_path, l.proof_signatures), (64, 256));
         assert_eq!((l.path_bytes, l.component_bytes), (1024, 255));
+        assert_eq!((l.note_bytes, l.note_signatures), (65_536, 100));
         assert_eq!(l.central_directory_bytes, 2 * 1024 * 1024 * 1024);
         assert_eq!(
             (l.manifest_bytes, l.payload_manifest_bytes),
