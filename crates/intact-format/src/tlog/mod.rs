@@ -56,3 +56,6 @@ mod tests {
         assert!(!is_key_name(&"a".repeat(1025)));
     }
 }
+
+#[cfg(test)]
+mod interop_tests;
