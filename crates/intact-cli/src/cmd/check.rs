@@ -30,6 +30,9 @@ pub struct CheckArgs {
     log: Option<PathBuf>,
     #[command(flatten)]
     trust: TrustArgs,
+    /// With --log: the log's signed checkpoints and witnesses (FORMAT.md §15).
+    #[command(flatten)]
+    tlog: super::log_tlog::TlogArgs,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -42,6 +45,11 @@ impl CheckArgs {
     /// The top-level entry point for `intact check`.
     pub fn run(self) -> Result<Outcome, CliError> {
         let opts = self.trust.load()?;
+        if let (Some(d), true) = (&self.log, self.tlog.log_key.is_some()) {
+            if !super::log_tlog::head_holds(d, &self.tlog.policy()?, self.json)? {
+                return Ok(Outcome::NotValid);
+            }
+        }
         let check = |file: &PathBuf| -> Result<CheckReport, CliError> {
             Ok(match (&self.proof, &self.bundle, &self.log) {
                 (Some(p), _, _) => intact::check_proof(file, p, &opts),

@@ -8,6 +8,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::checkpoint::{decode_hash, encode_hash, Checkpoint};
+use super::keys::VerifierKey;
+use super::note::Note;
 use crate::merkle::{self, Hash};
 
 /// Format id of a consistency proof document.
@@ -33,6 +35,8 @@ pub enum TlogProofError {
     Inconsistent(u64, u64),
     #[error("the proof does not show leaf {0} in the tree of size {1}")]
     NotIncluded(u64, u64),
+    #[error("the checkpoint is not signed by the log key {0}: {1}")]
+    Signature(String, String),
 }
 
 /// A consistency proof from `old_size` to `new_size`.
@@ -58,6 +62,8 @@ pub struct InclusionDocument {
     pub bundle_id: String,
     /// RFC 9162 §2.1.3.1 audit path, bottom up, each hash standard base64.
     pub hashes: Vec<String>,
+    /// The signed checkpoint of the tree of `size` (a signed note, with any cosignatures).
+    pub checkpoint: String,
 }
 
 fn encode(hashes: &[Hash]) -> Vec<String> {
@@ -128,6 +134,22 @@ impl ConsistencyDocument {
     }
 }
 
+/// The checkpoint of a signed note whose origin is `log_key`'s name and which `log_key` signed.
+pub fn signed_checkpoint(note: &[u8], log_key: &VerifierKey) -> Result<Checkpoint, TlogProofError> {
+    let sig = |m: String| TlogProofError::Signature(log_key.name.clone(), m);
+    let n = Note::parse(note).map_err(|e| sig(e.to_string()))?;
+    match n.check_ed25519(log_key) {
+        Some(true) => {}
+        Some(false) => return Err(sig("the signature does not verify".into())),
+        None => return Err(sig("no signature by this key".into())),
+    }
+    let cp = Checkpoint::parse(&n.text).map_err(|e| sig(e.to_string()))?;
+    if cp.origin != log_key.name {
+        return Err(sig(format!("origin '{}' is not the key's name", cp.origin)));
+    }
+    Ok(cp)
+}
+
 /// Same origin, older not larger.
 pub fn check_pair(old: &Checkpoint, new: &Checkpoint) -> Result<(), TlogProofError> {
     if old.origin != new.origin {
@@ -144,7 +166,12 @@ pub fn check_pair(old: &Checkpoint, new: &Checkpoint) -> Result<(), TlogProofErr
 
 impl InclusionDocument {
     /// The proof of leaf `index` among `leaves`; `bundle_id` is the leaf's SHA-256, hex.
-    pub fn build(index: u64, leaves: &[Hash], bundle_id: &str) -> Option<InclusionDocument> {
+    pub fn build(
+        index: u64,
+        leaves: &[Hash],
+        bundle_id: &str,
+        checkpoint: &Note,
+    ) -> Option<InclusionDocument> {
         let i = usize::try_from(index).ok()?;
         Some(InclusionDocument {
             proof: INCLUSION_FORMAT.into(),
@@ -152,7 +179,20 @@ impl InclusionDocument {
             size: leaves.len() as u64,
             bundle_id: bundle_id.into(),
             hashes: encode(&merkle::inclusion_proof(i, leaves)?),
+            checkpoint: String::from_utf8_lossy(&checkpoint.to_bytes()).into_owned(),
         })
+    }
+
+    /// Whether `release_json` is leaf `index` of the tree of the document's checkpoint, and
+    /// that checkpoint is signed by `log_key` with origin its name. Returns the checkpoint.
+    pub fn check_signed(
+        &self,
+        release_json: &[u8],
+        log_key: &VerifierKey,
+    ) -> Result<Checkpoint, TlogProofError> {
+        let cp = signed_checkpoint(self.checkpoint.as_bytes(), log_key)?;
+        self.check(release_json, &cp)?;
+        Ok(cp)
     }
 
     /// Reads a document (bounded), without judging it.
@@ -227,12 +267,23 @@ mod tests {
             d.check(&new, &cp(&leaves[..3])),
             Err(TlogProofError::Order(..))
         ));
+        let key = crate::tlog::keys::tests::log_key();
+        let mut signed = new.clone();
+        signed.origin = key.name.clone();
+        let note = Note::sign(&signed.to_text(), &key).unwrap();
         for (i, r) in data.iter().enumerate() {
-            let d = InclusionDocument::build(i as u64, &leaves, "x").unwrap();
+            let d = InclusionDocument::build(i as u64, &leaves, "x", &note).unwrap();
             let back = InclusionDocument::parse(d.to_json().as_bytes()).unwrap();
             back.check(r, &new).unwrap();
+            assert_eq!(back.check_signed(r, &key.verifier()).unwrap(), signed);
             assert!(back.check(b"forged", &new).is_err());
         }
+        let other = crate::tlog::keys::tests::witness_key("example.org/log", 1);
+        let d = InclusionDocument::build(0, &leaves, "x", &note).unwrap();
+        assert!(matches!(
+            d.check_signed(&data[0], &other.verifier()),
+            Err(TlogProofError::Signature(..))
+        ));
     }
 
     #[test]
