@@ -28,6 +28,7 @@ mod releases;
 mod scale;
 mod schemas;
 mod tamper;
+mod transparency;
 mod trust;
 mod vectors;
 
