@@ -781,6 +781,9 @@ fn every_document_intact_writes_matches_its_schema() {
     );
 
     cli_documents(&mut sc, t, &demo);
+    for (schema, what, doc) in crate::transparency::documents() {
+        sc.check(schema, &what, &doc);
+    }
 
     // Every schema was used.
     let all: BTreeSet<String> = schema_files().into_keys().collect();

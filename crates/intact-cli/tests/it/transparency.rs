@@ -445,3 +445,133 @@ fn forged_history_after_the_log_key_is_stolen_is_caught() {
     // Once cosigned, the honest log still verifies with the witness policy.
     assert_eq!(verify(&fx, &k, &honest, &req).status.code(), Some(0));
 }
+
+/// Every JSON document of FORMAT.md §15 the binary writes, with the schema it must match (for
+/// `schemas.rs`): keygen, append, upgrade, verify with state, witness report and state,
+/// prove, compare (consistent and not).
+pub(crate) fn documents() -> Vec<(&'static str, String, serde_json::Value)> {
+    let fx = Fx::new();
+    let k = keys(&fx);
+    let mut docs = Vec::new();
+    let json = |o: &std::process::Output| -> serde_json::Value {
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(o)))
+    };
+    let o = intact(&[
+        "keygen",
+        "--witness",
+        "--out",
+        s(&fx.p("w2.key")),
+        "--name",
+        "w2",
+        "--json",
+    ]);
+    docs.push((
+        "note-keygen-report.schema.json",
+        "keygen --witness".into(),
+        json(&o),
+    ));
+    let (r1, r2, _) = releases(&fx);
+    let a = fx.p("log-a");
+    assert!(fx.append(&a, &r1).status.success());
+    let o = intact(&[
+        "log",
+        "upgrade",
+        s(&a),
+        "--log-signing-key",
+        s(&k.log_secret),
+        "--json",
+    ]);
+    docs.push(("log-upgrade.schema.json", "log upgrade".into(), json(&o)));
+    let o = intact(&[
+        "log",
+        "append",
+        s(&a),
+        s(&r2),
+        "--trust",
+        s(&fx.trust),
+        "--log-signing-key",
+        s(&k.log_secret),
+        "--json",
+    ]);
+    docs.push((
+        "log-append-report.schema.json",
+        "log append --log-signing-key".into(),
+        json(&o),
+    ));
+    let ws = fx.p("ws.json");
+    docs.push((
+        "witness-cosign.schema.json",
+        "witness cosign".into(),
+        json(&cosign(&k, &a, &ws)),
+    ));
+    let state = fx.p("state.json");
+    let o = verify(
+        &fx,
+        &k,
+        &a,
+        &[
+            "--witnesses",
+            s(&k.witnesses),
+            "--state",
+            s(&state),
+            "--json",
+        ],
+    );
+    docs.push((
+        "log-verify-report.schema.json",
+        "log verify --witnesses".into(),
+        json(&o),
+    ));
+    for (schema, p) in [
+        ("mirror-state.schema.json", &state),
+        ("witness-state.schema.json", &ws),
+    ] {
+        let v = serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
+        docs.push((schema, p.display().to_string(), v));
+    }
+    let o = intact(&["log", "prove", s(&a), "1", "--log-key", s(&k.log_vkey)]);
+    docs.push(("log-inclusion.schema.json", "log prove".into(), json(&o)));
+    let b = forked_log(&fx, &k, &r1, "log-b");
+    let o = cosign(&k, &b, &ws);
+    docs.push((
+        "witness-cosign.schema.json",
+        "witness cosign (fork)".into(),
+        json(&o),
+    ));
+    let o = verify(&fx, &k, &b, &["--state", s(&state), "--json"]);
+    docs.push((
+        "log-verify-report.schema.json",
+        "log verify (fork)".into(),
+        json(&o),
+    ));
+    for (what, x) in [
+        ("consistent", checkpoint(&a, 1)),
+        ("fork", checkpoint(&b, 2)),
+    ] {
+        let o = intact(&[
+            "log",
+            "compare",
+            s(&x),
+            s(&checkpoint(&a, 2)),
+            "--log",
+            s(&a),
+            "--log-key",
+            s(&k.log_vkey),
+            "--json",
+        ]);
+        let v = json(&o);
+        if let Some(p) = v.get("proof").filter(|p| !p.is_null()) {
+            docs.push((
+                "log-consistency.schema.json",
+                "compare proof".into(),
+                p.clone(),
+            ));
+        }
+        docs.push((
+            "log-compare.schema.json",
+            format!("log compare ({what})"),
+            v,
+        ));
+    }
+    docs
+}
