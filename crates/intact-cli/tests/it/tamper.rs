@@ -10,6 +10,7 @@ mod differential;
 mod harness;
 mod limits;
 mod mutants;
+mod tlog_vectors_gen;
 mod vectors_gen;
 
 use std::ffi::OsStr;
