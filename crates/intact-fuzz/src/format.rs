@@ -316,27 +316,6 @@ pub fn proof(data: &[u8]) {
     assert_eq!(again.verify_inclusion(), holds, "inclusion verdict changed");
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The seeds reach the end of the pipeline: each is a valid bundle, so mutations of them
-    /// explore every check rather than the first refusal.
-    #[test]
-    fn the_bundle_seeds_verify() {
-        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus");
-        let tree = std::fs::read(corpus.join("bundle_tree/v1-small")).unwrap();
-        let r = verify_tree(&tree).unwrap();
-        assert!(r.valid, "{:?}", r.problems);
-        let zip = std::fs::read(corpus.join("bundle/v1-small.zip")).unwrap();
-        with_file("bundle.zip", &zip, |path| {
-            let opts = VerifyOptions::consistency_only();
-            let v = verify::verify_with_limits(path, &opts, &Limits::DEFAULT, &Silent, true);
-            assert!(v.unwrap().report.valid);
-        });
-    }
-}
-
 /// A signed note and the checkpoint it may carry (FORMAT.md §15). A note that parses is written
 /// back byte for byte; its checkpoint text written back is the same text; checking signatures
 /// by a fixed log key and witness key never panics, and the log key's verdict is the same on the
@@ -393,5 +372,26 @@ pub fn tlog_proof(data: &[u8]) {
     }
     if let Ok(d) = InclusionDocument::parse(data) {
         assert_eq!(InclusionDocument::parse(d.to_json().as_bytes()), Ok(d));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The seeds reach the end of the pipeline: each is a valid bundle, so mutations of them
+    /// explore every check rather than the first refusal.
+    #[test]
+    fn the_bundle_seeds_verify() {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus");
+        let tree = std::fs::read(corpus.join("bundle_tree/v1-small")).unwrap();
+        let r = verify_tree(&tree).unwrap();
+        assert!(r.valid, "{:?}", r.problems);
+        let zip = std::fs::read(corpus.join("bundle/v1-small.zip")).unwrap();
+        with_file("bundle.zip", &zip, |path| {
+            let opts = VerifyOptions::consistency_only();
+            let v = verify::verify_with_limits(path, &opts, &Limits::DEFAULT, &Silent, true);
+            assert!(v.unwrap().report.valid);
+        });
     }
 }
