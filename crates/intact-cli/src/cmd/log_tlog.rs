@@ -241,14 +241,43 @@ pub struct ProveArgs {
     /// The log's verifier key.
     #[arg(long, value_name = "FILE")]
     log_key: PathBuf,
+    /// Write the proof document (intact-log-inclusion/1) to FILE.
+    #[arg(short, long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Print the proof document (JSON) instead of a summary.
+    #[arg(long)]
+    json: bool,
 }
 
 impl ProveArgs {
-    /// The top-level entry point for `intact log prove`: prints the inclusion proof (JSON).
+    /// The top-level entry point for `intact log prove`.
     pub fn run(self) -> Result<Outcome, CliError> {
         let key = log::read_verifier_key(&self.log_key)?;
         let doc = log::prove(&self.log, &self.release, &key)?;
-        crate::output::out(&doc.to_json());
+        if let Some(o) = &self.out {
+            intact::fs::write_atomically(
+                o,
+                doc.to_json().as_bytes(),
+                intact::fs::Mode::Public,
+                true,
+            )
+            .map_err(|e| CliError::Io(e.into_path_error()))?;
+        }
+        if self.json {
+            crate::output::out(&doc.to_json());
+        } else {
+            crate::output::out(&format!(
+                "release {} is entry {:06} of the log's signed checkpoint of size {} ({} hashes){}\n",
+                self.release,
+                doc.index + 1,
+                doc.size,
+                doc.hashes.len(),
+                self.out
+                    .as_ref()
+                    .map(|o| format!("; proof written to {}", o.display()))
+                    .unwrap_or_default()
+            ));
+        }
         Ok(Outcome::Done)
     }
 }

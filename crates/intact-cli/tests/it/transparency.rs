@@ -206,7 +206,15 @@ fn upgrade_append_verify_with_state_prove_and_compare() {
         .unwrap()
         .contains(&format!("{ORIGIN}\n3\n")));
     // An inclusion proof for r2 verifies against the signed head.
-    let o = intact(&["log", "prove", s(&log), "r2", "--log-key", s(&k.log_vkey)]);
+    let o = intact(&[
+        "log",
+        "prove",
+        s(&log),
+        "r2",
+        "--log-key",
+        s(&k.log_vkey),
+        "--json",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let doc = InclusionDocument::parse(&o.stdout).unwrap();
     let vk = VerifierKey::parse(&std::fs::read_to_string(&k.log_vkey).unwrap()).unwrap();
@@ -529,7 +537,15 @@ pub(crate) fn documents() -> Vec<(&'static str, String, serde_json::Value)> {
         let v = serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
         docs.push((schema, p.display().to_string(), v));
     }
-    let o = intact(&["log", "prove", s(&a), "1", "--log-key", s(&k.log_vkey)]);
+    let o = intact(&[
+        "log",
+        "prove",
+        s(&a),
+        "1",
+        "--log-key",
+        s(&k.log_vkey),
+        "--json",
+    ]);
     docs.push(("log-inclusion.schema.json", "log prove".into(), json(&o)));
     let b = forked_log(&fx, &k, &r1, "log-b");
     let o = cosign(&k, &b, &ws);
