@@ -279,13 +279,30 @@ fn tampered_checkpoints_and_rollback_are_caught() {
     );
     let o = fx.log_verify(&log, &["--log-key", s(&fx.p("other.key.vkey"))]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    // Anything else in tlog/ is refused, as anything else in the log is (FORMAT.md §14).
+    for stray in [
+        "tlog/notes.txt",
+        "tlog/checkpoints/latest",
+        "tlog/cosignatures/000001/x.sig",
+    ] {
+        std::fs::create_dir_all(log.join(stray).parent().unwrap()).unwrap();
+        std::fs::write(log.join(stray), "SYNTHETIC\n").unwrap();
+        let o = verify(&fx, &k, &log, &[]);
+        assert_eq!(o.status.code(), Some(1), "{stray}: {}", text(&o));
+        assert!(
+            text(&o).contains("not part of a layout-2 log"),
+            "{}",
+            text(&o)
+        );
+        std::fs::remove_file(log.join(stray)).unwrap();
+    }
     // Rollback: entry 3 and its checkpoint removed; the mirror's signed state catches it.
     std::fs::remove_dir_all(log.join("000003")).unwrap();
     let o = verify(&fx, &k, &log, &["--state", s(&state), "--json"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let rep: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(
-        text(&o).contains("a checkpoint for no entry"),
+        text(&o).contains("for a size the log does not have"),
         "{}",
         text(&o)
     );

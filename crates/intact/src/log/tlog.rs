@@ -233,3 +233,49 @@ pub fn read_witnesses(path: &Path) -> Result<Vec<VerifierKey>, LogError> {
     }
     Ok(keys)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tlog::KeyType;
+
+    #[test]
+    fn layout_versions() {
+        let d = tempfile::tempdir().unwrap();
+        assert_eq!(layout(d.path()).unwrap(), 1);
+        create_layout(d.path()).unwrap();
+        assert_eq!(layout(d.path()).unwrap(), 2);
+        std::fs::write(d.path().join("tlog/layout"), "intact-log/3\n").unwrap();
+        assert!(layout(d.path()).is_err());
+    }
+
+    #[test]
+    fn witness_lists_and_stored_cosignatures() {
+        let d = tempfile::tempdir().unwrap();
+        let w = SignerKey::from_seed("w1", KeyType::Cosignature, &[1; 32]).unwrap();
+        let l = SignerKey::from_seed("log", KeyType::Ed25519, &[2; 32]).unwrap();
+        let f = d.path().join("witnesses");
+        let v = w.verifier().encode();
+        std::fs::write(&f, format!("# comment\n\n{v}\n{v}\n")).unwrap();
+        assert_eq!(read_witnesses(&f).unwrap(), vec![w.verifier()]);
+        std::fs::write(&f, format!("{}\n", l.verifier().encode())).unwrap();
+        assert!(
+            read_witnesses(&f).is_err(),
+            "a log key is not a witness key"
+        );
+        // A stored line is read back; a malformed file counts for nothing.
+        let leaves = [merkle::leaf_hash(b"r1")];
+        create_layout(d.path()).unwrap();
+        let note = store_checkpoint(d.path(), &leaves, &l).unwrap().unwrap();
+        assert!(store_checkpoint(d.path(), &leaves, &l).unwrap().is_none());
+        let dir = cosignature_dir(d.path(), 1);
+        std::fs::create_dir_all(&dir).unwrap();
+        let sig = crate::tlog::cosignature::cosign(&note.text, 7, &w).unwrap();
+        std::fs::write(dir.join(cosignature_file(&w.verifier())), sig.line()).unwrap();
+        std::fs::write(dir.join("junk.sig"), "not a line").unwrap();
+        assert_eq!(stored_cosignatures(d.path(), 1).unwrap(), vec![sig]);
+        let full = cosigned_note(d.path(), 1).unwrap().unwrap();
+        assert_eq!(full.signatures.len(), 2);
+        assert_eq!(full.check_ed25519(&l.verifier()), Some(true));
+    }
+}

@@ -90,6 +90,7 @@ pub fn check(
         return Ok(r);
     };
     let leaves = leaves(entries);
+    check_tree(log, leaves.len() as u64, problems)?;
     check_stored(log, &leaves, key, problems)?;
     let n = leaves.len() as u64;
     if n > 0 {
@@ -107,8 +108,80 @@ pub fn check(
     Ok(r)
 }
 
+/// Nothing in `tlog/` but `layout`, `checkpoints/NNNNNN` and `cosignatures/NNNNNN/<hex>.sig`
+/// (FORMAT.md §15.4), and no checkpoint or cosignature for a size the log (of `n` entries) does
+/// not have: entries were removed, or something else was put there.
+fn check_tree(log: &Path, n: u64, problems: &mut Vec<LogProblem>) -> Result<(), LogError> {
+    let dir = log.join(tlog::TLOG_DIR);
+    let list =
+        |d: &Path| -> Result<Vec<(String, std::fs::FileType, std::path::PathBuf)>, LogError> {
+            let mut v = Vec::new();
+            for e in std::fs::read_dir(d).map_err(|e| crate::fs::PathError::new(d, e))? {
+                let e = e.map_err(|e| crate::fs::PathError::new(d, e))?;
+                let ft = e
+                    .file_type()
+                    .map_err(|err| crate::fs::PathError::new(&e.path(), err))?;
+                v.push((e.file_name().to_string_lossy().into_owned(), ft, e.path()));
+            }
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            Ok(v)
+        };
+    let stray = |problems: &mut Vec<LogProblem>, p: &Path| {
+        problem(
+            problems,
+            None,
+            p,
+            "not part of a layout-2 log (FORMAT.md §15.4)".into(),
+        )
+    };
+    let beyond = |problems: &mut Vec<LogProblem>, p: &Path, s: u64| {
+        problem(
+            problems,
+            Some(s),
+            p,
+            format!("for a size the log does not have (it has {n} entries): entries were removed"),
+        )
+    };
+    for (name, ft, p) in list(&dir)? {
+        match name.as_str() {
+            "layout" if ft.is_file() => {}
+            "checkpoints" if ft.is_dir() => {
+                for (f, ft, p) in list(&p)? {
+                    match super::read::entry_seq(&f) {
+                        Some(s) if ft.is_file() && s <= n => {}
+                        Some(s) if ft.is_file() => beyond(problems, &p, s),
+                        _ => stray(problems, &p),
+                    }
+                }
+            }
+            "cosignatures" if ft.is_dir() => {
+                for (f, ft, p) in list(&p)? {
+                    match super::read::entry_seq(&f) {
+                        Some(s) if ft.is_dir() => {
+                            if s > n {
+                                beyond(problems, &p, s);
+                            }
+                            for (c, ft, cp) in list(&p)? {
+                                let hex = c.strip_suffix(".sig").unwrap_or("");
+                                let ok = hex.len() == 64
+                                    && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+                                if !(ok && ft.is_file()) {
+                                    stray(problems, &cp);
+                                }
+                            }
+                        }
+                        _ => stray(problems, &p),
+                    }
+                }
+            }
+            _ => stray(problems, &p),
+        }
+    }
+    Ok(())
+}
+
 /// Every stored checkpoint 1..=n: present, signed by `key` with its name as origin, and the
-/// tree of that many entries; none for a size the log does not have.
+/// tree of that many entries.
 fn check_stored(
     log: &Path,
     leaves: &[Hash],
@@ -138,16 +211,6 @@ fn check_stored(
                 ),
             ),
             Ok(_) => {}
-        }
-    }
-    let dir = log.join(tlog::TLOG_DIR).join("checkpoints");
-    if let Ok(rd) = std::fs::read_dir(&dir) {
-        for e in rd.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            match super::read::entry_seq(&name) {
-                Some(s) if s <= leaves.len() as u64 => {}
-                _ => problem(problems, None, &e.path(), format!("a checkpoint for no entry of the log (it has {}): entries were removed, or a stray file", leaves.len())),
-            }
         }
     }
     Ok(())
@@ -268,4 +331,42 @@ pub fn check_checkpoints(log: &Path, policy: &TlogPolicy) -> Result<Vec<LogProbl
     let (entries, mut problems) = super::read::read_existing_log(log)?;
     check(log, &entries, policy, None, &mut problems)?;
     Ok(problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leaves(n: usize, tag: &str) -> Vec<Hash> {
+        (0..n)
+            .map(|i| merkle::leaf_hash(format!("{tag}{i}").as_bytes()))
+            .collect()
+    }
+
+    fn cp(l: &[Hash]) -> Checkpoint {
+        super::tlog::checkpoint_of("o", l)
+    }
+
+    #[test]
+    fn consistency_rollback_and_fork() {
+        let l = leaves(9, "r");
+        for m in 0..=9 {
+            assert!(consistent(&cp(&l[..m]), &l).is_ok(), "{m}");
+        }
+        let longer = leaves(10, "r");
+        assert!(consistent(&cp(&longer), &l)
+            .unwrap_err()
+            .starts_with("rollback"));
+        let mut other = l.clone();
+        other[3] = merkle::leaf_hash(b"forged");
+        for m in 4..=9 {
+            assert!(consistent(&cp(&other[..m]), &l)
+                .unwrap_err()
+                .starts_with("fork"));
+        }
+        assert!(
+            consistent(&cp(&other[..3]), &l).is_ok(),
+            "the shared prefix"
+        );
+    }
 }
