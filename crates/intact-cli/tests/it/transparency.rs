@@ -577,6 +577,26 @@ pub(crate) fn documents() -> Vec<(&'static str, String, serde_json::Value)> {
         "log verify (fork)".into(),
         json(&o),
     ));
+    let f = fx.p("src-r1/a.txt");
+    let o = intact(&[
+        "check",
+        s(&f),
+        "--log",
+        s(&b),
+        "--trust",
+        s(&fx.trust),
+        "--log-key",
+        s(&k.log_vkey),
+        "--witnesses",
+        s(&k.witnesses),
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    docs.push((
+        "log-checkpoints-report.schema.json",
+        "check --log (refused)".into(),
+        json(&o),
+    ));
     for (what, x) in [
         ("consistent", checkpoint(&a, 1)),
         ("fork", checkpoint(&b, 2)),
