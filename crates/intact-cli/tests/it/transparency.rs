@@ -247,6 +247,29 @@ fn upgrade_append_verify_with_state_prove_and_compare() {
     assert_eq!(c["consistent"], true);
     assert_eq!(c["older"]["signed"], false);
     assert_eq!(c["proof"]["proof"], "intact-consistency/1");
+    // A note signed only by keys the reader does not know counts as its text, unsigned; one
+    // whose log-key signature does not verify is refused (exit 2).
+    let mut unknown = n1.clone();
+    unknown.signatures[0].name = "someone.example/else".into();
+    std::fs::write(&printed, unknown.to_bytes()).unwrap();
+    let cp3 = checkpoint(&log, 3);
+    let args = [
+        "log",
+        "compare",
+        s(&printed),
+        s(&cp3),
+        "--log",
+        s(&log),
+        "--log-key",
+        s(&k.log_vkey),
+        "--json",
+    ];
+    let o = intact(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let mut bad = n1.clone();
+    bad.signatures[0].signature[0] ^= 1;
+    std::fs::write(&printed, bad.to_bytes()).unwrap();
+    assert_eq!(intact(&args).status.code(), Some(2));
 }
 
 #[test]

@@ -219,13 +219,17 @@ fn read_side(bytes: &[u8], key: &VerifierKey, path: &Path) -> Result<(Checkpoint
     if let Ok(cp) = signed_checkpoint(bytes, key) {
         return Ok((cp, true));
     }
-    if let Ok(n) = Note::parse(bytes) {
-        if n.signatures_by(key).next().is_some() {
-            return Err(refuse(path, "its signature by the log key does not verify"));
+    // A note without the log key's signature (only witnesses', say) counts as its text alone.
+    let text = match Note::parse(bytes) {
+        Ok(n) if n.signatures_by(key).next().is_some() => {
+            return Err(refuse(path, "its signature by the log key does not verify"))
         }
-    }
-    let text = std::str::from_utf8(bytes).map_err(|_| refuse(path, "not a checkpoint"))?;
-    let cp = Checkpoint::parse(text).map_err(|e| refuse(path, e.to_string()))?;
+        Ok(n) => n.text,
+        Err(_) => {
+            String::from_utf8(bytes.to_vec()).map_err(|_| refuse(path, "not a checkpoint"))?
+        }
+    };
+    let cp = Checkpoint::parse(&text).map_err(|e| refuse(path, e.to_string()))?;
     if cp.origin != key.name {
         return Err(refuse(
             path,
