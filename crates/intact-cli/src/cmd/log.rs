@@ -199,6 +199,7 @@ impl VerifyArgs {
             .as_ref()
             .map(|h| format!("{} ({}, {})", h.release, h.created, h.bundle_id))
             .unwrap_or_else(|| "none".into());
+        t.push_str(&super::log_tlog::tlog_line(&r.tlog, r.valid));
         t.push_str(&format!(
             "{}: {}: collection {}, {} release(s), head {}{}{}\n",
             if r.valid { "VALID" } else { "NOT VALID" },

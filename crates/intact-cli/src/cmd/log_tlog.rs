@@ -65,6 +65,23 @@ pub struct SignedAppend {
     pub checkpoint: Option<String>,
 }
 
+/// The line `log verify` prints about a layout-2 log's head checkpoint (nothing for layout 1).
+pub fn tlog_line(r: &log::TlogReport, valid: bool) -> String {
+    let Some(note) = &r.checkpoint else {
+        return String::new();
+    };
+    let size = note.lines().nth(1).unwrap_or("?");
+    let witnesses = if r.cosigned_by.is_empty() {
+        "no listed witness".to_string()
+    } else {
+        r.cosigned_by.join(", ")
+    };
+    format!(
+        "head checkpoint (size {size}){}; cosigned by {witnesses}\n",
+        if valid { " signed by the log key" } else { "" }
+    )
+}
+
 /// `check --log` with a log key: the log's checkpoints hold under `policy` (else the problems
 /// are printed, and no file is looked up).
 pub fn head_holds(

@@ -402,6 +402,13 @@ fn split_view_is_caught_by_a_witness_and_a_mirror_requiring_a_cosignature() {
     let req = ["--witnesses", s(&k.witnesses), "--witness-threshold", "1"];
     let o = verify(&fx, &k, &a, &req);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains(
+            "head checkpoint (size 2) signed by the log key; cosigned by witness.example/w1"
+        ),
+        "{}",
+        text(&o)
+    );
     let o = verify(&fx, &k, &b, &req);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("0 valid cosignature(s)"), "{}", text(&o));

@@ -201,3 +201,38 @@ fn write_evidence(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn witness_state_files() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("state.json");
+        let s = WitnessState::load(&p).unwrap();
+        assert_eq!((s.state.as_str(), s.logs.len()), (WITNESS_STATE_FORMAT, 0));
+        for bad in [
+            "",
+            "{}",
+            r#"{"state":"intact-witness-state/2","logs":{}}"#,
+            r#"{"state":"intact-witness-state/1","logs":{},"x":1}"#,
+        ] {
+            std::fs::write(&p, bad).unwrap();
+            assert!(WitnessState::load(&p).is_err(), "{bad}");
+        }
+        std::fs::write(&p, r#"{"state":"intact-witness-state/1","logs":{"o":"n"}}"#).unwrap();
+        assert_eq!(WitnessState::load(&p).unwrap().logs["o"], "n");
+    }
+
+    #[test]
+    fn refuses_a_layout_1_log_and_a_log_key_as_witness_key() {
+        use crate::tlog::KeyType;
+        let d = tempfile::tempdir().unwrap();
+        let log_key = SignerKey::from_seed("o", KeyType::Ed25519, &[1; 32]).unwrap();
+        let st = d.path().join("s.json");
+        let r = cosign(d.path(), &log_key, &st, &log_key.verifier(), d.path(), 1).unwrap();
+        assert!(!r.cosigned && r.problems[0].contains("layout 1"));
+        assert!(!st.exists(), "nothing remembered");
+    }
+}
