@@ -106,6 +106,29 @@ pub fn verify_inclusion(
     s_n == 0 && &r == expected_root
 }
 
+/// The roots of every prefix of `leaves`: element k−1 is `root(&leaves[..k])`. In O(n log n)
+/// hashes, by keeping the perfect subtrees of the prefix (a binary counter) and folding them
+/// from the right, which is RFC 9162's split at the largest power of two.
+pub fn prefix_roots(leaves: &[Hash]) -> Vec<Hash> {
+    let mut out = Vec::with_capacity(leaves.len());
+    // Perfect subtrees of the prefix, left to right, with their sizes.
+    let mut stack: Vec<(u64, Hash)> = Vec::new();
+    for leaf in leaves {
+        let mut node = (1u64, *leaf);
+        while stack.last().is_some_and(|(size, _)| *size == node.0) {
+            let (size, left) = stack.pop().unwrap_or_default();
+            node = (size * 2, node_hash(&left, &node.1));
+        }
+        stack.push(node);
+        let mut r = stack[stack.len() - 1].1;
+        for (_, h) in stack[..stack.len() - 1].iter().rev() {
+            r = node_hash(h, &r);
+        }
+        out.push(r);
+    }
+    out
+}
+
 /// The consistency proof from the tree of the first `first` leaves to the tree of all `leaves`
 /// (RFC 9162 §2.1.4.1, `PROOF(m, D[n])`). Empty when `first` is 0 or equals the size (nothing
 /// to prove); `None` when `first` is larger than the tree.
@@ -332,5 +355,16 @@ mod tests {
         assert_eq!(consistency_proof(3, &l).unwrap(), vec![c, d, g, ll]);
         assert_eq!(consistency_proof(4, &l).unwrap(), vec![ll]);
         assert_eq!(consistency_proof(6, &l).unwrap(), vec![i, j, k]);
+    }
+
+    #[test]
+    fn prefix_roots_are_the_roots_of_every_prefix() {
+        let l = leaves(100);
+        let p = prefix_roots(&l);
+        assert_eq!(p.len(), 100);
+        for k in 1..=100 {
+            assert_eq!(p[k - 1], root(&l[..k]), "{k}");
+        }
+        assert!(prefix_roots(&[]).is_empty());
     }
 }

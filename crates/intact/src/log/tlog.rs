@@ -67,16 +67,6 @@ pub fn leaves(entries: &[Entry]) -> Vec<Hash> {
         .collect()
 }
 
-/// The checkpoint of the first `size` leaves, with origin the log key's name.
-pub fn checkpoint_of(origin: &str, leaves: &[Hash]) -> Checkpoint {
-    Checkpoint {
-        origin: origin.into(),
-        size: leaves.len() as u64,
-        root: merkle::root(leaves),
-        extensions: Vec::new(),
-    }
-}
-
 /// Reads a file of at most `limit` bytes; `None` when it does not exist or is not a file.
 pub(super) fn read_small(p: &Path, limit: u64) -> Result<Option<Vec<u8>>, PathError> {
     match std::fs::symlink_metadata(p) {
@@ -107,18 +97,24 @@ pub(super) fn create_layout(log: &Path) -> Result<(), LogError> {
     Ok(())
 }
 
-/// Signs and stores the checkpoint of the first `size` entries (replacing nothing: a stored
-/// checkpoint of that size stays).
+/// Signs and stores the checkpoint of the first `size` entries, whose tree has `root`
+/// (replacing nothing: a stored checkpoint of that size stays).
 pub(super) fn store_checkpoint(
     log: &Path,
-    leaves: &[Hash],
+    size: u64,
+    root: Hash,
     key: &SignerKey,
 ) -> Result<Option<Note>, LogError> {
-    let p = checkpoint_path(log, leaves.len() as u64);
+    let p = checkpoint_path(log, size);
     if p.exists() {
         return Ok(None);
     }
-    let cp = checkpoint_of(&key.name, leaves);
+    let cp = Checkpoint {
+        origin: key.name.clone(),
+        size,
+        root,
+        extensions: Vec::new(),
+    };
     let note = Note::sign(&cp.to_text(), key).map_err(|e| LogError::State {
         path: p.clone(),
         message: e.to_string(),
@@ -266,8 +262,9 @@ mod tests {
         // A stored line is read back; a malformed file counts for nothing.
         let leaves = [merkle::leaf_hash(b"r1")];
         create_layout(d.path()).unwrap();
-        let note = store_checkpoint(d.path(), &leaves, &l).unwrap().unwrap();
-        assert!(store_checkpoint(d.path(), &leaves, &l).unwrap().is_none());
+        let root = merkle::root(&leaves);
+        let note = store_checkpoint(d.path(), 1, root, &l).unwrap().unwrap();
+        assert!(store_checkpoint(d.path(), 1, root, &l).unwrap().is_none());
         let dir = cosignature_dir(d.path(), 1);
         std::fs::create_dir_all(&dir).unwrap();
         let sig = crate::tlog::cosignature::cosign(&note.text, 7, &w).unwrap();

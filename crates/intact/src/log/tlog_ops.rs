@@ -71,7 +71,8 @@ pub fn append_signed(
         tlog::create_layout(log)?;
     }
     let (entries, _) = read_log(log)?;
-    store_checkpoint(log, &leaves(&entries), k)?;
+    let size = entries.len() as u64;
+    store_checkpoint(log, size, merkle::root(&leaves(&entries)), k)?;
     let head = read_note_bytes(&checkpoint_path(log, entries.len() as u64))?
         .map(|b| String::from_utf8_lossy(&b).into_owned());
     Ok((r, head))
@@ -120,10 +121,13 @@ pub fn upgrade(log: &Path, key: &SignerKey) -> Result<UpgradeReport, LogError> {
     }
     tlog::create_layout(log)?;
     r.layout = 2;
-    let l = leaves(&entries);
-    for k in 1..=l.len() {
-        if store_checkpoint(log, &l[..k], key)?.is_some() {
-            r.signed.push(k as u64);
+    for (k, root) in merkle::prefix_roots(&leaves(&entries))
+        .into_iter()
+        .enumerate()
+    {
+        let size = k as u64 + 1;
+        if store_checkpoint(log, size, root, key)?.is_some() {
+            r.signed.push(size);
         }
     }
     Ok(r)
