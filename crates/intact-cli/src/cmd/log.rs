@@ -32,6 +32,8 @@ enum LogCommand {
     Compare(super::log_tlog::CompareArgs),
     /// Print the inclusion proof of a release in the log's head checkpoint.
     Prove(super::log_tlog::ProveArgs),
+    /// Check an inclusion proof offline: the release, the signed checkpoint, its witnesses.
+    CheckInclusion(super::log_tlog::CheckInclusionArgs),
 }
 
 impl LogArgs {
@@ -44,6 +46,7 @@ impl LogArgs {
             LogCommand::Upgrade(args) => args.run(),
             LogCommand::Compare(args) => args.run(),
             LogCommand::Prove(args) => args.run(),
+            LogCommand::CheckInclusion(args) => args.run(),
         }
     }
 }

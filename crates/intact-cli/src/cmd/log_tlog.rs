@@ -298,3 +298,64 @@ impl ProveArgs {
         Ok(Outcome::Done)
     }
 }
+
+#[derive(Args)]
+pub struct CheckInclusionArgs {
+    /// The proof (`intact log prove --json` or `-o`).
+    proof: PathBuf,
+    /// The release's statement (`release.json` of the bundle or of its log entry).
+    #[arg(long, value_name = "FILE")]
+    release_json: PathBuf,
+    #[command(flatten)]
+    tlog: TlogArgs,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+impl CheckInclusionArgs {
+    /// The top-level entry point for `intact log check-inclusion`.
+    pub fn run(self) -> Result<Outcome, CliError> {
+        let policy = self.tlog.policy()?;
+        let key = policy
+            .log_key
+            .clone()
+            .ok_or_else(|| CliError::usage("give the log's verifier key with --log-key"))?;
+        let read = |p: &PathBuf, limit: u64| -> Result<Vec<u8>, CliError> {
+            let m = std::fs::metadata(p)
+                .map_err(|e| CliError::usage(format!("{}: {e}", p.display())))?;
+            if m.len() > limit {
+                return Err(CliError::usage(format!(
+                    "{}: larger than {limit} bytes",
+                    p.display()
+                )));
+            }
+            std::fs::read(p).map_err(|e| CliError::usage(format!("{}: {e}", p.display())))
+        };
+        let proof = read(&self.proof, intact::tlog::proofs::MAX_PROOF_DOCUMENT as u64)?;
+        let release = read(
+            &self.release_json,
+            intact::limits::Limits::DEFAULT.release_bytes,
+        )?;
+        let r = log::check_inclusion(&proof, &release, &key, &policy);
+        output::print(self.json, &r, |r| {
+            let mut t: String = r
+                .problems
+                .iter()
+                .map(|p| format!("{}: {p}\n", self.proof.display()))
+                .collect();
+            t.push_str(&if r.valid {
+                format!(
+                    "VALID: entry {:06} of the log's signed checkpoint of size {}; cosigned by {}\n",
+                    r.seq,
+                    r.size,
+                    if r.cosigned_by.is_empty() { "no listed witness".into() } else { r.cosigned_by.join(", ") }
+                )
+            } else {
+                format!("NOT VALID: {}\n", self.proof.display())
+            });
+            t
+        });
+        Ok(Outcome::valid_if(r.valid))
+    }
+}

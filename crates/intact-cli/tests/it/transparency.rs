@@ -220,6 +220,34 @@ fn upgrade_append_verify_with_state_prove_and_compare() {
     let vk = VerifierKey::parse(&std::fs::read_to_string(&k.log_vkey).unwrap()).unwrap();
     let rel = std::fs::read(log.join("000002/release.json")).unwrap();
     let cp = doc.check_signed(&rel, &vk).unwrap();
+    let pf = fx.p("r2.log-proof.json");
+    std::fs::write(&pf, &o.stdout).unwrap();
+    let check = |rel: &Path, extra: &[&str]| {
+        let mut a = vec![
+            "log",
+            "check-inclusion",
+            s(&pf),
+            "--release-json",
+            s(rel),
+            "--log-key",
+            s(&k.log_vkey),
+            "--json",
+        ];
+        a.extend_from_slice(extra);
+        intact(&a)
+    };
+    let o = check(&log.join("000002/release.json"), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(
+        check(&log.join("000001/release.json"), &[]).status.code(),
+        Some(1)
+    );
+    // The proof's checkpoint carries no cosignature: a policy of one witness refuses it.
+    let o = check(
+        &log.join("000002/release.json"),
+        &["--witnesses", s(&k.witnesses)],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert_eq!((doc.index, cp.size), (1, 3));
     assert!(doc
         .check_signed(
@@ -593,6 +621,26 @@ pub(crate) fn documents() -> Vec<(&'static str, String, serde_json::Value)> {
         s(&k.log_vkey),
         "--json",
     ]);
+    let pf = fx.p("inclusion.json");
+    std::fs::write(&pf, &o.stdout).unwrap();
+    let oc = intact(&[
+        "log",
+        "check-inclusion",
+        s(&pf),
+        "--release-json",
+        s(&a.join("000001/release.json")),
+        "--log-key",
+        s(&k.log_vkey),
+        "--witnesses",
+        s(&k.witnesses),
+        "--json",
+    ]);
+    assert_eq!(oc.status.code(), Some(0), "{}", text(&oc));
+    docs.push((
+        "log-inclusion-check.schema.json",
+        "log check-inclusion".into(),
+        json(&oc),
+    ));
     docs.push(("log-inclusion.schema.json", "log prove".into(), json(&o)));
     let b = forked_log(&fx, &k, &r1, "log-b");
     let o = cosign(&k, &b, &ws);

@@ -37,7 +37,8 @@ pub use tlog::{
     LAYOUT_2, TLOG_DIR,
 };
 pub use tlog_ops::{
-    append_signed, compare, prove, upgrade, upgrade_state, CompareReport, Side, UpgradeReport,
+    append_signed, check_inclusion, compare, prove, upgrade, upgrade_state, CompareReport,
+    InclusionCheck, Side, UpgradeReport,
 };
 pub use tlog_verify::{check_checkpoints, consistent, Evidence, TlogPolicy, TlogReport};
 pub use verify_log::{verify_entry, verify_log, LogReport, LogVerifyOptions, ReleaseCheck};

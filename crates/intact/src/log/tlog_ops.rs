@@ -323,3 +323,66 @@ pub fn compare(
     };
     Ok(r)
 }
+
+/// `log check-inclusion` (`--json`, format `intact-log-inclusion-check/1`).
+#[derive(Debug, Clone, Serialize)]
+pub struct InclusionCheck {
+    pub report: &'static str,
+    pub valid: bool,
+    /// Entry number of the release in the log (index + 1).
+    pub seq: u64,
+    /// Size of the signed checkpoint the proof is against.
+    pub size: u64,
+    /// Witnesses of the policy with a valid cosignature on that checkpoint.
+    pub cosigned_by: Vec<String>,
+    pub problems: Vec<String>,
+}
+
+/// Checks an inclusion proof offline: `release_json` is in the proof's checkpoint, which the
+/// log key signed and at least `policy.threshold` of `policy.witnesses` cosigned.
+pub fn check_inclusion(
+    proof: &[u8],
+    release_json: &[u8],
+    key: &VerifierKey,
+    policy: &super::TlogPolicy,
+) -> InclusionCheck {
+    let mut r = InclusionCheck {
+        report: "intact-log-inclusion-check/1",
+        valid: false,
+        seq: 0,
+        size: 0,
+        cosigned_by: Vec::new(),
+        problems: Vec::new(),
+    };
+    let doc = match InclusionDocument::parse(proof) {
+        Ok(d) => d,
+        Err(e) => {
+            r.problems.push(e.to_string());
+            return r;
+        }
+    };
+    r.seq = doc.index.saturating_add(1);
+    r.size = doc.size;
+    if let Err(e) = doc.check_signed(release_json, key) {
+        r.problems.push(e.to_string());
+    }
+    if let Ok(note) = Note::parse(doc.checkpoint.as_bytes()) {
+        let (valid, invalid) = crate::tlog::cosignature::cosigners(&note, &policy.witnesses);
+        r.cosigned_by = valid.iter().map(|(k, _)| k.name.clone()).collect();
+        for k in invalid {
+            r.problems.push(format!(
+                "the cosignature of witness {} does not verify",
+                k.name
+            ));
+        }
+        if valid.len() < policy.threshold {
+            r.problems.push(format!(
+                "the checkpoint has {} valid cosignature(s) of the listed witnesses; {} required",
+                valid.len(),
+                policy.threshold
+            ));
+        }
+    }
+    r.valid = r.problems.is_empty();
+    r
+}
