@@ -28,6 +28,7 @@ pub mod sign;
 pub mod source;
 pub mod sshsig;
 pub mod timestamp;
+pub mod tlog;
 pub mod trust;
 pub mod verify;
 

@@ -91,6 +91,14 @@ pub struct Limits {
     /// Most certificates on a TSA's chain, the TSA's own and the root included (8): real
     /// TSAs have 2 to 4.
     pub tsa_chain_depth: usize,
+    /// Largest signed note (a checkpoint with its signatures, FORMAT.md §15): 64 KiB. A
+    /// checkpoint body is about 100 bytes and each signature line about 130, so this holds a
+    /// checkpoint with a long extension and [`Limits::note_signatures`] cosignatures.
+    pub note_bytes: u64,
+    /// Most signature lines a signed note may carry (100, FORMAT.md §15; the bound of the Go
+    /// and Rust reference implementations): a log signature and far more witnesses than any
+    /// policy names.
+    pub note_signatures: usize,
 }
 
 impl Limits {
@@ -116,6 +124,8 @@ impl Limits {
         timestamp_tokens: 64,
         tsa_certs_bytes: 1 << 20,
         tsa_chain_depth: 8,
+        note_bytes: 64 << 10,
+        note_signatures: 100,
     };
 }
 
@@ -137,6 +147,7 @@ mod tests {
         assert_eq!(l.proof_bytes, 4 * 1_048_576);
         assert_eq!((l.proof_audit_path, l.proof_signatures), (64, 256));
         assert_eq!((l.path_bytes, l.component_bytes), (1024, 255));
+        assert_eq!((l.note_bytes, l.note_signatures), (65_536, 100));
         assert_eq!(l.central_directory_bytes, 2 * 1024 * 1024 * 1024);
         assert_eq!(
             (l.manifest_bytes, l.payload_manifest_bytes),

@@ -9,7 +9,7 @@
 pub use intact_bagit as bagit;
 pub use intact_format::{
     allowed_signers, bag, bagpath, bundle, canonical, container, digest, limits, manifest, merkle,
-    problem, progress, proof, release, sign, source, sshsig, trust, verify,
+    problem, progress, proof, release, sign, source, sshsig, tlog, trust, verify,
 };
 pub use intact_gate as gate;
 
@@ -25,6 +25,7 @@ pub mod inspect;
 pub mod keygen;
 pub mod log;
 pub mod metadata;
+pub mod note_keygen;
 pub mod pack;
 pub mod redaction;
 pub mod scrub;

@@ -33,6 +33,9 @@ pub struct CheckArgs {
     /// With --bundle: the bundle's stored time-stamp tokens (FORMAT.md §16).
     #[command(flatten)]
     time: super::timestamp::TimeArgs,
+    /// With --log: the log's signed checkpoints and witnesses (FORMAT.md §15).
+    #[command(flatten)]
+    tlog: super::log_tlog::TlogArgs,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -50,6 +53,11 @@ impl CheckArgs {
             return Err(CliError::usage(
                 "--tsa-certs goes with --bundle or --log (a proof carries no time-stamp tokens)",
             ));
+        }
+        if let (Some(d), true) = (&self.log, self.tlog.log_key.is_some()) {
+            if !super::log_tlog::head_holds(d, &self.tlog.policy()?, self.json)? {
+                return Ok(Outcome::NotValid);
+            }
         }
         let check = |file: &PathBuf| -> Result<CheckReport, CliError> {
             Ok(match (&self.proof, &self.bundle, &self.log) {

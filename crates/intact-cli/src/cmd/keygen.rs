@@ -25,6 +25,18 @@ pub struct KeygenArgs {
     /// is already there is not added twice).
     #[arg(long, value_name = "FILE")]
     allowed_signers: Option<PathBuf>,
+    /// Make the log key instead (Ed25519 in the C2SP signed-note encoding, FORMAT.md §15.1):
+    /// OUT holds the secret key, OUT.vkey the verifier key, also written beside
+    /// --allowed-signers as log.vkey.
+    #[arg(long, conflicts_with_all = ["witness", "no_passphrase"])]
+    log: bool,
+    /// Make a witness key instead (cosignature/v1): OUT and OUT.vkey.
+    #[arg(long, conflicts_with = "no_passphrase")]
+    witness: bool,
+    /// The key's name for --log or --witness (for a log: the origin of its checkpoints, e.g.
+    /// archive.example.org/releases; default: the key file's name).
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
     /// Print what was written as JSON.
     #[arg(long)]
     json: bool,
@@ -45,6 +57,9 @@ struct KeygenReport {
 impl KeygenArgs {
     /// The top-level entry point for `intact keygen`.
     pub fn run(self) -> Result<Outcome, CliError> {
+        if self.log || self.witness {
+            return self.run_note_key();
+        }
         let principal = match self.principal {
             Some(p) => p,
             None => self
@@ -96,6 +111,51 @@ impl KeygenArgs {
             ),
         }
         out(&format!("{}\n", r.allowed_signers_line));
+        Ok(Outcome::Done)
+    }
+}
+
+impl KeygenArgs {
+    /// `keygen --log | --witness`: a signed-note key pair (FORMAT.md §15.1).
+    fn run_note_key(self) -> Result<Outcome, CliError> {
+        let name = self.name.clone().or_else(|| {
+            self.out
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+        });
+        let name = name.ok_or_else(|| CliError::usage("give the key's name with --name"))?;
+        let kind = if self.log {
+            intact::tlog::KeyType::Ed25519
+        } else {
+            intact::tlog::KeyType::Cosignature
+        };
+        let also: Vec<PathBuf> = match (&self.allowed_signers, self.log) {
+            (Some(f), true) => vec![f
+                .parent()
+                .map(|d| d.join("log.vkey"))
+                .unwrap_or_else(|| PathBuf::from("log.vkey"))],
+            _ => Vec::new(),
+        };
+        let r = intact::note_keygen::note_keygen(&self.out, &name, kind, &also)?;
+        if self.json {
+            out(&json(&r));
+            return Ok(Outcome::Done);
+        }
+        eprintln!(
+            "wrote {} (secret: keep it with whoever {}) and {}",
+            r.private_path.display(),
+            if self.log {
+                "appends to the log"
+            } else {
+                "runs the witness"
+            },
+            r.verifier_paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        out(&format!("{}\n", r.verifier_key));
         Ok(Outcome::Done)
     }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use intact::log::{self, AppendReport, LogProblem, LogReport, StatusReport};
+use intact::log::{self, LogProblem, LogReport, StatusReport};
 
 use super::flags::TrustArgs;
 use crate::exit::{CliError, Outcome};
@@ -26,6 +26,14 @@ enum LogCommand {
     Verify(VerifyArgs),
     /// The archive's current state: releases, items, superseded and withdrawn items.
     Status(StatusArgs),
+    /// Make LOG keep signed checkpoints (layout 2), or give a mirror state its checkpoint.
+    Upgrade(super::log_tlog::UpgradeArgs),
+    /// Are two checkpoints of the log consistent? Prints the proof, or the evidence.
+    Compare(super::log_tlog::CompareArgs),
+    /// Print the inclusion proof of a release in the log's head checkpoint.
+    Prove(super::log_tlog::ProveArgs),
+    /// Check an inclusion proof offline: the release, the signed checkpoint, its witnesses.
+    CheckInclusion(super::log_tlog::CheckInclusionArgs),
 }
 
 impl LogArgs {
@@ -35,6 +43,10 @@ impl LogArgs {
             LogCommand::Append(args) => args.run(),
             LogCommand::Verify(args) => args.run(),
             LogCommand::Status(args) => args.run(),
+            LogCommand::Upgrade(args) => args.run(),
+            LogCommand::Compare(args) => args.run(),
+            LogCommand::Prove(args) => args.run(),
+            LogCommand::CheckInclusion(args) => args.run(),
         }
     }
 }
@@ -51,6 +63,9 @@ struct AppendArgs {
     /// token over the release, stored in the entry's timestamps/ (repeat for several).
     #[arg(long = "tsa", value_name = "URL")]
     tsa: Vec<String>,
+    /// The log's secret key (`intact keygen --log`): sign the new head's checkpoint.
+    #[arg(long, value_name = "FILE")]
+    log_signing_key: Option<PathBuf>,
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
@@ -64,10 +79,24 @@ impl AppendArgs {
     fn run(self) -> Result<Outcome, CliError> {
         let opts = self.trust.load()?;
         let progress = crate::progress::bar(self.quiet, "verifying");
-        let r = log::append_with_progress(&self.log, &self.bundle, &opts, progress.as_ref())?;
+        let key = match &self.log_signing_key {
+            Some(p) => Some(log::read_signer_key(p)?),
+            None => None,
+        };
+        let (r, checkpoint) = log::append_signed(
+            &self.log,
+            &self.bundle,
+            &opts,
+            progress.as_ref(),
+            key.as_ref(),
+        )?;
         drop(progress);
-        let outcome = Outcome::valid_if(r.appended || r.already_head);
         let stamped = super::timestamp::after_append(&self.log, &r, &self.tsa)?;
+        let r = super::log_tlog::SignedAppend {
+            report: r,
+            checkpoint,
+        };
+        let outcome = Outcome::valid_if(r.report.appended || r.report.already_head);
         let outcome = outcome.worst(stamped.outcome);
         if !(self.quiet && outcome == Outcome::Done) {
             output::print(self.json, &stamped.with(&r), |o| {
@@ -77,7 +106,8 @@ impl AppendArgs {
         Ok(outcome)
     }
 
-    fn human(&self, r: &AppendReport) -> String {
+    fn human(&self, r: &super::log_tlog::SignedAppend) -> String {
+        let r = &r.report;
         let mut t = problem_lines(&r.problems);
         t.push_str(&match (r.appended, r.seq) {
             (true, Some(n)) => format!(
@@ -114,6 +144,8 @@ struct VerifyArgs {
     trust: TrustArgs,
     #[command(flatten)]
     time: super::timestamp::TimeArgs,
+    #[command(flatten)]
+    tlog: super::log_tlog::TlogArgs,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -128,6 +160,7 @@ impl VerifyArgs {
     fn run(self) -> Result<Outcome, CliError> {
         let opts = self.trust.load()?;
         let time = self.time.load()?;
+        let policy = self.tlog.policy()?;
         let progress = crate::progress::bar(self.quiet, "verifying");
         let r = log::verify_log(
             &self.log,
@@ -137,6 +170,7 @@ impl VerifyArgs {
                 bundles: self.bundles.clone(),
                 state: self.state.clone(),
                 time: time.as_ref(),
+                tlog: Some(&policy),
             },
         )?;
         drop(progress);
@@ -185,6 +219,7 @@ impl VerifyArgs {
             .as_ref()
             .map(|h| format!("{} ({}, {})", h.release, h.created, h.bundle_id))
             .unwrap_or_else(|| "none".into());
+        t.push_str(&super::log_tlog::tlog_line(&r.tlog, r.valid));
         t.push_str(&format!(
             "{}: {}: collection {}, {} release(s), head {}{}{}\n",
             if r.valid { "VALID" } else { "NOT VALID" },
@@ -260,7 +295,7 @@ fn status_human(r: &StatusReport) -> String {
 }
 
 /// One line per problem, naming the release and log entry it is about.
-fn problem_lines(problems: &[LogProblem]) -> String {
+pub(super) fn problem_lines(problems: &[LogProblem]) -> String {
     let mut t = String::new();
     for p in problems {
         let rel = match (&p.seq, &p.release) {

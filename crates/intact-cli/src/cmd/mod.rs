@@ -17,6 +17,7 @@ pub mod flags;
 pub mod inspect;
 pub mod keygen;
 pub mod log;
+pub mod log_tlog;
 pub mod pack;
 pub mod redaction;
 pub mod scan;
@@ -27,6 +28,7 @@ pub mod targets;
 pub mod timestamp;
 mod trust_file;
 pub mod verify;
+pub mod witness;
 
 /// The whole command line: `intact SUBCOMMAND …` (also what `completions` and `man` describe).
 #[derive(Parser)]
@@ -68,6 +70,8 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// The public release log: append a verified release, verify the chain (and a mirror), status.
     Log(log::LogArgs),
+    /// Witness a release log: check its head checkpoint and cosign it (docs/TRANSPARENCY.md).
+    Witness(witness::WitnessArgs),
     /// What a release changed relative to an earlier one (no verification).
     Diff(diff::DiffArgs),
     /// Verify a bundle, then write it out as a tree inside DIR (nothing written if not valid).
@@ -105,6 +109,7 @@ impl Command {
             Command::Check(args) => args.run(),
             Command::Demo(args) => args.run(),
             Command::Log(args) => args.run(),
+            Command::Witness(args) => args.run(),
             Command::Diff(args) => args.run(),
             Command::Extract(args) => args.run(),
             Command::Scan(args) => args.run(),

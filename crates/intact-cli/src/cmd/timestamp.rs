@@ -159,14 +159,14 @@ pub struct AfterAppend {
 #[derive(serde::Serialize)]
 pub struct AppendOut<'a> {
     #[serde(flatten)]
-    pub append: &'a intact::log::AppendReport,
+    pub append: &'a super::log_tlog::SignedAppend,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<&'a StampReport>,
 }
 
 impl AfterAppend {
     /// The append report with this stamping.
-    pub fn with<'a>(&'a self, append: &'a intact::log::AppendReport) -> AppendOut<'a> {
+    pub fn with<'a>(&'a self, append: &'a super::log_tlog::SignedAppend) -> AppendOut<'a> {
         AppendOut {
             append,
             timestamp: self.report.as_ref(),

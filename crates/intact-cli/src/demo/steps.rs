@@ -394,6 +394,7 @@ impl Story {
                 bundles: Some(mirror),
                 state: Some(self.out.join("mirror-state.json")),
                 time: None,
+                tlog: None,
             },
         )
         .map_err(step)?;

@@ -206,7 +206,7 @@ impl CliError {
             | CliError::Bagit(_)
             | CliError::Demo(_)
             | CliError::Timestamp(_) => ERROR,
-            | CliError::Scrub(_) => ERROR,
+            CliError::Scrub(_) => ERROR,
         }
     }
 

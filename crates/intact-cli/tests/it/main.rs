@@ -33,6 +33,7 @@ mod scrub_office;
 mod scrub_pdf;
 mod tamper;
 mod timestamps;
+mod transparency;
 mod trust;
 mod vectors;
 

@@ -795,6 +795,9 @@ fn every_document_intact_writes_matches_its_schema() {
     for (name, what, doc) in crate::timestamps::schema_documents() {
         sc.check(name, &what, &doc);
     }
+    for (schema, what, doc) in crate::transparency::documents() {
+        sc.check(schema, &what, &doc);
+    }
 
     // Every schema was used.
     let all: BTreeSet<String> = schema_files().into_keys().collect();

@@ -11,6 +11,7 @@ mod harness;
 mod limits;
 mod mutants;
 mod timestamp_vectors;
+mod tlog_vectors_gen;
 mod vectors_families;
 mod vectors_gen;
 mod vectors_schema;

@@ -22,19 +22,35 @@ mod read;
 mod state;
 mod status;
 mod timestamps;
+mod tlog;
+mod tlog_ops;
+mod tlog_verify;
 mod verify_log;
+mod witness;
 
 pub use append::{append, append_with_progress, AppendReport};
 pub use mirror::MirrorNote;
 pub use read::{entry_dirs, entry_seq, fold, read_log, EntryDirs};
 pub use state::MirrorState;
 pub use status::{status, StatusReport};
+pub use tlog::{
+    checkpoint_path, cosigned_note, layout, read_signer_key, read_verifier_key, read_witnesses,
+    LAYOUT_2, TLOG_DIR,
+};
+pub use tlog_ops::{
+    append_signed, check_inclusion, compare, prove, upgrade, upgrade_state, CompareReport,
+    InclusionCheck, Side, UpgradeReport,
+};
+pub use tlog_verify::{check_checkpoints, consistent, Evidence, TlogPolicy, TlogReport};
 pub use verify_log::{verify_entry, verify_log, LogReport, LogVerifyOptions, ReleaseCheck};
+pub use witness::{cosign, WitnessReport, WitnessState, WITNESS_STATE_FORMAT};
 
 /// Digits of a log entry's directory name.
 pub const SEQ_WIDTH: usize = 6;
 /// Format id of a mirror state file.
 pub const STATE_FORMAT: &str = "intact-mirror-state/1";
+/// Format id of a mirror state file that holds a signed checkpoint (FORMAT.md §15.4).
+pub const STATE_FORMAT_2: &str = "intact-mirror-state/2";
 
 /// A log or state file that could not be used at all (exit 2).
 #[derive(Debug, thiserror::Error)]

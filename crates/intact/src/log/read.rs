@@ -61,6 +61,8 @@ pub fn entry_dirs(dir: &Path) -> Result<(EntryDirs, Vec<LogProblem>), PathError>
         let ft = e.file_type().at(&e.path())?;
         match entry_seq(&name) {
             Some(n) if ft.is_dir() => seqs.push((n, e.path())),
+            // Layout 2 (FORMAT.md §15): checkpoints and cosignatures, judged by tlog_verify.
+            None if name == super::tlog::TLOG_DIR && ft.is_dir() => {}
             _ => problems.push(LogProblem {
                 seq: None,
                 release: None,

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Entry, LogError, LogProblem, STATE_FORMAT};
+use super::{Entry, LogError, LogProblem, STATE_FORMAT, STATE_FORMAT_2};
 use crate::archive::ArchiveState;
 use crate::digest::Sha256Digest;
 use crate::fs::{Mode, PathError};
@@ -20,6 +20,10 @@ pub struct MirrorState {
     pub release: String,
     pub bundle_id: String,
     pub created: String,
+    /// The head's checkpoint signed by the log key (state format `intact-mirror-state/2`,
+    /// FORMAT.md §15.4): a later `log verify` proves the log consistent with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<String>,
 }
 
 impl MirrorState {
@@ -39,7 +43,14 @@ impl MirrorState {
             path: path.to_owned(),
             message: format!("malformed state file: {e}"),
         })?;
-        if s.state != STATE_FORMAT || s.seq == 0 || Sha256Digest::from_hex(&s.bundle_id).is_none() {
+        let format_ok = match &s.checkpoint {
+            None => s.state == STATE_FORMAT,
+            Some(c) => {
+                s.state == STATE_FORMAT_2
+                    && c.len() as u64 <= crate::limits::Limits::DEFAULT.note_bytes
+            }
+        };
+        if !format_ok || s.seq == 0 || Sha256Digest::from_hex(&s.bundle_id).is_none() {
             return Err(LogError::State {
                 path: path.to_owned(),
                 message: "malformed state file".into(),
@@ -56,10 +67,20 @@ impl MirrorState {
     }
 
     /// The state of a log whose head is `state.head()` (`None` for an empty log).
-    fn of(entries: &[Entry], state: &ArchiveState) -> Option<MirrorState> {
+    fn of(
+        entries: &[Entry],
+        state: &ArchiveState,
+        checkpoint: Option<String>,
+    ) -> Option<MirrorState> {
         let h = state.head()?;
         Some(MirrorState {
-            state: STATE_FORMAT.into(),
+            state: if checkpoint.is_some() {
+                STATE_FORMAT_2
+            } else {
+                STATE_FORMAT
+            }
+            .into(),
+            checkpoint,
             collection: state.collection.clone().unwrap_or_default(),
             seq: entries.len() as u64,
             release: h.release.clone(),
@@ -69,7 +90,7 @@ impl MirrorState {
     }
 
     /// Replaces the state file atomically (it stays private, mode 0600).
-    fn save(&self, path: &Path) -> Result<(), LogError> {
+    pub(super) fn save(&self, path: &Path) -> Result<(), LogError> {
         crate::fs::write_atomically(path, &self.to_bytes(), Mode::Private, true)?;
         Ok(())
     }
@@ -134,8 +155,9 @@ pub(super) fn record_head(
     prior: Option<&MirrorState>,
     entries: &[Entry],
     state: &ArchiveState,
+    checkpoint: Option<String>,
 ) -> Result<bool, LogError> {
-    let Some(new) = MirrorState::of(entries, state) else {
+    let Some(new) = MirrorState::of(entries, state, checkpoint) else {
         return Ok(false);
     };
     if prior == Some(&new) {

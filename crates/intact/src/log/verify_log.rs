@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::mirror::{check_mirror, Mirror, MirrorNote};
 use super::read::{fold, read_entry, read_existing_log};
 use super::state;
+use super::tlog_verify::{self, TlogPolicy, TlogReport};
 use super::{Entry, LogError, LogProblem};
 use crate::archive::ReleaseRef;
 use crate::release::RELEASE_FORMAT;
@@ -49,6 +50,8 @@ pub struct LogReport {
     pub notes: Vec<MirrorNote>,
     /// The state file was updated to the head.
     pub state_updated: bool,
+    /// The checkpoints (FORMAT.md §15).
+    pub tlog: TlogReport,
     pub problems: Vec<LogProblem>,
 }
 
@@ -61,6 +64,8 @@ pub struct LogVerifyOptions<'a> {
     pub state: Option<PathBuf>,
     /// Trusted time (`--tsa-certs`, `--require-timestamp`).
     pub time: Option<&'a crate::timestamp::TimeOptions>,
+    /// The log key and witness policy for the checkpoints (FORMAT.md §15); `None`: no key.
+    pub tlog: Option<&'a TlogPolicy>,
 }
 
 /// Verifies a release log, and with `--bundles` every mirrored bundle against it, and with
@@ -99,9 +104,19 @@ pub fn verify_log(log: &Path, opts: &LogVerifyOptions) -> Result<LogReport, LogE
         Some(sp) => state::check_prior(sp, &entries, &state, &mut problems)?,
         None => None,
     };
+    let prior_cp = prior.as_ref().and_then(|p| p.checkpoint.as_deref());
+    let tlog = tlog_verify::check(
+        log,
+        &entries,
+        opts.tlog.unwrap_or(&TlogPolicy::default()),
+        prior_cp,
+        &mut problems,
+    )?;
     let valid = problems.is_empty();
     let state_updated = match (valid, &opts.state) {
-        (true, Some(sp)) => state::record_head(sp, prior.as_ref(), &entries, &state)?,
+        (true, Some(sp)) => {
+            state::record_head(sp, prior.as_ref(), &entries, &state, tlog.head_note.clone())?
+        }
         _ => false,
     };
     Ok(LogReport {
@@ -115,6 +130,7 @@ pub fn verify_log(log: &Path, opts: &LogVerifyOptions) -> Result<LogReport, LogE
         unlisted_bundles: mirror.unlisted,
         notes: mirror.notes,
         state_updated,
+        tlog,
         problems,
     })
 }
