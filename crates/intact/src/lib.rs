@@ -27,6 +27,7 @@ pub mod log;
 pub mod metadata;
 pub mod pack;
 pub mod redaction;
+pub mod site;
 pub mod staging;
 
 pub use check::{check_bundle, check_log, check_proof};

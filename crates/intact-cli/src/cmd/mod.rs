@@ -21,6 +21,7 @@ pub mod pack;
 pub mod redaction;
 pub mod scan;
 pub mod sign;
+pub mod site;
 pub mod statement;
 pub mod targets;
 mod trust_file;
@@ -80,6 +81,8 @@ pub enum Command {
     Completions(docs::CompletionsArgs),
     /// The manual pages (roff): intact(1) and one per subcommand.
     Man(docs::ManArgs),
+    /// Write the release log as a static web site with in-browser verification (docs/SITE.md).
+    Site(site::SiteArgs),
     /// Deny-list tools: `expand` writes the variants of its entries for the office to review.
     DenyList(deny_list::DenyListArgs),
 }
@@ -107,6 +110,7 @@ impl Command {
             Command::Completions(args) => args.run(),
             Command::Man(args) => args.run(),
             Command::DenyList(args) => args.run(),
+            Command::Site(args) => args.run(),
         }
     }
 }

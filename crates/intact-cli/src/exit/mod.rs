@@ -153,6 +153,8 @@ pub enum CliError {
     Bagit(BagitError),
     /// `intact demo` could not run.
     Demo(DemoError),
+    /// `intact site` wrote no site.
+    Site(intact::site::SiteError),
 }
 
 impl CliError {
@@ -178,6 +180,7 @@ impl CliError {
                 | InspectError::Unreadable { .. } => NOT_VALID,
             },
             CliError::Disproved(_) => NOT_VALID,
+            CliError::Site(e) if e.is_finding() => NOT_VALID,
             CliError::Usage(_)
             | CliError::Stdout(_)
             | CliError::Io(_)
@@ -199,7 +202,8 @@ impl CliError {
             | CliError::Extract(_)
             | CliError::Log(_)
             | CliError::Bagit(_)
-            | CliError::Demo(_) => ERROR,
+            | CliError::Demo(_)
+            | CliError::Site(_) => ERROR,
         }
     }
 
@@ -332,6 +336,10 @@ impl fmt::Display for CliError {
             CliError::Log(e) => e.fmt(f),
             CliError::Bagit(e) => e.fmt(f),
             CliError::Demo(e) => e.fmt(f),
+            CliError::Site(intact::site::SiteError::OutExists { path }) => {
+                write!(f, "{}: {}", path.display(), hint::OUT_EXISTS)
+            }
+            CliError::Site(e) => e.fmt(f),
         }
     }
 }
@@ -378,6 +386,7 @@ from_library! {
     LogError => Log,
     BagitError => Bagit,
     DemoError => Demo,
+    intact::site::SiteError => Site,
 }
 
 /// Ends the run: prints the error, if any, on standard error (each line prefixed with

@@ -71,6 +71,7 @@ fn inner(e: &CliError) -> Option<&(dyn std::error::Error + 'static)> {
         CliError::Log(e) => e,
         CliError::Bagit(e) => e,
         CliError::Demo(e) => e,
+        CliError::Site(e) => e,
     })
 }
 
@@ -185,6 +186,10 @@ impl CliError {
             CliError::Demo(
                 crate::demo::DemoError::NotDemoDir { path }
                 | crate::demo::DemoError::Io { path, .. },
+            ) => path,
+            CliError::Site(
+                intact::site::SiteError::Io { path, .. }
+                | intact::site::SiteError::OutExists { path },
             ) => path,
             _ => return None,
         })

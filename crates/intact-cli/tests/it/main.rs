@@ -27,6 +27,7 @@ mod redaction;
 mod releases;
 mod scale;
 mod schemas;
+mod site_core;
 mod tamper;
 mod trust;
 mod vectors;
