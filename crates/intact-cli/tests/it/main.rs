@@ -27,6 +27,7 @@ mod redaction;
 mod releases;
 mod scale;
 mod schemas;
+mod site;
 mod site_core;
 mod tamper;
 mod trust;
