@@ -11,6 +11,8 @@ out=${1:-$repo/target/site-browser}
 bash scripts/install/node.sh
 bash scripts/install/chromium.sh
 bash scripts/install/playwright.sh
+# the vendored verification libraries are what scripts/vendor-js.sh makes from the lockfile
+bash scripts/vendor-js.sh --check
 cargo build --quiet -p intact-cli --bin intact
 demo=$(mktemp -d)
 trap 'rm -rf "$demo"' EXIT

@@ -139,6 +139,12 @@ async function journey(base, label, shots) {
   v = await choose(page, changedPath);
   ok(v.kind === 'not-found', `${label}: modified file: ${v.text}`);
   if (shots) await page.locator('#verify').screenshot({ path: join(out, 'verdict-not-found.png') });
+  // another item's file: named, not claimed for this page
+  if (label === 'http') {
+    const other = (await import('node:fs')).readdirSync(join(site, 'files/release-1/data/photographs'))[0];
+    v = await choose(page, join(site, 'files/release-1/data/photographs', other));
+    ok(v.kind === 'other-item' && v.text.includes('release-1'), `${label}: another item's file: ${v.text}`);
+  }
   // an allowed_signers that is not the office's
   await page.fill('#allowed-signers', strangerLine() + '\n');
   v = await drop(page, bytes, 'testimony.txt');

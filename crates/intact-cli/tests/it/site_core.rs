@@ -162,7 +162,7 @@ fn expect_valid(zip: &Path) -> bool {
     std::fs::read(zip.with_file_name("expect.json"))
         .ok()
         .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-        .map_or(true, |v| v["valid"] == true)
+        .is_none_or(|v| v["valid"] == true)
 }
 
 fn bundle_case(

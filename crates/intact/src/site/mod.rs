@@ -17,6 +17,7 @@ use crate::verify::VerifyOptions;
 mod files;
 mod filter;
 mod model;
+mod proofs;
 mod render;
 mod styles;
 mod write;
@@ -83,6 +84,10 @@ pub enum SiteError {
     /// A document's file could not be copied (exit 1 when it is not the signed file).
     #[error(transparent)]
     Files(#[from] FilesError),
+    /// A proof could not be made: the log's records are not what its statement signs (exit 1;
+    /// `log verify` refuses such a log first).
+    #[error("release {release}: {message}")]
+    Proof { release: String, message: String },
     /// A template failed to render (a defect of intact: exit 2).
     #[error("template {name}: {message}")]
     Template { name: String, message: String },
@@ -92,7 +97,7 @@ impl SiteError {
     /// Whether this is a finding about the log or its files (exit 1) rather than a usage or
     /// I/O error.
     pub fn is_finding(&self) -> bool {
-        matches!(self, SiteError::NotValid { .. })
+        matches!(self, SiteError::NotValid { .. } | SiteError::Proof { .. })
             || matches!(self, SiteError::Files(e) if e.is_finding())
     }
 }

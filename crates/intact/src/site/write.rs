@@ -13,13 +13,12 @@ use rayon::prelude::*;
 use super::files::{self, FileSource};
 use super::filter::{self, script_json};
 use super::model::{DocView, ReleaseView, Site};
+use super::proofs::ReleaseProofs;
 use super::render::{Renderer, LANGUAGES};
 use super::{SiteError, CHUNK_ITEMS};
 use crate::bundle::Bundle;
 use crate::fs::At as _;
 use crate::log::LogReport;
-use crate::manifest::Manifest;
-use crate::proof::ProofBuilder;
 
 /// The site's static assets: `(path under assets/, bytes)`.
 pub const ASSETS: [(&str, &str); 5] = [
@@ -106,6 +105,16 @@ pub fn write_site(
             keys => Serde(&keys) },
         )?;
         out.put(&format!("{lang}/index.html"), html.as_bytes())?;
+    }
+    for lang in LANGUAGES {
+        out.put(
+            &format!("data/strings/{lang}.js"),
+            format!(
+                "window.IntactStrings = {};\n",
+                script_strings(&r.strings[lang])
+            )
+            .as_bytes(),
+        )?;
     }
     let mut copied = 0;
     for (ri, rel) in site.releases.iter().enumerate() {
@@ -199,8 +208,7 @@ fn write_release(
         let html = r.render(
             "release.html",
             context! { lang, langs => Serde(langs), up => "../../", here => &here, collection => &site.collection,
-            t => Serde(t), r => Serde(rel), facets => Serde(&facets), shown => Serde(shown),
-            strings_json => script_strings(t) },
+            t => Serde(t), r => Serde(rel), facets => Serde(&facets), shown => Serde(shown) },
         )?;
         out.put(&format!("{lang}/{here}"), html.as_bytes())?;
     }
@@ -248,37 +256,19 @@ fn write_docs(
     langs: &[BTreeMap<&'static str, String>],
     source: &FileSource,
 ) -> Result<(), SiteError> {
-    let manifest = Manifest {
-        format: crate::manifest::MANIFEST_FORMAT.into(),
-        collection: site.collection.clone(),
+    let items: Vec<crate::manifest::Item> = docs.iter().map(|d| d.item.clone()).collect();
+    let proofs = ReleaseProofs::new(&items, &rel.release_json, &rel.merkle_root, &rel.signatures)
+        .ok_or_else(|| SiteError::Proof {
         release: rel.release.clone(),
-        items: docs.iter().map(|d| d.item.clone()).collect(),
-        changes: Vec::new(),
-        exceptions: Vec::new(),
-    };
-    let sigs: Vec<(String, Vec<u8>)> = rel
-        .signatures
-        .iter()
-        .map(|(f, s)| (f.clone(), s.as_bytes().to_vec()))
-        .collect();
-    let builder =
-        ProofBuilder::new(&manifest, rel.release_json.as_bytes(), &sigs).map_err(|e| {
-            SiteError::Template {
-                name: format!("proof of release {}", rel.release),
-                message: e.to_string(),
-            }
-        })?;
-    let strings: BTreeMap<&str, String> = LANGUAGES
-        .iter()
-        .map(|l| (*l, script_strings(&r.strings[l])))
-        .collect();
+        message: "the item records are not what the statement's merkle_root signs".into(),
+    })?;
     docs.par_iter().try_for_each(|d| -> Result<(), SiteError> {
         let up = "../../../";
         let mut proof_json = String::new();
         if !d.withheld() {
-            let p = builder.proof(d.n).map_err(|e| SiteError::Template {
-                name: format!("proof of {}", d.item.id),
-                message: e.to_string(),
+            let p = proofs.proof(d.n, &d.item).ok_or_else(|| SiteError::Proof {
+                release: rel.release.clone(),
+                message: format!("no leaf {}", d.n),
             })?;
             out.put(
                 &format!("proofs/{}/{}.intact-proof.json", rel.release, d.n),
@@ -305,7 +295,7 @@ fn write_docs(
                 collection => &site.collection, t => Serde(t), d => dv.clone(), r => rv.clone(),
                 fields => Serde(FIELDS), file_href => &href,
                 proof_name => crate::cite::proof_file_name(&d.item.id),
-                proof_json => &proof_json, strings_json => &strings[lang] },
+                proof_json => &proof_json },
             )?;
             out.put(&format!("{lang}/{here}"), html.as_bytes())?;
         }

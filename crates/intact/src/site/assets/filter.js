@@ -4,7 +4,7 @@
 (function () {
   'use strict';
   var F = window.IntactFacets;
-  var S = JSON.parse(document.getElementById('intact-strings').textContent);
+  var S = window.IntactStrings || {};
   var form = document.getElementById('filter');
   if (!F || !form) return;
   var base = document.querySelector('script[src$="assets/filter.js"]').getAttribute('src').replace(/assets\/filter\.js$/, '');

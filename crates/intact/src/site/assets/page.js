@@ -3,7 +3,7 @@
  * the digest index), and shows IntactCore.checkDocument's verdict in the page's language. */
 (function () {
   'use strict';
-  var S = JSON.parse(document.getElementById('intact-strings').textContent);
+  var S = window.IntactStrings || {};
   var proofEl = document.getElementById('intact-proof');
   var out = document.getElementById('verdict');
   if (!proofEl || !out) return;
