@@ -349,7 +349,7 @@ bench_site() {
         p ? "witness home address" : "", p ? "Synthetic Law Art. 12" : "" }' >"$d/metadata.csv"
   "$intact" pack "$d/src" --collection bench --release site-bench --key "$key" \
     --created 2026-03-01T00:00:00Z --metadata "$d/metadata.csv" -o "$d/mirror/bundle.zip" \
-    --quiet --no-deny-list
+    --quiet --no-deny-list >/dev/null
   "$intact" log append "$d/log" "$d/mirror/bundle.zip" --trust "$trust" --quiet
   echo "== site: one release of $n items with metadata, three languages"
   measure site "$intact" site "$d/log" --bundles "$d/mirror" -o "$d/site" --trust "$trust" \

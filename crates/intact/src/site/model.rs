@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use base64ct::{Base64, Encoding as _};
 use serde::Serialize;
 
-use super::{styles, SiteError};
+use super::SiteError;
 use crate::archive::ArchiveState;
 use crate::log::{Entry, LogReport};
 use crate::manifest::{ChangeAction, Item, Manifest, RedactionStatus};
@@ -87,10 +87,6 @@ pub struct DocView {
     /// `current`, `superseded` or `withdrawn`.
     pub state: &'static str,
     pub history: Vec<HistoryLine>,
-    pub cite_text: String,
-    pub cite_note: String,
-    pub bibtex: String,
-    pub csl_json: String,
 }
 
 impl DocView {
@@ -134,7 +130,7 @@ impl Site {
                 docs.len(),
             ));
             for (n, item) in m.items.iter().enumerate() {
-                docs.push(doc_view(s, &bundle_id, e.seq, releases.len() - 1, n, item));
+                docs.push(doc_view(s, e.seq, releases.len() - 1, n, item));
             }
         }
         let mut site = Site {
@@ -274,14 +270,7 @@ fn signers(e: &Entry, checks: &[crate::trust::SignatureCheck]) -> Vec<SignerView
     out
 }
 
-fn doc_view(
-    s: &Statement,
-    bundle_id: &str,
-    seq: u64,
-    release_index: usize,
-    n: usize,
-    item: &Item,
-) -> DocView {
+fn doc_view(s: &Statement, seq: u64, release_index: usize, n: usize, item: &Item) -> DocView {
     DocView {
         release: s.release.clone(),
         release_seq: seq,
@@ -291,9 +280,5 @@ fn doc_view(
         status: status_word(item),
         state: "current",
         history: Vec::new(),
-        cite_text: crate::cite::citation_text(s, bundle_id, item),
-        cite_note: styles::note_citation(s, bundle_id, item),
-        bibtex: styles::bibtex(s, bundle_id, item),
-        csl_json: styles::csl_json(s, bundle_id, item),
     }
 }

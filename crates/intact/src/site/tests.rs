@@ -21,10 +21,6 @@ fn doc(n: usize, case: &str, date: &str, status: &'static str) -> DocView {
         status,
         state: "current",
         history: Vec::new(),
-        cite_text: String::new(),
-        cite_note: String::new(),
-        bibtex: String::new(),
-        csl_json: String::new(),
     }
 }
 

@@ -15,6 +15,7 @@ use super::filter::{self, script_json};
 use super::model::{DocView, ReleaseView, Site};
 use super::proofs::ReleaseProofs;
 use super::render::{Renderer, LANGUAGES};
+use super::styles;
 use super::{SiteError, CHUNK_ITEMS};
 use crate::bundle::Bundle;
 use crate::fs::At as _;
@@ -262,7 +263,19 @@ fn write_docs(
         release: rel.release.clone(),
         message: "the item records are not what the statement's merkle_root signs".into(),
     })?;
+    let statement: crate::release::Statement =
+        serde_json::from_str(&rel.release_json).map_err(|e| SiteError::Proof {
+            release: rel.release.clone(),
+            message: e.to_string(),
+        })?;
     docs.par_iter().try_for_each(|d| -> Result<(), SiteError> {
+        let (s, id) = (&statement, rel.bundle_id.as_str());
+        let cite = context! {
+            text => crate::cite::citation_text(s, id, &d.item),
+            note => styles::note_citation(s, id, &d.item),
+            bibtex => styles::bibtex(s, id, &d.item),
+            csl_json => styles::csl_json(s, id, &d.item),
+        };
         let up = "../../../";
         let mut proof_json = String::new();
         if !d.withheld() {
@@ -295,7 +308,7 @@ fn write_docs(
                 collection => &site.collection, t => Serde(t), d => dv.clone(), r => rv.clone(),
                 fields => Serde(FIELDS), file_href => &href,
                 proof_name => crate::cite::proof_file_name(&d.item.id),
-                proof_json => &proof_json },
+                proof_json => &proof_json, cite => cite.clone() },
             )?;
             out.put(&format!("{lang}/{here}"), html.as_bytes())?;
         }
