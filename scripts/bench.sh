@@ -7,6 +7,7 @@
 #   scripts/bench.sh --big      also one file over 4 GiB (ZIP64), against one 4 KiB file
 #   scripts/bench.sh --gate     only the leak gate on real PDFs (texlive-latex-recommended-doc)
 #   scripts/bench.sh --hostile  only the hostile inputs (every run ends with them)
+#   scripts/bench.sh --site     only `intact site` on 100,000 items (--quick: 10,000); target < 60 s
 #   options: --runs N (default 2; the best time is kept), --work DIR (default /tmp/intact-bench),
 #            --keep (leave the generated data), --mutants N (blind mutants of the v1-small
 #            vector, each verified: none may be valid; default 20000, --quick 2000, 0 skips)
@@ -18,6 +19,7 @@ mode=full
 big=0
 gate_only=0
 hostile_only=0
+site_only=0
 runs=2
 work=${TMPDIR:-/tmp}/intact-bench
 keep=0
@@ -29,11 +31,12 @@ while [ $# -gt 0 ]; do
     --big) big=1 ;;
     --gate) gate_only=1 ;;
     --hostile) hostile_only=1 ;;
+    --site) site_only=1 ;;
     --runs) runs=$2; shift ;;
     --work) work=$2; shift ;;
     --keep) keep=1 ;;
     --mutants) mutants=$2; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -330,10 +333,44 @@ PY
   rm -rf "$h"
 }
 
+# site N: `intact site` over a log of one release of N items with metadata (a tenth partly
+# redacted), its bundle in the mirror: the log and the bundle verified in full, every file copied
+# and checked, N document pages in each of three languages, N proofs. Target: under 60 s.
+bench_site() {
+  local n=$1 d=$work/site
+  echo
+  mkdir -p "$d/mirror"
+  "$gen" "$d/src" small "$n" 8192 >/dev/null
+  (cd "$d/src" && find . -type f | sed 's|^\./||' | LC_ALL=C sort) | awk '
+    BEGIN { print "path,id,case_no,volume,doc_type,title,date,redaction_status,redaction_categories,legal_basis" }
+    { i = NR; p = (i % 10 == 0); t = (i % 3 == 0) ? "testimony" : (i % 3 == 1) ? "photograph" : "document"
+      printf "\"%s\",ITEM-%06d,%d,%d,%s,Synthetic document %d,%d-%02d-%02d,%s,%s,%s\n", $0, i, 100 + i % 50,
+        1 + i % 7, t, i, 1980 + i % 20, 1 + i % 12, 1 + i % 28, p ? "partial" : "none",
+        p ? "witness home address" : "", p ? "Synthetic Law Art. 12" : "" }' >"$d/metadata.csv"
+  "$intact" pack "$d/src" --collection bench --release site-bench --key "$key" \
+    --created 2026-03-01T00:00:00Z --metadata "$d/metadata.csv" -o "$d/mirror/bundle.zip" \
+    --quiet --no-deny-list >/dev/null
+  "$intact" log append "$d/log" "$d/mirror/bundle.zip" --trust "$trust" --quiet
+  echo "== site: one release of $n items with metadata, three languages"
+  measure site "$intact" site "$d/log" --bundles "$d/mirror" -o "$d/site" --trust "$trust" \
+    --force --quiet
+  local files
+  files=$(find "$d/site" -type f | wc -l)
+  row "intact site, $n items" "${T[site]}" "$files files, $(du -sm "$d/site" | cut -f1) MB; peak RSS ${M[site]} MB"
+  summary+=("intact site, $n items                ${T[site]} s  (target <= 60: $(verdict "${T[site]}" "<=" 60))")
+  [ "$keep" = 1 ] || rm -rf "$d"
+}
+
 [ "$hostile_only" = 1 ] && mode=hostile-only
 [ "$gate_only" = 1 ] && mode=gate-only
 echo "intact benchmark ($mode mode, best of $runs runs, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ))"
-if [ "$gate_only" = 1 ]; then
+if [ "$site_only" = 1 ]; then
+  if [ "$mode" = quick ]; then bench_site 10000; else bench_site 100000; fi
+  echo
+  echo "== targets"
+  for s in "${summary[@]}"; do echo "  $s"; done
+  exit 0
+elif [ "$gate_only" = 1 ]; then
   bench_gate
 elif [ "$hostile_only" = 1 ]; then
   :
@@ -341,10 +378,12 @@ elif [ "$mode" = full ]; then
   bench mixed mixed 20000 1500000000
   bench tiny tiny 20000 4096
   bench items small 100000 8192
+  bench_site 100000
 else
   bench mixed mixed 2000 150000000
   bench tiny tiny 2000 4096
   bench items small 10000 8192
+  bench_site 10000
 fi
 [ "$big" = 1 ] && bench_big
 [ "$gate_only" = 1 ] || [ "$hostile_only" = 1 ] || bench_gate

@@ -4,7 +4,7 @@
 #
 #   scripts/test.sh [ARGS…]     ARGS go to `cargo test` (e.g. a test name filter)
 #
-# The tests use unzip, ssh-keygen, jq, sha256sum and script (Debian packages), bagit-python 1.9.0 (the
+# The tests use unzip, ssh-keygen, jq, sha256sum, script, node and chromium (Debian packages), bagit-python 1.9.0 (the
 # reference BagIt validator, in .venv-bagit) and the shared corpora in ../shared/corpora; the
 # leak-gate fixtures are regenerated with LibreOffice, ImageMagick, exiftool, HTML Tidy, Info-ZIP
 # and qpdf (Debian packages) and four PyPI packages (in .venv-fixtures).
@@ -49,6 +49,11 @@ if [ ! -x .venv-bagit/bin/bagit.py ]; then
 fi
 
 bash scripts/install/python-office.sh
+# node (the site's verification core runs in it over the vectors), chromium and playwright-core
+# (the site's browser tests, scripts/test-site.sh)
+bash scripts/install/node.sh
+bash scripts/install/chromium.sh
+bash scripts/install/playwright.sh
 
 if [ ! -d ../shared/corpora ]; then
   echo "test.sh: ../shared/corpora is missing; the tests read real files from it" >&2
@@ -68,6 +73,10 @@ if [ $# -eq 0 ]; then
   else
     echo "test.sh: office tools missing (scripts/gen-leak-fixtures.sh --check): the committed leak fixtures only" >&2
   fi
+fi
+# The static site in headless chromium, served on 127.0.0.1 and from file:// (about 15 s).
+if [ $# -eq 0 ]; then
+  bash scripts/test-site.sh
 fi
 # The verifier library alone, as a mirror that audits it builds it: its own dependencies and
 # features only, nothing unified in from the rest of the workspace. (It has no doc tests; --lib

@@ -29,6 +29,7 @@ pub mod note_keygen;
 pub mod pack;
 pub mod redaction;
 pub mod scrub;
+pub mod site;
 pub mod staging;
 pub mod timestamp;
 

@@ -23,6 +23,7 @@ pub mod redaction;
 pub mod scan;
 pub mod scrub;
 pub mod sign;
+pub mod site;
 pub mod statement;
 pub mod targets;
 pub mod timestamp;
@@ -88,6 +89,8 @@ pub enum Command {
     Completions(docs::CompletionsArgs),
     /// The manual pages (roff): intact(1) and one per subcommand.
     Man(docs::ManArgs),
+    /// Write the release log as a static web site with in-browser verification (docs/SITE.md).
+    Site(site::SiteArgs),
     /// Deny-list tools: `expand` writes the variants of its entries for the office to review.
     DenyList(deny_list::DenyListArgs),
     /// Copy a file or folder with the metadata that must not be published removed (docs/SCRUB.md).
@@ -120,6 +123,7 @@ impl Command {
             Command::Man(args) => args.run(),
             Command::DenyList(args) => args.run(),
             Command::Scrub(args) => args.run(),
+            Command::Site(args) => args.run(),
         }
     }
 }

@@ -91,7 +91,8 @@ pub fn run(out: &Path) -> Result<DemoResult, DemoError> {
     let disclosed = s.disclosure()?;
     let second = s.second_release()?;
     let logged = s.release_log(&trust, &second)?;
-    let ok = verified && rejected && disclosed && logged && gate_refused;
+    let site = s.site(&trust)?;
+    let ok = verified && rejected && disclosed && logged && gate_refused && site;
     Ok(DemoResult {
         transcript: s.end(ok),
         ok,

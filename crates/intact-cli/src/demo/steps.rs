@@ -428,6 +428,36 @@ impl Story {
         Ok(log_ok)
     }
 
+    /// Step 9: The release log as a static web site (docs/SITE.md); true if it was written.
+    pub(super) fn site(&mut self, trust: &VerifyOptions) -> Result<bool, DemoError> {
+        let site_dir = self.out.join("site");
+        let r = intact::site::build(
+            &self.out.join("log"),
+            &site_dir,
+            &intact::site::SiteOptions {
+                trust,
+                bundles: Some(self.out.join("mirror")),
+                files: intact::site::FileSource::Bundles,
+                force: false,
+                progress: &intact::progress::Silent,
+                tlog: None,
+            },
+        )
+        .map_err(step)?;
+        let d = self.d();
+        let t = &mut self.t;
+        let _ = writeln!(
+            t,
+            "9. Web site {}: {} releases, {} document pages in Armenian, English and Russian, each with its proof and an in-browser check",
+            site_dir.display(),
+            r.releases,
+            r.documents
+        );
+        let _ = writeln!(t, "   Open {d}/site/index.html in a browser (file:// works), or serve it: python3 -m http.server -d {d}/site 8000");
+        let _ = writeln!(t, "   By hand: intact site {d}/log --bundles {d}/mirror -o {d}/site --trust {d}/keys/allowed_signers --force\n");
+        Ok(true)
+    }
+
     /// The closing lines, and the transcript.
     pub(super) fn end(mut self, ok: bool) -> String {
         let _ = writeln!(

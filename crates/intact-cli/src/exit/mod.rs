@@ -158,6 +158,8 @@ pub enum CliError {
     Timestamp(intact::timestamp::TimestampError),
     /// `intact scrub` wrote no copy.
     Scrub(intact::scrub::ScrubError),
+    /// `intact site` wrote no site.
+    Site(intact::site::SiteError),
 }
 
 impl CliError {
@@ -183,6 +185,7 @@ impl CliError {
                 | InspectError::Unreadable { .. } => NOT_VALID,
             },
             CliError::Disproved(_) => NOT_VALID,
+            CliError::Site(e) if e.is_finding() => NOT_VALID,
             CliError::Usage(_)
             | CliError::Stdout(_)
             | CliError::Io(_)
@@ -207,6 +210,7 @@ impl CliError {
             | CliError::Demo(_)
             | CliError::Timestamp(_) => ERROR,
             CliError::Scrub(_) => ERROR,
+            CliError::Site(_) => ERROR,
         }
     }
 
@@ -341,6 +345,10 @@ impl fmt::Display for CliError {
             CliError::Demo(e) => e.fmt(f),
             CliError::Timestamp(e) => e.fmt(f),
             CliError::Scrub(e) => e.fmt(f),
+            CliError::Site(intact::site::SiteError::OutExists { path }) => {
+                write!(f, "{}: {}", path.display(), hint::OUT_EXISTS)
+            }
+            CliError::Site(e) => e.fmt(f),
         }
     }
 }
@@ -389,6 +397,7 @@ from_library! {
     DemoError => Demo,
     intact::timestamp::TimestampError => Timestamp,
     intact::scrub::ScrubError => Scrub,
+    intact::site::SiteError => Site,
 }
 
 /// Ends the run: prints the error, if any, on standard error (each line prefixed with

@@ -73,6 +73,7 @@ fn inner(e: &CliError) -> Option<&(dyn std::error::Error + 'static)> {
         CliError::Demo(e) => e,
         CliError::Timestamp(e) => e,
         CliError::Scrub(e) => e,
+        CliError::Site(e) => e,
     })
 }
 
@@ -195,6 +196,10 @@ impl CliError {
                 | intact::scrub::ScrubError::OutInsideSrc { path },
             ) => path,
             CliError::Scrub(intact::scrub::ScrubError::Io(e)) => &e.path,
+            CliError::Site(
+                intact::site::SiteError::Io { path, .. }
+                | intact::site::SiteError::OutExists { path },
+            ) => path,
             _ => return None,
         })
     }

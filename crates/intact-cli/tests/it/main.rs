@@ -31,6 +31,8 @@ mod schemas;
 mod scrub;
 mod scrub_office;
 mod scrub_pdf;
+mod site;
+mod site_core;
 mod tamper;
 mod timestamps;
 mod transparency;

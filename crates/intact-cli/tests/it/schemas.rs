@@ -340,6 +340,22 @@ fn every_document_intact_writes_matches_its_schema() {
     assert!(st["superseded"].as_array().is_some_and(|x| !x.is_empty()));
     assert!(st["withdrawn"].as_array().is_some_and(|x| !x.is_empty()));
     sc.check("log-status-report.schema.json", "log status", &st);
+    let site = t.join("site");
+    let sr = intact_json(
+        &[
+            "site",
+            s(&log),
+            "--bundles",
+            s(&demo.join("mirror")),
+            "-o",
+            s(&site),
+            "--trust",
+            s(&trust),
+            "--json",
+        ],
+        0,
+    );
+    sc.check("site-report.schema.json", "site", &sr);
     let state = t.join("state.json");
     let lv = intact_json(
         &[
