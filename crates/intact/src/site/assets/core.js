@@ -306,7 +306,9 @@
   async function checkRelease(rel, signers, engine) {
     var message = enc.encode(rel.release_json), st;
     try { st = JSON.parse(rel.release_json); } catch (e) { return { ok: false, error: 'release.json is not JSON' }; }
-    if (canonical(st) !== rel.release_json) return { ok: false, error: 'release.json is not canonical JSON' };
+    var canon;
+    try { canon = canonical(st); } catch (e) { return { ok: false, error: 'release.json is not canonical JSON: ' + e.message }; }
+    if (canon !== rel.release_json) return { ok: false, error: 'release.json is not canonical JSON' };
     var bundleId = hex(sha256(message));
     if (rel.bundle_id !== undefined && rel.bundle_id !== bundleId) return { ok: false, error: 'the bundle id is not the SHA-256 of release.json' };
     if (st.format !== 'intact-release/1' || !fromHex(st.merkle_root)) return { ok: false, error: 'not an intact-release/1 statement' };
