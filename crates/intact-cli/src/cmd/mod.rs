@@ -17,6 +17,7 @@ pub mod flags;
 pub mod inspect;
 pub mod keygen;
 pub mod log;
+pub mod net;
 pub mod pack;
 pub mod redaction;
 pub mod scan;

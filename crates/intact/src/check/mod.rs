@@ -20,9 +20,11 @@ use crate::verify::{self, Verified, VerifyError, VerifyOptions, VerifyReport};
 
 mod log;
 mod proof;
+mod remote;
 
 pub use log::{check_log, discover_log, ReleaseSource};
 pub use proof::check_proof;
+pub use remote::{check_bundle_url, RemoteScope};
 
 /// Format id of the check report (`intact check --json`).
 pub const CHECK_REPORT: &str = "intact-check/1";
@@ -153,6 +155,9 @@ pub struct CheckReport {
     /// Log mode: entries of the log that could not be used (not valid, unreadable); they do not
     /// change the verdict.
     pub skipped: Vec<CheckProblem>,
+    /// A bundle read by ranges (`--bundle URL`): what was read and proved, and what was not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remote: Option<remote::RemoteScope>,
 }
 
 /// `intact check` could not be done at all (exit 2).
@@ -213,6 +218,7 @@ fn new_report(mode: CheckMode, file: &Path, d: &StreamDigest) -> CheckReport {
         releases: Vec::new(),
         problems: Vec::new(),
         skipped: Vec::new(),
+        remote: None,
     }
 }
 
