@@ -17,6 +17,7 @@ pub mod flags;
 pub mod inspect;
 pub mod keygen;
 pub mod log;
+pub mod mirror;
 pub mod net;
 pub mod pack;
 pub mod redaction;
@@ -65,6 +66,8 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// The public release log: append a verified release, verify the chain (and a mirror), status.
     Log(log::LogArgs),
+    /// Pull a published log and its bundles from a website into a mirror, verified (docs/MIRRORS.md).
+    Mirror(mirror::MirrorArgs),
     /// What a release changed relative to an earlier one (no verification).
     Diff(diff::DiffArgs),
     /// Verify a bundle, then write it out as a tree inside DIR (nothing written if not valid).
@@ -99,6 +102,7 @@ impl Command {
             Command::Check(args) => args.run(),
             Command::Demo(args) => args.run(),
             Command::Log(args) => args.run(),
+            Command::Mirror(args) => args.run(),
             Command::Diff(args) => args.run(),
             Command::Extract(args) => args.run(),
             Command::Scan(args) => args.run(),

@@ -153,6 +153,8 @@ pub enum CliError {
     Bagit(BagitError),
     /// `intact demo` could not run.
     Demo(DemoError),
+    /// `intact mirror` could not start or finish (the network, the disk, the state file).
+    Mirror(intact::mirror::pull::PullError),
 }
 
 impl CliError {
@@ -199,7 +201,8 @@ impl CliError {
             | CliError::Extract(_)
             | CliError::Log(_)
             | CliError::Bagit(_)
-            | CliError::Demo(_) => ERROR,
+            | CliError::Demo(_)
+            | CliError::Mirror(_) => ERROR,
         }
     }
 
@@ -332,6 +335,7 @@ impl fmt::Display for CliError {
             CliError::Log(e) => e.fmt(f),
             CliError::Bagit(e) => e.fmt(f),
             CliError::Demo(e) => e.fmt(f),
+            CliError::Mirror(e) => e.fmt(f),
         }
     }
 }
@@ -378,6 +382,7 @@ from_library! {
     LogError => Log,
     BagitError => Bagit,
     DemoError => Demo,
+    intact::mirror::pull::PullError => Mirror,
 }
 
 /// Ends the run: prints the error, if any, on standard error (each line prefixed with

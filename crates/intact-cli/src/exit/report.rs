@@ -71,6 +71,7 @@ fn inner(e: &CliError) -> Option<&(dyn std::error::Error + 'static)> {
         CliError::Log(e) => e,
         CliError::Bagit(e) => e,
         CliError::Demo(e) => e,
+        CliError::Mirror(e) => e,
     })
 }
 

@@ -19,7 +19,7 @@ use crate::verify;
 mod append;
 mod mirror;
 mod read;
-mod state;
+pub(crate) mod state;
 mod status;
 mod verify_log;
 

@@ -1,0 +1,162 @@
+//! `intact mirror`: pull a published folder (`log/`, `bundles/`, `index.json`) from a website
+//! into a mirror, verifying everything before it is named (docs/MIRRORS.md); write the index of
+//! a folder the office publishes.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use intact::mirror::{HttpStore, PullOptions, PullReport};
+
+use super::flags::TrustArgs;
+use super::net::NetArgs;
+use crate::exit::{CliError, Outcome};
+use crate::output;
+
+#[derive(Args)]
+#[command(after_help = concat!("Examples:\n  intact mirror pull https://records.example.invalid/case-archive /srv/mirror --trust allowed_signers --state /srv/mirror-state.json\n  intact mirror pull http://127.0.0.1:8080/ mirror/ --trust allowed_signers --parallel 8 --json\n  intact mirror index published/     # writes published/index.json\n\n", exit_codes!()))]
+pub struct MirrorArgs {
+    #[command(subcommand)]
+    command: MirrorCommand,
+}
+
+#[derive(Subcommand)]
+enum MirrorCommand {
+    /// Fetch the source's log and the bundles this mirror does not hold; verify before naming.
+    Pull(PullArgs),
+    /// Write DIR/index.json: every file under DIR/log and DIR/bundles, with size and sha256.
+    Index(IndexArgs),
+}
+
+impl MirrorArgs {
+    /// The top-level entry point for `intact mirror`.
+    pub fn run(self) -> Result<Outcome, CliError> {
+        match self.command {
+            MirrorCommand::Pull(args) => args.run(),
+            MirrorCommand::Index(args) => args.run(),
+        }
+    }
+}
+
+#[derive(Args)]
+struct PullArgs {
+    /// The published folder: an http:// or https:// base URL holding index.json, log/ and
+    /// bundles/.
+    source: String,
+    /// The mirror folder (created if missing); it becomes the same layout.
+    dir: PathBuf,
+    #[command(flatten)]
+    trust: TrustArgs,
+    /// The mirror state file: the newest release pulled, so a rolled-back or forked log is
+    /// refused on a later run (updated only when everything verified).
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Bundles downloaded at a time.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    parallel: usize,
+    #[command(flatten)]
+    net: NetArgs,
+    /// Print the summary as JSON (for cron).
+    #[arg(long)]
+    json: bool,
+    /// Print nothing but problems and errors; no progress bar.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+impl PullArgs {
+    fn run(self) -> Result<Outcome, CliError> {
+        if !intact::net::is_url(&self.source) {
+            return Err(CliError::usage(format!(
+                "{}: the source must be an http:// or https:// URL",
+                self.source
+            )));
+        }
+        let trust = self.trust.load()?;
+        let store = HttpStore {
+            http: self.net.http(),
+            base: self.source.trim_end_matches('/').to_owned(),
+        };
+        let progress = crate::progress::bar(self.quiet, "pulling");
+        let opts = PullOptions {
+            trust: &trust,
+            state: self.state.clone(),
+            parallel: self.parallel,
+            progress: progress.as_ref(),
+        };
+        let report = intact::mirror::pull(&store, &self.dir, &opts)?;
+        let outcome = if !report.errors.is_empty() {
+            Outcome::Failed
+        } else {
+            Outcome::valid_if(report.valid)
+        };
+        if self.json {
+            output::out(&output::json(&report));
+        } else if !(self.quiet && report.valid) {
+            output::out(&human(&report));
+        }
+        Ok(outcome)
+    }
+}
+
+fn human(r: &PullReport) -> String {
+    let mut s = String::new();
+    for p in r.errors.iter().chain(&r.problems) {
+        if p.path.is_empty() {
+            s.push_str(&format!("{}\n", p.message));
+        } else {
+            s.push_str(&format!("{}: {}\n", p.path, p.message));
+        }
+    }
+    for f in &r.downloaded {
+        s.push_str(&format!(
+            "downloaded {} ({} bytes), verified\n",
+            f.path, f.size
+        ));
+    }
+    let verdict = if !r.errors.is_empty() {
+        "FAILED"
+    } else if r.valid {
+        "PULLED"
+    } else {
+        "NOT VALID"
+    };
+    s.push_str(&format!(
+        "{verdict}: {} → {}: {} release(s) in the source's log, {} new; {} bundle(s) downloaded, {} held; {} bytes received{}\n",
+        r.source,
+        r.dir.display(),
+        r.releases,
+        r.new_releases.len(),
+        r.downloaded.len(),
+        r.held.len(),
+        r.bytes_received,
+        if r.valid { "" } else { "; the mirror's log, index and state were not changed" }
+    ));
+    s
+}
+
+#[derive(Args)]
+struct IndexArgs {
+    /// The published folder (holding log/ and bundles/).
+    dir: PathBuf,
+    /// Print the index as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+impl IndexArgs {
+    fn run(self) -> Result<Outcome, CliError> {
+        let index = intact::mirror::write_index(&self.dir)
+            .map_err(|e| CliError::Io(e.into_path_error()))?;
+        if self.json {
+            output::out(&output::json(&index));
+        } else {
+            output::out(&format!(
+                "wrote {}: {} file(s)\n",
+                self.dir.join(intact::mirror::INDEX_NAME).display(),
+                index.files.len()
+            ));
+        }
+        Ok(Outcome::Done)
+    }
+}
