@@ -7,7 +7,7 @@ set -euo pipefail
 if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then
   exit 0
 fi
-echo "nginx.sh: installing nginx (Debian package nginx-light or nginx)" >&2
+echo "nginx.sh: installing nginx (Debian package)" >&2
 sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo)
 "${sudo[@]}" apt-get update -qq

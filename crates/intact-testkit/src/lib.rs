@@ -44,6 +44,7 @@ pub mod mutate;
 pub mod office;
 pub mod pdf;
 pub mod rawzip;
+pub mod server;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

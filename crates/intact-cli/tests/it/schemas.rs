@@ -781,6 +781,7 @@ fn every_document_intact_writes_matches_its_schema() {
     );
 
     cli_documents(&mut sc, t, &demo);
+    crate::mirror::documents(&mut |name, what, doc| sc.check(name, what, doc));
 
     // Every schema was used.
     let all: BTreeSet<String> = schema_files().into_keys().collect();
