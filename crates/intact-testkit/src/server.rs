@@ -342,3 +342,57 @@ fn handle(
     let _ = client.shutdown(Shutdown::Both);
     Ok(())
 }
+
+/// The access key and secret of the test S3 server ([`S3sFs`]): synthetic, for 127.0.0.1 only.
+pub const S3_ACCESS_KEY: &str = "intact-test-access";
+pub const S3_SECRET_KEY: &str = "intact-test-secret-not-a-real-one";
+
+/// `s3s-fs` 0.14.1, an S3-compatible server (signed requests) over a folder: each folder of
+/// `root` is a bucket. Installed once by `scripts/install/s3s-fs.sh` into cargo's bin folder.
+pub struct S3sFs {
+    child: Child,
+    pub port: u16,
+}
+
+/// The s3s-fs binary: in `$CARGO_HOME/bin` or `~/.cargo/bin`, else on PATH.
+fn s3s_binary() -> PathBuf {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    match home.map(|h| h.join("bin/s3s-fs")) {
+        Some(p) if p.exists() => p,
+        _ => PathBuf::from("s3s-fs"),
+    }
+}
+
+impl S3sFs {
+    pub fn serve(root: &Path) -> S3sFs {
+        let port = free_port();
+        let child = Command::new(s3s_binary())
+            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--access-key", S3_ACCESS_KEY, "--secret-key", S3_SECRET_KEY])
+            .arg(root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start s3s-fs ({e}); run scripts/install/s3s-fs.sh (scripts/test.sh does)")
+            });
+        let s = S3sFs { child, port };
+        wait_for(port, "s3s-fs");
+        s
+    }
+
+    /// `http://127.0.0.1:PORT`, the endpoint.
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for S3sFs {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -252,15 +252,16 @@ pub fn cite(
 
 /// [`cite`] of the bundle at `url`, read by ranges: the tag files and the cited member only.
 pub fn cite_url(
-    http: &crate::net::Http,
+    remote: &crate::net::remote::Remote,
     url: &str,
     selector: &Selector,
     opts: &CiteOptions,
 ) -> Result<Citation, CiteError> {
     let path = Path::new(url);
-    let source = crate::net::HttpSource::open(http, url)
+    let source = remote
+        .open(url)
         .map_err(|e| CiteError::Verify(crate::net::remote::io_error(url, e)))?;
-    let bundle = Bundle::open_zip_checked(path, Box::new(source), &crate::limits::Limits::DEFAULT)
+    let bundle = Bundle::open_zip_checked(path, source, &crate::limits::Limits::DEFAULT)
         .map_err(|e| opened(path, e))?;
     cite_bundle(path, &bundle, selector, opts)
 }

@@ -50,7 +50,7 @@ impl CheckArgs {
                 (Some(p), _, _) => intact::check_proof(file, p, &opts),
                 (_, Some(b), _) => match super::net::url_of(b) {
                     Some(url) => {
-                        intact::check::check_bundle_url(file, &self.net.http(), url, &opts)
+                        intact::check::check_bundle_url(file, &self.net.remote(), url, &opts)
                     }
                     None => intact::check_bundle(file, b, &opts),
                 },

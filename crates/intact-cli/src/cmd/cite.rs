@@ -53,7 +53,7 @@ impl CiteArgs {
             force: self.force,
         };
         let cited = match super::net::url_of(&self.bundle) {
-            Some(url) => intact::cite::cite_url(&self.net.http(), url, &selector, &opts),
+            Some(url) => intact::cite::cite_url(&self.net.remote(), url, &selector, &opts),
             None => intact::cite(&self.bundle, &selector, &opts),
         };
         match cited {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use intact::mirror::{HttpStore, PullOptions, PullReport};
+use intact::mirror::{HttpStore, PullOptions, PullReport, S3Store, Store};
 
 use super::flags::TrustArgs;
 use super::net::NetArgs;
@@ -40,8 +40,8 @@ impl MirrorArgs {
 
 #[derive(Args)]
 struct PullArgs {
-    /// The published folder: an http:// or https:// base URL holding index.json, log/ and
-    /// bundles/.
+    /// The published folder: an http:// or https:// base URL, or s3://BUCKET/PREFIX, holding
+    /// index.json, log/ and bundles/.
     source: String,
     /// The mirror folder (created if missing); it becomes the same layout.
     dir: PathBuf,
@@ -66,17 +66,25 @@ struct PullArgs {
 
 impl PullArgs {
     fn run(self) -> Result<Outcome, CliError> {
-        if !intact::net::is_url(&self.source) {
+        let store: Box<dyn Store> = if intact::net::is_url(&self.source) {
+            Box::new(HttpStore {
+                http: self.net.http(),
+                base: self.source.trim_end_matches('/').to_owned(),
+            })
+        } else if let Some((bucket, prefix)) = intact::net::s3::parse_s3_url(&self.source) {
+            let remote = self.net.remote();
+            Box::new(S3Store {
+                s3: remote.s3(&bucket).map_err(|e| CliError::Mirror(e.into()))?,
+                prefix,
+                backoff: remote.http.options().backoff,
+            })
+        } else {
             return Err(CliError::usage(format!(
-                "{}: the source must be an http:// or https:// URL",
+                "{}: the source must be an http://, https:// or s3://BUCKET/PREFIX URL",
                 self.source
             )));
-        }
-        let trust = self.trust.load()?;
-        let store = HttpStore {
-            http: self.net.http(),
-            base: self.source.trim_end_matches('/').to_owned(),
         };
+        let trust = self.trust.load()?;
         let progress = crate::progress::bar(self.quiet, "pulling");
         let opts = PullOptions {
             trust: &trust,
@@ -84,7 +92,7 @@ impl PullArgs {
             parallel: self.parallel,
             progress: progress.as_ref(),
         };
-        let report = intact::mirror::pull(&store, &self.dir, &opts)?;
+        let report = intact::mirror::pull(store.as_ref(), &self.dir, &opts)?;
         let outcome = if !report.errors.is_empty() {
             Outcome::Failed
         } else {

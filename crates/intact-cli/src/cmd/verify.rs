@@ -43,9 +43,9 @@ impl VerifyArgs {
             |b| {
                 let progress = crate::progress::bar(self.quiet, "verifying");
                 if let Some(url) = super::net::url_of(b) {
-                    let http = self.net.http();
+                    let remote = self.net.remote();
                     let (v, _) = intact::net::remote::verify_url(
-                        &http,
+                        &remote,
                         url,
                         &opts,
                         progress.as_ref(),

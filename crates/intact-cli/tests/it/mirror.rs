@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use intact_testkit::server::{Fault, FaultProxy, Nginx};
+use intact_testkit::server::{Fault, FaultProxy, Nginx, S3sFs, S3_ACCESS_KEY, S3_SECRET_KEY};
 use intact_testkit::{code, s, stderr, stdout, text};
 
 use crate::intact;
@@ -429,4 +429,88 @@ pub(crate) fn documents(check: &mut dyn FnMut(&str, &str, &serde_json::Value)) {
     ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     check("check-report.schema.json", "check --bundle URL --json", &v);
+}
+
+/// `intact` with the test S3 server's endpoint and credentials in the environment (read by the
+/// command line only).
+fn with_s3(s3: &S3sFs, args: &[&str]) -> std::process::Output {
+    crate::intact_cmd()
+        .args(args)
+        .env("AWS_ACCESS_KEY_ID", S3_ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", S3_SECRET_KEY)
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ENDPOINT_URL", s3.endpoint())
+        .output()
+}
+
+#[test]
+fn a_mirror_pulled_from_s3_equals_the_published_folder() {
+    let site = site();
+    // The bucket `records` holds the published folders as objects.
+    let buckets = site.fx.p("s3");
+    crate::releases::copy_dir(&site.served, &buckets.join("records"));
+    let s3 = S3sFs::serve(&buckets);
+    let dir = site.fx.p("mirror");
+    let trust = s(&site.fx.trust);
+    let o = with_s3(
+        &s3,
+        &[
+            "mirror",
+            "pull",
+            "s3://records/old",
+            s(&dir),
+            "--trust",
+            trust,
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert_eq!(tree(&dir), tree(&site.served.join("old")));
+    let o = with_s3(
+        &s3,
+        &[
+            "mirror",
+            "pull",
+            "s3://records/new/",
+            s(&dir),
+            "--trust",
+            trust,
+            "--json",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert_eq!(tree(&dir), tree(&site.served.join("new")));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["downloaded"].as_array().unwrap().len(), 1, "{v}");
+
+    // Remote bundles by ranges, over S3; an object that is not there; no credentials.
+    let url = "s3://records/new/bundles/r2.zip";
+    let o = with_s3(&s3, &["verify", url, "--trust", trust]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let file = site.fx.p("d.txt");
+    std::fs::write(&file, "SYNTHETIC item d\n").unwrap();
+    let o = with_s3(&s3, &["check", s(&file), "--bundle", url, "--trust", trust]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let o = with_s3(
+        &s3,
+        &[
+            "verify",
+            "s3://records/new/bundles/none.zip",
+            "--trust",
+            trust,
+        ],
+    );
+    assert_eq!(code(&o), 2, "{}", text(&o));
+    let o = crate::intact_cmd()
+        .args([
+            "verify",
+            url,
+            "--trust",
+            trust,
+            "--endpoint",
+            &s3.endpoint(),
+            "--retries",
+            "0",
+        ])
+        .output();
+    assert_eq!(code(&o), 2, "{}", text(&o));
 }

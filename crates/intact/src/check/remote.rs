@@ -14,7 +14,7 @@ use super::{
     CheckStep,
 };
 use crate::bundle::Bundle;
-use crate::net::{remote, Http};
+use crate::net::remote::{self, Remote};
 use crate::progress::Silent;
 use crate::verify::VerifyOptions;
 
@@ -39,7 +39,7 @@ const NOT_VERIFIED: &str = "the rest of the bundle: other members' bytes and loc
 /// Checks `file` against the bundle at `url`, reading only what the check needs.
 pub fn check_bundle_url(
     file: &Path,
-    http: &Http,
+    http: &Remote,
     url: &str,
     opts: &VerifyOptions,
 ) -> Result<CheckReport, CheckError> {
@@ -49,7 +49,7 @@ pub fn check_bundle_url(
     let source = remote::url_path(url);
     let (v, bundle) = remote::verify_url(http, url, &skip_payload(opts), &Silent, true)?;
     r.releases.push(release_info(&source, &v.report));
-    let scope = |http: &Http, bundle: Option<&Bundle>| RemoteScope {
+    let scope = |http: &Remote, bundle: Option<&Bundle>| RemoteScope {
         proved: PROVED.into(),
         not_verified: NOT_VERIFIED.into(),
         bundle_bytes: bundle.map_or(0, Bundle::zip_len),

@@ -23,7 +23,12 @@ pub trait Store: Sync {
     /// A whole small file, at most `limit` bytes.
     fn get_bytes(&self, rel: &str, limit: u64) -> Result<Vec<u8>, NetError>;
     /// The bytes of a file of `size` bytes from `offset` on.
-    fn stream_from(&self, rel: &str, offset: u64, size: u64) -> Result<Box<dyn Read>, NetError>;
+    fn stream_from(
+        &self,
+        rel: &str,
+        offset: u64,
+        size: u64,
+    ) -> Result<Box<dyn Read + '_>, NetError>;
     /// Counts `n` bytes received through [`Store::stream_from`].
     fn count(&self, n: usize);
     /// Bytes of response bodies received so far.
@@ -48,7 +53,12 @@ impl Store for HttpStore {
         self.http.get_bytes(&self.name(rel), limit)
     }
 
-    fn stream_from(&self, rel: &str, offset: u64, size: u64) -> Result<Box<dyn Read>, NetError> {
+    fn stream_from(
+        &self,
+        rel: &str,
+        offset: u64,
+        size: u64,
+    ) -> Result<Box<dyn Read + '_>, NetError> {
         let r = self.http.get_from(&self.name(rel), offset, Some(size))?;
         Ok(Box::new(r))
     }
@@ -67,5 +77,100 @@ impl Store for HttpStore {
 
     fn backoff(&self) -> Duration {
         self.http.options().backoff
+    }
+}
+
+/// A published folder in object storage: `s3://bucket/prefix/index.json`, `…/log/…`,
+/// `…/bundles/…`.
+pub struct S3Store {
+    pub s3: crate::net::s3::S3,
+    /// The key prefix (no trailing `/`; empty for the bucket's root).
+    pub prefix: String,
+    pub backoff: Duration,
+}
+
+impl S3Store {
+    fn key(&self, rel: &str) -> String {
+        if self.prefix.is_empty() {
+            rel.to_owned()
+        } else {
+            format!("{}/{rel}", self.prefix)
+        }
+    }
+}
+
+/// Reads an object from an offset in ranges of [`S3_CHUNK`] bytes, one request each.
+struct S3Reader<'a> {
+    store: &'a S3Store,
+    key: String,
+    pos: u64,
+    end: u64,
+    buf: Vec<u8>,
+    at: usize,
+}
+
+/// The range of one request of an S3 download.
+const S3_CHUNK: u64 = 8 << 20;
+
+impl Read for S3Reader<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.buf.len() {
+            if self.pos == self.end {
+                return Ok(0);
+            }
+            let n = (self.end - self.pos).min(S3_CHUNK) as usize;
+            self.buf.resize(n, 0);
+            self.store
+                .s3
+                .read_range(&self.key, self.pos, &mut self.buf)
+                .map_err(NetError::into_io)?;
+            self.pos += n as u64;
+            self.at = 0;
+        }
+        let n = out.len().min(self.buf.len() - self.at);
+        out[..n].copy_from_slice(&self.buf[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+impl Store for S3Store {
+    fn name(&self, rel: &str) -> String {
+        self.s3.url(&self.key(rel))
+    }
+
+    fn get_bytes(&self, rel: &str, limit: u64) -> Result<Vec<u8>, NetError> {
+        self.s3.get_bytes(&self.key(rel), limit)
+    }
+
+    fn stream_from(
+        &self,
+        rel: &str,
+        offset: u64,
+        size: u64,
+    ) -> Result<Box<dyn Read + '_>, NetError> {
+        Ok(Box::new(S3Reader {
+            store: self,
+            key: self.key(rel),
+            pos: offset,
+            end: size,
+            buf: Vec::new(),
+            at: 0,
+        }))
+    }
+
+    /// Counted by the client as each range arrives.
+    fn count(&self, _: usize) {}
+
+    fn received(&self) -> u64 {
+        self.s3.received()
+    }
+
+    fn retries(&self) -> u32 {
+        self.s3.retries()
+    }
+
+    fn backoff(&self) -> Duration {
+        self.backoff
     }
 }

@@ -6,10 +6,11 @@
 
 pub mod http;
 pub mod remote;
+pub mod s3;
 mod source;
 
 pub use http::{Http, HttpOptions};
-pub use source::HttpSource;
+pub use source::{Failure, HttpSource};
 
 use std::io;
 
