@@ -96,9 +96,12 @@ impl AppendArgs {
 struct VerifyArgs {
     /// The release log directory.
     log: PathBuf,
-    /// A mirror directory of bundles (ZIPs or bundle directories) to check against the log.
+    /// A mirror directory of bundles (ZIPs or bundle directories) to check against the log,
+    /// or s3://BUCKET/PREFIX: the *.zip objects there, read by ranges (docs/MIRRORS.md).
     #[arg(long, value_name = "DIR")]
     bundles: Option<PathBuf>,
+    #[command(flatten)]
+    net: super::net::NetArgs,
     /// The mirror's state file: the newest release verified before (updated when all is valid).
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
@@ -118,6 +121,7 @@ impl VerifyArgs {
     fn run(self) -> Result<Outcome, CliError> {
         let opts = self.trust.load()?;
         let progress = crate::progress::bar(self.quiet, "verifying");
+        let remote = self.net.remote();
         let r = log::verify_log(
             &self.log,
             &log::LogVerifyOptions {
@@ -125,6 +129,7 @@ impl VerifyArgs {
                 progress: progress.as_ref(),
                 bundles: self.bundles.clone(),
                 state: self.state.clone(),
+                remote: Some(&remote),
             },
         )?;
         drop(progress);

@@ -393,6 +393,7 @@ impl Story {
                 progress: &intact::progress::Silent,
                 bundles: Some(mirror),
                 state: Some(self.out.join("mirror-state.json")),
+                remote: None,
             },
         )
         .map_err(step)?;

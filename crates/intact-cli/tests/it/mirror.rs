@@ -513,4 +513,37 @@ fn a_mirror_pulled_from_s3_equals_the_published_folder() {
         ])
         .output();
     assert_eq!(code(&o), 2, "{}", text(&o));
+
+    // log verify --bundles s3://…: every *.zip object, in full; then one byte changed there.
+    let log = site.served.join("new/log");
+    let bundles = "s3://records/new/bundles";
+    let verify_log = |extra: &[&str]| {
+        let mut args = vec![
+            "log",
+            "verify",
+            s(&log),
+            "--bundles",
+            bundles,
+            "--trust",
+            trust,
+        ];
+        args.extend_from_slice(extra);
+        with_s3(&s3, &args)
+    };
+    let o = verify_log(&["--json"]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["bundles_checked"], 2, "{v}");
+    let object = buckets.join("records/new/bundles/r1.zip");
+    let mut bytes = std::fs::read(&object).unwrap();
+    let at = intact_testkit::bundle::offset_of(&bytes, b"SYNTHETIC item c");
+    bytes[at] ^= 0x20;
+    std::fs::write(&object, bytes).unwrap();
+    let o = verify_log(&[]);
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    assert!(
+        stdout(&o).contains("s3://records/new/bundles/r1.zip"),
+        "{}",
+        text(&o)
+    );
 }

@@ -19,6 +19,7 @@ use crate::verify;
 mod append;
 mod mirror;
 mod read;
+mod remote_bundles;
 pub(crate) mod state;
 mod status;
 mod verify_log;

@@ -251,6 +251,7 @@ fn check_source_log(
             progress: &Silent,
             bundles: None,
             state: None,
+            remote: None,
         },
     )?;
     for p in &verified.problems {
@@ -472,6 +473,7 @@ fn fetch_bundle(
         }
     };
     fetch_into(store, f, &mut file, &target, opts.progress)?;
+    opts.progress.advance(1, 0);
     let id = verify_download(store, f, &file, &target, log_ids, opts)?;
     crate::fs::seal(&file, &target, Mode::Public, true)?;
     match named {

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::path::Path as ObjectPath;
-use object_store::{ClientOptions, ObjectStoreExt as _, RetryConfig};
+use object_store::{ClientOptions, ObjectStore as _, ObjectStoreExt as _, RetryConfig};
 
 use super::{NetError, ReadAt};
 
@@ -158,6 +158,27 @@ impl S3 {
         }
         buf.copy_from_slice(&bytes);
         Ok(())
+    }
+
+    /// The objects directly under `prefix` (no trailing `/`; empty for the bucket's root), as
+    /// keys and sizes, and the "folders" there.
+    pub fn list(&self, prefix: &str) -> Result<(Vec<(String, u64)>, Vec<String>), NetError> {
+        let p = (!prefix.is_empty()).then(|| ObjectPath::from(prefix));
+        let listed = self
+            .runtime
+            .block_on(self.store.list_with_delimiter(p.as_ref()))
+            .map_err(|e| self.error(prefix, e))?;
+        let objects = listed
+            .objects
+            .into_iter()
+            .map(|m| (m.location.to_string(), m.size))
+            .collect();
+        let folders = listed
+            .common_prefixes
+            .into_iter()
+            .map(|p| p.to_string())
+            .collect();
+        Ok((objects, folders))
     }
 
     /// A whole object of at most `limit` bytes.
