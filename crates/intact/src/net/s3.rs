@@ -42,6 +42,9 @@ pub fn is_s3_url(name: &str) -> bool {
     name.starts_with("s3://")
 }
 
+/// A listing: the objects (key, size) and the "folders" (common prefixes).
+pub type Listing = (Vec<(String, u64)>, Vec<String>);
+
 /// One bucket, with the runtime its requests run on.
 #[derive(Clone)]
 pub struct S3 {
@@ -162,7 +165,7 @@ impl S3 {
 
     /// The objects directly under `prefix` (no trailing `/`; empty for the bucket's root), as
     /// keys and sizes, and the "folders" there.
-    pub fn list(&self, prefix: &str) -> Result<(Vec<(String, u64)>, Vec<String>), NetError> {
+    pub fn list(&self, prefix: &str) -> Result<Listing, NetError> {
         let p = (!prefix.is_empty()).then(|| ObjectPath::from(prefix));
         let listed = self
             .runtime
