@@ -378,6 +378,7 @@ http {
 CONF
   /usr/sbin/nginx -p "$ng" -c "$ng/nginx.conf" -e "$ng/error.log" &
   nginx_pid=$!
+  trap 'kill "$nginx_pid" 2>/dev/null; cleanup' EXIT
   for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/index.json" && break; sleep 0.1; done
   local files total
   files=$(find "$src" -type f | wc -l)
@@ -387,13 +388,14 @@ CONF
 
   # check --bundle URL: the bytes sent for it, counted at the server
   local one before sent
-  one=$(find "$src" -type f -name '*.jpg' | head -1)
+  one=$(find "$src" -type f -name '*.jpg' -print -quit)
   : >"$ng/access.log"
   "$intact" check "$one" --bundle "http://127.0.0.1:$port/bundles/$name.zip" --trust "$trust" >"$d/check.txt"
   sent=$(awk '{ s += $NF } END { print s + 0 }' "$ng/access.log")
   local pct
   pct=$(awk -v a="$sent" -v b="$size" 'BEGIN { printf "%.3f", 100 * a / b }')
-  row "check --bundle URL: bytes sent by nginx" "$sent" "$pct % of the bundle's $size bytes ($(wc -l <"$ng/access.log") requests)"
+  printf '  %-40s %9s B  %s\n' "check --bundle URL: bytes sent by nginx" "$sent" \
+    "$pct % of the bundle's $size bytes ($(wc -l <"$ng/access.log") requests)"
   summary+=("check --bundle URL bytes / bundle ($name)  $pct %  (target < 1 %: $(verdict "$pct" "<=" 0.999))")
 
   # mirror pull against curl --parallel (both into a folder on the same disk, neither syncs)
@@ -414,6 +416,7 @@ CONF
   summary+=("mirror pull / curl --parallel throughput ($name)  $r  (target >= 0.9: $(verdict "$r" ">=" 0.9))")
   kill "$nginx_pid" 2>/dev/null || true
   wait "$nginx_pid" 2>/dev/null || true
+  trap cleanup EXIT
   [ "$keep" = 1 ] || rm -rf "$d"
 }
 
