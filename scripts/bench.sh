@@ -8,6 +8,10 @@
 #   scripts/bench.sh --gate     only the leak gate on real PDFs (texlive-latex-recommended-doc)
 #   scripts/bench.sh --hostile  only the hostile inputs (every run ends with them)
 #   scripts/bench.sh --site     only `intact site` on 100,000 items (--quick: 10,000); target < 60 s
+#   scripts/bench.sh --net      only the network figures (docs/MIRRORS.md): a bundle of 20,000
+#                               items and over 2 GB served by nginx on 127.0.0.1 — the bytes
+#                               `check --bundle URL` transfers (from nginx's access log) and
+#                               `mirror pull` against `curl --parallel` (with --quick: a tenth)
 #   options: --runs N (default 2; the best time is kept), --work DIR (default /tmp/intact-bench),
 #            --keep (leave the generated data), --mutants N (blind mutants of the v1-small
 #            vector, each verified: none may be valid; default 20000, --quick 2000, 0 skips)
@@ -20,6 +24,7 @@ big=0
 gate_only=0
 hostile_only=0
 site_only=0
+net_only=0
 runs=2
 work=${TMPDIR:-/tmp}/intact-bench
 keep=0
@@ -32,11 +37,12 @@ while [ $# -gt 0 ]; do
     --gate) gate_only=1 ;;
     --hostile) hostile_only=1 ;;
     --site) site_only=1 ;;
+    --net) net_only=1 ;;
     --runs) runs=$2; shift ;;
     --work) work=$2; shift ;;
     --keep) keep=1 ;;
     --mutants) mutants=$2; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -361,6 +367,91 @@ bench_site() {
   [ "$keep" = 1 ] || rm -rf "$d"
 }
 
+# net NAME COUNT BYTES: a published folder (log/, bundles/, index.json) with one bundle of
+# COUNT items and about BYTES, served by nginx (Debian's, started here on 127.0.0.1 with its own
+# configuration; scripts/install/nginx.sh), then:
+#  - `check FILE --bundle URL`: the bytes nginx sent for it (headers and bodies, its access
+#    log's $bytes_sent), against the bundle's size (target < 1 %);
+#  - `mirror pull` into an empty folder (download, hash, verify, name) against `curl --parallel`
+#    fetching the same files from the same server into a folder (neither syncs; target >= 0.9x
+#    curl's throughput).
+bench_net() {
+  local name=$1 count=$2 bytes=$3
+  local d=$work/net-$name src=$work/net-$name/src pub=$work/net-$name/pub ng=$work/net-$name/nginx
+  bash scripts/install/nginx.sh
+  command -v curl >/dev/null 2>&1 || { apt-get update -qq; apt-get install -y -qq curl; }
+  mkdir -p "$pub/bundles" "$ng"
+  "$gen" "$src" mixed "$count" "$bytes" >"$d/gen.txt"
+  exceptions "$src" >"$d/exceptions.tsv"
+  "$intact" pack "$src" --collection bench --release "$name" --key "$key" --created 2026-03-01T00:00:00Z \
+    -o "$pub/bundles/$name.zip" --quiet --no-deny-list --exceptions "$d/exceptions.tsv"
+  "$intact" log append "$pub/log" "$pub/bundles/$name.zip" --trust "$trust" --quiet
+  "$intact" mirror index "$pub" >/dev/null
+  local size port nginx_pid
+  size=$(stat -c %s "$pub/bundles/$name.zip")
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  cat >"$ng/nginx.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $ng/nginx.pid;
+error_log $ng/error.log;
+events { worker_connections 1024; }
+http {
+  log_format counted '\$request_method \$uri \$status "\$http_range" \$bytes_sent';
+  access_log $ng/access.log counted;
+  client_body_temp_path $ng/body; proxy_temp_path $ng/proxy; fastcgi_temp_path $ng/fastcgi;
+  uwsgi_temp_path $ng/uwsgi; scgi_temp_path $ng/scgi;
+  default_type application/octet-stream;
+  sendfile on; keepalive_requests 1000000;
+  server { listen 127.0.0.1:$port; root $pub; }
+}
+CONF
+  /usr/sbin/nginx -p "$ng" -c "$ng/nginx.conf" -e "$ng/error.log" &
+  nginx_pid=$!
+  trap 'kill "$nginx_pid" 2>/dev/null; cleanup' EXIT
+  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/index.json" && break; sleep 0.1; done
+  local files total
+  files=$(find "$src" -type f | wc -l)
+  total=$(du -sb "$src" | cut -f1)
+  echo
+  echo "== net-$name: a bundle of $files items, $(awk -v b="$size" 'BEGIN { printf "%.2f GB", b / 1e9 }') served by nginx on 127.0.0.1 (gen_corpus mixed $count $bytes)"
+
+  # check --bundle URL: the bytes sent for it, counted at the server
+  local one before sent
+  one=$(find "$src" -type f -name '*.jpg' -print -quit)
+  : >"$ng/access.log"
+  "$intact" check "$one" --bundle "http://127.0.0.1:$port/bundles/$name.zip" --trust "$trust" >"$d/check.txt"
+  sent=$(awk '{ s += $NF } END { print s + 0 }' "$ng/access.log")
+  local pct
+  pct=$(awk -v a="$sent" -v b="$size" 'BEGIN { printf "%.3f", 100 * a / b }')
+  printf '  %-40s %9s B  %s\n' "check --bundle URL: bytes sent by nginx" "$sent" \
+    "$pct % of the bundle's $size bytes ($(wc -l <"$ng/access.log") requests)"
+  summary+=("check --bundle URL bytes / bundle ($name)  $pct %  (target < 1 %: $(verdict "$pct" "<=" 0.999))")
+
+  # mirror pull against curl --parallel (both into a folder on the same disk, neither syncs)
+  local urls=$d/urls.txt
+  jq -r '.files[].path' "$pub/index.json" | while read -r f; do
+    printf 'url = "http://127.0.0.1:%s/%s"\noutput = "%s/curl/%s"\n' "$port" "$f" "$d" "$f"
+  done >"$urls"
+  prep="rm -rf '$d/curl'"
+  measure curl curl --parallel --parallel-max 4 --create-dirs -s -f -K "$urls"
+  prep="rm -rf '$d/mirror'"
+  measure pull "$intact" mirror pull "http://127.0.0.1:$port/" "$d/mirror" --trust "$trust" --parallel 4 --quiet
+  prep=""
+  cmp -s "$pub/bundles/$name.zip" "$d/mirror/bundles/$name.zip" || { echo "bench.sh: the pulled bundle differs" >&2; exit 1; }
+  local r
+  r=$(ratio "${T[curl]}" "${T[pull]}")
+  row "curl --parallel (4), $(jq '.files | length' "$pub/index.json") files" "${T[curl]}" ""
+  row "intact mirror pull (download+verify)" "${T[pull]}" "${r}x curl's throughput; peak RSS ${M[pull]} MB"
+  summary+=("mirror pull / curl --parallel throughput ($name)  $r  (target >= 0.9: $(verdict "$r" ">=" 0.9))")
+  kill "$nginx_pid" 2>/dev/null || true
+  wait "$nginx_pid" 2>/dev/null || true
+  trap cleanup EXIT
+  [ "$keep" = 1 ] || rm -rf "$d"
+}
+
+[ "$net_only" = 1 ] && { [ "$mode" = quick ] && net_quick=1; mode=net-only; }
 [ "$hostile_only" = 1 ] && mode=hostile-only
 [ "$gate_only" = 1 ] && mode=gate-only
 echo "intact benchmark ($mode mode, best of $runs runs, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ))"
@@ -370,6 +461,13 @@ if [ "$site_only" = 1 ]; then
   echo "== targets"
   for s in "${summary[@]}"; do echo "  $s"; done
   exit 0
+fi
+if [ "$net_only" = 1 ]; then
+  if [ "$mode" = quick ] || [ "${net_quick:-0}" = 1 ]; then
+    bench_net quick 2000 220000000
+  else
+    bench_net full 20000 2200000000
+  fi
 elif [ "$gate_only" = 1 ]; then
   bench_gate
 elif [ "$hostile_only" = 1 ]; then
@@ -386,14 +484,14 @@ else
   bench_site 10000
 fi
 [ "$big" = 1 ] && bench_big
-[ "$gate_only" = 1 ] || [ "$hostile_only" = 1 ] || bench_gate
+[ "$gate_only" = 1 ] || [ "$hostile_only" = 1 ] || [ "$net_only" = 1 ] || bench_gate
 
 # Blind mutation (FORMAT.md §2.10): seeded bit flips, insertions, deletions and chunk copies of
 # a good bundle, each verified in process; the test command runs 3,000, this run more.
 if [ -z "$mutants" ]; then
   mutants=20000
   [ "$mode" = quick ] && mutants=2000
-  [ "$gate_only" = 1 ] || [ "$hostile_only" = 1 ] && mutants=0
+  [ "$gate_only" = 1 ] || [ "$hostile_only" = 1 ] || [ "$net_only" = 1 ] && mutants=0
 fi
 if [ "$mutants" -gt 0 ]; then
   echo
@@ -411,7 +509,7 @@ if [ "$mutants" -gt 0 ]; then
   [ "$status" -le 1 ] && [ -n "$valid" ] || { echo "bench.sh: the mutant run failed" >&2; exit 1; }
   summary+=("blind mutants still valid ($mutants)     $valid  (target 0: $([ "$valid" = 0 ] && echo met || echo MISSED))")
 fi
-[ "$gate_only" = 1 ] || bench_hostile
+[ "$gate_only" = 1 ] || [ "$net_only" = 1 ] || bench_hostile
 
 echo
 if [ "$gate_only" = 0 ] && [ "$hostile_only" = 0 ]; then

@@ -41,6 +41,11 @@ if [ ${#need[@]} -gt 0 ] || [ ${#office[@]} -gt 0 ]; then
   fi
 fi
 
+# nginx and s3s-fs (an S3-compatible server; built once, minutes) for the mirror tests
+# (crates/intact-cli/tests/it/mirror.rs; docs/MIRRORS.md)
+bash scripts/install/nginx.sh
+bash scripts/install/s3s-fs.sh
+
 if [ ! -x .venv-bagit/bin/bagit.py ]; then
   echo "test.sh: installing bagit-python 1.9.0 into .venv-bagit" >&2
   rm -rf .venv-bagit

@@ -34,7 +34,13 @@ pub enum Kind {
 /// Where a member's bytes are.
 #[derive(Debug, Clone)]
 enum Location {
-    Zip { offset: u64, crc32: u32 },
+    /// `header_at`: the local header's offset when it is still to be checked (a sparse source,
+    /// [`ReadAt::sparse`]), which reading the member does first.
+    Zip {
+        offset: u64,
+        crc32: u32,
+        header_at: Option<u64>,
+    },
     File(PathBuf),
 }
 
@@ -109,6 +115,30 @@ impl Bundle {
         open_zip(path, source, limits)
     }
 
+    /// [`Bundle::open_zip`], but a failure of the source itself while opening
+    /// ([`ReadAt::failure`]) is an I/O error, not a finding that this is no bundle.
+    pub fn open_zip_checked(
+        path: &Path,
+        source: Box<dyn ReadAt + Send>,
+        limits: &Limits,
+    ) -> Result<Bundle, OpenError> {
+        let failure = |source: &dyn ReadAt| {
+            source.failure().map(|e| OpenError::Io {
+                path: path.to_owned(),
+                source: e,
+            })
+        };
+        // The source is moved into the bundle; a failed open returns the error only, so the
+        // source is asked through a reference kept across the call.
+        let shared = std::sync::Arc::new(source);
+        let handle = SharedSource(shared.clone());
+        let opened = open_zip(path, Box::new(handle), limits);
+        if let Some(e) = failure(&**shared) {
+            return Err(e);
+        }
+        opened
+    }
+
     /// Reads a whole member, refusing one larger than `limit` bytes.
     pub fn read(&self, m: &Member, limit: u64) -> Result<Vec<u8>, String> {
         if m.size > limit {
@@ -162,6 +192,14 @@ impl Bundle {
     /// Streams a member's bytes (a byte range of the ZIP, or the file of a tree).
     pub fn reader(&self, m: &Member) -> io::Result<Box<dyn Read + '_>> {
         match (&m.location, &self.zip) {
+            (
+                Location::Zip {
+                    offset,
+                    crc32,
+                    header_at: Some(at),
+                },
+                Some(source),
+            ) => self.checked_reader(&**source, m, *offset, *crc32, *at),
             (Location::Zip { offset, .. }, Some(source)) => Ok(Box::new(RangeReader {
                 source: &**source,
                 pos: *offset,
@@ -172,6 +210,49 @@ impl Bundle {
         }
     }
 
+    /// A member whose local header was not read when the ZIP was opened (a sparse source): one
+    /// read of the header and the first bytes, the header compared with the canonical layout
+    /// before any byte is returned, then the rest by ranges.
+    fn checked_reader<'a>(
+        &self,
+        source: &'a dyn ReadAt,
+        m: &Member,
+        offset: u64,
+        crc32: u32,
+        at: u64,
+    ) -> io::Result<Box<dyn Read + 'a>> {
+        let header_len = offset - at;
+        let first = m.size.min(HASH_READ as u64);
+        let mut buf = vec![0u8; (header_len + first) as usize];
+        source.read_exact_at(at, &mut buf).map_err(cut_short)?;
+        let zip_member = container::Member {
+            name: format!("{}/{}", self.top, m.path.as_str()),
+            data_offset: offset,
+            size: m.size,
+            crc32,
+            header_at: Some(at),
+        };
+        container::check_deferred_header(&zip_member, &buf[..header_len as usize])
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        buf.drain(..header_len as usize);
+        Ok(Box::new(io::Cursor::new(buf).chain(RangeReader {
+            source,
+            pos: offset + first,
+            end: offset + m.size,
+        })))
+    }
+
+    /// The size of the ZIP (0 for a directory, or a source that cannot say).
+    pub fn zip_len(&self) -> u64 {
+        self.zip.as_ref().and_then(|z| z.len().ok()).unwrap_or(0)
+    }
+
+    /// The first read of the ZIP's source that failed because the source did
+    /// ([`ReadAt::failure`]): then nothing read is a finding about the bundle.
+    pub fn source_failure(&self) -> Option<io::Error> {
+        self.zip.as_ref()?.failure()
+    }
+
     /// Members under `prefix` (e.g. `data/`).
     pub fn members_under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a Member> + 'a {
         self.members.under(prefix).iter()
@@ -180,6 +261,27 @@ impl Bundle {
     /// Looks a member up by its plain bag-relative path.
     pub fn get(&self, path: &str) -> Option<&Member> {
         self.members.get_str(path)
+    }
+}
+
+/// A source shared between a bundle and whoever opened it (to ask it of failures after).
+struct SharedSource(std::sync::Arc<Box<dyn ReadAt + Send>>);
+
+impl ReadAt for SharedSource {
+    fn len(&self) -> io::Result<u64> {
+        self.0.len()
+    }
+
+    fn read_exact_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        self.0.read_exact_at(offset, buf)
+    }
+
+    fn sparse(&self) -> bool {
+        self.0.sparse()
+    }
+
+    fn failure(&self) -> Option<io::Error> {
+        self.0.failure()
     }
 }
 
@@ -199,14 +301,19 @@ impl Read for RangeReader<'_> {
         let n = (buf.len() as u64).min(left) as usize;
         self.source
             .read_exact_at(self.pos, &mut buf[..n])
-            .map_err(|e| match e.kind() {
-                io::ErrorKind::UnexpectedEof => {
-                    io::Error::new(io::ErrorKind::UnexpectedEof, "member cut short")
-                }
-                _ => e,
-            })?;
+            .map_err(cut_short)?;
         self.pos += n as u64;
         Ok(n)
+    }
+}
+
+/// A source that ended before a member did: the member was cut short.
+fn cut_short(e: io::Error) -> io::Error {
+    match e.kind() {
+        io::ErrorKind::UnexpectedEof => {
+            io::Error::new(io::ErrorKind::UnexpectedEof, "member cut short")
+        }
+        _ => e,
     }
 }
 
@@ -470,6 +577,7 @@ fn open_zip(
                 Location::Zip {
                     offset: m.data_offset,
                     crc32: m.crc32,
+                    header_at: m.header_at,
                 },
             )),
             _ => {} // reported above as another top-level directory
@@ -672,6 +780,69 @@ mod tests {
         assert_eq!(b.read(m, 1000).unwrap_err(), "member cut short");
         let e = b.hash(m).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::UnexpectedEof);
+    }
+
+    /// Bytes read through a sparse source: a remote object, where each read is a round trip.
+    struct Sparse(Vec<u8>, Arc<std::sync::atomic::AtomicUsize>);
+
+    impl ReadAt for Sparse {
+        fn len(&self) -> io::Result<u64> {
+            ReadAt::len(&self.0)
+        }
+
+        fn read_exact_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+            self.1.fetch_add(1, Ordering::SeqCst);
+            self.0.read_exact_at(offset, buf)
+        }
+
+        fn sparse(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn a_sparse_source_checks_a_local_header_when_its_member_is_read() {
+        let entries: Vec<(String, Vec<u8>)> = (0..50)
+            .map(|i| (format!("t/data/{i:03}"), vec![i as u8; 10 + i]))
+            .collect();
+        let refs: Vec<(&str, &[u8])> = entries
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        let bytes = zip(&refs);
+        let reads = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let b = Bundle::open_zip(
+            Path::new("remote.zip"),
+            Box::new(Sparse(bytes.clone(), reads.clone())),
+            &Limits::DEFAULT,
+        )
+        .unwrap();
+        assert_eq!((b.members.len(), b.problems.len()), (50, 0));
+        // Opening read the end records and the central directory, no local header.
+        assert!(reads.load(Ordering::SeqCst) <= 3, "{reads:?}");
+        let before = reads.load(Ordering::SeqCst);
+        let m = b.get("data/007").unwrap();
+        assert_eq!(b.read(m, 100).unwrap(), vec![7u8; 17]);
+        // One read: the header and the member's bytes together.
+        assert_eq!(reads.load(Ordering::SeqCst), before + 1);
+        let (d, crc_ok) = b.hash(b.get("data/049").unwrap()).unwrap();
+        assert_eq!((d.size, crc_ok), (59, true));
+
+        // A local header changed where the central directory does not look: found when read.
+        let name = b"t/data/007";
+        let at = bytes.windows(name.len()).position(|w| w == name).unwrap();
+        let mut bad = bytes.clone();
+        bad[at - 30 + 10] ^= 1; // the time field of its local header, before the name
+        let b = Bundle::open_zip(
+            Path::new("remote.zip"),
+            Box::new(Sparse(bad, Arc::default())),
+            &Limits::DEFAULT,
+        )
+        .unwrap();
+        assert_eq!(b.problems, []);
+        let e = b.read(b.get("data/007").unwrap(), 100).unwrap_err();
+        assert!(e.contains("local header field"), "{e}");
+        assert!(b.read(b.get("data/008").unwrap(), 100).is_ok());
     }
 
     /// The first of the two duplicate-name checks: the ZIP reader's (FORMAT.md §2.3), on its

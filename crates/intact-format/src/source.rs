@@ -23,6 +23,24 @@ pub trait ReadAt: Sync {
     /// Fills `buf` with the bytes at `offset`; fails with [`io::ErrorKind::UnexpectedEof`] when
     /// the source ends first.
     fn read_exact_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()>;
+
+    /// Whether each read costs a round trip (a remote object read by ranges). The container
+    /// reader then reads no local header when opening, only the end records and the central
+    /// directory, and checks each member's local header, byte for byte against the canonical
+    /// layout, when that member is read (FORMAT.md §2.10): a reader that needs three members
+    /// fetches three headers, not all of them. A full verification reads every member, so it
+    /// checks every header either way.
+    fn sparse(&self) -> bool {
+        false
+    }
+
+    /// The first read that failed because the source did (a network that went away after its
+    /// retries), not because the bytes ended or differ: a verification that met one has no
+    /// verdict, only this error. Never for a file or bytes in memory, whose read errors are
+    /// what the checks report.
+    fn failure(&self) -> Option<io::Error> {
+        None
+    }
 }
 
 impl ReadAt for File {

@@ -45,6 +45,7 @@ pub mod mutate;
 pub mod office;
 pub mod pdf;
 pub mod rawzip;
+pub mod server;
 pub mod tsa;
 
 use std::ffi::OsStr;

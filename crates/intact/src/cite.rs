@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::bag;
 use crate::bundle::Bundle;
-use crate::fs::{At as _, Mode, PathError, WriteError};
+use crate::fs::{Mode, PathError, WriteError};
 use crate::manifest::Item;
 use crate::proof;
 use crate::release::{Statement, MAX_RELEASE_BYTES};
@@ -246,14 +246,45 @@ pub fn cite(
     selector: &Selector,
     opts: &CiteOptions,
 ) -> Result<Citation, CiteError> {
-    let bundle = Bundle::open(bundle_path).map_err(|e| match e {
+    let bundle = Bundle::open(bundle_path).map_err(|e| opened(bundle_path, e))?;
+    cite_bundle(bundle_path, &bundle, selector, opts)
+}
+
+/// [`cite`] of the bundle at `url`, read by ranges: the tag files and the cited member only.
+pub fn cite_url(
+    remote: &crate::net::remote::Remote,
+    url: &str,
+    selector: &Selector,
+    opts: &CiteOptions,
+) -> Result<Citation, CiteError> {
+    let path = Path::new(url);
+    let source = remote
+        .open(url)
+        .map_err(|e| CiteError::Verify(crate::net::remote::io_error(url, e)))?;
+    let bundle = Bundle::open_zip_checked(path, source, &crate::limits::Limits::DEFAULT)
+        .map_err(|e| opened(path, e))?;
+    cite_bundle(path, &bundle, selector, opts)
+}
+
+/// A bundle that could not be opened: an I/O error, or not valid.
+fn opened(bundle_path: &Path, e: crate::bundle::OpenError) -> CiteError {
+    match e {
         crate::bundle::OpenError::Io { path, source } => CiteError::Io { path, source },
         other => CiteError::NotValid {
             bundle: bundle_path.to_owned(),
             report: Box::new(not_a_bundle_report(bundle_path, other.to_string())),
         },
-    })?;
-    let sigs = signature_files(&bundle);
+    }
+}
+
+/// [`cite`] over an opened bundle.
+fn cite_bundle(
+    bundle_path: &Path,
+    bundle: &Bundle,
+    selector: &Selector,
+    opts: &CiteOptions,
+) -> Result<Citation, CiteError> {
+    let sigs = signature_files(bundle);
     let owned;
     let vopts = match &opts.trust {
         Some(t) => VerifyOptions {
@@ -278,7 +309,13 @@ pub fn cite(
             }
         }
     };
-    let v = verify::verify_full(bundle_path, &vopts)?;
+    let v = verify::verify_bundle(
+        bundle,
+        &vopts,
+        &crate::limits::Limits::DEFAULT,
+        &crate::progress::Silent,
+        true,
+    )?;
     let (Some(statement), Some(release_json), Some(manifest), true) =
         (v.statement, v.release_json, v.manifest, v.report.valid)
     else {
@@ -321,7 +358,7 @@ pub fn cite(
         });
     };
     // The payload was not hashed above; the cited item's own bytes are.
-    check_member(&bundle, bundle_path, path, want, item.size)?;
+    check_member(bundle, bundle_path, path, want, item.size)?;
 
     let doc = proof::build(&manifest, &release_json, &sigs, index).map_err(|source| {
         CiteError::Proof {
@@ -399,7 +436,20 @@ fn check_member(
     let m = bundle
         .get(path)
         .ok_or_else(|| changed("missing from the bundle".into()))?;
-    let (d, crc_ok) = bundle.hash(m).at(&bundle_path.join(path))?;
+    let hashed = bundle.hash(m);
+    if let Some(source) = bundle.source_failure() {
+        return Err(CiteError::Io {
+            path: bundle_path.to_owned(),
+            source,
+        });
+    }
+    let (d, crc_ok) = match hashed {
+        Ok(found) => found,
+        // A read error of a bundle's own file is the I/O error it always was; a remote member
+        // that fails its local header check is a finding.
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => return Err(changed(e.to_string())),
+        Err(e) => return Err(PathError::new(&bundle_path.join(path), e).into()),
+    };
     if d.sha256.to_hex() != want || size != Some(d.size) || !crc_ok {
         return Err(changed(format!(
             "content changed: sha256 {} ({} bytes) but the manifest says {want}",

@@ -25,6 +25,8 @@ pub mod inspect;
 pub mod keygen;
 pub mod log;
 pub mod metadata;
+pub mod mirror;
+pub mod net;
 pub mod note_keygen;
 pub mod pack;
 pub mod redaction;

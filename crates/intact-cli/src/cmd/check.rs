@@ -22,7 +22,8 @@ pub struct CheckArgs {
     /// An inclusion proof made by `intact cite` (offline check).
     #[arg(long, value_name = "PROOF")]
     proof: Option<PathBuf>,
-    /// A bundle ZIP or directory to look the file up in.
+    /// A bundle ZIP or directory to look the file up in, or a bundle URL (`http(s)://`: only
+    /// the statement, signatures, item records and the file's member are downloaded).
     #[arg(long, value_name = "BUNDLE")]
     bundle: Option<PathBuf>,
     /// A directory of bundles (a release log) to look the file up in.
@@ -42,6 +43,8 @@ pub struct CheckArgs {
     /// Print nothing but errors and the reports of files that are not valid.
     #[arg(short, long)]
     quiet: bool,
+    #[command(flatten)]
+    net: super::net::NetArgs,
 }
 
 impl CheckArgs {
@@ -66,7 +69,12 @@ impl CheckArgs {
                     intact::timestamp::check::check_bundle(file, b, &opts, t)
                 }
                 (Some(p), _, _) => intact::check_proof(file, p, &opts),
-                (_, Some(b), _) => intact::check_bundle(file, b, &opts),
+                (_, Some(b), _) => match super::net::url_of(b) {
+                    Some(url) => {
+                        intact::check::check_bundle_url(file, &self.net.remote(), url, &opts)
+                    }
+                    None => intact::check_bundle(file, b, &opts),
+                },
                 (_, _, Some(d)) => intact::check::check_log_timed(file, d, &opts, time.as_ref()),
                 _ => return Err(CliError::usage("give --proof, --bundle or --log")),
             }?)
@@ -102,6 +110,12 @@ fn human(r: &CheckReport) -> String {
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
         s.push_str(&format!("{}: {check}: {}\n", p.source.display(), p.message));
+    }
+    if let Some(scope) = &r.remote {
+        s.push_str(&format!(
+            "read {} of the bundle's {} bytes\nproved: {}\nnot verified: {}\n",
+            scope.bytes_received, scope.bundle_bytes, scope.proved, scope.not_verified
+        ));
     }
     if r.valid {
         s.push_str(&format!(

@@ -15,7 +15,8 @@ use crate::output::{self, out};
 #[command(after_help = concat!("Examples:\n  intact cite release-1.zip --id T-100-004 -o T-100-004.intact-proof.json --trust allowed_signers\n  intact cite release-1.zip testimonies/testimony-004.txt -o t4.intact-proof.json   # or data/testimonies/…\n  intact cite release-1.zip --id T-100-004 -o t4.json --json\n\n", exit_codes!()))]
 #[command(group(ArgGroup::new("item").required(true).args(["path", "id"])))]
 pub struct CiteArgs {
-    /// Bundle ZIP, or its extracted top directory.
+    /// Bundle ZIP, or its extracted top directory, or a bundle URL (`http(s)://`: only the tag
+    /// files and the cited member are downloaded).
     bundle: PathBuf,
     /// The item's path as the bundle lists it (data/…).
     path: Option<String>,
@@ -33,6 +34,8 @@ pub struct CiteArgs {
     json: bool,
     #[command(flatten)]
     trust: OptionalTrustArgs,
+    #[command(flatten)]
+    net: super::net::NetArgs,
 }
 
 impl CiteArgs {
@@ -49,7 +52,11 @@ impl CiteArgs {
             out: self.out,
             force: self.force,
         };
-        match intact::cite(&self.bundle, &selector, &opts) {
+        let cited = match super::net::url_of(&self.bundle) {
+            Some(url) => intact::cite::cite_url(&self.net.remote(), url, &selector, &opts),
+            None => intact::cite(&self.bundle, &selector, &opts),
+        };
+        match cited {
             Ok(c) => {
                 output::print(self.json, &c, human);
                 Ok(Outcome::Done)

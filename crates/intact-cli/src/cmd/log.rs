@@ -134,9 +134,12 @@ impl AppendArgs {
 struct VerifyArgs {
     /// The release log directory.
     log: PathBuf,
-    /// A mirror directory of bundles (ZIPs or bundle directories) to check against the log.
+    /// A mirror directory of bundles (ZIPs or bundle directories) to check against the log,
+    /// or s3://BUCKET/PREFIX: the *.zip objects there, read by ranges (docs/MIRRORS.md).
     #[arg(long, value_name = "DIR")]
     bundles: Option<PathBuf>,
+    #[command(flatten)]
+    net: super::net::NetArgs,
     /// The mirror's state file: the newest release verified before (updated when all is valid).
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
@@ -162,6 +165,7 @@ impl VerifyArgs {
         let time = self.time.load()?;
         let policy = self.tlog.policy()?;
         let progress = crate::progress::bar(self.quiet, "verifying");
+        let remote = self.net.remote();
         let r = log::verify_log(
             &self.log,
             &log::LogVerifyOptions {
@@ -171,6 +175,7 @@ impl VerifyArgs {
                 state: self.state.clone(),
                 time: time.as_ref(),
                 tlog: Some(&policy),
+                remote: Some(&remote),
             },
         )?;
         drop(progress);

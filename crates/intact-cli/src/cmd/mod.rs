@@ -18,6 +18,8 @@ pub mod inspect;
 pub mod keygen;
 pub mod log;
 pub mod log_tlog;
+pub mod mirror;
+pub mod net;
 pub mod pack;
 pub mod redaction;
 pub mod scan;
@@ -73,6 +75,8 @@ pub enum Command {
     Log(log::LogArgs),
     /// Witness a release log: check its head checkpoint and cosign it (docs/TRANSPARENCY.md).
     Witness(witness::WitnessArgs),
+    /// Pull a published log and its bundles from a website into a mirror, verified (docs/MIRRORS.md).
+    Mirror(mirror::MirrorArgs),
     /// What a release changed relative to an earlier one (no verification).
     Diff(diff::DiffArgs),
     /// Verify a bundle, then write it out as a tree inside DIR (nothing written if not valid).
@@ -113,6 +117,7 @@ impl Command {
             Command::Demo(args) => args.run(),
             Command::Log(args) => args.run(),
             Command::Witness(args) => args.run(),
+            Command::Mirror(args) => args.run(),
             Command::Diff(args) => args.run(),
             Command::Extract(args) => args.run(),
             Command::Scan(args) => args.run(),

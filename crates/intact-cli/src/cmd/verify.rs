@@ -14,8 +14,8 @@ use crate::exit::{CliError, Outcome};
 #[derive(Args)]
 #[command(after_help = concat!("Examples:\n  intact verify release-1.zip --trust allowed_signers\n  intact verify bundles/*.zip --trust allowed_signers --quiet     # only what is not valid\n  intact verify mirror/case-archive-release-1 --trust allowed_signers --threshold 2 --json\n\n", exit_codes!()))]
 pub struct VerifyArgs {
-    /// Bundle ZIPs, or their extracted top directories (several: one verdict line each and a
-    /// total; the exit code is the worst of them).
+    /// Bundle ZIPs, or their extracted top directories, or bundle URLs (`http(s)://`, read by
+    /// ranges; several: one verdict line each and a total; the exit code is the worst of them).
     #[arg(required = true, value_name = "BUNDLE")]
     bundles: Vec<PathBuf>,
     #[command(flatten)]
@@ -29,6 +29,8 @@ pub struct VerifyArgs {
     /// (there is none either when stderr is not a terminal).
     #[arg(short, long)]
     quiet: bool,
+    #[command(flatten)]
+    net: super::net::NetArgs,
 }
 
 impl VerifyArgs {
@@ -43,6 +45,22 @@ impl VerifyArgs {
             ("bundle(s)", "intact-verify-summary/1"),
             |b| {
                 let progress = crate::progress::bar(self.quiet, "verifying");
+                if let Some(url) = super::net::url_of(b) {
+                    if time.is_some() {
+                        return Err(CliError::usage(
+                            "--tsa-certs needs a local bundle: its tokens lie beside it (FORMAT.md §16.1)",
+                        ));
+                    }
+                    let remote = self.net.remote();
+                    let (v, _) = intact::net::remote::verify_url(
+                        &remote,
+                        url,
+                        &opts,
+                        progress.as_ref(),
+                        false,
+                    )?;
+                    return Ok(v.report);
+                }
                 Ok(intact::timestamp::evidence::verify_report(
                     b,
                     &opts,

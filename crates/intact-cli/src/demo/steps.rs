@@ -395,6 +395,7 @@ impl Story {
                 state: Some(self.out.join("mirror-state.json")),
                 time: None,
                 tlog: None,
+                remote: None,
             },
         )
         .map_err(step)?;

@@ -160,6 +160,8 @@ pub enum CliError {
     Scrub(intact::scrub::ScrubError),
     /// `intact site` wrote no site.
     Site(intact::site::SiteError),
+    /// `intact mirror` could not start or finish (the network, the disk, the state file).
+    Mirror(intact::mirror::pull::PullError),
 }
 
 impl CliError {
@@ -211,6 +213,7 @@ impl CliError {
             | CliError::Timestamp(_) => ERROR,
             CliError::Scrub(_) => ERROR,
             CliError::Site(_) => ERROR,
+            CliError::Mirror(_) => ERROR,
         }
     }
 
@@ -349,6 +352,7 @@ impl fmt::Display for CliError {
                 write!(f, "{}: {}", path.display(), hint::OUT_EXISTS)
             }
             CliError::Site(e) => e.fmt(f),
+            CliError::Mirror(e) => e.fmt(f),
         }
     }
 }
@@ -398,6 +402,7 @@ from_library! {
     intact::timestamp::TimestampError => Timestamp,
     intact::scrub::ScrubError => Scrub,
     intact::site::SiteError => Site,
+    intact::mirror::pull::PullError => Mirror,
 }
 
 /// Ends the run: prints the error, if any, on standard error (each line prefixed with

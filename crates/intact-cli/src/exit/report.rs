@@ -74,6 +74,7 @@ fn inner(e: &CliError) -> Option<&(dyn std::error::Error + 'static)> {
         CliError::Timestamp(e) => e,
         CliError::Scrub(e) => e,
         CliError::Site(e) => e,
+        CliError::Mirror(e) => e,
     })
 }
 

@@ -23,6 +23,7 @@ mod gate_pack;
 mod gate_pdf_text;
 mod gate_props;
 mod log_answers;
+mod mirror;
 mod plain_words;
 mod redaction;
 mod releases;

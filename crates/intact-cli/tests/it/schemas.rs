@@ -814,6 +814,7 @@ fn every_document_intact_writes_matches_its_schema() {
     for (schema, what, doc) in crate::transparency::documents() {
         sc.check(schema, &what, &doc);
     }
+    crate::mirror::documents(&mut |name, what, doc| sc.check(name, what, doc));
 
     // Every schema was used.
     let all: BTreeSet<String> = schema_files().into_keys().collect();

@@ -19,7 +19,7 @@ mod writer;
 
 use crate::problem::Problem;
 pub use crate::source::ReadAt;
-pub use reader::{read, read_with_limits};
+pub use reader::{check_deferred_header, read, read_with_limits};
 pub use writer::{EntryData, Output, Writer, CENTRAL_ENTRY_LEN};
 
 /// One member of a bundle ZIP: where its bytes are, and what the central directory says of them.
@@ -33,6 +33,10 @@ pub struct Member {
     pub size: u64,
     /// CRC-32 from the central directory.
     pub crc32: u32,
+    /// The offset of the local header when it was not read yet (a [`ReadAt::sparse`] source):
+    /// its bytes, up to `data_offset`, must then pass [`check_deferred_header`] before the
+    /// member's bytes are used. `None`: checked when the ZIP was read.
+    pub header_at: Option<u64>,
 }
 
 /// Why a ZIP could not be read at all (so there are no members to check): the entry name when

@@ -475,6 +475,31 @@ fn check_local(
     })
 }
 
+/// A local header not read yet (a sparse source): where the canonical layout puts the entry's
+/// data. [`check_deferred_header`] compares the header's bytes when the member is read.
+fn canonical_local(e: &CentralEntry) -> Local {
+    let header = layout::local_header(e.name_raw, e.usize_, e.crc32);
+    Local {
+        data_offset: e.local_offset + header.bytes().len() as u64,
+        not_canonical: None,
+    }
+}
+
+/// Checks the local header of a member whose header reading deferred ([`Member::header_at`]):
+/// `found`, the bytes from the header's offset to the member's data, must be exactly the
+/// canonical layout's header for the central directory's name, size and CRC-32 (FORMAT.md
+/// §2.10), which also makes the two headers agree. `Ok` for a member checked when read.
+pub fn check_deferred_header(m: &Member, found: &[u8]) -> Result<(), String> {
+    let Some(at) = m.header_at else {
+        return Ok(());
+    };
+    let canonical = layout::local_header(m.name.as_bytes(), m.size, m.crc32);
+    match canonical.compare(at, found) {
+        None => Ok(()),
+        Some(m) => Err(m),
+    }
+}
+
 /// Reads the container of a bundle ZIP, applying every container rule of FORMAT.md §2, within
 /// [`Limits::DEFAULT`].
 ///
@@ -505,14 +530,20 @@ pub fn read_with_limits(
     // The local headers are read and checked in parallel (one small positional read each, which
     // for 100,000s of entries is most of the time spent here); their results are used in
     // central-directory order below, so the first problem found is the same as one by one.
-    let locals: Vec<Result<Local, String>> = entries
-        .par_iter()
-        .with_min_len(64)
-        .map(|e| match std::str::from_utf8(e.name_raw) {
-            Ok(name) => check_local(source, len, e, name),
-            Err(_) => Err(String::new()), // refused below before this is looked at
-        })
-        .collect();
+    // A sparse source defers them: each is checked when its member is read.
+    let deferred = source.sparse();
+    let locals: Vec<Result<Local, String>> = if deferred {
+        entries.iter().map(|e| Ok(canonical_local(e))).collect()
+    } else {
+        entries
+            .par_iter()
+            .with_min_len(64)
+            .map(|e| match std::str::from_utf8(e.name_raw) {
+                Ok(name) => check_local(source, len, e, name),
+                Err(_) => Err(String::new()), // refused below before this is looked at
+            })
+            .collect()
+    };
 
     let mut out = Container {
         members: Vec::with_capacity(entries.len()),
@@ -576,6 +607,7 @@ pub fn read_with_limits(
                 data_offset,
                 size: e.usize_,
                 crc32: e.crc32,
+                header_at: deferred.then_some(e.local_offset),
             });
         } else {
             for m in entry_problems {

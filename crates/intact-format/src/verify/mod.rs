@@ -163,6 +163,65 @@ pub fn verify_with_limits(
     run(path, opts, limits, progress, keep_manifest)
 }
 
+/// Verifies a bundle ZIP read through `source` (any [`crate::source::ReadAt`], e.g. a remote
+/// object), which messages call `path`: every check of [`verify_with_limits`], the same report.
+/// Also returns the opened bundle (`None` when it was not one), to read members from after.
+pub fn verify_zip_source(
+    path: &Path,
+    source: Box<dyn crate::source::ReadAt + Send>,
+    opts: &VerifyOptions,
+    limits: &Limits,
+    progress: &dyn Progress,
+    keep_manifest: bool,
+) -> Result<(Verified, Option<Bundle>), VerifyError> {
+    let threshold = required_signers(opts)?;
+    let mut report = VerifyReport::empty(path, threshold);
+    let opened = Bundle::open_zip_checked(path, source, limits);
+    match opened {
+        Ok(bundle) => {
+            let v = check_bundle(&bundle, opts, limits, progress, keep_manifest, report);
+            Ok((failed_or(&bundle, v)?, Some(bundle)))
+        }
+        Err(OpenError::Io { path, source }) => Err(VerifyError::Io { path, source }),
+        Err(OpenError::NotABundle { message, .. }) => {
+            report.finish(vec![Problem::new(Check::Container, "", message)]);
+            let v = Verified {
+                report,
+                statement: None,
+                release_json: None,
+                manifest: None,
+            };
+            Ok((v, None))
+        }
+    }
+}
+
+/// Verifies a bundle the caller opened: every check of [`verify_with_limits`], the same report.
+pub fn verify_bundle(
+    bundle: &Bundle,
+    opts: &VerifyOptions,
+    limits: &Limits,
+    progress: &dyn Progress,
+    keep_manifest: bool,
+) -> Result<Verified, VerifyError> {
+    let threshold = required_signers(opts)?;
+    let report = VerifyReport::empty(&bundle.source, threshold);
+    let v = check_bundle(bundle, opts, limits, progress, keep_manifest, report);
+    failed_or(bundle, v)
+}
+
+/// The verification, unless the bundle's source failed on the way (a network gone after its
+/// retries): then what was read is no finding about the bundle, and there is no verdict.
+fn failed_or(bundle: &Bundle, v: Verified) -> Result<Verified, VerifyError> {
+    match bundle.source_failure() {
+        Some(source) => Err(VerifyError::Io {
+            path: bundle.source.clone(),
+            source,
+        }),
+        None => Ok(v),
+    }
+}
+
 /// Opens the bundle at `path` and checks it.
 fn run(
     path: &Path,

@@ -20,9 +20,11 @@ use crate::verify::{self, Verified, VerifyError, VerifyOptions, VerifyReport};
 
 mod log;
 mod proof;
+mod remote;
 
 pub use log::{check_log, check_log_timed, discover_log, ReleaseSource};
 pub use proof::check_proof;
+pub use remote::{check_bundle_url, RemoteScope};
 
 /// Format id of the check report (`intact check --json`).
 pub const CHECK_REPORT: &str = "intact-check/1";
@@ -161,6 +163,9 @@ pub struct CheckReport {
     /// Bundle mode with `--tsa-certs`: the tokens beside the bundle and what they prove.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamps: Option<crate::timestamp::TimeEvidence>,
+    /// A bundle read by ranges (`--bundle URL`): what was read and proved, and what was not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remote: Option<remote::RemoteScope>,
 }
 
 /// `intact check` could not be done at all (exit 2).
@@ -222,6 +227,7 @@ fn new_report(mode: CheckMode, file: &Path, d: &StreamDigest) -> CheckReport {
         problems: Vec::new(),
         skipped: Vec::new(),
         timestamps: None,
+        remote: None,
     }
 }
 

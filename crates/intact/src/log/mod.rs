@@ -19,12 +19,13 @@ use crate::verify;
 mod append;
 mod mirror;
 mod read;
-mod state;
+mod remote_bundles;
+pub(crate) mod state;
 mod status;
 mod timestamps;
 mod tlog;
 mod tlog_ops;
-mod tlog_verify;
+pub(crate) mod tlog_verify;
 mod verify_log;
 mod witness;
 

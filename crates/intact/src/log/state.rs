@@ -98,7 +98,7 @@ impl MirrorState {
 
 /// Rollback and fork protection: loads what this mirror verified before (the state file at
 /// `path`) and records a problem if the log no longer extends it. Returns the prior state.
-pub(super) fn check_prior(
+pub(crate) fn check_prior(
     path: &Path,
     entries: &[Entry],
     state: &ArchiveState,
@@ -150,7 +150,7 @@ pub(super) fn check_prior(
 
 /// Records the log's head in the state file at `path` unless it is there already; returns
 /// whether the file was written.
-pub(super) fn record_head(
+pub(crate) fn record_head(
     path: &Path,
     prior: Option<&MirrorState>,
     entries: &[Entry],

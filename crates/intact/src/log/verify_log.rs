@@ -66,6 +66,8 @@ pub struct LogVerifyOptions<'a> {
     pub time: Option<&'a crate::timestamp::TimeOptions>,
     /// The log key and witness policy for the checkpoints (FORMAT.md §15); `None`: no key.
     pub tlog: Option<&'a TlogPolicy>,
+    /// How an `s3://` `bundles` is reached (docs/MIRRORS.md); `None`: a folder only.
+    pub remote: Option<&'a crate::net::remote::Remote>,
 }
 
 /// Verifies a release log, and with `--bundles` every mirrored bundle against it, and with
@@ -88,8 +90,22 @@ pub fn verify_log(log: &Path, opts: &LogVerifyOptions) -> Result<LogReport, LogE
         releases.push(rc);
     }
     let state = fold(&entries, &mut problems);
-    let mirror = match &opts.bundles {
-        Some(dir) => check_mirror(
+    let remote_url = opts
+        .bundles
+        .as_deref()
+        .and_then(|b| b.to_str())
+        .filter(|b| b.starts_with("s3://"));
+    let mirror = match (&opts.bundles, remote_url, opts.remote) {
+        (Some(_), Some(url), Some(remote)) => super::remote_bundles::check_remote_mirror(
+            remote,
+            url,
+            &entries,
+            &mut releases,
+            opts.trust,
+            &mut problems,
+            opts.progress,
+        )?,
+        (Some(dir), _, _) => check_mirror(
             dir,
             &entries,
             &mut releases,
@@ -97,7 +113,7 @@ pub fn verify_log(log: &Path, opts: &LogVerifyOptions) -> Result<LogReport, LogE
             &mut problems,
             opts.progress,
         )?,
-        None => Mirror::default(),
+        (None, _, _) => Mirror::default(),
     };
     // Rollback and fork protection against what this mirror verified before.
     let prior = match &opts.state {

@@ -140,6 +140,7 @@ pub fn build(log_dir: &Path, out: &Path, opts: &SiteOptions) -> Result<SiteRepor
             state: None,
             time: None,
             tlog: opts.tlog,
+            remote: None,
         },
     )?;
     if !report.valid {
