@@ -547,3 +547,62 @@ fn a_mirror_pulled_from_s3_equals_the_published_folder() {
         text(&o)
     );
 }
+
+/// A published log in layout 2 (FORMAT.md §15): `mirror pull` copies its checkpoints and
+/// cosignatures, checks them with the log key and the witness policy, and keeps the head
+/// checkpoint in the state; without the key, or with a head no witness cosigned, nothing is
+/// pulled.
+#[test]
+fn a_layout_2_log_is_pulled_with_its_checkpoints_and_witness_policy() {
+    use crate::transparency::{append_signed, cosign, keys};
+    let fx = Fx::new();
+    let k = keys(&fx);
+    let (r1, r2) = two_releases(&fx);
+    let served = fx.p("www");
+    let publish_signed = |dir: &Path, cosigned: bool| {
+        std::fs::create_dir_all(dir.join("bundles")).unwrap();
+        for b in [&r1, &r2] {
+            append_signed(&fx, &k, &dir.join("log"), b);
+            std::fs::copy(b, dir.join("bundles").join(b.file_name().unwrap())).unwrap();
+        }
+        if cosigned {
+            let o = cosign(&k, &dir.join("log"), &fx.p("witness-state.json"));
+            assert_eq!(code(&o), 0, "{}", text(&o));
+        }
+        let o = intact(&["mirror", "index", s(dir)]);
+        assert_eq!(code(&o), 0, "{}", text(&o));
+    };
+    publish_signed(&served.join("witnessed"), true);
+    publish_signed(&served.join("bare"), false);
+    let nginx = Nginx::serve(&served);
+    let policy = ["--log-key", s(&k.log_vkey), "--witnesses", s(&k.witnesses)];
+    let pull = |url: &str, dir: &Path, extra: &[&str]| {
+        let mut args = vec!["mirror", "pull", url, s(dir), "--trust", s(&fx.trust)];
+        args.extend_from_slice(extra);
+        intact(&args)
+    };
+
+    let dir = fx.p("mirror");
+    let state = fx.p("state.json");
+    let mut args = policy.to_vec();
+    args.extend(["--state", s(&state)]);
+    let o = pull(&nginx.url("/witnessed/"), &dir, &args);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert_eq!(tree(&dir), tree(&served.join("witnessed")));
+    assert!(dir.join("log/tlog/checkpoints/000002").is_file());
+    let st: serde_json::Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    assert_eq!(st["state"], "intact-mirror-state/2");
+    assert!(st["checkpoint"].as_str().unwrap().contains("\n2\n"));
+
+    // Without the log key a layout-2 log cannot be checked: nothing is pulled.
+    let other = fx.p("mirror-no-key");
+    let o = pull(&nginx.url("/witnessed/"), &other, &[]);
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    assert!(!other.join("log").exists());
+
+    // A head no listed witness cosigned fails the policy: nothing is pulled.
+    let other = fx.p("mirror-bare");
+    let o = pull(&nginx.url("/bare/"), &other, &policy);
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    assert!(!other.join("log").exists());
+}

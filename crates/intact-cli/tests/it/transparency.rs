@@ -13,14 +13,14 @@ use crate::releases::{Fx, R1};
 
 const ORIGIN: &str = "archive.example/releases";
 
-struct Keys {
-    log_secret: PathBuf,
-    log_vkey: PathBuf,
-    witness: PathBuf,
-    witnesses: PathBuf,
+pub(crate) struct Keys {
+    pub(crate) log_secret: PathBuf,
+    pub(crate) log_vkey: PathBuf,
+    pub(crate) witness: PathBuf,
+    pub(crate) witnesses: PathBuf,
 }
 
-fn keys(fx: &Fx) -> Keys {
+pub(crate) fn keys(fx: &Fx) -> Keys {
     let log_secret = fx.p("log.key");
     let o = intact(&[
         "keygen",
@@ -59,7 +59,7 @@ fn keys(fx: &Fx) -> Keys {
     }
 }
 
-fn append_signed(fx: &Fx, k: &Keys, log: &Path, bundle: &Path) {
+pub(crate) fn append_signed(fx: &Fx, k: &Keys, log: &Path, bundle: &Path) {
     let o = intact(&[
         "log",
         "append",
@@ -79,7 +79,7 @@ fn verify(fx: &Fx, k: &Keys, log: &Path, extra: &[&str]) -> std::process::Output
     fx.log_verify(log, &args)
 }
 
-fn cosign(k: &Keys, log: &Path, state: &Path) -> std::process::Output {
+pub(crate) fn cosign(k: &Keys, log: &Path, state: &Path) -> std::process::Output {
     intact(&[
         "witness",
         "cosign",

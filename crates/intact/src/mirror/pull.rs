@@ -154,6 +154,20 @@ pub fn pull(store: &dyn Store, dir: &Path, opts: &PullOptions) -> Result<PullRep
             bundle_id: e.bundle_id(),
         });
     }
+    // Layout 2 (FORMAT.md §15.4): the checkpoints and cosignatures, verified with the entries,
+    // replace the mirror's whole `tlog/` (new cosignatures of old sizes included).
+    let staged_tlog = staged_log.join("tlog");
+    if staged_tlog.is_dir() {
+        let to = log_dir.join("tlog");
+        let old = log_dir.join(".tlog.old");
+        if to.exists() {
+            std::fs::rename(&to, &old).at(&to)?;
+        }
+        std::fs::rename(&staged_tlog, &to).at(&to)?;
+        if old.exists() {
+            std::fs::remove_dir_all(&old).at(&old)?;
+        }
+    }
     crate::fs::write_atomically(&dir.join(INDEX_NAME), &index_bytes, Mode::Public, true)?;
     if let Some(sp) = &opts.state {
         r.state_updated = log::state::record_head(
