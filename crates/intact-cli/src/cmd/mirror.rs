@@ -23,7 +23,7 @@ pub struct MirrorArgs {
 #[derive(Subcommand)]
 enum MirrorCommand {
     /// Fetch the source's log and the bundles this mirror does not hold; verify before naming.
-    Pull(PullArgs),
+    Pull(Box<PullArgs>),
     /// Write DIR/index.json: every file under DIR/log and DIR/bundles, with size and sha256.
     Index(IndexArgs),
 }
