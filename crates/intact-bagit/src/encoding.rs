@@ -81,7 +81,7 @@ fn decode_utf16(
     skipped: usize,
     had_bom: bool,
 ) -> Result<Decoded, DecodeError> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(DecodeError::Invalid {
             offset: skipped + bytes.len() - 1,
         });

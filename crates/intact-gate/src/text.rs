@@ -316,7 +316,7 @@ pub fn for_each_candidate(bytes: &[u8], visit: &mut dyn FnMut(&str)) {
 /// line feed, carriage return and form feed, no unpaired surrogate. `None` otherwise (binary
 /// stays `unsupported-file-type`).
 pub fn utf16_without_bom(bytes: &[u8]) -> Option<String> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let be = [false, true]

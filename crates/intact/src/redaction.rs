@@ -180,7 +180,7 @@ impl Disclosure {
 }
 
 fn parse_salt(s: &str) -> Option<Vec<u8>> {
-    if s.len() < 32 || s.len() % 2 != 0 {
+    if s.len() < 32 || !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())

@@ -165,14 +165,14 @@ mod tests {
             sha256: Some(Sha256Digest::of(&[i as u8]).to_hex()),
             size: Some(i as u64),
             media_type: Some("text/plain".into()),
-            metadata: (i % 2 == 0).then(|| {
+            metadata: i.is_multiple_of(2).then(|| {
                 Box::new(Description {
                     title: Some(format!("Synthetic \"quoted\" title {i} \u{1F600}")),
                     case_no: Some("C-1".into()),
                     ..Default::default()
                 })
             }),
-            redaction: (i % 3 == 0).then(|| {
+            redaction: i.is_multiple_of(3).then(|| {
                 Box::new(Redaction {
                     status: RedactionStatus::Partial,
                     categories: vec!["witness-address".into()],
