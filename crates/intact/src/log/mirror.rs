@@ -88,10 +88,26 @@ fn verify_copy(
     progress: &dyn Progress,
 ) -> Result<Vec<LogProblem>, LogError> {
     let report = verify::verify_report_with_progress(path, trust, progress)?;
+    Ok(copy_problems(
+        &report,
+        seq,
+        release,
+        &path.display().to_string(),
+    ))
+}
+
+/// A mirrored copy's verification report (entry `seq`, release `release`, at `at`: a path or
+/// a URL) as the log's problems: each of the bundle's, or one when too few signatures held.
+pub(super) fn copy_problems(
+    report: &verify::VerifyReport,
+    seq: u64,
+    release: Option<&str>,
+    at: &str,
+) -> Vec<LogProblem> {
     let problem = |message: String| LogProblem {
         seq: Some(seq),
         release: release.map(str::to_owned),
-        path: path.display().to_string(),
+        path: at.to_owned(),
         message,
     };
     let mut out: Vec<LogProblem> = report
@@ -111,7 +127,7 @@ fn verify_copy(
             "bundle not valid: not enough trusted signatures".into(),
         ));
     }
-    Ok(out)
+    out
 }
 
 /// Every bundle directly in `dir`, by bundle id (all copies, in name order). What is not a

@@ -138,29 +138,5 @@ fn verify_copy(
     progress: &dyn Progress,
 ) -> Result<Vec<LogProblem>, LogError> {
     let (v, _) = crate::net::remote::verify_url(remote, url, trust, progress, false)?;
-    let problem = |message: String| LogProblem {
-        seq: Some(seq),
-        release: release.map(str::to_owned),
-        path: url.to_owned(),
-        message,
-    };
-    let mut out: Vec<LogProblem> = v
-        .report
-        .problems
-        .iter()
-        .map(|p| {
-            problem(format!(
-                "bundle not valid: {}: {}: {}",
-                p.path,
-                p.check.name(),
-                p.message
-            ))
-        })
-        .collect();
-    if out.is_empty() && !v.report.valid {
-        out.push(problem(
-            "bundle not valid: not enough trusted signatures".into(),
-        ));
-    }
-    Ok(out)
+    Ok(super::mirror::copy_problems(&v.report, seq, release, url))
 }
