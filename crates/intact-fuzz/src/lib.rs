@@ -38,6 +38,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("tlog_proof", format::tlog_proof),
     ("log_entry", ops::log_entry),
     ("mirror_state", ops::mirror_state),
+    ("scrub_image", ops::scrub_image),
     ("bag_info", bagit::bag_info),
     ("bag_manifest", bagit::bag_manifest),
     ("bagit_txt", bagit::bagit_txt),

@@ -45,3 +45,21 @@ pub fn mirror_state(data: &[u8]) {
         assert_eq!(again, s, "state round trip");
     }
 }
+
+/// `intact scrub`'s image editors (docs/SCRUB.md: JPEG segments and MPF offsets, PNG and WebP
+/// chunks, the in-place EXIF IFD walker, XMP properties, IPTC datasets), each called on the
+/// input directly, without the panic guard `scrub_bytes` puts around them, so a panic is a
+/// crash. What an editor writes is edited again: that second pass must not panic either.
+pub fn scrub_image(data: &[u8]) {
+    use intact::scrub::{jpeg, png};
+    let editors: [fn(&[u8]) -> Option<Vec<u8>>; 3] = [
+        |d| jpeg::scrub_jpeg(d).ok().and_then(|s| s.bytes),
+        |d| png::scrub_png(d).ok().and_then(|s| s.bytes),
+        |d| png::scrub_webp(d).ok().and_then(|s| s.bytes),
+    ];
+    for edit in editors {
+        if let Some(once) = edit(data) {
+            let _ = edit(&once);
+        }
+    }
+}

@@ -141,6 +141,7 @@ replay_tests!(
     tlog_proof,
     log_entry,
     mirror_state,
+    scrub_image,
     bag_info,
     bag_manifest,
     bagit_txt,
