@@ -52,7 +52,9 @@ pub fn mirror_state(data: &[u8]) {
 /// crash. What an editor writes is edited again: that second pass must not panic either.
 pub fn scrub_image(data: &[u8]) {
     use intact::scrub::{jpeg, png};
-    let editors: [fn(&[u8]) -> Option<Vec<u8>>; 3] = [
+    /// An editor: the bytes it writes, if any.
+    type Editor = fn(&[u8]) -> Option<Vec<u8>>;
+    let editors: [Editor; 3] = [
         |d| jpeg::scrub_jpeg(d).ok().and_then(|s| s.bytes),
         |d| png::scrub_png(d).ok().and_then(|s| s.bytes),
         |d| png::scrub_webp(d).ok().and_then(|s| s.bytes),
