@@ -242,6 +242,34 @@ fn remote_bundles_are_verified_checked_and_cited_by_ranges() {
     let _ = (&site.r1, &site.r2);
 }
 
+/// A file already at a bundle's name stands for a new release only when it verifies in full: a
+/// same-size copy with one payload byte changed (its `release.json` untouched) is refused and
+/// the log is not extended.
+#[test]
+fn a_held_copy_of_a_new_release_is_verified_before_it_counts() {
+    let site = site();
+    let nginx = Nginx::serve(&site.served);
+    let dir = site.fx.p("mirror");
+    std::fs::create_dir_all(dir.join("bundles")).unwrap();
+    let mut bytes = std::fs::read(&site.r2).unwrap();
+    let at = bytes
+        .windows(9)
+        .position(|w| w == b"SYNTHETIC")
+        .expect("a payload text in the bundle");
+    bytes[at] ^= 0x20;
+    let held = dir.join("bundles").join(site.r2.file_name().unwrap());
+    std::fs::write(&held, &bytes).unwrap();
+    let o = site.pull(&nginx.url("/new/"), &dir, &[]);
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    assert!(text(&o).contains("does not verify"), "{}", text(&o));
+    assert!(!dir.join("log").exists(), "the log was extended");
+    assert_eq!(
+        std::fs::read(&held).unwrap(),
+        bytes,
+        "the held file was replaced"
+    );
+}
+
 #[test]
 fn a_connection_cut_mid_bundle_is_resumed_or_fails_with_nothing_named() {
     let site = site();

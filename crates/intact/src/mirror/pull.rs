@@ -420,9 +420,31 @@ fn fetch_bundles(
     if missing.is_empty() {
         return Ok(());
     }
+    // A held file stands for a new release only once it verifies in full (it may be a copy
+    // an earlier, interrupted run kept, or anything else that came to be at that name).
+    let wanted: BTreeSet<String> = missing.iter().map(|e| e.bundle_id()).collect();
     for path in &r.held {
-        if let Some(id) = held_bundle_id(&dir.join(path)) {
+        let at = dir.join(path);
+        let Some(id) = held_bundle_id(&at).filter(|id| wanted.contains(id)) else {
+            continue;
+        };
+        let report = match verify::verify_report_with_progress(&at, opts.trust, &Silent) {
+            Ok(report) => report,
+            Err(e) => {
+                r.errors.push(PullProblem {
+                    path: at.display().to_string(),
+                    message: e.to_string(),
+                });
+                continue;
+            }
+        };
+        if report.valid {
             have.insert(id, path.clone());
+        } else {
+            r.problems.push(PullProblem {
+                path: at.display().to_string(),
+                message: "held bundle of a new release does not verify; not replaced".into(),
+            });
         }
     }
     for e in missing {
