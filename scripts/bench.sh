@@ -437,13 +437,16 @@ CONF
   prep="rm -rf '$d/curl'"
   measure curl curl --parallel --parallel-max 4 --create-dirs -s -f -K "$urls"
   prep="rm -rf '$d/mirror'"
-  measure pull "$intact" mirror pull "http://127.0.0.1:$port/" "$d/mirror" --trust "$trust" --parallel 4 --quiet
+  measure pull "$intact" mirror pull "http://127.0.0.1:$port/" "$d/mirror" --trust "$trust" --parallel 4 --quiet --no-sync
+  prep="rm -rf '$d/mirror-sync'"
+  measure pullsync "$intact" mirror pull "http://127.0.0.1:$port/" "$d/mirror-sync" --trust "$trust" --parallel 4 --quiet
   prep=""
   cmp -s "$pub/bundles/$name.zip" "$d/mirror/bundles/$name.zip" || { echo "bench.sh: the pulled bundle differs" >&2; exit 1; }
   local r
   r=$(ratio "${T[curl]}" "${T[pull]}")
   row "curl --parallel (4), $(jq '.files | length' "$pub/index.json") files" "${T[curl]}" ""
-  row "intact mirror pull (download+verify)" "${T[pull]}" "${r}x curl's throughput; peak RSS ${M[pull]} MB"
+  row "intact mirror pull --no-sync (download+verify)" "${T[pull]}" "${r}x curl's throughput; peak RSS ${M[pull]} MB"
+  row "intact mirror pull (the default: fsync before naming)" "${T[pullsync]}" "$(ratio "${T[curl]}" "${T[pullsync]}")x curl's throughput (curl does not sync)"
   summary+=("mirror pull / curl --parallel throughput ($name)  $r  (target >= 0.9: $(verdict "$r" ">=" 0.9))")
   kill "$nginx_pid" 2>/dev/null || true
   wait "$nginx_pid" 2>/dev/null || true

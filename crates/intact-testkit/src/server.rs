@@ -146,6 +146,14 @@ pub enum Fault {
         after: u64,
         times: usize,
     },
+    /// [`Fault::Cut`], only for requests whose `Range` header's value starts with `range` (e.g.
+    /// `bytes=0-`: a stream from the first byte, not a request for the file's end).
+    CutRange {
+        path: String,
+        range: String,
+        after: u64,
+        times: usize,
+    },
     /// Flips one bit of the response body's byte at offset `at`.
     Flip { path: String, at: u64 },
     /// Answers 404 without asking the server.
@@ -179,7 +187,9 @@ impl FaultProxy {
             faults
                 .iter()
                 .map(|f| match f {
-                    Fault::Cut { times, .. } => AtomicUsize::new(*times),
+                    Fault::Cut { times, .. } | Fault::CutRange { times, .. } => {
+                        AtomicUsize::new(*times)
+                    }
                     _ => AtomicUsize::new(0),
                 })
                 .collect(),
@@ -253,6 +263,13 @@ fn handle(
     );
     let asked = path.clone();
     let matches = |p: &str| asked.contains(p);
+    let range = head
+        .split("\r\n")
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case("range").then(|| v.trim().to_owned())
+        })
+        .unwrap_or_default();
     for f in faults {
         match f {
             Fault::NotFound { path: p } if matches(p) => {
@@ -300,6 +317,17 @@ fn handle(
     });
     let cut: Option<(usize, u64)> = faults.iter().enumerate().find_map(|(i, f)| match f {
         Fault::Cut { path: p, after, .. } if matches(p) && cuts[i].load(Ordering::SeqCst) > 0 => {
+            Some((
+                i,
+                length.map_or(*after, |n| if n <= *after { n / 2 } else { *after }),
+            ))
+        }
+        Fault::CutRange {
+            path: p,
+            range: r,
+            after,
+            ..
+        } if matches(p) && range.starts_with(r.as_str()) && cuts[i].load(Ordering::SeqCst) > 0 => {
             Some((
                 i,
                 length.map_or(*after, |n| if n <= *after { n / 2 } else { *after }),

@@ -57,6 +57,10 @@ struct PullArgs {
     /// Bundles downloaded at a time.
     #[arg(long, value_name = "N", default_value_t = 4)]
     parallel: usize,
+    /// Do not wait until each new file is on disk (fsync) before naming it: faster, but a
+    /// crash may leave a named file incomplete (the next pull or `log verify` reports it).
+    #[arg(long)]
+    no_sync: bool,
     #[command(flatten)]
     net: NetArgs,
     /// Print the summary as JSON (for cron).
@@ -96,6 +100,7 @@ impl PullArgs {
             parallel: self.parallel,
             progress: progress.as_ref(),
             tlog: Some(&policy),
+            sync: !self.no_sync,
         };
         let report = intact::mirror::pull(store.as_ref(), &self.dir, &opts)?;
         let outcome = if !report.errors.is_empty() {

@@ -24,6 +24,7 @@ mod gate_pdf_text;
 mod gate_props;
 mod log_answers;
 mod mirror;
+mod mirror_stream;
 mod plain_words;
 mod redaction;
 mod releases;

@@ -14,7 +14,7 @@ use crate::intact;
 use crate::releases::{two_releases, Fx};
 
 /// Every file under `dir` (hidden ones too) and its bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     if !dir.exists() {
         return out;
@@ -50,7 +50,7 @@ struct Site {
     r2: PathBuf,
 }
 
-fn publish(fx: &Fx, dir: &Path, bundles: &[&Path]) {
+pub(crate) fn publish(fx: &Fx, dir: &Path, bundles: &[&Path]) {
     std::fs::create_dir_all(dir.join("bundles")).unwrap();
     for b in bundles {
         let o = fx.append(&dir.join("log"), b);

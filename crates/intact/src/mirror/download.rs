@@ -1,17 +1,26 @@
-//! Fetching one published file: into an unnamed file in the mirror, hashed as the bytes arrive,
-//! resumed with a range request where a connection ended, and compared with the index.
+//! Fetching one published bundle into an unnamed file in the mirror, verified while it arrives
+//! (docs/MIRRORS.md): the bundle's end (central directory and the tag files after `data/`) is
+//! fetched first by a range request, then the rest is streamed from byte 0; the verifier reads
+//! the file through [`Arriving`] as the bytes land, the whole file is hashed for the index on
+//! another thread, and a connection that ends early is resumed with a range request.
 
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Read;
+use std::os::unix::fs::FileExt as _;
 use std::path::Path;
+use std::sync::mpsc;
 
 use sha2::{Digest as _, Sha256};
 
+use super::arriving::Arriving;
 use super::index::IndexFile;
 use super::Store;
+use crate::container;
 use crate::fs::{At as _, PathError};
+use crate::limits::Limits;
 use crate::net::NetError;
 use crate::progress::Progress;
+use crate::source::ReadAt;
 
 /// Why a file was not fetched.
 #[derive(Debug)]
@@ -36,43 +45,282 @@ impl From<PathError> for Failed {
     }
 }
 
-/// Read size of a download.
-const CHUNK: usize = 1 << 20;
+impl Failed {
+    /// One line, for a reader waiting on the download.
+    fn line(&self) -> String {
+        match self {
+            Failed::Net(e) => e.to_string(),
+            Failed::Io(e) => e.to_string(),
+            Failed::Bad(m) => m.clone(),
+        }
+    }
+}
 
-/// Fetches `f` into `out` (empty, at its start), hashing every byte as it arrives; a response
-/// cut short is resumed from the byte reached (the store's retries bound the attempts). The
-/// bytes must be exactly the index's size and SHA-256.
-pub fn fetch_into(
+/// Bytes written, and handed to the hasher, at a time.
+const CHUNK: usize = 1 << 20;
+/// Chunks on their way to the hasher at most (the memory a download holds: this many MiB).
+const IN_FLIGHT: usize = 4;
+/// A bundle smaller than this is streamed whole; the verifier then reads it once it is all
+/// there (a request for the end first would save nothing).
+const STREAM_WHOLE_BELOW: u64 = 64 << 10;
+/// The first request for the end reads a sixteenth of the bundle, at least 64 KiB and at most
+/// 1 MiB: the end records and, for most bundles, the central directory and the tag files.
+const END_PROBE: (u64, u64) = (64 << 10, 1 << 20);
+
+/// Downloads `f` into `out` (empty) while `verify` reads it through a source that waits for
+/// the bytes it asks for; returns what `verify` returned once every byte arrived and the file
+/// is exactly the index's size and SHA-256. A download that fails ends the waiting reads, and
+/// its failure is returned, not the verification.
+pub fn fetch_verifying<R: Send>(
     store: &dyn Store,
     f: &IndexFile,
-    out: &mut File,
+    out: &File,
     at: &Path,
     progress: &dyn Progress,
+    verify: impl FnOnce(Box<dyn ReadAt + Send>) -> R + Send,
+) -> Result<R, Failed> {
+    reserve(out, at, f.size)?;
+    let arriving = Arriving::new(out.try_clone().at(at)?, f.size);
+    let source = arriving.source();
+    std::thread::scope(|s| {
+        let verifier = s.spawn(move || verify(source));
+        let fetched = fetch(store, f, out, at, &arriving, progress);
+        if let Err(e) = &fetched {
+            arriving.fail(e.line());
+        }
+        let verdict = verifier.join();
+        fetched?;
+        verdict.map_err(|_| {
+            Failed::Io(PathError::new(
+                at,
+                std::io::Error::other("the verification stopped unexpectedly"),
+            ))
+        })
+    })
+}
+
+/// Asks the file system for the file's blocks at once: fewer, larger extents, cheaper writes,
+/// and a disk too full for the file found before the transfer. Where the file system cannot,
+/// the writes allocate the blocks as they go.
+fn reserve(out: &File, at: &Path, size: u64) -> Result<(), Failed> {
+    if size == 0 {
+        return Ok(());
+    }
+    match rustix::fs::fallocate(out, rustix::fs::FallocateFlags::KEEP_SIZE, 0, size) {
+        Err(e) if e == rustix::io::Errno::NOSPC || e == rustix::io::Errno::FBIG => {
+            Err(Failed::Io(PathError::new(at, std::io::Error::from(e))))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The download itself: the end first (when worth it), then the stream to it, hashed on a
+/// second thread; the file's SHA-256 compared with the index's.
+fn fetch(
+    store: &dyn Store,
+    f: &IndexFile,
+    out: &File,
+    at: &Path,
+    arriving: &Arriving,
+    progress: &dyn Progress,
 ) -> Result<(), Failed> {
-    let mut hasher = Sha256::new();
+    let end_from = if f.size >= STREAM_WHOLE_BELOW {
+        fetch_end(store, f, out, at, progress)?
+    } else {
+        None
+    };
+    if let Some(from) = end_from {
+        arriving.end_written_from(from);
+    }
+    let stream_to = end_from.unwrap_or(f.size);
+    let mut sha = std::thread::scope(|s| -> Result<Sha256, Failed> {
+        let (to_hasher, chunks) = mpsc::sync_channel::<(Vec<u8>, usize)>(IN_FLIGHT);
+        let (give_back, spare) = mpsc::channel::<Vec<u8>>();
+        let hasher = s.spawn(move || {
+            let mut sha = Sha256::new();
+            for (buf, n) in chunks {
+                sha.update(&buf[..n]);
+                // The stream may have stopped taking buffers back: nothing to do then.
+                let _ = give_back.send(buf);
+            }
+            sha
+        });
+        let streamed = stream(
+            store,
+            f,
+            out,
+            at,
+            stream_to,
+            arriving,
+            progress,
+            |buf, n| {
+                to_hasher.send((buf, n)).ok();
+                spare.try_recv().unwrap_or_else(|_| vec![0u8; CHUNK])
+            },
+        );
+        drop(to_hasher);
+        let sha = hasher.join().map_err(|_| {
+            Failed::Io(PathError::new(at, std::io::Error::other("hashing stopped")))
+        })?;
+        streamed.map(|()| sha)
+    })?;
+    // The end, as written, after the stream's bytes.
+    hash_file_range(out, at, stream_to, f.size, &mut sha)?;
+    let hex = hex(&sha.finalize());
+    if hex != f.sha256 {
+        return Err(Failed::Bad(format!(
+            "{}: the bytes that arrived have sha256 {hex}, the index says {}",
+            store.name(&f.path),
+            f.sha256
+        )));
+    }
+    Ok(())
+}
+
+/// The bytes `from..` of the bundle after its payload — the tag files that sort after `data/`,
+/// the central directory and the end records — read by range requests and written into `out`
+/// at their place; `from`, or `None` when the end cannot be found (not a ZIP, no `data/`, or
+/// an end larger than an eighth of the file): the verifier then reads it after the stream.
+fn fetch_end(
+    store: &dyn Store,
+    f: &IndexFile,
+    out: &File,
+    at: &Path,
+    progress: &dyn Progress,
+) -> Result<Option<u64>, Failed> {
+    let probe_len = (f.size / 16).clamp(END_PROBE.0, END_PROBE.1).min(f.size);
+    let mut probe = vec![0u8; probe_len as usize];
+    store.read_range(&f.path, f.size - probe_len, &mut probe, f.size)?;
+    let ranges = EndRanges {
+        store,
+        rel: &f.path,
+        size: f.size,
+        probe: &probe,
+        failed: std::sync::Mutex::new(None),
+    };
+    let read = container::read_with_limits(&ranges, &Limits::DEFAULT);
+    if let Some(e) = ranges.failed.into_inner().ok().flatten() {
+        return Err(Failed::Net(e));
+    }
+    let Some(from) = read.ok().and_then(|c| end_start(&c.members)) else {
+        return Ok(None);
+    };
+    if f.size - from > (f.size / 8).max(END_PROBE.1) {
+        return Ok(None);
+    }
+    // The end, probe included: one request for what the probe does not hold.
+    let probe_from = f.size - probe_len;
+    if from < probe_from {
+        let mut rest = vec![0u8; (probe_from - from) as usize];
+        store.read_range(&f.path, from, &mut rest, f.size)?;
+        out.write_all_at(&rest, from).at(at)?;
+        progress.advance(0, rest.len() as u64);
+    }
+    let keep = (probe_from.max(from) - probe_from) as usize;
+    out.write_all_at(&probe[keep..], probe_from.max(from))
+        .at(at)?;
+    progress.advance(0, (probe.len() - keep) as u64);
+    Ok(Some(from))
+}
+
+/// Where the members after the payload begin: the local header of the first member that sorts
+/// after every `TOP/data/…` member (members are in name order, FORMAT.md §2).
+fn end_start(members: &[container::Member]) -> Option<u64> {
+    let is_payload = |m: &container::Member| {
+        m.name
+            .split_once('/')
+            .is_some_and(|(_, rest)| rest.starts_with("data/"))
+    };
+    let last_payload = members.iter().rposition(is_payload)?;
+    let next = members.get(last_payload + 1)?;
+    next.header_at
+        .filter(|at| *at >= members[last_payload].data_offset)
+}
+
+/// The bundle's end read by ranges for [`container::read_with_limits`]: the probe (the last
+/// bytes) served from memory, anything before it by one range request each.
+struct EndRanges<'a> {
+    store: &'a dyn Store,
+    rel: &'a str,
+    size: u64,
+    probe: &'a [u8],
+    failed: std::sync::Mutex<Option<NetError>>,
+}
+
+impl ReadAt for EndRanges<'_> {
+    fn len(&self) -> std::io::Result<u64> {
+        Ok(self.size)
+    }
+
+    fn read_exact_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+        let end = offset
+            .checked_add(buf.len() as u64)
+            .filter(|e| *e <= self.size)
+            .ok_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "past the end")
+            })?;
+        let probe_from = self.size - self.probe.len() as u64;
+        if offset >= probe_from {
+            let at = (offset - probe_from) as usize;
+            buf.copy_from_slice(&self.probe[at..at + buf.len()]);
+            return Ok(());
+        }
+        let split = (end.min(probe_from) - offset) as usize;
+        let (remote, held) = buf.split_at_mut(split);
+        held.copy_from_slice(&self.probe[..held.len()]);
+        self.store
+            .read_range(self.rel, offset, remote, self.size)
+            .map_err(|e| {
+                let io = std::io::Error::other(e.to_string());
+                if let Ok(mut slot) = self.failed.lock() {
+                    slot.get_or_insert(e);
+                }
+                io
+            })
+    }
+
+    fn sparse(&self) -> bool {
+        true
+    }
+}
+
+/// Streams bytes `0..to` of `f` into `out` at their place, each chunk handed to `hashed` (which
+/// gives back a buffer to fill next) and announced to `arriving`; a response cut short is
+/// resumed from the byte reached (the store's retries bound the attempts).
+#[allow(clippy::too_many_arguments)]
+fn stream(
+    store: &dyn Store,
+    f: &IndexFile,
+    out: &File,
+    at: &Path,
+    to: u64,
+    arriving: &Arriving,
+    progress: &dyn Progress,
+    mut hashed: impl FnMut(Vec<u8>, usize) -> Vec<u8>,
+) -> Result<(), Failed> {
     let mut got = 0u64;
     let mut resumes = store.retries();
     let mut wait = store.backoff();
     let mut buf = vec![0u8; CHUNK];
-    loop {
-        let ended = if got == f.size && f.size > 0 {
-            Ok(())
-        } else {
-            let mut body = store.stream_from(&f.path, got, f.size)?;
-            copy_body(
-                store,
-                f,
-                &mut *body,
-                out,
-                at,
-                &mut buf,
-                &mut hasher,
-                &mut got,
-                progress,
-            )?
+    while got < to {
+        let ended = match store.stream_span(&f.path, got, to, f.size) {
+            Ok(mut body) => loop {
+                let (n, ended) = fill(store, f, &mut *body, &mut buf, to - got)?;
+                if n > 0 {
+                    out.write_all_at(&buf[..n], got).at(at)?;
+                    got += n as u64;
+                    arriving.streamed_to(got);
+                    progress.advance(0, n as u64);
+                    buf = hashed(buf, n);
+                }
+                if let Some(ended) = ended {
+                    break ended;
+                }
+            },
+            Err(e) => Err(e),
         };
         match ended {
-            Ok(()) if got == f.size => break,
+            Ok(()) if got == to => break,
             Ok(()) => {
                 if resumes == 0 {
                     return Err(NetError::cut(&store.name(&f.path)).into());
@@ -85,54 +333,93 @@ pub fn fetch_into(
         std::thread::sleep(wait);
         wait = wait.saturating_mul(2);
     }
-    let sha = hex(&hasher.finalize());
-    if sha != f.sha256 {
-        return Err(Failed::Bad(format!(
-            "{}: the bytes that arrived have sha256 {sha}, the index says {}",
-            store.name(&f.path),
-            f.sha256
-        )));
-    }
-    out.flush().at(at)?;
     Ok(())
 }
 
-/// Copies one response body into `out` until it ends (`Ok(Ok)`) or the connection fails
-/// (`Ok(Err)`, to resume); more bytes than the index says is a finding.
-#[allow(clippy::too_many_arguments)]
-fn copy_body(
+/// Fills `buf` from `body` with at most `left` bytes: how many, and whether the body ended
+/// (`Some(Ok)`) or failed (`Some(Err)`, to resume). More bytes than `left` is a finding.
+fn fill(
     store: &dyn Store,
     f: &IndexFile,
     body: &mut dyn Read,
-    out: &mut File,
-    at: &Path,
     buf: &mut [u8],
-    hasher: &mut Sha256,
-    got: &mut u64,
-    progress: &dyn Progress,
-) -> Result<Result<(), NetError>, Failed> {
-    loop {
-        let n = match body.read(buf) {
-            Ok(0) => return Ok(Ok(())),
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Ok(Err(NetError::from_io(&store.name(&f.path), e))),
-        };
-        store.count(n);
-        if *got + n as u64 > f.size {
-            return Err(Failed::Bad(format!(
-                "{}: more bytes arrived than the {} the index says",
-                store.name(&f.path),
-                f.size
-            )));
+    left: u64,
+) -> Result<(usize, Option<Result<(), NetError>>), Failed> {
+    let mut n = 0;
+    while n < buf.len() {
+        match body.read(&mut buf[n..]) {
+            Ok(0) => return Ok((n, Some(Ok(())))),
+            Ok(k) => {
+                store.count(k);
+                n += k;
+                if n as u64 > left {
+                    return Err(Failed::Bad(format!(
+                        "{}: more bytes arrived than the {} the index says",
+                        store.name(&f.path),
+                        f.size
+                    )));
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Ok((n, Some(Err(NetError::from_io(&store.name(&f.path), e))))),
         }
-        hasher.update(&buf[..n]);
-        out.write_all(&buf[..n]).at(at)?;
-        *got += n as u64;
-        progress.advance(0, n as u64);
     }
+    Ok((n, None))
+}
+
+/// Adds the bytes `from..to` of `file` to `sha`.
+fn hash_file_range(
+    file: &File,
+    at: &Path,
+    from: u64,
+    to: u64,
+    sha: &mut Sha256,
+) -> Result<(), Failed> {
+    let mut buf = vec![0u8; CHUNK];
+    let mut pos = from;
+    while pos < to {
+        let n = (to - pos).min(CHUNK as u64) as usize;
+        std::os::unix::fs::FileExt::read_exact_at(file, &mut buf[..n], pos).at(at)?;
+        sha.update(&buf[..n]);
+        pos += n as u64;
+    }
+    Ok(())
 }
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(name: &str, header_at: u64, data_offset: u64) -> container::Member {
+        container::Member {
+            name: name.into(),
+            data_offset,
+            size: 1,
+            crc32: 0,
+            header_at: Some(header_at),
+        }
+    }
+
+    #[test]
+    fn the_end_starts_at_the_first_member_after_the_payload() {
+        let members = [
+            member("b/bag-info.txt", 0, 40),
+            member("b/bagit.txt", 41, 80),
+            member("b/data/a.txt", 81, 120),
+            member("b/data/z.txt", 121, 160),
+            member("b/manifest-sha256.txt", 161, 210),
+            member("b/release.json", 211, 250),
+        ];
+        assert_eq!(end_start(&members), Some(161));
+        // No payload, or nothing after it: no end to fetch first.
+        assert_eq!(end_start(&members[..2]), None);
+        assert_eq!(end_start(&members[..4]), None);
+        // A member "after" the payload that lies before it (not a layout pack writes).
+        let odd = [member("b/data/a.txt", 81, 120), member("b/x.txt", 0, 40)];
+        assert_eq!(end_start(&odd), None);
+    }
 }

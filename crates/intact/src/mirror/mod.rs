@@ -4,6 +4,7 @@
 //! [`index`] is the published folder's list of files; [`pull`] the pull; [`download`] one
 //! file's transfer. Where the files come from is a [`Store`]: a website ([`HttpStore`]).
 
+pub mod arriving;
 pub mod download;
 pub mod index;
 pub mod pull;
@@ -22,14 +23,18 @@ pub trait Store: Sync {
     fn name(&self, rel: &str) -> String;
     /// A whole small file, at most `limit` bytes.
     fn get_bytes(&self, rel: &str, limit: u64) -> Result<Vec<u8>, NetError>;
-    /// The bytes of a file of `size` bytes from `offset` on.
-    fn stream_from(
+    /// The bytes `offset..end` of a file of `size` bytes, as a stream.
+    fn stream_span(
         &self,
         rel: &str,
         offset: u64,
+        end: u64,
         size: u64,
     ) -> Result<Box<dyn Read + '_>, NetError>;
-    /// Counts `n` bytes received through [`Store::stream_from`].
+    /// Fills `buf` with the bytes at `offset` of a file of `size` bytes (one request, retried).
+    fn read_range(&self, rel: &str, offset: u64, buf: &mut [u8], size: u64)
+        -> Result<(), NetError>;
+    /// Counts `n` bytes received through [`Store::stream_span`].
     fn count(&self, n: usize);
     /// Bytes of response bodies received so far.
     fn received(&self) -> u64;
@@ -53,14 +58,25 @@ impl Store for HttpStore {
         self.http.get_bytes(&self.name(rel), limit)
     }
 
-    fn stream_from(
+    fn stream_span(
         &self,
         rel: &str,
         offset: u64,
+        end: u64,
         size: u64,
     ) -> Result<Box<dyn Read + '_>, NetError> {
-        let r = self.http.get_from(&self.name(rel), offset, Some(size))?;
+        let r = self.http.get_span(&self.name(rel), offset, end, size)?;
         Ok(Box::new(r))
+    }
+
+    fn read_range(
+        &self,
+        rel: &str,
+        offset: u64,
+        buf: &mut [u8],
+        size: u64,
+    ) -> Result<(), NetError> {
+        self.http.get_range(&self.name(rel), offset, buf, size)
     }
 
     fn count(&self, n: usize) {
@@ -143,20 +159,31 @@ impl Store for S3Store {
         self.s3.get_bytes(&self.key(rel), limit)
     }
 
-    fn stream_from(
+    fn stream_span(
         &self,
         rel: &str,
         offset: u64,
-        size: u64,
+        end: u64,
+        _size: u64,
     ) -> Result<Box<dyn Read + '_>, NetError> {
         Ok(Box::new(S3Reader {
             store: self,
             key: self.key(rel),
             pos: offset,
-            end: size,
+            end,
             buf: Vec::new(),
             at: 0,
         }))
+    }
+
+    fn read_range(
+        &self,
+        rel: &str,
+        offset: u64,
+        buf: &mut [u8],
+        _size: u64,
+    ) -> Result<(), NetError> {
+        self.s3.read_range(&self.key(rel), offset, buf)
     }
 
     /// Counted by the client as each range arrives.

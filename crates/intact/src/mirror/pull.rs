@@ -5,14 +5,13 @@
 //! and the state file come last, and only when everything verified.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use serde::Serialize;
 
-use super::download::{fetch_into, Failed};
+use super::download::{fetch_verifying, Failed};
 use super::index::{Index, IndexFile, INDEX_NAME, MAX_INDEX_BYTES};
 use super::Store;
 use crate::digest::Sha256Digest;
@@ -41,6 +40,8 @@ pub struct PullOptions<'a> {
     /// The log key and witness policy a layout-2 log is checked under (FORMAT.md §15); the
     /// state's checkpoint is then proved consistent with the source's log.
     pub tlog: Option<&'a log::TlogPolicy>,
+    /// Wait until each new file is on disk (fsync) before naming it.
+    pub sync: bool,
 }
 
 /// A release that is new in the mirror.
@@ -168,7 +169,7 @@ pub fn pull(store: &dyn Store, dir: &Path, opts: &PullOptions) -> Result<PullRep
             std::fs::remove_dir_all(&old).at(&old)?;
         }
     }
-    crate::fs::write_atomically(&dir.join(INDEX_NAME), &index_bytes, Mode::Public, true)?;
+    crate::fs::write_atomically(&dir.join(INDEX_NAME), &index_bytes, Mode::Public, opts.sync)?;
     if let Some(sp) = &opts.state {
         r.state_updated = log::state::record_head(
             sp,
@@ -511,8 +512,9 @@ fn download_all(
         .collect()
 }
 
-/// One bundle: into an unnamed file in `DIR/bundles`, hashed as it arrives, verified in full
-/// against the trust policy, matched to a release of the log, then named.
+/// One bundle: into an unnamed file in `DIR/bundles`, verified in full against the trust
+/// policy while it arrives and hashed for the index, matched to a release of the log, then
+/// named.
 fn fetch_bundle(
     store: &dyn Store,
     dir: &Path,
@@ -523,17 +525,27 @@ fn fetch_bundle(
     let target = dir.join(&f.path);
     let parent = crate::fs::parent_dir(&target).to_owned();
     let unnamed = crate::staging::unnamed_in(&parent).at(&parent)?;
-    let (mut file, named) = match unnamed {
+    let (file, named) = match unnamed {
         Some(file) => (file, None),
         None => {
             let tmp = crate::fs::AtomicFile::create(&target)?;
             (tmp.file().try_clone().at(&target)?, Some(tmp))
         }
     };
-    fetch_into(store, f, &mut file, &target, opts.progress)?;
+    let name = store.name(&f.path);
+    let verified = fetch_verifying(store, f, &file, &target, opts.progress, |source| {
+        verify::verify_zip_source(
+            Path::new(&name),
+            source,
+            opts.trust,
+            &Limits::DEFAULT,
+            &Silent,
+            false,
+        )
+    })?;
     opts.progress.advance(1, 0);
-    let id = verify_download(store, f, &file, &target, log_ids, opts)?;
-    crate::fs::seal(&file, &target, Mode::Public, true)?;
+    let id = judge(&name, verified, &target, log_ids)?;
+    crate::fs::seal(&file, &target, Mode::Public, opts.sync)?;
     match named {
         None => crate::staging::publish(&file, &target, false).at(&target)?,
         Some(tmp) => tmp
@@ -543,26 +555,15 @@ fn fetch_bundle(
     Ok(id)
 }
 
-/// Verifies a downloaded bundle in full; its bundle id, which must be a release of the log.
-fn verify_download(
-    store: &dyn Store,
-    f: &IndexFile,
-    file: &File,
+/// The verdict on a downloaded bundle: its bundle id when it is valid and a release of the log.
+fn judge(
+    name: &str,
+    verified: Result<(verify::Verified, Option<crate::bundle::Bundle>), verify::VerifyError>,
     target: &Path,
     log_ids: &BTreeSet<String>,
-    opts: &PullOptions,
 ) -> Result<String, Failed> {
-    let name = store.name(&f.path);
-    let source = file.try_clone().at(target)?;
-    let (v, _) = verify::verify_zip_source(
-        Path::new(&name),
-        Box::new(source),
-        opts.trust,
-        &Limits::DEFAULT,
-        &Silent,
-        false,
-    )
-    .map_err(|e| Failed::Io(PathError::new(target, std::io::Error::other(e.to_string()))))?;
+    let (v, _) = verified
+        .map_err(|e| Failed::Io(PathError::new(target, std::io::Error::other(e.to_string()))))?;
     if !v.report.valid {
         let first = v
             .report

@@ -180,26 +180,31 @@ impl Http {
         })
     }
 
-    /// A streaming body from `offset` to the end of an object of `total` bytes (the whole
-    /// object without a range when `offset` is 0): to download or resume a file.
-    pub fn get_from(
+    /// A streaming body of the bytes `offset..end` of an object of `total` bytes (the whole
+    /// object without a range when that is all of it): to download or resume a file, or a part
+    /// of one.
+    pub fn get_span(
         &self,
         url: &str,
         offset: u64,
-        total: Option<u64>,
+        end: u64,
+        total: u64,
     ) -> Result<impl Read + 'static, NetError> {
+        if offset >= end || end > total {
+            return Err(NetError::Protocol {
+                url: url.to_owned(),
+                message: format!("no bytes {offset}..{end} in a file of {total} bytes"),
+            });
+        }
         self.with_retries(|| {
-            if offset == 0 {
+            if offset == 0 && end == total {
                 let res = self.send("GET", url, None)?;
                 expect_status(url, &res, StatusCode::OK)?;
                 return Ok(res.into_body().into_reader());
             }
-            let res = self.send("GET", url, Some(&format!("bytes={offset}-")))?;
-            let total = match total {
-                Some(t) => t,
-                None => content_range(&res).map_or(0, |(_, _, t)| t),
-            };
-            check_range(url, &res, offset, None, total)?;
+            let last = end - 1;
+            let res = self.send("GET", url, Some(&format!("bytes={offset}-{last}")))?;
+            check_range(url, &res, offset, Some(last), total)?;
             Ok(res.into_body().into_reader())
         })
     }
