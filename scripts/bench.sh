@@ -387,9 +387,10 @@ bench_net() {
     -o "$pub/bundles/$name.zip" --quiet --no-deny-list --exceptions "$d/exceptions.tsv"
   "$intact" log append "$pub/log" "$pub/bundles/$name.zip" --trust "$trust" --quiet
   "$intact" mirror index "$pub" >/dev/null
-  local size port nginx_pid
+  local size port port2 nginx_pid
   size=$(stat -c %s "$pub/bundles/$name.zip")
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  port2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   cat >"$ng/nginx.conf" <<CONF
 daemon off;
 master_process off;
@@ -405,6 +406,8 @@ http {
   default_type application/octet-stream;
   sendfile on; keepalive_requests 1000000;
   server { listen 127.0.0.1:$port; root $pub; }
+  # the same folder behind a link of about 4 Gbit/s (nginx's rate limit, per connection)
+  server { listen 127.0.0.1:$port2; root $pub; limit_rate 500m; }
 }
 CONF
   /usr/sbin/nginx -p "$ng" -c "$ng/nginx.conf" -e "$ng/error.log" &
@@ -448,6 +451,18 @@ CONF
   row "intact mirror pull --no-sync (download+verify)" "${T[pull]}" "${r}x curl's throughput; peak RSS ${M[pull]} MB"
   row "intact mirror pull (the default: fsync before naming)" "${T[pullsync]}" "$(ratio "${T[curl]}" "${T[pullsync]}")x curl's throughput (curl does not sync)"
   summary+=("mirror pull / curl --parallel throughput ($name)  $r  (target >= 0.9: $(verdict "$r" ">=" 0.9))")
+
+  # the same two behind the rate-limited server: a network slower than the CPUs, as a mirror's is
+  sed "s|127.0.0.1:$port/|127.0.0.1:$port2/|" "$urls" >"$d/urls2.txt"
+  prep="rm -rf '$d/curl'"
+  measure curl2 curl --parallel --parallel-max 4 --create-dirs -s -f -K "$d/urls2.txt"
+  prep="rm -rf '$d/mirror'"
+  measure pull2 "$intact" mirror pull "http://127.0.0.1:$port2/" "$d/mirror" --trust "$trust" --parallel 4 --quiet --no-sync
+  prep=""
+  r=$(ratio "${T[curl2]}" "${T[pull2]}")
+  row "curl --parallel, about 4 Gbit/s" "${T[curl2]}" ""
+  row "intact mirror pull --no-sync, about 4 Gbit/s" "${T[pull2]}" "${r}x curl's throughput"
+  summary+=("mirror pull / curl --parallel throughput ($name, about 4 Gbit/s)  $r  (target >= 0.9: $(verdict "$r" ">=" 0.9))")
   kill "$nginx_pid" 2>/dev/null || true
   wait "$nginx_pid" 2>/dev/null || true
   trap cleanup EXIT

@@ -82,8 +82,15 @@ pub fn fetch_verifying<R: Send>(
     reserve(out, at, f.size)?;
     let arriving = Arriving::new(out.try_clone().at(at)?, f.size);
     let source = arriving.source();
+    let hashers = rayon::ThreadPoolBuilder::new()
+        .start_handler(|_| behind_the_transfer())
+        .build()
+        .map_err(|e| Failed::Io(PathError::new(at, std::io::Error::other(e.to_string()))))?;
     std::thread::scope(|s| {
-        let verifier = s.spawn(move || verify(source));
+        let verifier = s.spawn(move || {
+            behind_the_transfer();
+            hashers.install(|| verify(source))
+        });
         let fetched = fetch(store, f, out, at, &arriving, progress);
         if let Err(e) = &fetched {
             arriving.fail(e.line());
@@ -98,6 +105,17 @@ pub fn fetch_verifying<R: Send>(
         })
     })
 }
+
+/// Lowers the calling thread's scheduling priority (Linux: nice is per thread) a little: the
+/// threads that hash and verify what arrived yield to the one that receives and writes it, so
+/// on a machine short of cores the transfer is never slowed by the work it feeds; they catch
+/// up whenever it waits on the network. Where that fails they run at the usual priority.
+fn behind_the_transfer() {
+    let _ = rustix::process::setpriority_process(None, HASHING_NICE);
+}
+
+/// How much lower the hashing threads run (nice values go from -20 to 19).
+const HASHING_NICE: i32 = 5;
 
 /// Asks the file system for the file's blocks at once: fewer, larger extents, cheaper writes,
 /// and a disk too full for the file found before the transfer. Where the file system cannot,
@@ -137,6 +155,7 @@ fn fetch(
         let (to_hasher, chunks) = mpsc::sync_channel::<(Vec<u8>, usize)>(IN_FLIGHT);
         let (give_back, spare) = mpsc::channel::<Vec<u8>>();
         let hasher = s.spawn(move || {
+            behind_the_transfer();
             let mut sha = Sha256::new();
             for (buf, n) in chunks {
                 sha.update(&buf[..n]);

@@ -169,7 +169,7 @@ pub fn pull(store: &dyn Store, dir: &Path, opts: &PullOptions) -> Result<PullRep
             std::fs::remove_dir_all(&old).at(&old)?;
         }
     }
-    crate::fs::write_atomically(&dir.join(INDEX_NAME), &index_bytes, Mode::Public, opts.sync)?;
+    crate::fs::write_atomically(&dir.join(INDEX_NAME), &index_bytes, Mode::Public, true)?;
     if let Some(sp) = &opts.state {
         r.state_updated = log::state::record_head(
             sp,
