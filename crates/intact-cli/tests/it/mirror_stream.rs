@@ -159,3 +159,24 @@ fn a_published_bundle_changed_after_signing_is_refused_though_the_index_matches(
     assert!(out.contains("data/f07.txt"), "{out}");
     big.nothing_named(&dir.join("bundles"));
 }
+
+/// A served file that is no ZIP at all (its end has no central directory): streamed whole, and
+/// the verification that waited for it says it is not a bundle.
+#[test]
+fn a_served_file_that_is_no_bundle_is_streamed_whole_and_refused() {
+    let big = big_site();
+    let served_zip = big.served.join("bundles/big.zip");
+    let junk: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(&served_zip, &junk).unwrap();
+    let o = intact(&["mirror", "index", s(&big.served)]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let nginx = Nginx::serve(&big.served);
+    let dir = big.fx.p("m");
+    let o = big.pull(&nginx.url("/"), &dir, &[]);
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    assert!(stdout(&o).contains("big.zip: not valid"), "{}", text(&o));
+    // The probe of the end, then the whole file from byte 0.
+    let ranges = bundle_ranges(&nginx);
+    assert!(ranges.iter().any(|r| r == "-"), "{ranges:?}");
+    big.nothing_named(&dir.join("bundles"));
+}

@@ -66,6 +66,8 @@ const STREAM_WHOLE_BELOW: u64 = 64 << 10;
 /// The first request for the end reads a sixteenth of the bundle, at least 64 KiB and at most
 /// 1 MiB: the end records and, for most bundles, the central directory and the tag files.
 const END_PROBE: (u64, u64) = (64 << 10, 1 << 20);
+/// The rest of the end is fetched in requests of at most this many bytes.
+const END_CHUNK: u64 = 8 << 20;
 
 /// Downloads `f` into `out` (empty) while `verify` reads it through a source that waits for
 /// the bytes it asks for; returns what `verify` returned once every byte arrived and the file
@@ -229,11 +231,17 @@ fn fetch_end(
     }
     // The end, probe included: one request for what the probe does not hold.
     let probe_from = f.size - probe_len;
-    if from < probe_from {
-        let mut rest = vec![0u8; (probe_from - from) as usize];
-        store.read_range(&f.path, from, &mut rest, f.size)?;
-        out.write_all_at(&rest, from).at(at)?;
-        progress.advance(0, rest.len() as u64);
+    // What the probe does not hold, a chunk per request (the index's size is the server's
+    // word: memory stays bounded whatever it says).
+    let mut pos = from;
+    let mut buf = Vec::new();
+    while pos < probe_from {
+        let n = (probe_from - pos).min(END_CHUNK) as usize;
+        buf.resize(n, 0);
+        store.read_range(&f.path, pos, &mut buf, f.size)?;
+        out.write_all_at(&buf, pos).at(at)?;
+        progress.advance(0, n as u64);
+        pos += n as u64;
     }
     let keep = (probe_from.max(from) - probe_from) as usize;
     out.write_all_at(&probe[keep..], probe_from.max(from))
