@@ -113,10 +113,12 @@ pub fn fetch_verifying<R: Send>(
 /// on a machine short of cores the transfer is never slowed by the work it feeds; they catch
 /// up whenever it waits on the network. Where that fails they run at the usual priority.
 fn behind_the_transfer() {
-    let _ = rustix::process::setpriority_process(None, HASHING_NICE);
+    if let Ok(now) = rustix::process::getpriority_process(None) {
+        let _ = rustix::process::setpriority_process(None, (now + HASHING_NICE).min(19));
+    }
 }
 
-/// How much lower the hashing threads run (nice values go from -20 to 19).
+/// How much lower than the transfer the hashing threads run (nice values go from -20 to 19).
 const HASHING_NICE: i32 = 5;
 
 /// Asks the file system for the file's blocks at once: fewer, larger extents, cheaper writes,
