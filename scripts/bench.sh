@@ -492,7 +492,7 @@ bench_fleet() {
   local r
   r=$(ratio "${T[fleet1]}" "${T[fleetn]}")
   row "one bundle at a time (--memory-limit 0)" "${T[fleet1]}" "peak RSS ${M[fleet1]} MB"
-  row "several at once (default: 1 GiB, $(nproc) at a time)" "${T[fleetn]}" "${r}x faster; peak RSS ${M[fleetn]} MB"
+  row "at once (default 1 GiB, $(nproc) at a time)" "${T[fleetn]}" "${r}x faster; peak RSS ${M[fleetn]} MB"
   row "--parallel 4" "${T[fleet4]}" "$(ratio "${T[fleet1]}" "${T[fleet4]}")x faster; peak RSS ${M[fleet4]} MB"
   row "--parallel 8 --memory-limit 64M" "${T[fleet64]}" "$(ratio "${T[fleet1]}" "${T[fleet64]}")x faster; peak RSS ${M[fleet64]} MB"
   summary+=("log verify --bundles, $count releases: several at once / one at a time  ${r}x faster, peak RSS ${M[fleetn]} MB against ${M[fleet1]} MB")
