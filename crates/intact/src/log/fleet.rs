@@ -177,10 +177,24 @@ impl Gate {
     fn release(&self, estimate: u64, failed: bool) {
         let mut s = self.lock();
         s.held = s.held.saturating_sub(estimate);
-        s.running -= 1;
+        s.running = s.running.saturating_sub(1);
         s.stop |= failed;
         drop(s);
         self.changed.notify_all();
+    }
+}
+
+/// A job admitted: released when dropped, also when its work panicked (then as failed, so
+/// the other workers stop rather than wait for it, and the panic reaches the caller).
+struct Admitted<'g> {
+    gate: &'g Gate,
+    estimate: u64,
+    failed: bool,
+}
+
+impl Drop for Admitted<'_> {
+    fn drop(&mut self) {
+        self.gate.release(self.estimate, self.failed);
     }
 }
 
@@ -216,10 +230,15 @@ where
         for _ in 0..fleet.workers(n) {
             scope.spawn(|| {
                 while let Some(i) = gate.admit(&estimates[..n], bound) {
+                    let mut admitted = Admitted {
+                        gate: &gate,
+                        estimate: estimates[i],
+                        failed: true,
+                    };
                     let result = work(&jobs[i]);
-                    let failed = result.is_err();
+                    admitted.failed = result.is_err();
                     *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
-                    gate.release(estimates[i], failed);
+                    drop(admitted);
                 }
             });
         }
@@ -356,6 +375,22 @@ mod tests {
             }
         });
         assert_eq!(r, Err(3));
+    }
+
+    #[test]
+    fn a_panic_in_one_job_reaches_the_caller_and_no_worker_waits_forever() {
+        let jobs: Vec<usize> = (0..20).collect();
+        let fleet = Fleet {
+            memory_limit: 0,
+            parallel: 3,
+        };
+        let r = std::panic::catch_unwind(|| {
+            run_bounded(&jobs, &[1; 20], &fleet, |&i| {
+                assert_ne!(i, 4, "job 4 fails");
+                Ok::<usize, ()>(i)
+            })
+        });
+        assert!(r.is_err());
     }
 
     #[test]
