@@ -12,6 +12,9 @@
 #                               items and over 2 GB served by nginx on 127.0.0.1 — the bytes
 #                               `check --bundle URL` transfers (from nginx's access log) and
 #                               `mirror pull` against `curl --parallel` (with --quick: a tenth)
+#   scripts/bench.sh --fleet    only `log verify --bundles` over a mirror of 50 releases of 2,000
+#                               small items: one bundle at a time against several at once, wall
+#                               time and peak RSS (docs/MIRRORS.md; with --quick: 10 of 500)
 #   options: --runs N (default 2; the best time is kept), --work DIR (default /tmp/intact-bench),
 #            --keep (leave the generated data), --mutants N (blind mutants of the v1-small
 #            vector, each verified: none may be valid; default 20000, --quick 2000, 0 skips)
@@ -25,6 +28,7 @@ gate_only=0
 hostile_only=0
 site_only=0
 net_only=0
+fleet_only=0
 runs=2
 work=${TMPDIR:-/tmp}/intact-bench
 keep=0
@@ -38,11 +42,12 @@ while [ $# -gt 0 ]; do
     --hostile) hostile_only=1 ;;
     --site) site_only=1 ;;
     --net) net_only=1 ;;
+    --fleet) fleet_only=1 ;;
     --runs) runs=$2; shift ;;
     --work) work=$2; shift ;;
     --keep) keep=1 ;;
     --mutants) mutants=$2; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -469,10 +474,60 @@ CONF
   [ "$keep" = 1 ] || rm -rf "$d"
 }
 
+# fleet COUNT ITEMS: a mirror folder of COUNT chained releases of ITEMS small files each (one
+# corpus, gen_corpus small ITEMS 8192, hard-linked under a folder of its own per release so that
+# every release's items are new), and `log verify --bundles` over it: one bundle at a time
+# (--memory-limit 0: the order and work of the code before bundles ran in parallel) against
+# several at once (the default bound, 1 GiB, one bundle per core; --parallel 4; and a bound of
+# 64 MiB) — wall time and peak RSS (docs/MIRRORS.md, "Verifying many bundles at once").
+bench_fleet() {
+  local count=$1 items=$2
+  local d=$work/fleet corpus=$work/fleet/corpus
+  mkdir -p "$d/bundles"
+  "$gen" "$corpus" small "$items" 8192 >"$d/gen.txt"
+  local i name previous=()
+  for ((i = 1; i <= count; i++)); do
+    name=$(printf 'r%03d' "$i")
+    mkdir -p "$d/src-$name"
+    cp -al "$corpus" "$d/src-$name/$name"
+    "$intact" pack "$d/src-$name" --collection fleet --release "$name" --key "$key" \
+      --created "$(printf '2026-01-01T%02d:%02d:00Z' $((i / 60)) $((i % 60)))" "${previous[@]}" \
+      -o "$d/bundles/$name.zip" --quiet --no-deny-list >/dev/null
+    "$intact" log append "$d/log" "$d/bundles/$name.zip" --trust "$trust" --quiet
+    rm -rf "$d/src-$name"
+    previous=(--previous "$d/log")
+  done
+  local size
+  size=$(du -sb "$d/bundles" | cut -f1)
+  echo
+  echo "== fleet: log verify --bundles, $count releases of $items items, $(awk -v b="$size" 'BEGIN { printf "%.2f GB", b / 1e9 }') in $d/bundles (gen_corpus small $items 8192)"
+  cat "$d"/bundles/*.zip >/dev/null # warm the page cache
+  local v=("$intact" log verify "$d/log" --bundles "$d/bundles" --trust "$trust" --quiet)
+  measure fleet1 "${v[@]}" --memory-limit 0
+  measure fleetn "${v[@]}"
+  measure fleet4 "${v[@]}" --parallel 4
+  measure fleet64 "${v[@]}" --parallel 8 --memory-limit 64M
+  local r
+  r=$(ratio "${T[fleet1]}" "${T[fleetn]}")
+  row "one bundle at a time (--memory-limit 0)" "${T[fleet1]}" "peak RSS ${M[fleet1]} MB"
+  row "at once (default 1 GiB, $(nproc) at a time)" "${T[fleetn]}" "${r}x faster; peak RSS ${M[fleetn]} MB"
+  row "--parallel 4" "${T[fleet4]}" "$(ratio "${T[fleet1]}" "${T[fleet4]}")x faster; peak RSS ${M[fleet4]} MB"
+  row "--parallel 8 --memory-limit 64M" "${T[fleet64]}" "$(ratio "${T[fleet1]}" "${T[fleet64]}")x faster; peak RSS ${M[fleet64]} MB"
+  summary+=("log verify --bundles, $count releases: several at once / one at a time  ${r}x faster, peak RSS ${M[fleetn]} MB against ${M[fleet1]} MB")
+  [ "$keep" = 1 ] || rm -rf "$d"
+}
+
 [ "$net_only" = 1 ] && { [ "$mode" = quick ] && net_quick=1; mode=net-only; }
 [ "$hostile_only" = 1 ] && mode=hostile-only
 [ "$gate_only" = 1 ] && mode=gate-only
 echo "intact benchmark ($mode mode, best of $runs runs, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ))"
+if [ "$fleet_only" = 1 ]; then
+  if [ "$mode" = quick ]; then bench_fleet 10 500; else bench_fleet 50 2000; fi
+  echo
+  echo "== targets"
+  for s in "${summary[@]}"; do echo "  $s"; done
+  exit 0
+fi
 if [ "$site_only" = 1 ]; then
   if [ "$mode" = quick ]; then bench_site 10000; else bench_site 100000; fi
   echo

@@ -72,10 +72,10 @@ impl ArchiveState {
         bundle_id: &str,
         m: &Manifest,
     ) -> Result<(), Vec<String>> {
-        let mut next = self.clone();
-        let problems = next.apply_inner(s, bundle_id, m);
+        // `apply_inner` checks everything before it changes anything, so the state is not
+        // copied (a copy per release made folding a log of many releases quadratic).
+        let problems = self.apply_inner(s, bundle_id, m);
         if problems.is_empty() {
-            *self = next;
             Ok(())
         } else {
             Err(problems)
@@ -99,6 +99,7 @@ impl ArchiveState {
         st
     }
 
+    /// Checks the release against the state and, only when there is no problem, folds it in.
     fn apply_inner(&mut self, s: &Statement, bundle_id: &str, m: &Manifest) -> Vec<String> {
         let mut problems = Vec::new();
         let r = &s.release;
@@ -389,5 +390,70 @@ pub fn resolve_changes(
         Ok(out)
     } else {
         Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn statement(release: &str, previous: Option<(&str, &str)>) -> Statement {
+        Statement {
+            format: release::RELEASE_FORMAT.into(),
+            collection: "coll".into(),
+            release: release.into(),
+            created: "2026-01-01T00:00:00Z".into(),
+            previous: previous.map(|(r, s)| release::Previous {
+                release: r.into(),
+                sha256: s.into(),
+            }),
+            item_count: 0,
+            payload_bytes: 0,
+            merkle_root: String::new(),
+            tag_files: BTreeMap::new(),
+            gate: None,
+        }
+    }
+
+    fn manifest(release: &str, ids: &[&str]) -> Manifest {
+        let items = ids
+            .iter()
+            .map(|id| {
+                serde_json::from_value(serde_json::json!({"id": id, "path": format!("data/{id}")}))
+                    .unwrap()
+            })
+            .collect();
+        Manifest {
+            format: crate::manifest::MANIFEST_FORMAT.into(),
+            collection: "coll".into(),
+            release: release.into(),
+            items,
+            changes: Vec::new(),
+            exceptions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_release_with_a_problem_leaves_the_state_as_it_was() {
+        let mut st = ArchiveState::default();
+        st.apply(&statement("r1", None), "id1", &manifest("r1", &["a", "b"]))
+            .unwrap();
+        let before = serde_json::to_string(&st).unwrap();
+        // A new item and an old one reused without a change record: refused, nothing folded.
+        let bad = manifest("r2", &["c", "a"]);
+        let problems = st
+            .apply(&statement("r2", Some(("r1", "id1"))), "id2", &bad)
+            .unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(serde_json::to_string(&st).unwrap(), before);
+        // A good one is folded in.
+        st.apply(
+            &statement("r2", Some(("r1", "id1"))),
+            "id2",
+            &manifest("r2", &["c"]),
+        )
+        .unwrap();
+        assert_eq!(st.current.len(), 3);
+        assert_eq!(st.head().map(|h| h.release.as_str()), Some("r2"));
     }
 }

@@ -55,7 +55,11 @@ impl Contents {
 
 /// Reads `release.json` and `manifest.json` of a bundle ZIP or directory.
 pub fn read_contents(path: &Path) -> Result<Contents, InspectError> {
-    let b = Bundle::open(path)?;
+    contents_of(&Bundle::open(path)?, path)
+}
+
+/// [`read_contents`] of a bundle already opened (`path` is what messages call it).
+pub fn contents_of(b: &Bundle, path: &Path) -> Result<Contents, InspectError> {
     let read = |file: &'static str, limit: u64| -> Result<Vec<u8>, InspectError> {
         let m = b.get(file).ok_or_else(|| InspectError::Unreadable {
             path: path.to_owned(),

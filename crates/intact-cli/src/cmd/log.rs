@@ -139,6 +139,8 @@ struct VerifyArgs {
     #[arg(long, value_name = "DIR")]
     bundles: Option<PathBuf>,
     #[command(flatten)]
+    fleet: super::fleet::FleetArgs,
+    #[command(flatten)]
     net: super::net::NetArgs,
     /// The mirror's state file: the newest release verified before (updated when all is valid).
     #[arg(long, value_name = "FILE")]
@@ -166,7 +168,7 @@ impl VerifyArgs {
         let policy = self.tlog.policy()?;
         let progress = crate::progress::bar(self.quiet, "verifying");
         let remote = self.net.remote();
-        let r = log::verify_log(
+        let r = log::verify_log_with(
             &self.log,
             &log::LogVerifyOptions {
                 trust: &opts,
@@ -177,6 +179,7 @@ impl VerifyArgs {
                 tlog: Some(&policy),
                 remote: Some(&remote),
             },
+            &self.fleet.fleet(),
         )?;
         drop(progress);
         if !(self.quiet && r.valid) {

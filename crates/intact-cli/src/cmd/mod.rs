@@ -14,6 +14,7 @@ pub mod diff;
 pub mod docs;
 pub mod extract;
 pub mod flags;
+pub mod fleet;
 pub mod inspect;
 pub mod keygen;
 pub mod log;

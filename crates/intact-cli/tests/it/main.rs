@@ -13,6 +13,7 @@ mod cite;
 mod citing_doc;
 mod cli;
 mod exit_codes;
+mod fleet;
 mod gate_cli;
 mod gate_corpus;
 mod gate_fixtures;

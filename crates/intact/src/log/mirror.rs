@@ -8,8 +8,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::fleet::{self, run_bounded, Fleet, Shared};
 use super::{Entry, LogError, LogProblem, ReleaseCheck};
+use crate::bundle::Bundle;
 use crate::fs::At as _;
+use crate::inspect::InspectError;
+use crate::limits::Limits;
 use crate::progress::Progress;
 use crate::verify::{self, VerifyOptions};
 
@@ -40,6 +44,8 @@ enum Kind {
 
 /// `--bundles DIR`: every bundle in DIR, found by its bundle id, verified in full against the
 /// release of the log with that statement (each copy recorded in that release's `bundles`).
+/// Bundles are indexed and verified several at once within `fleet`'s memory bound
+/// (`fleet.rs`); problems and results are in the order of a run one at a time.
 pub(super) fn check_mirror(
     dir: &Path,
     entries: &[Entry],
@@ -47,36 +53,115 @@ pub(super) fn check_mirror(
     trust: &VerifyOptions,
     problems: &mut Vec<LogProblem>,
     progress: &dyn Progress,
+    fleet: &Fleet,
 ) -> Result<Mirror, LogError> {
     let mut mirror = Mirror::default();
-    let mut index = index_bundles(dir, &mut mirror.notes, problems)?;
-    for (e, rc) in entries.iter().zip(releases.iter_mut()) {
-        let id = e.bundle_id();
-        let Some(copies) = index.remove(&id) else {
-            problems.push(LogProblem {
-                seq: Some(e.seq),
-                release: rc.release.clone(),
-                path: dir.display().to_string(),
-                message: format!("no bundle in the mirror has this release's statement (bundle id {id}): missing, or its release.json differs"),
-            });
-            continue;
-        };
-        for path in copies {
-            problems.extend(verify_copy(
-                &path,
-                e.seq,
-                rc.release.as_deref(),
-                trust,
-                progress,
-            )?);
-            mirror.checked += 1;
-            rc.bundle.get_or_insert_with(|| path.clone());
-            rc.bundles.push(path);
-        }
-    }
-    mirror.unlisted = index.into_values().flatten().collect();
+    let mut index = index_bundles(dir, &mut mirror.notes, problems, fleet)?;
+    let at = dir.display().to_string();
+    let copies = Copies {
+        entries,
+        at: &at,
+        progress,
+        fleet,
+    };
+    mirror.checked = copies.verify(&mut index, releases, problems, |path, seq, release, p| {
+        verify_copy(path, seq, release, trust, p)
+    })?;
+    mirror.unlisted = index.into_values().flatten().map(|i| i.path).collect();
     mirror.unlisted.sort();
     Ok(mirror)
+}
+
+/// A bundle of the mirror, indexed: where it is, its estimated verification memory
+/// (`fleet::verify_estimate`), and its payload files and bytes (for the progress).
+#[derive(Debug)]
+pub(super) struct Indexed {
+    pub path: PathBuf,
+    pub estimate: u64,
+    files: u64,
+    bytes: u64,
+}
+
+impl Indexed {
+    /// The bundle at `path`, opened as `b`.
+    pub(super) fn of(path: PathBuf, b: &Bundle) -> Indexed {
+        let payload = b.members.under("data/");
+        Indexed {
+            path,
+            estimate: fleet::verify_estimate(b, &Limits::DEFAULT),
+            files: payload.len() as u64,
+            bytes: payload.iter().map(|m| m.size).sum(),
+        }
+    }
+}
+
+/// Every copy of every release of the log verified, for a folder and for object storage.
+pub(super) struct Copies<'a> {
+    pub entries: &'a [Entry],
+    /// What a missing release's problem names: the mirror folder or URL.
+    pub at: &'a str,
+    pub progress: &'a dyn Progress,
+    pub fleet: &'a Fleet,
+}
+
+impl Copies<'_> {
+    /// The copies in `index` of each release verified in full with `verify` (path, entry,
+    /// release, progress: its problems), several at once within the fleet's bound; each is
+    /// taken out of `index` (what is left no release names) and recorded in its release's
+    /// `bundles`, its problems added in the order of the releases and then of the copies' names,
+    /// as a release with no copy is. Returns how many were verified.
+    pub(super) fn verify(
+        &self,
+        index: &mut BTreeMap<String, Vec<Indexed>>,
+        releases: &mut [ReleaseCheck],
+        problems: &mut Vec<LogProblem>,
+        verify: impl Fn(&Path, u64, Option<&str>, &dyn Progress) -> Result<Vec<LogProblem>, LogError>
+            + Sync,
+    ) -> Result<usize, LogError> {
+        let plan: Vec<Option<Vec<Indexed>>> = self
+            .entries
+            .iter()
+            .map(|e| index.remove(&e.bundle_id()))
+            .collect();
+        let jobs: Vec<(usize, &Indexed)> = plan
+            .iter()
+            .enumerate()
+            .flat_map(|(n, c)| c.iter().flatten().map(move |i| (n, i)))
+            .collect();
+        let estimates: Vec<u64> = jobs.iter().map(|(_, i)| i.estimate).collect();
+        self.progress.start(
+            jobs.iter().map(|(_, i)| i.files).sum(),
+            jobs.iter().map(|(_, i)| i.bytes).sum(),
+        );
+        let shared = Shared(self.progress);
+        let names: Vec<Option<String>> = releases.iter().map(|r| r.release.clone()).collect();
+        let verified = run_bounded(&jobs, &estimates, self.fleet, |(n, i)| {
+            let seq = self.entries[*n].seq;
+            verify(&i.path, seq, names[*n].as_deref(), &shared)
+        });
+        self.progress.finish();
+        let mut verified = verified?.into_iter();
+        let mut checked = 0;
+        for ((e, rc), copies) in self.entries.iter().zip(releases.iter_mut()).zip(plan) {
+            let Some(copies) = copies else {
+                let id = e.bundle_id();
+                problems.push(LogProblem {
+                    seq: Some(e.seq),
+                    release: rc.release.clone(),
+                    path: self.at.to_owned(),
+                    message: format!("no bundle in the mirror has this release's statement (bundle id {id}): missing, or its release.json differs"),
+                });
+                continue;
+            };
+            for (copy, found) in copies.into_iter().zip(verified.by_ref()) {
+                problems.extend(found);
+                checked += 1;
+                rc.bundle.get_or_insert_with(|| copy.path.clone());
+                rc.bundles.push(copy.path);
+            }
+        }
+        Ok(checked)
+    }
 }
 
 /// One mirrored copy of release `release` (entry `seq`) verified in full: its problems.
@@ -130,34 +215,56 @@ pub(super) fn copy_problems(
     out
 }
 
-/// Every bundle directly in `dir`, by bundle id (all copies, in name order). What is not a
-/// bundle becomes a note; a bundle whose statement cannot be read is a problem.
+/// Every bundle directly in `dir`, by bundle id (all copies, in name order), read several at
+/// once within `fleet`'s bound. What is not a bundle becomes a note; a bundle whose statement
+/// cannot be read is a problem.
 fn index_bundles(
     dir: &Path,
     notes: &mut Vec<MirrorNote>,
     problems: &mut Vec<LogProblem>,
-) -> Result<BTreeMap<String, Vec<PathBuf>>, LogError> {
+    fleet: &Fleet,
+) -> Result<BTreeMap<String, Vec<Indexed>>, LogError> {
     let mut paths: Vec<PathBuf> = Vec::new();
     for e in std::fs::read_dir(dir).at(dir)? {
         paths.push(e.at(dir)?.path());
     }
     paths.sort();
-    let mut out: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    let mut bundles: Vec<PathBuf> = Vec::new();
+    let mut estimates: Vec<u64> = Vec::new();
     for p in paths {
         match classify(&p) {
             Kind::Other(message) => notes.push(MirrorNote { path: p, message }),
-            Kind::Bundle => match crate::inspect::read_contents(&p) {
-                Ok(c) => out.entry(c.bundle_id()).or_default().push(p),
-                Err(e) => problems.push(LogProblem {
-                    seq: None,
-                    release: None,
-                    path: p.display().to_string(),
-                    message: format!("unreadable bundle: {e}"),
-                }),
-            },
+            Kind::Bundle => {
+                let len = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
+                estimates.push(fleet::index_estimate(&p, len));
+                bundles.push(p);
+            }
+        }
+    }
+    let read = run_bounded(&bundles, &estimates, fleet, |p| {
+        Ok::<_, LogError>(index_one(p))
+    })?;
+    let mut out: BTreeMap<String, Vec<Indexed>> = BTreeMap::new();
+    for (p, r) in bundles.into_iter().zip(read) {
+        match r {
+            Ok((id, indexed)) => out.entry(id).or_default().push(indexed),
+            Err(e) => problems.push(LogProblem {
+                seq: None,
+                release: None,
+                path: p.display().to_string(),
+                message: format!("unreadable bundle: {e}"),
+            }),
         }
     }
     Ok(out)
+}
+
+/// The bundle at `p` opened, its statement and item records read (as `inspect` reads them):
+/// its bundle id and what verifying it will take.
+fn index_one(p: &Path) -> Result<(String, Indexed), InspectError> {
+    let b = Bundle::open(p)?;
+    let id = crate::inspect::contents_of(&b, p)?.bundle_id();
+    Ok((id, Indexed::of(p.to_owned(), &b)))
 }
 
 /// Whether `p` (an entry of the mirror directory, symlinks followed) is a bundle: a regular
@@ -236,7 +343,7 @@ mod tests {
         std::fs::create_dir_all(d.join("lost+found")).unwrap();
         std::fs::write(d.join("broken.zip"), b"not a zip").unwrap();
         let (mut notes, mut problems) = (Vec::new(), Vec::new());
-        let index = index_bundles(d, &mut notes, &mut problems).unwrap();
+        let index = index_bundles(d, &mut notes, &mut problems, &Fleet::default()).unwrap();
         assert!(index.is_empty());
         let noted: Vec<&Path> = notes.iter().map(|n| n.path.as_path()).collect();
         assert_eq!(noted, [d.join("README.txt"), d.join("lost+found")]);

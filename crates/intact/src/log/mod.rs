@@ -17,6 +17,7 @@ use crate::release::Statement;
 use crate::verify;
 
 mod append;
+pub mod fleet;
 mod mirror;
 mod read;
 mod remote_bundles;
@@ -30,6 +31,7 @@ mod verify_log;
 mod witness;
 
 pub use append::{append, append_with_progress, AppendReport};
+pub use fleet::{Fleet, DEFAULT_MEMORY_LIMIT};
 pub use mirror::MirrorNote;
 pub use read::{entry_dirs, entry_seq, fold, read_log, EntryDirs};
 pub use state::MirrorState;
@@ -43,7 +45,9 @@ pub use tlog_ops::{
     InclusionCheck, Side, UpgradeReport,
 };
 pub use tlog_verify::{check_checkpoints, consistent, Evidence, TlogPolicy, TlogReport};
-pub use verify_log::{verify_entry, verify_log, LogReport, LogVerifyOptions, ReleaseCheck};
+pub use verify_log::{
+    verify_entry, verify_log, verify_log_with, LogReport, LogVerifyOptions, ReleaseCheck,
+};
 pub use witness::{cosign, WitnessReport, WitnessState, WITNESS_STATE_FORMAT};
 
 /// Digits of a log entry's directory name.

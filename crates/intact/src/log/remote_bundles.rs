@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::mirror::{Mirror, MirrorNote};
+use super::fleet::{self, run_bounded, Fleet};
+use super::mirror::{Copies, Indexed, Mirror, MirrorNote};
 use super::{Entry, LogError, LogProblem, ReleaseCheck};
 use crate::bundle::Bundle;
 use crate::digest::Sha256Digest;
@@ -21,7 +22,9 @@ fn net_error(url: &str, e: crate::net::NetError) -> LogError {
     LogError::Verify(crate::net::remote::io_error(url, e))
 }
 
-/// Checks every bundle under the `s3://` URL `url` against the log's releases.
+/// Checks every bundle under the `s3://` URL `url` against the log's releases: indexed and
+/// verified several at once within `fleet`'s memory bound, as for a folder (`mirror.rs`).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn check_remote_mirror(
     remote: &Remote,
     url: &str,
@@ -30,6 +33,7 @@ pub(super) fn check_remote_mirror(
     trust: &VerifyOptions,
     problems: &mut Vec<LogProblem>,
     progress: &dyn Progress,
+    fleet: &Fleet,
 ) -> Result<Mirror, LogError> {
     let mut mirror = Mirror::default();
     let (bucket, prefix) = parse_s3_url(url).ok_or_else(|| {
@@ -51,8 +55,9 @@ pub(super) fn check_remote_mirror(
                 .into(),
         });
     }
-    let mut index: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (key, _) in objects {
+    let mut zips: Vec<String> = Vec::new();
+    let mut estimates: Vec<u64> = Vec::new();
+    for (key, size) in objects {
         let is_zip = Path::new(&key)
             .extension()
             .is_some_and(|x| x.eq_ignore_ascii_case("zip"));
@@ -63,9 +68,14 @@ pub(super) fn check_remote_mirror(
             });
             continue;
         }
-        let u = name(&key);
-        match bundle_id(remote, &u)? {
-            Ok(id) => index.entry(id).or_default().push(u),
+        estimates.push(fleet::zip_index_estimate(size));
+        zips.push(name(&key));
+    }
+    let read = run_bounded(&zips, &estimates, fleet, |u| bundle_id(remote, u))?;
+    let mut index: BTreeMap<String, Vec<Indexed>> = BTreeMap::new();
+    for (u, r) in zips.into_iter().zip(read) {
+        match r {
+            Ok((id, indexed)) => index.entry(id).or_default().push(indexed),
             Err(message) => problems.push(LogProblem {
                 seq: None,
                 release: None,
@@ -74,38 +84,23 @@ pub(super) fn check_remote_mirror(
             }),
         }
     }
-    for (e, rc) in entries.iter().zip(releases.iter_mut()) {
-        let id = e.bundle_id();
-        let Some(copies) = index.remove(&id) else {
-            problems.push(LogProblem {
-                seq: Some(e.seq),
-                release: rc.release.clone(),
-                path: url.to_owned(),
-                message: format!("no bundle in the mirror has this release's statement (bundle id {id}): missing, or its release.json differs"),
-            });
-            continue;
-        };
-        for u in copies {
-            problems.extend(verify_copy(
-                remote,
-                &u,
-                e.seq,
-                rc.release.as_deref(),
-                trust,
-                progress,
-            )?);
-            mirror.checked += 1;
-            rc.bundle.get_or_insert_with(|| PathBuf::from(&u));
-            rc.bundles.push(PathBuf::from(&u));
-        }
-    }
-    mirror.unlisted = index.into_values().flatten().map(PathBuf::from).collect();
+    let copies = Copies {
+        entries,
+        at: url,
+        progress,
+        fleet,
+    };
+    mirror.checked = copies.verify(&mut index, releases, problems, |path, seq, release, p| {
+        verify_copy(remote, &path.display().to_string(), seq, release, trust, p)
+    })?;
+    mirror.unlisted = index.into_values().flatten().map(|i| i.path).collect();
     Ok(mirror)
 }
 
-/// The bundle id (SHA-256 of `release.json`) of the bundle at `url`, read by ranges; `Err` with
-/// a message when it is no readable bundle.
-fn bundle_id(remote: &Remote, url: &str) -> Result<Result<String, String>, LogError> {
+/// The bundle id (SHA-256 of `release.json`) of the bundle at `url`, read by ranges, and what
+/// verifying it will take; `Err` with a message when it is no readable bundle.
+#[allow(clippy::type_complexity)]
+fn bundle_id(remote: &Remote, url: &str) -> Result<Result<(String, Indexed), String>, LogError> {
     let source = remote.open(url).map_err(|e| net_error(url, e))?;
     let opened = Bundle::open_zip_checked(Path::new(url), source, &Limits::DEFAULT);
     let b = match opened {
@@ -125,7 +120,10 @@ fn bundle_id(remote: &Remote, url: &str) -> Result<Result<String, String>, LogEr
             source,
         }));
     }
-    Ok(read.map(|bytes| Sha256Digest::of(&bytes).to_hex()))
+    Ok(read.map(|bytes| {
+        let id = Sha256Digest::of(&bytes).to_hex();
+        (id, Indexed::of(PathBuf::from(url), &b))
+    }))
 }
 
 /// Verifies one remote copy in full, its problems as the log's.

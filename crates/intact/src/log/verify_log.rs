@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::fleet::Fleet;
 use super::mirror::{check_mirror, Mirror, MirrorNote};
 use super::read::{fold, read_entry, read_existing_log};
 use super::state;
@@ -73,6 +74,16 @@ pub struct LogVerifyOptions<'a> {
 /// Verifies a release log, and with `--bundles` every mirrored bundle against it, and with
 /// `--state` that the log extends what this mirror verified before (then records the new head).
 pub fn verify_log(log: &Path, opts: &LogVerifyOptions) -> Result<LogReport, LogError> {
+    verify_log_with(log, opts, &Fleet::default())
+}
+
+/// [`verify_log`], with `fleet` saying how many bundles of `--bundles` are verified at once and
+/// within what memory bound (`fleet.rs`).
+pub fn verify_log_with(
+    log: &Path,
+    opts: &LogVerifyOptions,
+    fleet: &Fleet,
+) -> Result<LogReport, LogError> {
     let (entries, mut problems) = read_existing_log(log)?;
     if entries.is_empty() {
         problems.push(LogProblem {
@@ -104,6 +115,7 @@ pub fn verify_log(log: &Path, opts: &LogVerifyOptions) -> Result<LogReport, LogE
             opts.trust,
             &mut problems,
             opts.progress,
+            fleet,
         )?,
         (Some(dir), _, _) => check_mirror(
             dir,
@@ -112,6 +124,7 @@ pub fn verify_log(log: &Path, opts: &LogVerifyOptions) -> Result<LogReport, LogE
             opts.trust,
             &mut problems,
             opts.progress,
+            fleet,
         )?,
         (None, _, _) => Mirror::default(),
     };
