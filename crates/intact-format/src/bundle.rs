@@ -19,6 +19,10 @@ use crate::source::ReadAt;
 /// for the whole run rather than one allocation per member (archives hold 100,000s of them).
 const HASH_READ: usize = 1 << 20;
 
+/// Read size for a file of a tree: each read is copied out of the page cache and hashed while
+/// still in the core's L2 cache (a larger read would be evicted before it is hashed).
+const FILE_READ: usize = digest::CHUNK;
+
 thread_local! {
     static HASH_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
@@ -163,7 +167,8 @@ impl Bundle {
         Ok(buf)
     }
 
-    /// Streams a member: SHA-256, size, and for a ZIP member whether its CRC-32 matched.
+    /// Streams a member: SHA-256, size, and for a ZIP member whether its CRC-32 matched. A file
+    /// of a tree has no CRC-32: none is computed, and its `crc32` is 0.
     pub fn hash(&self, m: &Member) -> io::Result<(StreamDigest, bool)> {
         self.hash_with(m, &Silent)
     }
@@ -175,18 +180,29 @@ impl Bundle {
         progress: &dyn Progress,
     ) -> io::Result<(StreamDigest, bool)> {
         let r = self.reader(m)?;
-        let d = HASH_BUFFER.with(|b| {
+        HASH_BUFFER.with(|b| {
             let mut buf = b.borrow_mut();
             if buf.len() < HASH_READ {
                 buf.resize(HASH_READ, 0);
             }
-            digest::hash_stream_with(r, &mut buf, |n| progress.advance(0, n))
-        })?;
-        let crc_ok = match m.location {
-            Location::Zip { crc32, .. } => d.crc32 == crc32,
-            Location::File(_) => true,
-        };
-        Ok((d, crc_ok))
+            let seen = |n| progress.advance(0, n);
+            match m.location {
+                Location::Zip { crc32, .. } => {
+                    let d = digest::hash_stream_with(r, &mut buf, seen)?;
+                    Ok((d, d.crc32 == crc32))
+                }
+                Location::File(_) => {
+                    let (sha256, size) =
+                        digest::sha256_stream_with(r, &mut buf[..FILE_READ], seen)?;
+                    let d = StreamDigest {
+                        sha256,
+                        crc32: 0,
+                        size,
+                    };
+                    Ok((d, true))
+                }
+            }
+        })
     }
 
     /// Streams a member's bytes (a byte range of the ZIP, or the file of a tree).
@@ -240,6 +256,11 @@ impl Bundle {
             pos: offset + first,
             end: offset + m.size,
         })))
+    }
+
+    /// Whether each read of the bundle is a round trip (a remote object, [`ReadAt::sparse`]).
+    pub fn is_sparse(&self) -> bool {
+        self.zip.as_ref().is_some_and(|z| z.sparse())
     }
 
     /// The size of the ZIP (0 for a directory, or a source that cannot say).
@@ -594,6 +615,38 @@ fn open_zip(
     })
 }
 
+/// A directory with nothing in it: no part of the bag (a bundle ZIP has no directory entries, so
+/// extracting one makes none), but for `data/`, which a bag without payload files still has
+/// (RFC 8493 §2.1.2).
+fn empty_directory(top: &str, rel: &str, problems: &mut Vec<Problem>) {
+    if rel != "data" {
+        problems.push(Problem::new(
+            Check::Container,
+            format!("{top}/{rel}"),
+            "empty directory (a bundle holds only files)",
+        ));
+    }
+}
+
+/// The size of each file of a tree (not following a symbolic link), found in parallel: one
+/// `lstat` each, a fixed cost per file that the walk itself does not pay.
+fn file_sizes(files: Vec<(String, PathBuf)>) -> Result<Vec<(String, u64, Location)>, OpenError> {
+    use rayon::prelude::*;
+    let sizes: Vec<io::Result<u64>> = files
+        .par_iter()
+        .with_min_len(64)
+        .map(|(_, p)| std::fs::symlink_metadata(p).map(|m| m.len()))
+        .collect();
+    files
+        .into_iter()
+        .zip(sizes)
+        .map(|((rel, p), size)| match size {
+            Ok(size) => Ok((rel, size, Location::File(p))),
+            Err(source) => Err(OpenError::Io { path: p, source }),
+        })
+        .collect()
+}
+
 fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
     let io_err = |source| OpenError::Io {
         path: path.to_owned(),
@@ -630,7 +683,9 @@ fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut problems = Vec::new();
-    let mut items = Vec::new();
+    let mut files = Vec::new();
+    // A directory just listed, with its depth: empty unless the next entry is inside it.
+    let mut open_dir: Option<(usize, String)> = None;
     // In name order, so problems are reported in the same order on every file system.
     for entry in walkdir::WalkDir::new(&root)
         .follow_links(false)
@@ -646,6 +701,11 @@ fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
                     .unwrap_or_else(|| io::Error::other("walk failed")),
             }
         })?;
+        if let Some((depth, rel)) = open_dir.take() {
+            if entry.depth() <= depth {
+                empty_directory(&top, &rel, &mut problems);
+            }
+        }
         let rel_os = entry.path().strip_prefix(&root).unwrap_or(entry.path());
         let Some(rel) = rel_os.to_str().map(str::to_owned) else {
             problems.push(Problem::new(
@@ -663,33 +723,9 @@ fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
                 "symbolic link",
             ));
         } else if ft.is_dir() {
-            // Directories are only where files are: one that holds nothing is no part of the bag
-            // (a bundle ZIP has no directory entries, so extracting one makes none), but for
-            // `data/`, which a bag without payload files still has (RFC 8493 §2.1.2).
-            let empty = rel != "data"
-                && std::fs::read_dir(entry.path())
-                    .map_err(|source| OpenError::Io {
-                        path: entry.path().to_owned(),
-                        source,
-                    })?
-                    .next()
-                    .is_none();
-            if empty {
-                problems.push(Problem::new(
-                    Check::Container,
-                    format!("{top}/{rel}"),
-                    "empty directory (a bundle holds only files)",
-                ));
-            }
+            open_dir = Some((entry.depth(), rel));
         } else if ft.is_file() {
-            let size = entry
-                .metadata()
-                .map_err(|e| OpenError::Io {
-                    path: entry.path().to_owned(),
-                    source: e.into(),
-                })?
-                .len();
-            items.push((rel, size, Location::File(entry.path().to_owned())));
+            files.push((rel, entry.into_path()));
         } else {
             problems.push(Problem::new(
                 Check::Container,
@@ -698,6 +734,10 @@ fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
             ));
         }
     }
+    if let Some((_, rel)) = open_dir {
+        empty_directory(&top, &rel, &mut problems);
+    }
+    let mut items = file_sizes(files)?;
     items.sort_by(|a, b| a.0.cmp(&b.0));
     let members = add_members(&top, items, &mut problems);
     Ok(Bundle {
@@ -892,6 +932,60 @@ mod tests {
             let listed: Vec<&str> = members.values().map(|m| m.path.as_str()).collect();
             assert_eq!(listed, ["a", "b"], "{names:?}");
         }
+    }
+
+    /// A tree's walk: every file with its size, in byte order of its path; a directory with
+    /// nothing in it found wherever it is in the walk (before a sibling, inside another, last),
+    /// but for `data/`.
+    #[test]
+    fn a_tree_lists_its_files_and_its_empty_directories() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = dir.path().join("t");
+        for d in ["data", "a/e1", "b/c/d", "b/e2", "z/e3"] {
+            std::fs::create_dir_all(top.join(d)).unwrap();
+        }
+        let files = [
+            ("bagit.txt", 3),
+            ("b/c/d/f", 5),
+            ("b/c-x", 0),
+            ("b/g", 70000),
+        ];
+        for (f, n) in files {
+            std::fs::write(top.join(f), vec![1u8; n]).unwrap();
+        }
+        let b = Bundle::open(&top).unwrap();
+        assert_eq!(b.kind, Kind::Directory);
+        let listed: Vec<(&str, u64)> = b
+            .members
+            .values()
+            .map(|m| (m.path.as_str(), m.size))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("b/c-x", 0),
+                ("b/c/d/f", 5),
+                ("b/g", 70000),
+                ("bagit.txt", 3)
+            ]
+        );
+        let empty = |d: &str| {
+            Problem::new(
+                Check::Container,
+                format!("t/{d}"),
+                "empty directory (a bundle holds only files)",
+            )
+        };
+        assert_eq!(b.problems, [empty("a/e1"), empty("b/e2"), empty("z/e3")]);
+        let (d, crc_ok) = b.hash(b.get("b/g").unwrap()).unwrap();
+        assert_eq!(
+            (d.sha256, d.size, crc_ok),
+            (crate::digest::Sha256Digest::of(&[1u8; 70000]), 70000, true)
+        );
+        // With nothing after it, `data/` is still no problem.
+        std::fs::remove_dir_all(top.join("z")).unwrap();
+        let b = Bundle::open(&top).unwrap();
+        assert_eq!(b.problems, [empty("a/e1"), empty("b/e2")]);
     }
 
     #[test]
