@@ -214,7 +214,7 @@ bench_tree() {
   mkdir -p "$work/$name"
   "$gen" "$src" "$kind" "$count" $bytes >"$work/$name/gen.txt"
   "$intact" pack "$src" --collection bench --release "$name" --key "$key" \
-    --created 2026-03-01T00:00:00Z -o "$zipout" --quiet --no-deny-list
+    --created 2026-03-01T00:00:00Z -o "$zipout" --quiet --no-deny-list >/dev/null
   unzip -q "$zipout" -d "$tree"
   top=$(ls "$tree")
   rm -rf "$src"

@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -628,23 +629,90 @@ fn empty_directory(top: &str, rel: &str, problems: &mut Vec<Problem>) {
     }
 }
 
-/// The size of each file of a tree (not following a symbolic link), found in parallel: one
-/// `lstat` each, a fixed cost per file that the walk itself does not pay.
-fn file_sizes(files: Vec<(String, PathBuf)>) -> Result<Vec<(String, u64, Location)>, OpenError> {
+/// What a directory of a tree holds, as listed.
+enum Node {
+    /// A regular file: its path and size (not following a symbolic link).
+    File(PathBuf, u64),
+    /// A directory: its index among the listed directories.
+    Dir(usize),
+    Symlink,
+    /// Anything else (a socket, a device, a pipe).
+    Special,
+}
+
+/// A directory of a tree and what it holds, by path relative to the top, in name order.
+struct Listing {
+    path: PathBuf,
+    rel: PathBuf,
+    entries: Vec<(PathBuf, Node)>,
+}
+
+/// Lists every directory of the tree under `root`, level by level, the directories of a level
+/// in parallel (each an open, its entries read, and one `fstatat` per file relative to it: no
+/// path is looked up from the root again). The first directory listed is `root`.
+fn list_tree(root: &Path) -> Result<Vec<Listing>, OpenError> {
     use rayon::prelude::*;
-    let sizes: Vec<io::Result<u64>> = files
-        .par_iter()
-        .with_min_len(64)
-        .map(|(_, p)| std::fs::symlink_metadata(p).map(|m| m.len()))
-        .collect();
-    files
-        .into_iter()
-        .zip(sizes)
-        .map(|((rel, p), size)| match size {
-            Ok(size) => Ok((rel, size, Location::File(p))),
-            Err(source) => Err(OpenError::Io { path: p, source }),
-        })
-        .collect()
+    let mut dirs = vec![Listing {
+        path: root.to_owned(),
+        rel: PathBuf::new(),
+        entries: Vec::new(),
+    }];
+    let mut level = vec![0usize];
+    while !level.is_empty() {
+        let listed: Vec<Result<Vec<(OsString, Node)>, OpenError>> = level
+            .par_iter()
+            .map(|&i| list_directory(&dirs[i].path))
+            .collect();
+        let mut next = Vec::new();
+        for (&i, entries) in level.iter().zip(listed) {
+            let mut kept = Vec::new();
+            for (name, node) in entries? {
+                let rel = dirs[i].rel.join(&name);
+                let node = match node {
+                    Node::Dir(_) => {
+                        let path = dirs[i].path.join(&name);
+                        next.push(dirs.len());
+                        dirs.push(Listing {
+                            path,
+                            rel: rel.clone(),
+                            entries: Vec::new(),
+                        });
+                        Node::Dir(dirs.len() - 1)
+                    }
+                    other => other,
+                };
+                kept.push((rel, node));
+            }
+            dirs[i].entries = kept;
+        }
+        level = next;
+    }
+    Ok(dirs)
+}
+
+/// The entries of one directory, sorted by name (bytes), each with its kind and a file's size.
+fn list_directory(dir: &Path) -> Result<Vec<(OsString, Node)>, OpenError> {
+    let io_err = |path: PathBuf| move |source| OpenError::Io { path, source };
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io_err(dir.to_owned()))? {
+        let entry = entry.map_err(io_err(dir.to_owned()))?;
+        let ft = entry.file_type().map_err(io_err(entry.path()))?;
+        let node = if ft.is_symlink() {
+            Node::Symlink
+        } else if ft.is_dir() {
+            Node::Dir(0)
+        } else if ft.is_file() {
+            // `DirEntry::metadata` does not follow a symbolic link, and looks the name up in
+            // `dir` (fstatat), not from the root.
+            let size = entry.metadata().map_err(io_err(entry.path()))?.len();
+            Node::File(entry.path(), size)
+        } else {
+            Node::Special
+        };
+        out.push((entry.file_name(), node));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
 }
 
 fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
@@ -683,30 +751,24 @@ fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut problems = Vec::new();
-    let mut files = Vec::new();
-    // A directory just listed, with its depth: empty unless the next entry is inside it.
-    let mut open_dir: Option<(usize, String)> = None;
-    // In name order, so problems are reported in the same order on every file system.
-    for entry in walkdir::WalkDir::new(&root)
-        .follow_links(false)
-        .min_depth(1)
-        .sort_by_file_name()
-    {
-        let entry = entry.map_err(|e| {
-            let p = e.path().map(Path::to_owned).unwrap_or_else(|| root.clone());
-            OpenError::Io {
-                path: p,
-                source: e
-                    .into_io_error()
-                    .unwrap_or_else(|| io::Error::other("walk failed")),
-            }
-        })?;
-        if let Some((depth, rel)) = open_dir.take() {
-            if entry.depth() <= depth {
-                empty_directory(&top, &rel, &mut problems);
-            }
+    let mut items = Vec::new();
+    let mut dirs = list_tree(&root)?;
+    // Every entry in name order, each directory followed by what it holds (depth first), so
+    // problems are reported in the same order on every file system.
+    let mut stack = vec![std::mem::take(&mut dirs[0].entries).into_iter()];
+    while let Some(top_of_stack) = stack.last_mut() {
+        let Some((rel_os, node)) = top_of_stack.next() else {
+            stack.pop();
+            continue;
+        };
+        let inside = match node {
+            Node::Dir(i) => Some(std::mem::take(&mut dirs[i].entries)),
+            _ => None,
+        };
+        let empty = inside.as_ref().is_some_and(Vec::is_empty);
+        if let Some(inside) = inside {
+            stack.push(inside.into_iter());
         }
-        let rel_os = entry.path().strip_prefix(&root).unwrap_or(entry.path());
         let Some(rel) = rel_os.to_str().map(str::to_owned) else {
             problems.push(Problem::new(
                 Check::Names,
@@ -715,29 +777,25 @@ fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
             ));
             continue;
         };
-        let ft = entry.file_type();
-        if ft.is_symlink() {
-            problems.push(Problem::new(
+        match node {
+            Node::Symlink => problems.push(Problem::new(
                 Check::Container,
                 format!("{top}/{rel}"),
                 "symbolic link",
-            ));
-        } else if ft.is_dir() {
-            open_dir = Some((entry.depth(), rel));
-        } else if ft.is_file() {
-            files.push((rel, entry.into_path()));
-        } else {
-            problems.push(Problem::new(
+            )),
+            Node::Dir(_) => {
+                if empty {
+                    empty_directory(&top, &rel, &mut problems);
+                }
+            }
+            Node::File(path, size) => items.push((rel, size, Location::File(path))),
+            Node::Special => problems.push(Problem::new(
                 Check::Container,
                 format!("{top}/{rel}"),
                 "special file (not a regular file)",
-            ));
+            )),
         }
     }
-    if let Some((_, rel)) = open_dir {
-        empty_directory(&top, &rel, &mut problems);
-    }
-    let mut items = file_sizes(files)?;
     items.sort_by(|a, b| a.0.cmp(&b.0));
     let members = add_members(&top, items, &mut problems);
     Ok(Bundle {
@@ -986,6 +1044,27 @@ mod tests {
         std::fs::remove_dir_all(top.join("z")).unwrap();
         let b = Bundle::open(&top).unwrap();
         assert_eq!(b.problems, [empty("a/e1"), empty("b/e2")]);
+
+        // A link to a directory is not followed; a directory whose name is not UTF-8 is
+        // reported, and so is each name inside it.
+        use std::os::unix::ffi::OsStrExt;
+        std::os::unix::fs::symlink(top.join("b"), top.join("b/link")).unwrap();
+        let odd = top.join(std::ffi::OsStr::from_bytes(b"c\xff"));
+        std::fs::create_dir(&odd).unwrap();
+        std::fs::write(odd.join("f"), b"x").unwrap();
+        let b = Bundle::open(&top).unwrap();
+        assert_eq!(b.members.len(), 4);
+        let not_utf8 = |p: &str| Problem::new(Check::Names, p, "name is not UTF-8");
+        assert_eq!(
+            b.problems,
+            [
+                empty("a/e1"),
+                empty("b/e2"),
+                Problem::new(Check::Container, "t/b/link", "symbolic link"),
+                not_utf8("c\u{fffd}"),
+                not_utf8("c\u{fffd}/f"),
+            ]
+        );
     }
 
     #[test]
