@@ -21,6 +21,9 @@ pub(super) enum Hashed {
     Read(Result<(StreamDigest, bool), String>),
 }
 
+// What a verifier holds per payload member while the tag files are checked (FORMAT.md §9.1).
+const _: () = assert!(std::mem::size_of::<Hashed>() <= 64);
+
 /// Whether and when the `payload` check hashes the listed files.
 pub(super) enum Hashing<'a> {
     /// Not at all (`--skip-payload`).
