@@ -7,6 +7,9 @@
 #   scripts/bench.sh --big      also one file over 4 GiB (ZIP64), against one 4 KiB file
 #   scripts/bench.sh --gate     only the leak gate on real PDFs (texlive-latex-recommended-doc)
 #   scripts/bench.sh --hostile  only the hostile inputs (every run ends with them)
+#   scripts/bench.sh --tree     only verify of an extracted tree against the plain hash baseline
+#                               over the same tree, and the ZIP (1.5 GB / 20,000 files, 20,000 x
+#                               4 KiB; --quick: a tenth)
 #   scripts/bench.sh --site     only `intact site` on 100,000 items (--quick: 10,000); target < 60 s
 #   scripts/bench.sh --net      only the network figures (docs/MIRRORS.md): a bundle of 20,000
 #                               items and over 2 GB served by nginx on 127.0.0.1 — the bytes
@@ -29,6 +32,7 @@ hostile_only=0
 site_only=0
 net_only=0
 fleet_only=0
+tree_only=0
 runs=2
 work=${TMPDIR:-/tmp}/intact-bench
 keep=0
@@ -47,6 +51,7 @@ while [ $# -gt 0 ]; do
     --work) work=$2; shift ;;
     --keep) keep=1 ;;
     --mutants) mutants=$2; shift ;;
+    --tree) tree_only=1 ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -156,11 +161,13 @@ bench() {
   local top
   top=$(ls "$tree")
   measure verifydir "$intact" verify "$tree/$top" --trust "$trust" --quiet
+  measure basetree "$baseline" "$tree/$top" 2
   measure bagit "$bagit" --validate --processes 2 "$tree/$top"
 
   row "plain hash baseline (sha2, 2 threads)" "${T[base]}" ""
   row "intact verify, ZIP" "${T[verify]}" "$(ratio "${T[verify]}" "${T[base]}")x baseline; peak RSS ${M[verify]} MB"
   row "intact verify, extracted tree" "${T[verifydir]}" "$(ratio "${T[verifydir]}" "${T[base]}")x baseline; peak RSS ${M[verifydir]} MB"
+  tree_rows "$name"
   row "sha256sum, xargs -P2" "${T[sum]}" "verify ZIP is $(ratio "${T[sum]}" "${T[verify]}")x faster"
   row "bagit-python 1.9.0 --validate -p 2" "${T[bagit]}" "verify ZIP is $(ratio "${T[bagit]}" "${T[verify]}")x faster, tree $(ratio "${T[bagit]}" "${T[verifydir]}")x"
   row "unzip -t" "${T[unzipt]}" "verify ZIP is $(ratio "${T[unzipt]}" "${T[verify]}")x faster"
@@ -186,6 +193,46 @@ bench() {
       summary+=("peak RSS verify, $files items         ${M[verify]} MB  (target <= 100: $(verdict "${M[verify]}" "<=" 100))")
       ;;
   esac
+  [ "$keep" = 1 ] || rm -rf "$work/$name"
+}
+
+# tree_rows NAME: the plain hash baseline over the extracted tree itself (the files verify
+# reads: the payload and the tag files) and the tree's target (issue 23: <= 1.05x on mixed,
+# <= 1.3x on tiny), from T[basetree], T[verifydir] and T[verify].
+tree_rows() {
+  local r limit
+  row "plain hash baseline over the tree" "${T[basetree]}" "verify tree is $(ratio "${T[verifydir]}" "${T[basetree]}")x, ZIP $(ratio "${T[verify]}" "${T[basetree]}")x"
+  case $1 in
+    mixed) limit=1.05 ;;
+    tiny) limit=1.3 ;;
+    *) return 0 ;;
+  esac
+  r=$(ratio "${T[verifydir]}" "${T[basetree]}")
+  summary+=("verify tree / baseline over it ($1)   $r  (target <= $limit: $(verdict "$r" "<=" "$limit"))")
+}
+
+# bench_tree NAME KIND COUNT [BYTES]: only verify of the ZIP and of its extracted tree, against
+# the plain hash baseline over the tree (--tree).
+bench_tree() {
+  local name=$1 kind=$2 count=$3 bytes=${4:-}
+  local src=$work/$name/src zipout=$work/$name/bundle.zip tree=$work/$name/tree top
+  mkdir -p "$work/$name"
+  "$gen" "$src" "$kind" "$count" $bytes >"$work/$name/gen.txt"
+  "$intact" pack "$src" --collection bench --release "$name" --key "$key" \
+    --created 2026-03-01T00:00:00Z -o "$zipout" --quiet --no-deny-list >/dev/null
+  unzip -q "$zipout" -d "$tree"
+  top=$(ls "$tree")
+  rm -rf "$src"
+  echo
+  echo "== $name, extracted tree: $count files ($kind; seeded, gen_corpus $kind $count $bytes)"
+  "$baseline" "$tree/$top" >/dev/null # warm the page cache
+  "$intact" verify "$zipout" --trust "$trust" --quiet
+  measure basetree "$baseline" "$tree/$top" 2
+  measure verifydir "$intact" verify "$tree/$top" --trust "$trust" --quiet
+  measure verify "$intact" verify "$zipout" --trust "$trust" --quiet
+  row "intact verify, extracted tree" "${T[verifydir]}" "peak RSS ${M[verifydir]} MB"
+  row "intact verify, ZIP" "${T[verify]}" "peak RSS ${M[verify]} MB"
+  tree_rows "$name"
   [ "$keep" = 1 ] || rm -rf "$work/$name"
 }
 
@@ -520,6 +567,20 @@ bench_fleet() {
 [ "$net_only" = 1 ] && { [ "$mode" = quick ] && net_quick=1; mode=net-only; }
 [ "$hostile_only" = 1 ] && mode=hostile-only
 [ "$gate_only" = 1 ] && mode=gate-only
+if [ "$tree_only" = 1 ]; then
+  echo "intact benchmark (tree-only, $mode size, best of $runs runs, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ))"
+  if [ "$mode" = quick ]; then
+    bench_tree mixed mixed 2000 150000000
+    bench_tree tiny tiny 2000 4096
+  else
+    bench_tree mixed mixed 20000 1500000000
+    bench_tree tiny tiny 20000 4096
+  fi
+  echo
+  echo "== targets"
+  for s in "${summary[@]}"; do echo "  $s"; done
+  exit 0
+fi
 echo "intact benchmark ($mode mode, best of $runs runs, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ))"
 if [ "$fleet_only" = 1 ]; then
   if [ "$mode" = quick ]; then bench_fleet 10 500; else bench_fleet 50 2000; fi

@@ -15,9 +15,16 @@ use crate::problem::{Check, Problem};
 use crate::progress::{Progress, Silent};
 use crate::source::ReadAt;
 
+mod tree;
+use tree::open_dir;
+
 /// Read size when hashing members: large reads for large members, and one buffer per thread
 /// for the whole run rather than one allocation per member (archives hold 100,000s of them).
 const HASH_READ: usize = 1 << 20;
+
+/// Read size for a file of a tree: each read is copied out of the page cache and hashed while
+/// still in the core's L2 cache (a larger read would be evicted before it is hashed).
+const FILE_READ: usize = digest::CHUNK;
 
 thread_local! {
     static HASH_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
@@ -163,7 +170,8 @@ impl Bundle {
         Ok(buf)
     }
 
-    /// Streams a member: SHA-256, size, and for a ZIP member whether its CRC-32 matched.
+    /// Streams a member: SHA-256, size, and for a ZIP member whether its CRC-32 matched. A file
+    /// of a tree has no CRC-32: none is computed, and its `crc32` is 0.
     pub fn hash(&self, m: &Member) -> io::Result<(StreamDigest, bool)> {
         self.hash_with(m, &Silent)
     }
@@ -175,18 +183,29 @@ impl Bundle {
         progress: &dyn Progress,
     ) -> io::Result<(StreamDigest, bool)> {
         let r = self.reader(m)?;
-        let d = HASH_BUFFER.with(|b| {
+        HASH_BUFFER.with(|b| {
             let mut buf = b.borrow_mut();
             if buf.len() < HASH_READ {
                 buf.resize(HASH_READ, 0);
             }
-            digest::hash_stream_with(r, &mut buf, |n| progress.advance(0, n))
-        })?;
-        let crc_ok = match m.location {
-            Location::Zip { crc32, .. } => d.crc32 == crc32,
-            Location::File(_) => true,
-        };
-        Ok((d, crc_ok))
+            let seen = |n| progress.advance(0, n);
+            match m.location {
+                Location::Zip { crc32, .. } => {
+                    let d = digest::hash_stream_with(r, &mut buf, seen)?;
+                    Ok((d, d.crc32 == crc32))
+                }
+                Location::File(_) => {
+                    let (sha256, size) =
+                        digest::sha256_stream_with(r, &mut buf[..FILE_READ], seen)?;
+                    let d = StreamDigest {
+                        sha256,
+                        crc32: 0,
+                        size,
+                    };
+                    Ok((d, true))
+                }
+            }
+        })
     }
 
     /// Streams a member's bytes (a byte range of the ZIP, or the file of a tree).
@@ -240,6 +259,11 @@ impl Bundle {
             pos: offset + first,
             end: offset + m.size,
         })))
+    }
+
+    /// Whether each read of the bundle is a round trip (a remote object, [`ReadAt::sparse`]).
+    pub fn is_sparse(&self) -> bool {
+        self.zip.as_ref().is_some_and(|z| z.sparse())
     }
 
     /// The size of the ZIP (0 for a directory, or a source that cannot say).
@@ -594,122 +618,6 @@ fn open_zip(
     })
 }
 
-fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
-    let io_err = |source| OpenError::Io {
-        path: path.to_owned(),
-        source,
-    };
-    // The bag's top directory itself, or a directory that holds exactly it.
-    let root = if path.join("bagit.txt").exists() {
-        path.to_owned()
-    } else {
-        let entries: Vec<_> = std::fs::read_dir(path)
-            .map_err(io_err)?
-            .collect::<Result<_, _>>()
-            .map_err(io_err)?;
-        let dirs: Vec<_> = entries
-            .iter()
-            .filter(|e| e.file_type().map(|t| t.is_dir()).unwrap_or(false))
-            .collect();
-        if entries.len() == 1 && dirs.len() == 1 && dirs[0].path().join("bagit.txt").exists() {
-            dirs[0].path()
-        } else if dirs.len() > 1 && dirs.iter().any(|d| d.path().join("bagit.txt").exists()) {
-            return Err(OpenError::NotABundle {
-                path: path.to_owned(),
-                message: "more than one top-level directory".into(),
-            });
-        } else {
-            return Err(OpenError::NotABundle {
-                path: path.to_owned(),
-                message: "not a bundle directory (no bagit.txt)".into(),
-            });
-        }
-    };
-    let top = root
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut problems = Vec::new();
-    let mut items = Vec::new();
-    // In name order, so problems are reported in the same order on every file system.
-    for entry in walkdir::WalkDir::new(&root)
-        .follow_links(false)
-        .min_depth(1)
-        .sort_by_file_name()
-    {
-        let entry = entry.map_err(|e| {
-            let p = e.path().map(Path::to_owned).unwrap_or_else(|| root.clone());
-            OpenError::Io {
-                path: p,
-                source: e
-                    .into_io_error()
-                    .unwrap_or_else(|| io::Error::other("walk failed")),
-            }
-        })?;
-        let rel_os = entry.path().strip_prefix(&root).unwrap_or(entry.path());
-        let Some(rel) = rel_os.to_str().map(str::to_owned) else {
-            problems.push(Problem::new(
-                Check::Names,
-                rel_os.to_string_lossy(),
-                "name is not UTF-8",
-            ));
-            continue;
-        };
-        let ft = entry.file_type();
-        if ft.is_symlink() {
-            problems.push(Problem::new(
-                Check::Container,
-                format!("{top}/{rel}"),
-                "symbolic link",
-            ));
-        } else if ft.is_dir() {
-            // Directories are only where files are: one that holds nothing is no part of the bag
-            // (a bundle ZIP has no directory entries, so extracting one makes none), but for
-            // `data/`, which a bag without payload files still has (RFC 8493 §2.1.2).
-            let empty = rel != "data"
-                && std::fs::read_dir(entry.path())
-                    .map_err(|source| OpenError::Io {
-                        path: entry.path().to_owned(),
-                        source,
-                    })?
-                    .next()
-                    .is_none();
-            if empty {
-                problems.push(Problem::new(
-                    Check::Container,
-                    format!("{top}/{rel}"),
-                    "empty directory (a bundle holds only files)",
-                ));
-            }
-        } else if ft.is_file() {
-            let size = entry
-                .metadata()
-                .map_err(|e| OpenError::Io {
-                    path: entry.path().to_owned(),
-                    source: e.into(),
-                })?
-                .len();
-            items.push((rel, size, Location::File(entry.path().to_owned())));
-        } else {
-            problems.push(Problem::new(
-                Check::Container,
-                format!("{top}/{rel}"),
-                "special file (not a regular file)",
-            ));
-        }
-    }
-    items.sort_by(|a, b| a.0.cmp(&b.0));
-    let members = add_members(&top, items, &mut problems);
-    Ok(Bundle {
-        source: path.to_owned(),
-        kind: Kind::Directory,
-        top,
-        members,
-        problems,
-        zip: None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -892,6 +800,81 @@ mod tests {
             let listed: Vec<&str> = members.values().map(|m| m.path.as_str()).collect();
             assert_eq!(listed, ["a", "b"], "{names:?}");
         }
+    }
+
+    /// A tree's walk: every file with its size, in byte order of its path; a directory with
+    /// nothing in it found wherever it is in the walk (before a sibling, inside another, last),
+    /// but for `data/`.
+    #[test]
+    fn a_tree_lists_its_files_and_its_empty_directories() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = dir.path().join("t");
+        for d in ["data", "a/e1", "b/c/d", "b/e2", "z/e3"] {
+            std::fs::create_dir_all(top.join(d)).unwrap();
+        }
+        let files = [
+            ("bagit.txt", 3),
+            ("b/c/d/f", 5),
+            ("b/c-x", 0),
+            ("b/g", 70000),
+        ];
+        for (f, n) in files {
+            std::fs::write(top.join(f), vec![1u8; n]).unwrap();
+        }
+        let b = Bundle::open(&top).unwrap();
+        assert_eq!(b.kind, Kind::Directory);
+        let listed: Vec<(&str, u64)> = b
+            .members
+            .values()
+            .map(|m| (m.path.as_str(), m.size))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("b/c-x", 0),
+                ("b/c/d/f", 5),
+                ("b/g", 70000),
+                ("bagit.txt", 3)
+            ]
+        );
+        let empty = |d: &str| {
+            Problem::new(
+                Check::Container,
+                format!("t/{d}"),
+                "empty directory (a bundle holds only files)",
+            )
+        };
+        assert_eq!(b.problems, [empty("a/e1"), empty("b/e2"), empty("z/e3")]);
+        let (d, crc_ok) = b.hash(b.get("b/g").unwrap()).unwrap();
+        assert_eq!(
+            (d.sha256, d.size, crc_ok),
+            (crate::digest::Sha256Digest::of(&[1u8; 70000]), 70000, true)
+        );
+        // With nothing after it, `data/` is still no problem.
+        std::fs::remove_dir_all(top.join("z")).unwrap();
+        let b = Bundle::open(&top).unwrap();
+        assert_eq!(b.problems, [empty("a/e1"), empty("b/e2")]);
+
+        // A link to a directory is not followed; a directory whose name is not UTF-8 is
+        // reported, and so is each name inside it.
+        use std::os::unix::ffi::OsStrExt;
+        std::os::unix::fs::symlink(top.join("b"), top.join("b/link")).unwrap();
+        let odd = top.join(std::ffi::OsStr::from_bytes(b"c\xff"));
+        std::fs::create_dir(&odd).unwrap();
+        std::fs::write(odd.join("f"), b"x").unwrap();
+        let b = Bundle::open(&top).unwrap();
+        assert_eq!(b.members.len(), 4);
+        let not_utf8 = |p: &str| Problem::new(Check::Names, p, "name is not UTF-8");
+        assert_eq!(
+            b.problems,
+            [
+                empty("a/e1"),
+                empty("b/e2"),
+                Problem::new(Check::Container, "t/b/link", "symbolic link"),
+                not_utf8("c\u{fffd}"),
+                not_utf8("c\u{fffd}/f"),
+            ]
+        );
     }
 
     #[test]

@@ -83,12 +83,37 @@ pub fn hash_stream(r: impl Read) -> io::Result<StreamDigest> {
 /// [`hash_stream`] reading into the caller's buffer (one per thread, not one per file), calling
 /// `seen` with the size of each chunk hashed.
 pub fn hash_stream_with(
+    r: impl Read,
+    buf: &mut [u8],
+    seen: impl FnMut(u64),
+) -> io::Result<StreamDigest> {
+    let mut crc = crc32fast::Hasher::new();
+    let (sha256, size) = stream(r, buf, |chunk| crc.update(chunk), seen)?;
+    Ok(StreamDigest {
+        sha256,
+        crc32: crc.finalize(),
+        size,
+    })
+}
+
+/// [`hash_stream_with`] without the CRC-32, for bytes that have none to match (a file of an
+/// extracted tree): SHA-256 and size.
+pub fn sha256_stream_with(
+    r: impl Read,
+    buf: &mut [u8],
+    seen: impl FnMut(u64),
+) -> io::Result<(Sha256Digest, u64)> {
+    stream(r, buf, |_| {}, seen)
+}
+
+/// Reads `r` to its end through `buf`: SHA-256 and size, each chunk also given to `also`.
+fn stream(
     mut r: impl Read,
     buf: &mut [u8],
+    mut also: impl FnMut(&[u8]),
     mut seen: impl FnMut(u64),
-) -> io::Result<StreamDigest> {
+) -> io::Result<(Sha256Digest, u64)> {
     let mut sha = Sha256::new();
-    let mut crc = crc32fast::Hasher::new();
     let mut size = 0u64;
     loop {
         let n = match r.read(buf) {
@@ -98,15 +123,11 @@ pub fn hash_stream_with(
             Err(e) => return Err(e),
         };
         sha.update(&buf[..n]);
-        crc.update(&buf[..n]);
+        also(&buf[..n]);
         size += n as u64;
         seen(n as u64);
     }
-    Ok(StreamDigest {
-        sha256: Sha256Digest(sha.finalize().into()),
-        crc32: crc.finalize(),
-        size,
-    })
+    Ok((Sha256Digest(sha.finalize().into()), size))
 }
 
 #[cfg(test)]
@@ -137,5 +158,9 @@ mod tests {
         assert_eq!(s.sha256, Sha256Digest::of(&data));
         assert_eq!(s.size, data.len() as u64);
         assert_eq!(s.crc32, crc32fast::hash(&data));
+        let mut chunks = 0;
+        let (sha, size) = sha256_stream_with(&data[..], &mut [0u8; 1000], |_| chunks += 1).unwrap();
+        assert_eq!((sha, size), (s.sha256, s.size));
+        assert_eq!(chunks, data.len().div_ceil(1000));
     }
 }

@@ -39,6 +39,7 @@ mod statement;
 mod tags;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use time::OffsetDateTime;
 
@@ -276,7 +277,10 @@ fn required_signers(opts: &VerifyOptions) -> Result<usize, VerifyError> {
     Ok(opts.threshold)
 }
 
-/// The checks of FORMAT.md §9 over an opened bundle, into `report`.
+/// The checks of FORMAT.md §9 over an opened bundle, into `report`. The payload is hashed
+/// beside the checks before `payload` (each member's result kept until the manifests say what
+/// it should be), unless each read is a round trip ([`Bundle::is_sparse`]): then only what the
+/// manifests list is read, after them.
 fn check_bundle(
     bundle: &Bundle,
     opts: &VerifyOptions,
@@ -292,10 +296,101 @@ fn check_bundle(
         revocations: &opts.revocations,
         threshold: report.threshold,
     };
+    let metadata = || check_metadata(bundle, opts, limits, &trust, keep_manifest);
+    let (m, hashed) = if opts.skip_payload || bundle.is_sparse() {
+        (metadata(), None)
+    } else {
+        let stop = AtomicBool::new(false);
+        rayon::join(
+            || {
+                let m = metadata();
+                // Nothing listed, nothing to compare: the rest need not be read.
+                if m.manifests.expected.is_empty() {
+                    stop.store(true, Ordering::Relaxed);
+                }
+                m
+            },
+            || {
+                Some(payload::hash_members(
+                    bundle,
+                    payload_members,
+                    progress,
+                    &stop,
+                ))
+            },
+        )
+    };
+    let hashing = match (&hashed, opts.skip_payload) {
+        (_, true) => payload::Hashing::Skip,
+        (Some(h), _) => payload::Hashing::Done(h),
+        (None, _) => payload::Hashing::Now(progress),
+    };
+    let s = m.statement.as_ref();
+    let payload = payload::check_payload(bundle, payload_members, m.manifests.expected, hashing);
+    drop(hashed);
+    let merkle = merkle::check_merkle(s, m.manifests.items.as_ref());
 
+    report.bundle_id = m.bundle_id;
+    if let Some(s) = s {
+        report.describe(s);
+    }
+    report.signatures = m.signatures.checks;
+    report.signers = m.signatures.signers;
+    let found = [
+        m.container,
+        m.unreadable,
+        m.names,
+        m.bag,
+        m.statement_problems,
+        m.too_many_signatures,
+        m.signature_problems,
+        m.tag_files,
+        m.tag_manifest,
+        m.manifest_problems,
+        payload,
+        merkle,
+    ];
+    report.finish(found.into_iter().flatten().collect());
+    Verified {
+        report,
+        statement: m.statement,
+        release_json: m.release_json,
+        manifest: m.manifests.manifest,
+    }
+}
+
+/// What the checks before `payload` found, and what the later ones need.
+struct Metadata {
+    container: Vec<Problem>,
+    unreadable: Vec<Problem>,
+    names: Vec<Problem>,
+    bag: Vec<Problem>,
+    statement_problems: Vec<Problem>,
+    too_many_signatures: Vec<Problem>,
+    signature_problems: Vec<Problem>,
+    tag_files: Vec<Problem>,
+    tag_manifest: Vec<Problem>,
+    manifest_problems: Vec<Problem>,
+    statement: Option<Statement>,
+    release_json: Option<Vec<u8>>,
+    bundle_id: Option<String>,
+    signatures: signatures::Signatures,
+    manifests: manifest::Manifests,
+}
+
+/// The checks of FORMAT.md §9 before `payload`: `container`, `names`, `bag`, `statement`,
+/// `signatures`, `tag-files`, `tag-manifest` and `manifest`, over the tag files read in trust
+/// order (FORMAT.md §9.1: the statement first, then only what the format names).
+fn check_metadata(
+    bundle: &Bundle,
+    opts: &VerifyOptions,
+    limits: &Limits,
+    trust: &Trust,
+    keep_manifest: bool,
+) -> Metadata {
+    let payload_members = bundle.members.under("data/");
     let container = container::check_container(bundle);
     let names = container::check_names(bundle);
-    // Trust order (FORMAT.md §9.1): the statement first, then only what the format names.
     let (mut unreadable, mut tags) = read::read_release(bundle, limits);
     let (statement_problems, statement) = statement::check_statement(tags.bytes(RELEASE_PATH));
     let s = statement.as_ref();
@@ -308,31 +403,21 @@ fn check_bundle(
     let at = opts.at.or_else(|| release_time(s));
     let signature_files = signature_files(bundle, &tags);
     let (signature_problems, signatures) =
-        signatures::check_signatures(&signature_files, release_json, at, &trust);
+        signatures::check_signatures(&signature_files, release_json, at, trust);
     let (manifest_problems, manifests) = manifest::check_manifest(bundle, limits, s, keep_manifest);
     let digests: TagDigests = tags
         .digests()
         .into_iter()
-        .chain(manifests.digests)
+        .chain(manifests.digests.iter().cloned())
         .collect();
     let is_member = |p: &str| bundle.get(p).is_some();
     let tag_files = tags::check_tag_files(s, &digests, is_member);
     let tag_manifest = tags::check_tag_manifest(tags.bytes(TAGMANIFEST_PATH), &digests, is_member);
-    // Every tag file is checked: free them before the payload is hashed.
+    // Every tag file is checked: free them before the payload is compared.
     let release_json = release_json.map(<[u8]>::to_vec);
+    drop(signature_files);
     drop(tags);
-    let hash = !opts.skip_payload;
-    let payload =
-        payload::check_payload(bundle, payload_members, manifests.expected, hash, progress);
-    let merkle = merkle::check_merkle(s, manifests.items.as_ref());
-
-    report.bundle_id = digests.get(RELEASE_PATH).map(|d| d.to_hex());
-    if let Some(s) = s {
-        report.describe(s);
-    }
-    report.signatures = signatures.checks;
-    report.signers = signatures.signers;
-    let found = [
+    Metadata {
         container,
         unreadable,
         names,
@@ -343,15 +428,11 @@ fn check_bundle(
         tag_files,
         tag_manifest,
         manifest_problems,
-        payload,
-        merkle,
-    ];
-    report.finish(found.into_iter().flatten().collect());
-    Verified {
-        report,
+        bundle_id: digests.get(RELEASE_PATH).map(|d| d.to_hex()),
         statement,
         release_json,
-        manifest: manifests.manifest,
+        signatures,
+        manifests,
     }
 }
 

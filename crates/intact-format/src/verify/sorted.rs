@@ -69,6 +69,10 @@ impl ExpectedList {
         *e = out;
     }
 
+    pub(super) fn is_empty(&self) -> bool {
+        self.as_slice().is_empty()
+    }
+
     pub(super) fn as_slice(&self) -> &[Expected] {
         &self.entries
     }
