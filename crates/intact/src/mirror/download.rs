@@ -225,7 +225,13 @@ fn fetch_end(
     if let Some(e) = ranges.failed.into_inner().ok().flatten() {
         return Err(Failed::Net(e));
     }
-    let Some(from) = read.ok().and_then(|c| end_start(&c.members)) else {
+    // A central directory is the server's word too: an end that does not lie inside the file
+    // is no end to fetch first.
+    let Some(from) = read
+        .ok()
+        .and_then(|c| end_start(&c.members))
+        .filter(|from| *from > 0 && *from < f.size)
+    else {
         return Ok(None);
     };
     if f.size - from > (f.size / 8).max(END_PROBE.1) {
