@@ -50,6 +50,18 @@ impl Big {
         intact(&args)
     }
 
+    /// Serves `bytes` in place of the bundle, under an index that matches them, and pulls into
+    /// a new folder: the server (for its access log), the pull's output and the folder.
+    fn pull_instead(&self, bytes: &[u8]) -> (Nginx, std::process::Output, PathBuf) {
+        std::fs::write(self.served.join("bundles/big.zip"), bytes).unwrap();
+        let o = intact(&["mirror", "index", s(&self.served)]);
+        assert_eq!(code(&o), 0, "{}", text(&o));
+        let nginx = Nginx::serve(&self.served);
+        let dir = self.fx.p("m");
+        let o = self.pull(&nginx.url("/"), &dir, &[]);
+        (nginx, o, dir)
+    }
+
     /// Nothing but a `bundles/` folder, empty: nothing unverified was named.
     fn nothing_named(&self, dir: &Path) {
         assert!(tree(dir).is_empty(), "{:?}", tree(dir).keys());
@@ -139,20 +151,14 @@ fn a_cut_stream_is_resumed_and_a_flipped_byte_anywhere_is_exit_1() {
 #[test]
 fn a_published_bundle_changed_after_signing_is_refused_though_the_index_matches() {
     let big = big_site();
-    let served_zip = big.served.join("bundles/big.zip");
-    let mut bytes = std::fs::read(&served_zip).unwrap();
+    let mut bytes = std::fs::read(&big.bundle).unwrap();
     let needle = b"SYNTHETIC file 07, line 0200";
     let at = bytes
         .windows(needle.len())
         .position(|w| w == needle)
         .unwrap();
     bytes[at] = b'X';
-    std::fs::write(&served_zip, &bytes).unwrap();
-    let o = intact(&["mirror", "index", s(&big.served)]);
-    assert_eq!(code(&o), 0, "{}", text(&o));
-    let nginx = Nginx::serve(&big.served);
-    let dir = big.fx.p("m");
-    let o = big.pull(&nginx.url("/"), &dir, &[]);
+    let (_nginx, o, dir) = big.pull_instead(&bytes);
     assert_eq!(code(&o), 1, "{}", text(&o));
     let out = stdout(&o);
     assert!(out.contains("big.zip: not valid"), "{out}");
@@ -165,14 +171,8 @@ fn a_published_bundle_changed_after_signing_is_refused_though_the_index_matches(
 #[test]
 fn a_served_file_that_is_no_bundle_is_streamed_whole_and_refused() {
     let big = big_site();
-    let served_zip = big.served.join("bundles/big.zip");
     let junk: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
-    std::fs::write(&served_zip, &junk).unwrap();
-    let o = intact(&["mirror", "index", s(&big.served)]);
-    assert_eq!(code(&o), 0, "{}", text(&o));
-    let nginx = Nginx::serve(&big.served);
-    let dir = big.fx.p("m");
-    let o = big.pull(&nginx.url("/"), &dir, &[]);
+    let (nginx, o, dir) = big.pull_instead(&junk);
     assert_eq!(code(&o), 1, "{}", text(&o));
     assert!(stdout(&o).contains("big.zip: not valid"), "{}", text(&o));
     // The probe of the end, then the whole file from byte 0.
