@@ -189,7 +189,7 @@ fn fetch(
     })?;
     // The end, as written, after the stream's bytes.
     hash_file_range(out, at, stream_to, f.size, &mut sha)?;
-    let hex = hex(&sha.finalize());
+    let hex = crate::digest::Sha256Digest(sha.finalize().into()).to_hex();
     if hex != f.sha256 {
         return Err(Failed::Bad(format!(
             "{}: the bytes that arrived have sha256 {hex}, the index says {}",
@@ -419,10 +419,6 @@ fn hash_file_range(
         pos += n as u64;
     }
     Ok(())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ pub struct PullOptions<'a> {
     /// The log key and witness policy a layout-2 log is checked under (FORMAT.md §15); the
     /// state's checkpoint is then proved consistent with the source's log.
     pub tlog: Option<&'a log::TlogPolicy>,
-    /// Wait until each new file is on disk (fsync) before naming it.
+    /// Wait until each new bundle is on disk (fsync) before naming it (the index always is).
     pub sync: bool,
 }
 
