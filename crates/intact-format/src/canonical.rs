@@ -55,6 +55,126 @@ fn integers_in_range(v: &serde_json::Value) -> bool {
     }
 }
 
+/// Writes the canonical JSON (RFC 8785) of one object by hand, for the format's own records,
+/// whose fields are strings, integers and nested objects of the same kind: what [`to_canonical`]
+/// writes, without its generic machinery (an item record is serialized once per record on every
+/// verify). The caller gives the keys in canonical order (byte order, which is UTF-16 order for
+/// the ASCII keys of the format); an integer past [`MAX_INTEGER`] makes the object `None`, for
+/// the caller to write it the generic way.
+pub(crate) struct ObjectWriter<'o> {
+    out: &'o mut Vec<u8>,
+    last: Option<&'static str>,
+}
+
+impl<'o> ObjectWriter<'o> {
+    /// Starts an object in `out`.
+    pub(crate) fn open(out: &'o mut Vec<u8>) -> ObjectWriter<'o> {
+        out.push(b'{');
+        ObjectWriter { out, last: None }
+    }
+
+    /// Writes `key` and its colon (a comma before it unless it is the first), and returns the
+    /// output for its value.
+    pub(crate) fn key(&mut self, key: &'static str) -> &mut Vec<u8> {
+        debug_assert!(self.last.is_none_or(|l| l < key), "{key} out of order");
+        if self.last.is_some() {
+            self.out.push(b',');
+        }
+        self.last = Some(key);
+        write_string(self.out, key);
+        self.out.push(b':');
+        self.out
+    }
+
+    /// A string member, left out when `None`.
+    pub(crate) fn string(&mut self, key: &'static str, value: Option<&str>) {
+        if let Some(v) = value {
+            write_string(self.key(key), v);
+        }
+    }
+
+    /// An integer member, left out when `None`; `None` back when it is past [`MAX_INTEGER`].
+    pub(crate) fn integer(&mut self, key: &'static str, value: Option<u64>) -> Option<()> {
+        match value {
+            Some(n) if n > MAX_INTEGER => None,
+            Some(n) => {
+                let out = self.key(key);
+                out.extend_from_slice(itoa_u64(n, &mut [0u8; 20]));
+                Some(())
+            }
+            None => Some(()),
+        }
+    }
+
+    /// An array of strings, left out when empty.
+    pub(crate) fn strings(&mut self, key: &'static str, values: &[String]) {
+        if values.is_empty() {
+            return;
+        }
+        let out = self.key(key);
+        out.push(b'[');
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_string(out, v);
+        }
+        out.push(b']');
+    }
+
+    /// Ends the object.
+    pub(crate) fn close(self) {
+        self.out.push(b'}');
+    }
+}
+
+/// The decimal digits of `n`, written into `buf`.
+fn itoa_u64(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[i..];
+        }
+    }
+}
+
+/// A JSON string as RFC 8785 §3.2.2.2 writes it: `"` and `\` escaped, the control characters
+/// U+0008, U+0009, U+000A, U+000C and U+000D as `\b`, `\t`, `\n`, `\f` and `\r`, the other
+/// control characters as `\u00xx` (lowercase hex), and every other character as itself.
+pub(crate) fn write_string(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            0x09 => b"\\t",
+            0x0a => b"\\n",
+            0x0c => b"\\f",
+            0x0d => b"\\r",
+            0x00..=0x1f => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0xf)]);
+        } else {
+            out.extend_from_slice(escape);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
 /// Nesting deeper than this is left to the slow path (serde_json refuses 128 levels).
 const FAST_MAX_DEPTH: usize = 64;
 

@@ -3,8 +3,9 @@
 //! its Merkle leaf, its id, and for a published item its path, digest and size.
 //!
 //! The file is canonical when its bytes are those of the canonical JSON (RFC 8785) of the
-//! records read: the records are serialized again as they are read, and the SHA-256 of that
-//! serialization is compared with the file's.
+//! records read: the records are serialized again as they are read (a block at a time on the
+//! thread pool, each with its Merkle leaf), and the SHA-256 of that serialization is compared
+//! with the file's.
 
 use std::fmt;
 use std::io::{self, BufReader, Read};
@@ -244,22 +245,30 @@ impl<'l> State<'l> {
     /// (the costly part), then checks them in order.
     fn flush(&mut self) {
         let block = std::mem::take(&mut self.block);
-        let bytes: Vec<Vec<u8>> = block.par_iter().map(Item::canonical_bytes).collect();
-        for (item, b) in block.into_iter().zip(bytes) {
-            self.record(item, &b);
+        let bytes: Vec<(Vec<u8>, merkle::Hash)> = block
+            .par_iter()
+            .with_min_len(256)
+            .map(|item| {
+                let b = item.canonical_bytes();
+                let leaf = merkle::leaf_hash(&b);
+                (b, leaf)
+            })
+            .collect();
+        for (item, (b, leaf)) in block.into_iter().zip(bytes) {
+            self.record(item, &b, leaf);
         }
     }
 
     /// FORMAT.md §5, one record: a valid id; a published item complete, at a valid `data/`
     /// path, with a well-formed digest; a withheld item with none of those. (That ids and paths
     /// are unique is checked once all are read.)
-    fn record(&mut self, item: Item, bytes: &[u8]) {
+    fn record(&mut self, item: Item, bytes: &[u8], leaf: merkle::Hash) {
         let i = self.count;
         if i > 0 {
             self.canon.update(b",");
         }
         self.canon.update(bytes);
-        self.leaves.push(merkle::leaf_hash(bytes));
+        self.leaves.push(leaf);
         self.count += 1;
         self.payload_bytes = self.payload_bytes.wrapping_add(item.size.unwrap_or(0));
         if item.id.is_empty() || item.id.chars().any(char::is_control) {
