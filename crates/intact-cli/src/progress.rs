@@ -68,7 +68,12 @@ impl Progress for Bar {
     fn start(&self, files: u64, bytes: u64) {
         self.total.store(files, Ordering::Relaxed);
         self.files.store(0, Ordering::Relaxed);
-        self.bar.set_length(bytes);
+        if bytes == 0 && files > 0 {
+            // Sizes not known ahead (a tree's payload files): bytes counted, no bar to fill.
+            self.bar.unset_length();
+        } else {
+            self.bar.set_length(bytes);
+        }
         self.bar.reset();
         self.bar
             .enable_steady_tick(std::time::Duration::from_millis(250));

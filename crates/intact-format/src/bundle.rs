@@ -45,18 +45,32 @@ enum Location {
     /// [`ReadAt::sparse`]), which reading the member does first.
     Zip {
         offset: u64,
+        size: u64,
         crc32: u32,
         header_at: Option<u64>,
     },
-    File(PathBuf),
+    /// A file of a tree, and its size when it was listed: a payload file's is not looked up
+    /// (reading it finds it, [`Bundle::size`] looks it up).
+    File { path: PathBuf, size: Option<u64> },
 }
 
 /// One member file of the bag.
 #[derive(Debug, Clone)]
 pub struct Member {
     pub path: BagPath,
-    pub size: u64,
     location: Location,
+}
+
+impl Member {
+    /// The size known without reading the member: a ZIP member's from the central directory,
+    /// a tree's tag file's as listed. `None` for a payload file of a tree, whose size is found
+    /// as it is read, or by [`Bundle::size`].
+    pub fn listed_size(&self) -> Option<u64> {
+        match self.location {
+            Location::Zip { size, .. } => Some(size),
+            Location::File { size, .. } => size,
+        }
+    }
 }
 
 /// A bundle opened for reading.
@@ -146,20 +160,32 @@ impl Bundle {
         opened
     }
 
+    /// A member's size: the one listed ([`Member::listed_size`]), or a tree's payload file's
+    /// looked up (not following a symbolic link).
+    pub fn size(&self, m: &Member) -> io::Result<u64> {
+        match &m.location {
+            Location::Zip { size, .. }
+            | Location::File {
+                size: Some(size), ..
+            } => Ok(*size),
+            Location::File { path, size: None } => Ok(std::fs::symlink_metadata(path)?.len()),
+        }
+    }
+
     /// Reads a whole member, refusing one larger than `limit` bytes.
     pub fn read(&self, m: &Member, limit: u64) -> Result<Vec<u8>, String> {
-        if m.size > limit {
+        let size = self.size(m).map_err(|e| e.to_string())?;
+        if size > limit {
             return Err(format!(
-                "{} bytes is more than the {limit} allowed for this file",
-                m.size
+                "{size} bytes is more than the {limit} allowed for this file"
             ));
         }
-        let mut buf = Vec::with_capacity(m.size as usize);
+        let mut buf = Vec::with_capacity(size as usize);
         self.reader(m)
             .map_err(|e| e.to_string())?
             .read_to_end(&mut buf)
             .map_err(|e| e.to_string())?;
-        if buf.len() as u64 != m.size {
+        if buf.len() as u64 != size {
             return Err("file changed size while being read".into());
         }
         if let Location::Zip { crc32, .. } = m.location {
@@ -194,7 +220,7 @@ impl Bundle {
                     let d = digest::hash_stream_with(r, &mut buf, seen)?;
                     Ok((d, d.crc32 == crc32))
                 }
-                Location::File(_) => {
+                Location::File { .. } => {
                     let (sha256, size) =
                         digest::sha256_stream_with(r, &mut buf[..FILE_READ], seen)?;
                     let d = StreamDigest {
@@ -214,17 +240,18 @@ impl Bundle {
             (
                 Location::Zip {
                     offset,
+                    size,
                     crc32,
                     header_at: Some(at),
                 },
                 Some(source),
-            ) => self.checked_reader(&**source, m, *offset, *crc32, *at),
-            (Location::Zip { offset, .. }, Some(source)) => Ok(Box::new(RangeReader {
+            ) => self.checked_reader(&**source, m, *offset, *size, *crc32, *at),
+            (Location::Zip { offset, size, .. }, Some(source)) => Ok(Box::new(RangeReader {
                 source: &**source,
                 pos: *offset,
-                end: offset + m.size,
+                end: offset + size,
             })),
-            (Location::File(p), _) => Ok(Box::new(File::open(p)?)),
+            (Location::File { path, .. }, _) => Ok(Box::new(File::open(path)?)),
             (Location::Zip { .. }, None) => Err(io::Error::other("ZIP member without a ZIP file")),
         }
     }
@@ -237,17 +264,18 @@ impl Bundle {
         source: &'a dyn ReadAt,
         m: &Member,
         offset: u64,
+        size: u64,
         crc32: u32,
         at: u64,
     ) -> io::Result<Box<dyn Read + 'a>> {
         let header_len = offset - at;
-        let first = m.size.min(HASH_READ as u64);
+        let first = size.min(HASH_READ as u64);
         let mut buf = vec![0u8; (header_len + first) as usize];
         source.read_exact_at(at, &mut buf).map_err(cut_short)?;
         let zip_member = container::Member {
             name: format!("{}/{}", self.top, m.path.as_str()),
             data_offset: offset,
-            size: m.size,
+            size,
             crc32,
             header_at: Some(at),
         };
@@ -257,7 +285,7 @@ impl Bundle {
         Ok(Box::new(io::Cursor::new(buf).chain(RangeReader {
             source,
             pos: offset + first,
-            end: offset + m.size,
+            end: offset + size,
         })))
     }
 
@@ -398,16 +426,12 @@ fn folds_to_itself(name: &str) -> bool {
 }
 
 /// Adds members, checking names: valid bag paths, no duplicates or collisions.
-fn add_members(
-    top: &str,
-    items: Vec<(String, u64, Location)>,
-    problems: &mut Vec<Problem>,
-) -> Members {
+fn add_members(top: &str, items: Vec<(String, Location)>, problems: &mut Vec<Problem>) -> Members {
     let shown = |rel: &str| format!("{top}/{rel}");
     // Collision keys are only needed when some name does not fold to itself: two names that
     // both do collide only when equal, which the duplicate check below finds.
     let mut keys: Option<HashMap<String, String>> =
-        if items.iter().all(|(rel, _, _)| folds_to_itself(rel)) {
+        if items.iter().all(|(rel, _)| folds_to_itself(rel)) {
             None
         } else {
             Some(HashMap::with_capacity(items.len()))
@@ -416,7 +440,7 @@ fn add_members(
     // Paths seen so far, only built once a name arrives out of order (input sorted in byte
     // order, as valid bundles are, needs no set: a duplicate would be the previous name).
     let mut seen: Option<HashSet<String>> = None;
-    for (rel, size, location) in items {
+    for (rel, location) in items {
         match BagPath::parse(&rel) {
             Ok(path) => {
                 if let Some(keys) = keys.as_mut() {
@@ -447,11 +471,7 @@ fn add_members(
                     problems.push(Problem::new(Check::Names, shown(&rel), "duplicate name"));
                     continue;
                 }
-                members.push(Member {
-                    path,
-                    size,
-                    location,
-                });
+                members.push(Member { path, location });
             }
             Err(e) => problems.push(Problem::new(
                 Check::Names,
@@ -597,9 +617,9 @@ fn open_zip(
                     m.name.drain(..top.len() + 1);
                     m.name
                 },
-                m.size,
                 Location::Zip {
                     offset: m.data_offset,
+                    size: m.size,
                     crc32: m.crc32,
                     header_at: m.header_at,
                 },
@@ -779,7 +799,10 @@ mod tests {
     /// reader found — and in a tree, where no ZIP reader runs — in order or not.
     #[test]
     fn listing_the_members_finds_a_duplicate_name() {
-        let at = |n: u64| Location::File(PathBuf::from(format!("/f{n}")));
+        let at = |n: u64| Location::File {
+            path: PathBuf::from(format!("/f{n}")),
+            size: Some(n),
+        };
         for (names, twice) in [
             (["a", "a", "b"], "t/a"),
             (["b", "a", "b"], "t/b"),
@@ -788,7 +811,7 @@ mod tests {
             let items = names
                 .iter()
                 .enumerate()
-                .map(|(i, n)| (n.to_string(), i as u64, at(i as u64)))
+                .map(|(i, n)| (n.to_string(), at(i as u64)))
                 .collect();
             let mut problems = Vec::new();
             let members = add_members("t", items, &mut problems);
@@ -817,26 +840,36 @@ mod tests {
             ("b/c/d/f", 5),
             ("b/c-x", 0),
             ("b/g", 70000),
+            ("data/p", 7),
         ];
         for (f, n) in files {
             std::fs::write(top.join(f), vec![1u8; n]).unwrap();
         }
         let b = Bundle::open(&top).unwrap();
         assert_eq!(b.kind, Kind::Directory);
-        let listed: Vec<(&str, u64)> = b
+        let listed: Vec<(&str, Option<u64>)> = b
             .members
             .values()
-            .map(|m| (m.path.as_str(), m.size))
+            .map(|m| (m.path.as_str(), m.listed_size()))
             .collect();
+        // A payload file is not looked up as it is listed; `size` looks it up.
         assert_eq!(
             listed,
             [
-                ("b/c-x", 0),
-                ("b/c/d/f", 5),
-                ("b/g", 70000),
-                ("bagit.txt", 3)
+                ("b/c-x", Some(0)),
+                ("b/c/d/f", Some(5)),
+                ("b/g", Some(70000)),
+                ("bagit.txt", Some(3)),
+                ("data/p", None)
             ]
         );
+        assert_eq!(b.size(b.get("data/p").unwrap()).unwrap(), 7);
+        assert_eq!(b.read(b.get("data/p").unwrap(), 7).unwrap(), [1u8; 7]);
+        assert!(b
+            .read(b.get("data/p").unwrap(), 6)
+            .unwrap_err()
+            .contains("7 bytes"));
+        std::fs::remove_file(top.join("data/p")).unwrap();
         let empty = |d: &str| {
             Problem::new(
                 Check::Container,

@@ -5,7 +5,8 @@
 
 /// Receives progress of one operation. Called from several threads at once.
 pub trait Progress: Sync {
-    /// The work ahead: `files` files of `bytes` bytes in all.
+    /// The work ahead: `files` files of `bytes` bytes in all (0 bytes when the sizes are not
+    /// known ahead, as for a tree's payload files, which are sized as they are read).
     fn start(&self, files: u64, bytes: u64);
     /// `files` more files and `bytes` more bytes are done (either may be 0).
     fn advance(&self, files: u64, bytes: u64);

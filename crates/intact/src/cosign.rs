@@ -426,10 +426,11 @@ fn copy_with_tags(
         let m = bundle
             .get(name)
             .ok_or_else(|| io_out(io::Error::other(format!("{name}: member disappeared"))))?;
-        zip.start(&full, m.size, None).map_err(io_out)?;
+        let listed = bundle.size(m).map_err(io_out)?;
+        zip.start(&full, listed, None).map_err(io_out)?;
         let mut r = bundle.reader(m).map_err(io_out)?;
         let (digest, size) = copy_hashing(&mut r, &mut zip.data()).map_err(io_out)?;
-        if size != m.size || digests.get(*name) != Some(&digest.to_hex()) {
+        if size != listed || digests.get(*name) != Some(&digest.to_hex()) {
             return Err(io_out(io::Error::other(format!(
                 "{name}: changed while the bundle was being signed"
             ))));

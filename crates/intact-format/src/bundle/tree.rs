@@ -22,8 +22,9 @@ fn empty_directory(top: &str, rel: &str, problems: &mut Vec<Problem>) {
 
 /// What a directory of a tree holds, as listed.
 enum Node {
-    /// A regular file: its path and size (not following a symbolic link).
-    File(PathBuf, u64),
+    /// A regular file: its path, and its size (not following a symbolic link) unless it is a
+    /// payload file.
+    File(PathBuf, Option<u64>),
     /// A directory: its index among the listed directories.
     Dir(usize),
     Symlink,
@@ -39,8 +40,11 @@ struct Listing {
 }
 
 /// Lists every directory of the tree under `root`, level by level, the directories of a level
-/// in parallel (each an open, its entries read, and one `fstatat` per file relative to it: no
-/// path is looked up from the root again). The first directory listed is `root`.
+/// in parallel (each an open and its entries read; no path is looked up from the root again).
+/// A tag file's size is looked up as it is listed (one `fstatat` relative to its directory); a
+/// payload file's (under `data/`) is not: hashing it reads it whole, and a lookup per file
+/// would cost a tree of small files a third of its verification. The first directory listed
+/// is `root`.
 fn list_tree(root: &Path) -> Result<Vec<Listing>, OpenError> {
     use rayon::prelude::*;
     let mut dirs = vec![Listing {
@@ -52,7 +56,7 @@ fn list_tree(root: &Path) -> Result<Vec<Listing>, OpenError> {
     while !level.is_empty() {
         let listed: Vec<Result<Vec<(OsString, Node)>, OpenError>> = level
             .par_iter()
-            .map(|&i| list_directory(&dirs[i].path))
+            .map(|&i| list_directory(&dirs[i].path, !dirs[i].rel.starts_with("data")))
             .collect();
         let mut next = Vec::new();
         for (&i, entries) in level.iter().zip(listed) {
@@ -81,8 +85,9 @@ fn list_tree(root: &Path) -> Result<Vec<Listing>, OpenError> {
     Ok(dirs)
 }
 
-/// The entries of one directory, sorted by name (bytes), each with its kind and a file's size.
-fn list_directory(dir: &Path) -> Result<Vec<(OsString, Node)>, OpenError> {
+/// The entries of one directory, sorted by name (bytes), each with its kind and, when `sizes`,
+/// a file's size.
+fn list_directory(dir: &Path, sizes: bool) -> Result<Vec<(OsString, Node)>, OpenError> {
     let io_err = |path: PathBuf| move |source| OpenError::Io { path, source };
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io_err(dir.to_owned()))? {
@@ -95,7 +100,10 @@ fn list_directory(dir: &Path) -> Result<Vec<(OsString, Node)>, OpenError> {
         } else if ft.is_file() {
             // `DirEntry::metadata` does not follow a symbolic link, and looks the name up in
             // `dir` (fstatat), not from the root.
-            let size = entry.metadata().map_err(io_err(entry.path()))?.len();
+            let size = match sizes {
+                true => Some(entry.metadata().map_err(io_err(entry.path()))?.len()),
+                false => None,
+            };
             Node::File(entry.path(), size)
         } else {
             Node::Special
@@ -179,7 +187,7 @@ pub(super) fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
                     empty_directory(&top, &rel, &mut problems);
                 }
             }
-            Node::File(path, size) => items.push((rel, size, Location::File(path))),
+            Node::File(path, size) => items.push((rel, Location::File { path, size })),
             Node::Special => problems.push(Problem::new(
                 Check::Container,
                 format!("{top}/{rel}"),

@@ -143,15 +143,15 @@ fn hash_first(
             format!("cannot read: {e}"),
         )
     };
-    if m.size > limit {
+    let size = bundle.size(m).map_err(|e| cannot(e.to_string()))?;
+    if size > limit {
         return Err(cannot(format!(
-            "{} bytes is more than the {limit} allowed for this file",
-            m.size
+            "{size} bytes is more than the {limit} allowed for this file"
         )));
     }
     match bundle.hash(m) {
         Err(e) => Err(cannot(e.to_string())),
-        Ok((d, _)) if d.size != m.size => Err(cannot("file changed size while being read".into())),
+        Ok((d, _)) if d.size != size => Err(cannot("file changed size while being read".into())),
         Ok((d, false)) => Ok((
             d.sha256,
             Some(cannot("ZIP CRC-32 does not match the content".into())),
@@ -200,7 +200,7 @@ fn read_item_records(
             ));
             Found::Missing
         }
-        Ok(r) => match read_records(r, digest, limits, keep) {
+        Ok(r) => match read_records(r, || bundle.reader(m), digest, limits, keep) {
             Err(ReadError::Io(e)) => {
                 problems.push(Problem::new(
                     Check::Container,

@@ -326,6 +326,8 @@ fn check_bundle(
         (None, _) => payload::Hashing::Now(progress),
     };
     let s = m.statement.as_ref();
+    let totals = bag::payload_totals(bundle, payload_members, hashed.as_deref());
+    let bag = m.bag.problems(totals);
     let payload = payload::check_payload(bundle, payload_members, m.manifests.expected, hashing);
     drop(hashed);
     let merkle = merkle::check_merkle(s, m.manifests.items.as_ref());
@@ -340,7 +342,7 @@ fn check_bundle(
         m.container,
         m.unreadable,
         m.names,
-        m.bag,
+        bag,
         m.statement_problems,
         m.too_many_signatures,
         m.signature_problems,
@@ -364,7 +366,7 @@ struct Metadata {
     container: Vec<Problem>,
     unreadable: Vec<Problem>,
     names: Vec<Problem>,
-    bag: Vec<Problem>,
+    bag: bag::Bag,
     statement_problems: Vec<Problem>,
     too_many_signatures: Vec<Problem>,
     signature_problems: Vec<Problem>,
@@ -388,7 +390,6 @@ fn check_metadata(
     trust: &Trust,
     keep_manifest: bool,
 ) -> Metadata {
-    let payload_members = bundle.members.under("data/");
     let container = container::check_container(bundle);
     let names = container::check_names(bundle);
     let (mut unreadable, mut tags) = read::read_release(bundle, limits);
@@ -399,7 +400,7 @@ fn check_metadata(
         .into_iter()
         .partition(|p| p.check == Check::Container);
     let release_json = tags.bytes(RELEASE_PATH);
-    let bag = bag::check_bag(bundle, &tags, payload_members, s);
+    let bag = bag::check_bag(bundle, &tags, s);
     let at = opts.at.or_else(|| release_time(s));
     let signature_files = signature_files(bundle, &tags);
     let (signature_problems, signatures) =
@@ -619,6 +620,38 @@ mod tests {
             .message
             .contains("more than the 100 allowed"));
         assert!(v.manifest.is_none());
+    }
+
+    /// A tree's payload files are not looked up as it is listed: `Payload-Oxum` is compared with
+    /// the sizes hashing reads, or, when the payload is not hashed, looked up then.
+    #[test]
+    fn a_trees_payload_is_sized_as_it_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = dir.path().join(fixture::TOP);
+        for (p, b) in &fixture::files() {
+            std::fs::create_dir_all(top.join(p).parent().unwrap()).unwrap();
+            std::fs::write(top.join(p), b).unwrap();
+        }
+        let a = top.join("data/a.txt");
+        let grown = [std::fs::read(&a).unwrap(), b"grown".to_vec()].concat();
+        std::fs::write(&a, &grown).unwrap();
+        let oxum = |opts: &VerifyOptions| {
+            let report = verify(&top, opts).unwrap();
+            assert!(!report.valid);
+            report
+                .problems
+                .into_iter()
+                .filter(|p| p.check == Check::Bag)
+                .map(|p| p.message)
+                .collect::<Vec<_>>()
+        };
+        let all = oxum(&fixture::options());
+        assert_eq!(all, ["Payload-Oxum 10.2 but the payload has 15.2"]);
+        let skip = VerifyOptions {
+            skip_payload: true,
+            ..fixture::options()
+        };
+        assert_eq!(oxum(&skip), all);
     }
 
     #[test]

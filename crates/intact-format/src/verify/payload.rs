@@ -47,7 +47,13 @@ pub(super) fn hash_members(
 ) -> Vec<Hashed> {
     progress.start(
         payload.len() as u64,
-        payload.iter().map(|m| m.size).sum::<u64>(),
+        // A tree's payload files are sized as they are read: then the bytes are not known
+        // ahead (0).
+        payload
+            .iter()
+            .map(Member::listed_size)
+            .sum::<Option<u64>>()
+            .unwrap_or(0),
     );
     let hashed = payload
         .par_iter()
@@ -143,7 +149,10 @@ fn content_problems(bundle: &Bundle, listed: &[Listed], progress: &dyn Progress)
     let to_hash = listed
         .iter()
         .filter(|l| !matches!(l.3, Some(Hashed::Read(_))));
-    let (files, bytes) = to_hash.fold((0, 0), |(n, b), l| (n + 1, b + l.0.size));
+    // The bytes ahead: each file's as listed, or as the manifests give it (a tree's).
+    let (files, bytes) = to_hash.fold((0, 0), |(n, b), l| {
+        (n + 1, b + l.0.listed_size().or(l.2).unwrap_or(0))
+    });
     if files > 0 {
         progress.start(files, bytes);
     }

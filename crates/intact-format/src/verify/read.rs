@@ -147,7 +147,10 @@ pub(super) fn read_tag_files(
             ),
         ));
     }
-    let mut total = bundle.get(bag::RELEASE_PATH).map_or(0, |m| m.size);
+    // A tag file's size is known as listed; one that cannot be found now is not counted here,
+    // and reading it reports why.
+    let size = |m: &Member| bundle.size(m).unwrap_or(0);
+    let mut total = bundle.get(bag::RELEASE_PATH).map_or(0, size);
     let wanted = bundle.members.values().filter(|m| {
         let p = m.path.as_str();
         !m.path.is_payload()
@@ -163,8 +166,9 @@ pub(super) fn read_tag_files(
         } else {
             limits.tag_file_bytes
         };
-        if m.size <= limit {
-            total = total.saturating_add(m.size);
+        let size = size(m);
+        if size <= limit {
+            total = total.saturating_add(size);
             if total > limits.tag_bytes {
                 let message = format!(
                     "not read: the tag files come to more than the {} bytes allowed in all",

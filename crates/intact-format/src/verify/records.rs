@@ -23,6 +23,8 @@ use crate::merkle;
 
 use super::sorted::ExpectedList;
 
+mod quick;
+
 /// What was read of `manifest.json`.
 pub(super) struct Records {
     pub(super) format: String,
@@ -56,8 +58,25 @@ pub(super) enum ReadError {
 }
 
 /// Reads the records from `r` (the bytes of `manifest.json`, whose SHA-256 is `digest`);
-/// `keep`: also return every record as a [`Manifest`].
-pub(super) fn read_records(
+/// `keep`: also return every record as a [`Manifest`]. A canonical file is read the quick way
+/// ([`quick`]); any other is read again, from `again`, by the general reader.
+pub(super) fn read_records<'a>(
+    r: impl Read,
+    again: impl FnOnce() -> io::Result<Box<dyn Read + 'a>>,
+    digest: &Sha256Digest,
+    limits: &Limits,
+    keep: bool,
+) -> Result<Records, ReadError> {
+    let mut state = State::new(limits, keep);
+    match quick::read_canonical(r, digest, &mut state)? {
+        Some(doc) => Ok(state.finish_read(doc, digest)),
+        None => read_any(again().map_err(ReadError::Io)?, digest, limits, keep),
+    }
+}
+
+/// The general reader: any bytes, read as a stream of JSON by serde, each record serialized
+/// again to say whether the file is canonical.
+fn read_any(
     r: impl Read,
     digest: &Sha256Digest,
     limits: &Limits,
@@ -86,8 +105,7 @@ pub(super) fn read_records(
             "file changed while being read",
         )));
     }
-    let canonical = state.in_order && Sha256Digest(state.canon.finalize_reset().into()) == *digest;
-    Ok(state.finish(doc, canonical))
+    Ok(state.finish_read(doc, digest))
 }
 
 /// Hashes what is read through it.
@@ -191,6 +209,33 @@ struct State<'l> {
     read: usize,
 }
 
+/// What one record needs alone, found on the thread pool.
+struct Prepared {
+    /// Its canonical JSON, and the Merkle leaf of that.
+    bytes: Vec<u8>,
+    leaf: merkle::Hash,
+    /// Its `sha256` read as a digest (`Some(None)`: not 64 lowercase hex digits).
+    digest: Option<Option<Sha256Digest>>,
+    /// Whether its `path` is a valid path under `data/`.
+    payload_path: bool,
+}
+
+impl Prepared {
+    fn of(item: &Item) -> Prepared {
+        let bytes = item.canonical_bytes();
+        let leaf = merkle::leaf_hash(&bytes);
+        Prepared {
+            bytes,
+            leaf,
+            digest: item.sha256.as_deref().map(Sha256Digest::from_hex),
+            payload_path: item
+                .path
+                .as_deref()
+                .is_some_and(|p| BagPath::parse(p).is_ok_and(|bp| bp.is_payload())),
+        }
+    }
+}
+
 /// How many records are serialized again at once, in parallel.
 const BLOCK: usize = 4096;
 
@@ -241,41 +286,38 @@ impl<'l> State<'l> {
         }
     }
 
-    /// Takes the records read since the last call: serializes them again on the thread pool
-    /// (the costly part), then checks them in order.
+    /// Takes the records read since the last call: what each needs alone (its canonical
+    /// bytes, Merkle leaf, digest and whether its path is a payload path) on the thread pool,
+    /// then checks them in order.
     fn flush(&mut self) {
         let block = std::mem::take(&mut self.block);
-        let bytes: Vec<(Vec<u8>, merkle::Hash)> = block
+        let prepared: Vec<Prepared> = block
             .par_iter()
             .with_min_len(256)
-            .map(|item| {
-                let b = item.canonical_bytes();
-                let leaf = merkle::leaf_hash(&b);
-                (b, leaf)
-            })
+            .map(Prepared::of)
             .collect();
-        for (item, (b, leaf)) in block.into_iter().zip(bytes) {
-            self.record(item, &b, leaf);
+        for (item, p) in block.into_iter().zip(prepared) {
+            self.record(item, p);
         }
     }
 
     /// FORMAT.md §5, one record: a valid id; a published item complete, at a valid `data/`
     /// path, with a well-formed digest; a withheld item with none of those. (That ids and paths
     /// are unique is checked once all are read.)
-    fn record(&mut self, item: Item, bytes: &[u8], leaf: merkle::Hash) {
+    fn record(&mut self, item: Item, prepared: Prepared) {
         let i = self.count;
         if i > 0 {
             self.canon.update(b",");
         }
-        self.canon.update(bytes);
-        self.leaves.push(leaf);
+        self.canon.update(&prepared.bytes);
+        self.leaves.push(prepared.leaf);
         self.count += 1;
         self.payload_bytes = self.payload_bytes.wrapping_add(item.size.unwrap_or(0));
         if item.id.is_empty() || item.id.chars().any(char::is_control) {
             self.problem(i, "empty id or id with control characters".into());
         }
         self.ids.push(&item.id);
-        let digest = item.sha256.as_deref().map(Sha256Digest::from_hex);
+        let digest = prepared.digest;
         if let Some(path) = &item.path {
             self.expected.push(path, digest.flatten(), item.size);
         }
@@ -303,12 +345,11 @@ impl<'l> State<'l> {
             );
         } else {
             if let Some(path) = &item.path {
-                match BagPath::parse(path) {
-                    Ok(bp) if bp.is_payload() => {
-                        self.paths.push(path);
-                        self.path_items.push(i as u32);
-                    }
-                    _ => self.problem(i, format!("path '{path}' is not a valid data/ path")),
+                if prepared.payload_path {
+                    self.paths.push(path);
+                    self.path_items.push(i as u32);
+                } else {
+                    self.problem(i, format!("path '{path}' is not a valid data/ path"));
                 }
             }
             if !matches!(digest, Some(Some(_))) {
@@ -367,6 +408,14 @@ impl<'l> State<'l> {
             }
         }
         self.last_key = Some(key);
+    }
+
+    /// The records read from a file whose SHA-256 is `digest`: canonical when what was
+    /// serialized again has that digest too.
+    fn finish_read(mut self, doc: Doc, digest: &Sha256Digest) -> Records {
+        let canonical =
+            self.in_order && Sha256Digest(self.canon.finalize_reset().into()) == *digest;
+        self.finish(doc, canonical)
     }
 
     /// The records read: repeated ids and paths found, problems in item order.
@@ -568,7 +617,60 @@ mod tests {
     /// `read_records` on `doc`, as the file's digest says.
     fn read(doc: &str, limits: &Limits) -> Result<Records, ReadError> {
         let digest = Sha256Digest::of(doc.as_bytes());
-        read_records(doc.as_bytes(), &digest, limits, true)
+        let again = || Ok(Box::new(doc.as_bytes()) as Box<dyn Read>);
+        read_records(doc.as_bytes(), again, &digest, limits, true)
+    }
+
+    /// The quick reader alone: `None` when it leaves the file to the general reader.
+    fn quick(doc: &[u8], limits: &Limits) -> Option<Records> {
+        let digest = Sha256Digest::of(doc);
+        let mut state = State::new(limits, true);
+        let doc = quick::read_canonical(doc, &digest, &mut state).ok()??;
+        Some(state.finish_read(doc, &digest))
+    }
+
+    /// Everything a caller learns from records, to compare two readings.
+    fn learned(r: &Result<Records, ReadError>) -> String {
+        match r {
+            Err(ReadError::TooMany) => "too many".into(),
+            Err(ReadError::Invalid(e)) => format!("invalid: {e}"),
+            Err(ReadError::Io(e)) => format!("io: {e}"),
+            Ok(r) => {
+                let expected: Vec<_> = r
+                    .expected
+                    .as_slice()
+                    .iter()
+                    .map(|e| (r.expected.path(e), e.sha256, e.size))
+                    .collect();
+                format!(
+                    "{:?}",
+                    (
+                        (&r.format, &r.collection, &r.release, &r.change_problems),
+                        (r.count, r.payload_bytes, r.merkle_root, r.canonical),
+                        (expected, &r.problems, r.unlisted, &r.manifest)
+                    )
+                )
+            }
+        }
+    }
+
+    /// Whatever the quick reader reads of `doc`, it reads as the general reader does, and the
+    /// two together read it as the general reader alone.
+    fn readers_agree(doc: &[u8], limits: &Limits) -> Result<(), String> {
+        let digest = Sha256Digest::of(doc);
+        let general = learned(&read_any(doc, &digest, limits, true));
+        if let Some(r) = quick(doc, limits) {
+            let q = learned(&Ok(r));
+            if q != general {
+                return Err(format!("quick {q}\ngeneral {general}"));
+            }
+        }
+        let again = || Ok(Box::new(doc) as Box<dyn Read>);
+        let both = learned(&read_records(doc, again, &digest, limits, true));
+        if both != general {
+            return Err(format!("both {both}\ngeneral {general}"));
+        }
+        Ok(())
     }
 
     fn docs() -> [String; 3] {
@@ -597,6 +699,40 @@ mod tests {
             assert_eq!(r.manifest, Some(m));
             assert!(canonical::is_canonical(doc.as_bytes()));
         }
+    }
+
+    /// A canonical file is read the quick way, the same as the general reader reads it; the
+    /// quick reader leaves every other file, and one with more records than the limit, to the
+    /// general reader.
+    #[test]
+    fn the_quick_reader_reads_canonical_files_as_the_general_reader_does() {
+        for doc in docs() {
+            assert!(quick(doc.as_bytes(), &Limits::DEFAULT).is_some(), "{doc}");
+            readers_agree(doc.as_bytes(), &Limits::DEFAULT).unwrap();
+        }
+        let [doc, two, _] = docs();
+        for other in [
+            doc.replacen("{\"collection\":\"c\",", "{ \"collection\":\"c\",", 1),
+            doc.replacen("\"release\":\"r\"}", "\"release\":\"r\",\"changes\":[]}", 1),
+            doc.replacen("\"id\":\"a\",", "\"id\":\"a\",\"metadata\":null,", 1),
+            doc.replacen("\"size\":3", "\"size\":3.0", 1),
+            doc.replacen("\"c\"", "\"\\u0063\"", 1),
+            doc.replacen("\"format\":\"intact-manifest/1\",", "", 1),
+            doc.clone() + "\n",
+            doc.replacen("}],", "},]", 1),
+        ] {
+            assert!(
+                quick(other.as_bytes(), &Limits::DEFAULT).is_none(),
+                "{other}"
+            );
+            readers_agree(other.as_bytes(), &Limits::DEFAULT).unwrap();
+        }
+        let limits = Limits {
+            items: 3,
+            ..Limits::DEFAULT
+        };
+        assert!(quick(two.as_bytes(), &limits).is_none());
+        readers_agree(two.as_bytes(), &limits).unwrap();
     }
 
     #[test]
@@ -638,7 +774,9 @@ mod tests {
             );
         }
         let d = Sha256Digest::of(b"other");
-        let r = read_records(docs()[2].as_bytes(), &d, &limits, false);
+        let doc = docs()[2].clone();
+        let again = || Ok(Box::new(doc.as_bytes()) as Box<dyn Read>);
+        let r = read_records(doc.as_bytes(), again, &d, &limits, false);
         assert!(
             matches!(r, Err(ReadError::Io(_))),
             "changed while being read"
@@ -679,6 +817,30 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Any change to a canonical file, wherever and whatever it is, is read the same by
+        /// the quick and the general reader.
+        #[test]
+        fn the_readers_agree_on_any_change_to_a_canonical_file(
+            which in 0usize..3,
+            at in proptest::num::usize::ANY,
+            edit in 0u8..3,
+            byte in proptest::prelude::any::<u8>(),
+            items in 1usize..6,
+        ) {
+            let mut doc = docs()[which].clone().into_bytes();
+            let at = at % (doc.len() + 1);
+            match edit {
+                0 if at < doc.len() => doc[at] = byte,
+                1 => doc.insert(at, byte),
+                _ if at < doc.len() => {
+                    doc.remove(at);
+                }
+                _ => {}
+            }
+            let limits = Limits { items, ..Limits::DEFAULT };
+            proptest::prop_assert!(readers_agree(&doc, &limits).is_ok(), "{}", String::from_utf8_lossy(&doc));
+        }
+
         #[test]
         fn never_panics_and_only_accepts_what_serde_reads(
             s in r#"[{}\[\]":,0-9a-z\\ -]{0,80}"#

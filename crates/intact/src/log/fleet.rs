@@ -74,16 +74,17 @@ pub fn verify_estimate(bundle: &Bundle, limits: &Limits) -> u64 {
     let mut tags = 0u64;
     for m in bundle.members.values() {
         let path = m.path.as_str();
+        // Every tag file's size is listed (a tree's payload files' are not, and not needed).
+        let size = m.listed_size().unwrap_or(0);
         total = total.saturating_add(MEMBER_BYTES + path.len() as u64);
         if path == ITEMS_PATH {
-            total = total.saturating_add(m.size.min(limits.manifest_bytes));
+            total = total.saturating_add(size.min(limits.manifest_bytes));
         } else if path == MANIFEST_PATH {
-            total =
-                total.saturating_add(m.size.min(limits.payload_manifest_bytes).saturating_mul(2));
+            total = total.saturating_add(size.min(limits.payload_manifest_bytes).saturating_mul(2));
         } else if path == RELEASE_PATH {
             // counted in BASE_BYTES
         } else if !path.starts_with("data/") {
-            tags = tags.saturating_add(m.size);
+            tags = tags.saturating_add(size);
         }
     }
     total.saturating_add(tags.min(limits.tag_bytes))

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::fleet::{self, run_bounded, Fleet, Shared};
 use super::{Entry, LogError, LogProblem, ReleaseCheck};
-use crate::bundle::Bundle;
+use crate::bundle::{Bundle, Member};
 use crate::fs::At as _;
 use crate::inspect::InspectError;
 use crate::limits::Limits;
@@ -79,7 +79,8 @@ pub(super) struct Indexed {
     pub path: PathBuf,
     pub estimate: u64,
     files: u64,
-    bytes: u64,
+    /// The payload's bytes, when known ahead (not for a tree).
+    bytes: Option<u64>,
 }
 
 impl Indexed {
@@ -90,7 +91,7 @@ impl Indexed {
             path,
             estimate: fleet::verify_estimate(b, &Limits::DEFAULT),
             files: payload.len() as u64,
-            bytes: payload.iter().map(|m| m.size).sum(),
+            bytes: payload.iter().map(Member::listed_size).sum(),
         }
     }
 }
@@ -131,7 +132,11 @@ impl Copies<'_> {
         let estimates: Vec<u64> = jobs.iter().map(|(_, i)| i.estimate).collect();
         self.progress.start(
             jobs.iter().map(|(_, i)| i.files).sum(),
-            jobs.iter().map(|(_, i)| i.bytes).sum(),
+            // 0 (not known ahead) when a copy is a tree, whose files are sized as read
+            jobs.iter()
+                .map(|(_, i)| i.bytes)
+                .sum::<Option<u64>>()
+                .unwrap_or(0),
         );
         let shared = Shared(self.progress);
         let names: Vec<Option<String>> = releases.iter().map(|r| r.release.clone()).collect();
