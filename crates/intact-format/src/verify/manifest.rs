@@ -97,7 +97,7 @@ pub(super) fn check_manifest(
                 merkle_root: r.merkle_root,
             }),
             r.manifest,
-            Some(r.expected),
+            Some((r.expected, r.paths_valid)),
         ),
         None => (None, None, None),
     };
@@ -287,17 +287,22 @@ fn check_item_records(
 /// there is no `items` to stand for. At most [`Limits::problems_per_file`] problems are listed.
 fn check_payload_manifest(
     txt: Found<Vec<u8>>,
-    items: Option<ExpectedList>,
+    items: Option<(ExpectedList, bool)>,
     limits: &Limits,
 ) -> (Vec<Problem>, ExpectedList) {
     let p = bag::MANIFEST_PATH;
     let have_items = items.is_some();
-    let mut expected = items.unwrap_or_default();
+    let (mut expected, paths_valid) = items.unwrap_or_default();
     let bytes = match txt {
         Found::Missing => return (vec![problem(p, "missing")], expected),
         Found::Changed => return (Vec::new(), expected),
         Found::Read(bytes) => bytes,
     };
+    // The usual case, without parsing: the file is exactly what the records list (every
+    // record's path a valid payload path), so every line parses and agrees with them.
+    if have_items && paths_valid && expected.is_manifest_text(&bytes) {
+        return (Vec::new(), expected);
+    }
     let Ok(text) = std::str::from_utf8(&bytes) else {
         return (vec![problem(p, "not UTF-8")], expected);
     };
@@ -438,6 +443,101 @@ mod tests {
         assert_eq!(m.manifest, Some(fixture::manifest()));
         let names: Vec<&str> = m.digests.iter().map(|(p, _)| p.as_str()).collect();
         assert_eq!(names, [bag::ITEMS_PATH, bag::MANIFEST_PATH]);
+    }
+
+    /// The entries of a payload manifest, as the records would list them.
+    fn listed(entries: &[(&str, &[u8])]) -> ExpectedList {
+        let mut l = ExpectedList::default();
+        for (path, content) in entries {
+            l.push(path, Some(Sha256Digest::of(content)), Some(1));
+        }
+        l.sort_unique();
+        l
+    }
+
+    /// `check_payload_manifest` the quick way (when it applies) and by parsing every line: the
+    /// same problems and the same list.
+    fn payload_manifest_both_ways(text: &[u8], entries: &[(&str, &[u8])]) -> Vec<Problem> {
+        let run = |quick: bool| {
+            let txt = Found::Read(text.to_vec());
+            let (p, e) =
+                check_payload_manifest(txt, Some((listed(entries), quick)), &Limits::DEFAULT);
+            let e: Vec<_> = e
+                .as_slice()
+                .iter()
+                .map(|x| (e.path(x).to_owned(), x.sha256, x.size))
+                .collect();
+            (p, e)
+        };
+        let (quick, parsed) = (run(true), run(false));
+        assert_eq!(quick, parsed, "{}", String::from_utf8_lossy(text));
+        quick.0
+    }
+
+    fn manifest_text(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        entries
+            .iter()
+            .map(|(p, c)| format!("{}  {p}\n", Sha256Digest::of(c).to_hex()))
+            .collect::<String>()
+            .into_bytes()
+    }
+
+    const ENTRIES: [(&str, &[u8]); 3] = [
+        ("data/a b.txt", b"1"),
+        ("data/b/c.txt", b"2"),
+        ("data/é", b"3"),
+    ];
+
+    /// The text the records list is read without parsing, and finds what parsing it finds.
+    #[test]
+    fn the_payload_manifest_the_records_list_needs_no_parsing() {
+        let text = manifest_text(&ENTRIES);
+        assert_eq!(payload_manifest_both_ways(&text, &ENTRIES), []);
+        assert_eq!(payload_manifest_both_ways(b"", &[]), []);
+        let e = listed(&ENTRIES);
+        assert!(e.is_manifest_text(&text));
+        for other in [
+            &text[..text.len() - 1],
+            &[text.as_slice(), b"\n"].concat(),
+            &[b" ", text.as_slice()].concat(),
+            &manifest_text(&ENTRIES[..2]),
+            &text.to_ascii_uppercase(),
+        ] {
+            assert!(!e.is_manifest_text(other));
+            assert_ne!(payload_manifest_both_ways(other, &ENTRIES), []);
+        }
+        // A path with a space first, a `%`, or no digest, never matches.
+        for path in [" data/x", "data/%41"] {
+            let odd = [(path, b"1".as_slice())];
+            assert!(!listed(&odd).is_manifest_text(&manifest_text(&odd)));
+        }
+        let mut none = ExpectedList::default();
+        none.push("data/a", None, Some(1));
+        assert!(!none.is_manifest_text(format!("{}  data/a\n", "0".repeat(64)).as_bytes()));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(2000))]
+
+        /// Any change to the payload manifest is judged the same with and without the quick way.
+        #[test]
+        fn the_quick_payload_manifest_agrees_with_parsing(
+            at in proptest::num::usize::ANY,
+            edit in 0u8..3,
+            byte in proptest::prelude::any::<u8>(),
+        ) {
+            let mut text = manifest_text(&ENTRIES);
+            let at = at % (text.len() + 1);
+            match edit {
+                0 if at < text.len() => text[at] = byte,
+                1 => text.insert(at, byte),
+                _ if at < text.len() => {
+                    text.remove(at);
+                }
+                _ => {}
+            }
+            payload_manifest_both_ways(&text, &ENTRIES);
+        }
     }
 
     #[test]

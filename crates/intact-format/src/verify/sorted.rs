@@ -45,6 +45,37 @@ impl ExpectedList {
         });
     }
 
+    /// Whether `text` is exactly the payload manifest of these entries (FORMAT.md §4.3: for
+    /// each, in order, its digest in lowercase hex, two spaces, its path, LF): a file every line
+    /// of which parses, with no problem, to these entries and no others, provided that each
+    /// path is a valid payload path (the caller knows). A path with a `%`, a leading space, a CR
+    /// or an LF, or an entry without a digest, never matches.
+    pub(super) fn is_manifest_text(&self, text: &[u8]) -> bool {
+        let mut rest = text;
+        for e in &self.entries {
+            let path = self.path(e);
+            let Some(d) = e.sha256 else {
+                return false;
+            };
+            if path.starts_with(' ') || path.contains(['%', '\r', '\n']) {
+                return false;
+            }
+            let n = 64 + 2 + path.len() + 1;
+            let Some(line) = rest.get(..n) else {
+                return false;
+            };
+            if line[..64] != *d.to_hex().as_bytes()
+                || &line[64..66] != b"  "
+                || &line[66..n - 1] != path.as_bytes()
+                || line[n - 1] != b'\n'
+            {
+                return false;
+            }
+            rest = &rest[n..];
+        }
+        rest.is_empty()
+    }
+
     /// Sorts the entries by path, one per path (the last pushed of each).
     pub(super) fn sort_unique(&mut self) {
         fn path<'p>(paths: &'p str, e: &Expected) -> &'p str {

@@ -36,6 +36,9 @@ pub(super) fn read_canonical(
     digest: &Sha256Digest,
     state: &mut State,
 ) -> Result<Option<Doc>, ReadError> {
+    // Every byte read is compared with the canonical form of what it parses to: what the
+    // general reader hashes to say the file is canonical would be the file itself.
+    state.canon = None;
     let mut w = Window::new(r);
     let doc = match document(&mut w, state).map_err(ReadError::Io)? {
         Some(doc) if w.at_end().map_err(ReadError::Io)? => doc,
@@ -102,7 +105,7 @@ fn document<R: Read>(w: &mut Window<R>, st: &mut State) -> io::Result<Option<Doc
             return Ok(None);
         }
     }
-    st.canon.update(if st.wrote_member { "}" } else { "{}" });
+    st.update_canon(if st.wrote_member { "}" } else { "{}" });
     let complete =
         doc.format.is_some() && doc.collection.is_some() && doc.release.is_some() && doc.items;
     Ok(complete.then_some(doc))
@@ -181,7 +184,7 @@ fn items<R: Read>(w: &mut Window<R>, st: &mut State) -> io::Result<Option<()>> {
     if !block.flush(st) {
         return Ok(None);
     }
-    st.canon.update(b"]");
+    st.update_canon(b"]");
     Ok(Some(()))
 }
 
@@ -338,6 +341,18 @@ impl<R: Read> Window<R> {
             }
             if off >= max {
                 return Ok(None);
+            }
+            if in_string && !escaped {
+                // Inside a string only `"` and `\` matter: skip to the next of them.
+                let rest = &self.buf[self.start + off..self.end];
+                match memchr::memchr2(b'"', b'\\', rest) {
+                    Some(k) if off + k < max => off += k,
+                    Some(_) => return Ok(None),
+                    None => {
+                        off += rest.len();
+                        continue;
+                    }
+                }
             }
             let c = self.buf[self.start + off];
             off += 1;
