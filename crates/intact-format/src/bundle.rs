@@ -440,8 +440,17 @@ fn add_members(top: &str, items: Vec<(String, Location)>, problems: &mut Vec<Pro
     // Paths seen so far, only built once a name arrives out of order (input sorted in byte
     // order, as valid bundles are, needs no set: a duplicate would be the previous name).
     let mut seen: Option<HashSet<String>> = None;
-    for (rel, location) in items {
-        match BagPath::parse(&rel) {
+    // Each name parsed on its own, on the thread pool; then they are taken in order.
+    let parsed: Vec<_> = {
+        use rayon::prelude::*;
+        items
+            .par_iter()
+            .with_min_len(1024)
+            .map(|(rel, _)| BagPath::parse(rel))
+            .collect()
+    };
+    for ((rel, location), parsed) in items.into_iter().zip(parsed) {
+        match parsed {
             Ok(path) => {
                 if let Some(keys) = keys.as_mut() {
                     if let Some(other) = keys.insert(path.collision_key(), rel.clone()) {
@@ -492,8 +501,14 @@ fn add_members(top: &str, items: Vec<(String, Location)>, problems: &mut Vec<Pro
 /// lower-casing (`data/a` beside `data/A/y.txt`, `data/A/x` beside `data/a/y`): on extraction
 /// one of them could not be created where its name says. `intact pack` never wrote such names:
 /// a file system cannot hold the first, and pack refuses the others (it checks directories too).
+/// `members` are sorted by path, each once: a name is found by a binary search, and a member
+/// in the same directory as the one before it has no directory not seen already.
 fn directory_collisions(top: &str, members: &[Member], problems: &mut Vec<Problem>) {
-    let files: HashSet<&str> = members.iter().map(|m| m.path.as_str()).collect();
+    let is_file = |name: &str| {
+        members
+            .binary_search_by(|m| m.path.as_str().cmp(name))
+            .is_ok()
+    };
     let fold = !members.iter().all(|m| folds_to_itself(m.path.as_str()));
     // Folded key → (name, whether it is a directory), over every file and directory.
     let mut keys: HashMap<String, (&str, bool)> = HashMap::new();
@@ -503,14 +518,20 @@ fn directory_collisions(top: &str, members: &[Member], problems: &mut Vec<Proble
         }
     }
     let mut dirs: HashSet<&str> = HashSet::new();
+    let mut last_parent = None;
     for m in members {
         let name = m.path.as_str();
+        let parent = name.rfind('/').map(|i| &name[..i]);
+        if parent == last_parent {
+            continue;
+        }
+        last_parent = parent;
         for (i, _) in name.match_indices('/') {
             let dir = &name[..i];
             if !dirs.insert(dir) {
                 continue;
             }
-            let other = if files.contains(dir) {
+            let other = if is_file(dir) {
                 Some(dir)
             } else if fold {
                 match keys.insert(crate::bagpath::collision_key(dir), (dir, true)) {
