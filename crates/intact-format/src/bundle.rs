@@ -208,7 +208,21 @@ impl Bundle {
         m: &Member,
         progress: &dyn Progress,
     ) -> io::Result<(StreamDigest, bool)> {
-        let r = self.reader(m)?;
+        self.hash_in(m, progress, &mut Directory::default())
+    }
+
+    /// [`Bundle::hash_with`], a tree's file opened in `dir` (kept open for the next file
+    /// beside it).
+    pub fn hash_in(
+        &self,
+        m: &Member,
+        progress: &dyn Progress,
+        dir: &mut Directory,
+    ) -> io::Result<(StreamDigest, bool)> {
+        let r: Box<dyn Read> = match &m.location {
+            Location::File { path, .. } => Box::new(dir.open(path)?),
+            Location::Zip { .. } => self.reader(m)?,
+        };
         HASH_BUFFER.with(|b| {
             let mut buf = b.borrow_mut();
             if buf.len() < HASH_READ {
@@ -251,7 +265,7 @@ impl Bundle {
                 pos: *offset,
                 end: offset + size,
             })),
-            (Location::File { path, .. }, _) => Ok(Box::new(File::open(path)?)),
+            (Location::File { path, .. }, _) => Ok(Box::new(open_file(path)?)),
             (Location::Zip { .. }, None) => Err(io::Error::other("ZIP member without a ZIP file")),
         }
     }
@@ -415,6 +429,44 @@ impl Members {
         let start = self.0.partition_point(|m| m.path.as_str() < prefix);
         let len = self.0[start..].partition_point(|m| m.path.as_str().starts_with(prefix));
         &self.0[start..start + len]
+    }
+}
+
+/// Opens a tree's file for reading, not following a symbolic link (the tree was listed with
+/// none; one put in a file's place since is not read through).
+fn open_file(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .open(path)
+}
+
+/// The directory of the tree file opened last, kept open: a file beside it is opened by its
+/// name relative to it (`openat`), not by its whole path from the root, which a tree of many
+/// small files would otherwise spend a good part of its verification looking up. Each hashing
+/// thread holds one while it hashes a run of files.
+#[derive(Default)]
+pub struct Directory(Option<(PathBuf, rustix::fd::OwnedFd)>);
+
+impl Directory {
+    /// Opens the file at `path` for reading ([`open_file`]'s way), in the directory kept open
+    /// if it is the file's.
+    fn open(&mut self, path: &Path) -> io::Result<File> {
+        use rustix::fs::{Mode, OFlags};
+        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+            return open_file(path);
+        };
+        let fd = match &self.0 {
+            Some((dir, fd)) if dir == parent => fd,
+            _ => {
+                let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+                let fd = rustix::fs::open(parent, flags, Mode::empty())?;
+                &self.0.insert((parent.to_owned(), fd)).1
+            }
+        };
+        let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW;
+        Ok(File::from(rustix::fs::openat(fd, name, flags, Mode::empty())?))
     }
 }
 
@@ -844,6 +896,35 @@ mod tests {
             let listed: Vec<&str> = members.values().map(|m| m.path.as_str()).collect();
             assert_eq!(listed, ["a", "b"], "{names:?}");
         }
+    }
+
+    /// Files beside each other are opened in their directory kept open; a symbolic link is
+    /// not read through, whichever way the file is opened.
+    #[test]
+    fn a_trees_files_are_opened_in_their_directory_and_never_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        for d in ["a", "b"] {
+            std::fs::create_dir(dir.path().join(d)).unwrap();
+        }
+        std::fs::write(dir.path().join("a/1"), b"one").unwrap();
+        std::fs::write(dir.path().join("a/2"), b"two").unwrap();
+        std::fs::write(dir.path().join("b/3"), b"three").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("a/1"), dir.path().join("b/link")).unwrap();
+        let mut kept = Directory::default();
+        let read = |kept: &mut Directory, p: &str| {
+            let mut s = String::new();
+            kept.open(&dir.path().join(p))?.read_to_string(&mut s)?;
+            io::Result::Ok(s)
+        };
+        assert_eq!(read(&mut kept, "a/1").unwrap(), "one");
+        assert_eq!(read(&mut kept, "a/2").unwrap(), "two");
+        assert_eq!(kept.0.as_ref().unwrap().0, dir.path().join("a"));
+        assert_eq!(read(&mut kept, "b/3").unwrap(), "three");
+        assert_eq!(kept.0.as_ref().unwrap().0, dir.path().join("b"));
+        assert!(read(&mut kept, "b/link").is_err());
+        assert!(read(&mut kept, "b/missing").is_err());
+        assert!(open_file(&dir.path().join("b/link")).is_err());
+        assert!(open_file(&dir.path().join("b/3")).is_ok());
     }
 
     /// A tree's walk: every file with its size, in byte order of its path; a directory with

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use crate::bundle::{Bundle, Member};
+use crate::bundle::{Bundle, Directory, Member};
 use crate::digest::{Sha256Digest, StreamDigest};
 use crate::problem::{Check, Problem};
 use crate::progress::{Progress, Silent};
@@ -58,11 +58,11 @@ pub(super) fn hash_members(
     let hashed = payload
         .par_iter()
         .with_min_len(16)
-        .map(|m| {
+        .map_init(Directory::default, |dir, m| {
             if stop.load(Ordering::Relaxed) {
                 return Hashed::Pending;
             }
-            let read = bundle.hash_with(m, progress).map_err(|e| e.to_string());
+            let read = bundle.hash_in(m, progress, dir).map_err(|e| e.to_string());
             progress.advance(1, 0);
             Hashed::Read(read)
         })
