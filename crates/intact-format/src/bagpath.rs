@@ -61,6 +61,12 @@ pub struct BagPath(String);
 impl BagPath {
     /// Validates `name` against every rule of FORMAT.md §3.
     pub fn parse(name: &str) -> Result<BagPath, NameError> {
+        BagPath::check(name)?;
+        Ok(BagPath(name.to_owned()))
+    }
+
+    /// Whether `name` is a valid bag path ([`BagPath::parse`] without keeping it).
+    pub fn check(name: &str) -> Result<(), NameError> {
         if name.is_empty() {
             return Err(NameError::Empty);
         }
@@ -94,7 +100,7 @@ impl BagPath {
         if !name.is_ascii() && !is_nfc(name) {
             return Err(NameError::NotNfc);
         }
-        Ok(BagPath(name.to_owned()))
+        Ok(())
     }
 
     /// Decodes a path as written in a BagIt manifest (`%25`, `%0A`, `%0D`) and validates it.

@@ -238,7 +238,7 @@ impl Prepared {
             payload_path: item
                 .path
                 .as_deref()
-                .is_some_and(|p| BagPath::parse(p).is_ok_and(|bp| bp.is_payload())),
+                .is_some_and(|p| p.starts_with("data/") && BagPath::check(p).is_ok()),
         }
     }
 }
