@@ -466,7 +466,12 @@ impl Directory {
             }
         };
         let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW;
-        Ok(File::from(rustix::fs::openat(fd, name, flags, Mode::empty())?))
+        Ok(File::from(rustix::fs::openat(
+            fd,
+            name,
+            flags,
+            Mode::empty(),
+        )?))
     }
 }
 

@@ -247,14 +247,11 @@ fn run(
             });
         }
     };
-    Ok(check_bundle(
-        &bundle,
-        opts,
-        limits,
-        progress,
-        keep_manifest,
-        report,
-    ))
+    let verified = check_bundle(&bundle, opts, limits, progress, keep_manifest, report);
+    // A bundle of many members takes milliseconds to free (a name and a path each): off the
+    // caller's path, on the thread pool.
+    rayon::spawn(move || drop(bundle));
+    Ok(verified)
 }
 
 /// How many distinct trusted principals must have signed: the options' threshold, which the
