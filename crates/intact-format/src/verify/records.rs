@@ -500,6 +500,7 @@ impl<'l> State<'l> {
     }
 }
 
+/// The document's keys, in canonical (byte) order: the quick reader expects them so.
 const FIELDS: &[&str] = &[
     "changes",
     "collection",
@@ -776,6 +777,11 @@ mod tests {
             self.0 = &self.0[n..];
             Ok(n)
         }
+    }
+
+    #[test]
+    fn the_documents_keys_are_in_canonical_order() {
+        assert!(FIELDS.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::io::{self, Read};
 use rayon::prelude::*;
 use sha2::{Digest as _, Sha256};
 
-use super::{canon, Doc, Prepared, ReadError, State, BLOCK};
+use super::{canon, Doc, Prepared, ReadError, State, BLOCK, FIELDS};
 use crate::digest::Sha256Digest;
 use crate::manifest::{Change, GateException, Item};
 
@@ -54,14 +54,8 @@ pub(super) fn read_canonical(
 
 /// The document: `{`, its members in canonical key order, `}`.
 fn document<R: Read>(w: &mut Window<R>, st: &mut State) -> io::Result<Option<Doc>> {
-    const KEYS: [&str; 6] = [
-        "changes",
-        "collection",
-        "exceptions",
-        "format",
-        "items",
-        "release",
-    ];
+    // The document's keys, in canonical (byte) order.
+    const KEYS: &[&str] = FIELDS;
     let mut doc = Doc::default();
     if !w.eat(b"{")? {
         return Ok(None);
