@@ -454,11 +454,21 @@ impl Directory {
     /// if it is the file's.
     fn open(&mut self, path: &Path) -> io::Result<File> {
         use rustix::fs::{Mode, OFlags};
-        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+        use std::os::unix::ffi::OsStrExt;
+        // The directory and the name split at the last `/` (a listed path is its directory's
+        // path joined with a name), compared as bytes.
+        let bytes = path.as_os_str().as_bytes();
+        let Some(cut) = bytes.iter().rposition(|&b| b == b'/') else {
             return open_file(path);
         };
+        let (parent, name) = (&bytes[..cut.max(1)], &bytes[cut + 1..]);
+        if name.is_empty() {
+            return open_file(path);
+        }
+        let parent = Path::new(std::ffi::OsStr::from_bytes(parent));
+        let name = std::ffi::OsStr::from_bytes(name);
         let fd = match &self.0 {
-            Some((dir, fd)) if dir == parent => fd,
+            Some((dir, fd)) if dir.as_os_str().as_bytes() == parent.as_os_str().as_bytes() => fd,
             _ => {
                 let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
                 let fd = rustix::fs::open(parent, flags, Mode::empty())?;

@@ -57,7 +57,7 @@ pub(super) fn hash_members(
     );
     let hashed = payload
         .par_iter()
-        .with_min_len(16)
+        .with_min_len(64)
         .map_init(Directory::default, |dir, m| {
             if stop.load(Ordering::Relaxed) {
                 return Hashed::Pending;
