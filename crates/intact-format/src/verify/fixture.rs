@@ -170,3 +170,18 @@ pub(super) fn zip_bundle(entries: &[(&str, &[u8])]) -> Bundle {
     let zip = w.finish().unwrap().into_inner();
     Bundle::open_zip(&PathBuf::from("test.zip"), Box::new(zip), &Limits::DEFAULT).unwrap()
 }
+
+/// One blind edit of `bytes`, for the property tests that compare two readings of an edited
+/// file: `edit` 0 replaces the byte at `at` (taken modulo the length and one) with `byte`, 1
+/// inserts `byte` there, 2 removes the byte there.
+pub(super) fn edit_at(bytes: &mut Vec<u8>, at: usize, edit: u8, byte: u8) {
+    let at = at % (bytes.len() + 1);
+    match edit {
+        0 if at < bytes.len() => bytes[at] = byte,
+        1 => bytes.insert(at, byte),
+        _ if at < bytes.len() => {
+            bytes.remove(at);
+        }
+        _ => {}
+    }
+}

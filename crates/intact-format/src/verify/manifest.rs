@@ -527,15 +527,7 @@ mod tests {
             byte in proptest::prelude::any::<u8>(),
         ) {
             let mut text = manifest_text(&ENTRIES);
-            let at = at % (text.len() + 1);
-            match edit {
-                0 if at < text.len() => text[at] = byte,
-                1 => text.insert(at, byte),
-                _ if at < text.len() => {
-                    text.remove(at);
-                }
-                _ => {}
-            }
+            super::super::fixture::edit_at(&mut text, at, edit, byte);
             payload_manifest_both_ways(&text, &ENTRIES);
         }
     }

@@ -894,15 +894,7 @@ mod tests {
             items in 1usize..6,
         ) {
             let mut doc = docs()[which].clone().into_bytes();
-            let at = at % (doc.len() + 1);
-            match edit {
-                0 if at < doc.len() => doc[at] = byte,
-                1 => doc.insert(at, byte),
-                _ if at < doc.len() => {
-                    doc.remove(at);
-                }
-                _ => {}
-            }
+            super::super::fixture::edit_at(&mut doc, at, edit, byte);
             let limits = Limits { items, ..Limits::DEFAULT };
             proptest::prop_assert!(readers_agree(&doc, &limits).is_ok(), "{}", String::from_utf8_lossy(&doc));
         }

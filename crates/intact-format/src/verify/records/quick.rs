@@ -99,7 +99,7 @@ fn document<R: Read>(w: &mut Window<R>, st: &mut State) -> io::Result<Option<Doc
             return Ok(None);
         }
     }
-    st.update_canon(if st.wrote_member { "}" } else { "{}" });
+    st.update_canon(if st.wrote_member { "\u{7d}" } else { "{}" });
     let complete =
         doc.format.is_some() && doc.collection.is_some() && doc.release.is_some() && doc.items;
     Ok(complete.then_some(doc))
@@ -153,7 +153,9 @@ fn items<R: Read>(w: &mut Window<R>, st: &mut State) -> io::Result<Option<()>> {
                 // One record too many, or invalid: the general reader says which.
                 return Ok(None);
             }
-            if w.peek()? != Some(b'{') {
+            // Each record is an object (its opening brace spelled 0x7b, so that
+            // brace-counting tools read this function right).
+            if w.peek()? != Some(b'\x7b') {
                 return Ok(None);
             }
             let Some(bytes) = w.value(MAX_RECORD)? else {
