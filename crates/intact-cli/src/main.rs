@@ -2,8 +2,6 @@
 //! `intact_cli::exit` assigns to the outcome (0 valid / done / clean, 1 not valid / findings,
 //! 2 usage or I/O error).
 
-use std::process::ExitCode;
-
 use clap::Parser;
 
 use intact_cli::cmd::Cli;
@@ -16,13 +14,14 @@ use intact_cli::exit::{self, CliError, Outcome};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn main() -> ExitCode {
+fn main() {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let json = exit::json_requested(&args[1.min(args.len())..]);
-    match Cli::try_parse_from(&args) {
+    let code = match Cli::try_parse_from(&args) {
         Ok(cli) => exit::finish(try_main(cli), json),
         Err(e) => exit::parse_failed(e, json),
-    }
+    };
+    exit::end(code)
 }
 
 /// Runs the subcommand the flags name.

@@ -65,6 +65,12 @@ impl BagPath {
         Ok(BagPath(name.to_owned()))
     }
 
+    /// `name`, which [`BagPath::check`] found valid, kept as it is (not copied).
+    pub(crate) fn checked(name: String) -> BagPath {
+        debug_assert!(BagPath::check(&name).is_ok(), "{name:?} was not checked");
+        BagPath(name)
+    }
+
     /// Whether `name` is a valid bag path ([`BagPath::parse`] without keeping it).
     pub fn check(name: &str) -> Result<(), NameError> {
         if name.is_empty() {

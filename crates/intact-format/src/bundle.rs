@@ -49,9 +49,10 @@ enum Location {
         crc32: u32,
         header_at: Option<u64>,
     },
-    /// A file of a tree, and its size when it was listed: a payload file's is not looked up
-    /// (reading it finds it, [`Bundle::size`] looks it up).
-    File { path: PathBuf, size: Option<u64> },
+    /// A file of a tree (at the member's path under the tree's top directory), and its size
+    /// when it was listed: a payload file's is not looked up (reading it finds it,
+    /// [`Bundle::size`] looks it up).
+    File { size: Option<u64> },
 }
 
 /// One member file of the bag.
@@ -85,6 +86,8 @@ pub struct Bundle {
     pub problems: Vec<Problem>,
     /// The ZIP's bytes (none for a directory, whose members are files).
     zip: Option<Box<dyn ReadAt + Send>>,
+    /// A tree's top directory, which its members' paths are relative to (none for a ZIP).
+    tree: Option<PathBuf>,
 }
 
 /// The bundle could not be read at all.
@@ -168,7 +171,15 @@ impl Bundle {
             | Location::File {
                 size: Some(size), ..
             } => Ok(*size),
-            Location::File { path, size: None } => Ok(std::fs::symlink_metadata(path)?.len()),
+            Location::File { size: None } => Ok(std::fs::symlink_metadata(self.file(m)?)?.len()),
+        }
+    }
+
+    /// Where a tree's member is.
+    fn file(&self, m: &Member) -> io::Result<PathBuf> {
+        match &self.tree {
+            Some(top) => Ok(top.join(m.path.as_str())),
+            None => Err(io::Error::other("tree file without a tree")),
         }
     }
 
@@ -220,7 +231,10 @@ impl Bundle {
         dir: &mut Directory,
     ) -> io::Result<(StreamDigest, bool)> {
         let r: Box<dyn Read> = match &m.location {
-            Location::File { path, .. } => Box::new(dir.open(path)?),
+            Location::File { .. } => match &self.tree {
+                Some(top) => Box::new(dir.open(top, m.path.as_str())?),
+                None => Box::new(open_file(&self.file(m)?)?),
+            },
             Location::Zip { .. } => self.reader(m)?,
         };
         HASH_BUFFER.with(|b| {
@@ -265,7 +279,7 @@ impl Bundle {
                 pos: *offset,
                 end: offset + size,
             })),
-            (Location::File { path, .. }, _) => Ok(Box::new(open_file(path)?)),
+            (Location::File { .. }, _) => Ok(Box::new(open_file(&self.file(m)?)?)),
             (Location::Zip { .. }, None) => Err(io::Error::other("ZIP member without a ZIP file")),
         }
     }
@@ -447,32 +461,38 @@ fn open_file(path: &Path) -> io::Result<File> {
 /// small files would otherwise spend a good part of its verification looking up. Each hashing
 /// thread holds one while it hashes a run of files.
 #[derive(Default)]
-pub struct Directory(Option<(PathBuf, rustix::fd::OwnedFd)>);
+pub struct Directory(Option<Kept>);
+
+/// A directory kept open: the tree's top directory, its path from there, and the directory.
+struct Kept {
+    top: PathBuf,
+    path: String,
+    fd: rustix::fd::OwnedFd,
+}
 
 impl Directory {
-    /// Opens the file at `path` for reading ([`open_file`]'s way), in the directory kept open
-    /// if it is the file's.
-    fn open(&mut self, path: &Path) -> io::Result<File> {
+    /// Opens the file at `rel` (a bag path) under `top` for reading ([`open_file`]'s way), in
+    /// the directory kept open if it is the file's.
+    fn open(&mut self, top: &Path, rel: &str) -> io::Result<File> {
         use rustix::fs::{Mode, OFlags};
-        use std::os::unix::ffi::OsStrExt;
-        // The directory and the name split at the last `/` (a listed path is its directory's
-        // path joined with a name), compared as bytes.
-        let bytes = path.as_os_str().as_bytes();
-        let Some(cut) = bytes.iter().rposition(|&b| b == b'/') else {
-            return open_file(path);
+        // The directory and the name split at the last `/`, compared as bytes.
+        let Some((parent, name)) = rel
+            .rsplit_once('/')
+            .filter(|(p, n)| !p.is_empty() && !n.is_empty())
+        else {
+            return open_file(&top.join(rel));
         };
-        let (parent, name) = (&bytes[..cut.max(1)], &bytes[cut + 1..]);
-        if name.is_empty() {
-            return open_file(path);
-        }
-        let parent = Path::new(std::ffi::OsStr::from_bytes(parent));
-        let name = std::ffi::OsStr::from_bytes(name);
         let fd = match &self.0 {
-            Some((dir, fd)) if dir.as_os_str().as_bytes() == parent.as_os_str().as_bytes() => fd,
+            Some(k) if k.path == parent && k.top == top => &k.fd,
             _ => {
                 let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
-                let fd = rustix::fs::open(parent, flags, Mode::empty())?;
-                &self.0.insert((parent.to_owned(), fd)).1
+                let fd = rustix::fs::open(top.join(parent), flags, Mode::empty())?;
+                let kept = Kept {
+                    top: top.to_owned(),
+                    path: parent.to_owned(),
+                    fd,
+                };
+                &self.0.insert(kept).fd
             }
         };
         let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW;
@@ -507,54 +527,52 @@ fn add_members(top: &str, items: Vec<(String, Location)>, problems: &mut Vec<Pro
     // Paths seen so far, only built once a name arrives out of order (input sorted in byte
     // order, as valid bundles are, needs no set: a duplicate would be the previous name).
     let mut seen: Option<HashSet<String>> = None;
-    // Each name parsed on its own, on the thread pool; then they are taken in order.
-    let parsed: Vec<_> = {
+    // Each name checked on its own, on the thread pool; then they are taken in order.
+    let checked: Vec<_> = {
         use rayon::prelude::*;
         items
             .par_iter()
             .with_min_len(1024)
-            .map(|(rel, _)| BagPath::parse(rel))
+            .map(|(rel, _)| BagPath::check(rel))
             .collect()
     };
-    for ((rel, location), parsed) in items.into_iter().zip(parsed) {
-        match parsed {
-            Ok(path) => {
-                if let Some(keys) = keys.as_mut() {
-                    if let Some(other) = keys.insert(path.collision_key(), rel.clone()) {
-                        if other != rel {
-                            problems.push(Problem::new(
-                                Check::Names,
-                                shown(&rel),
-                                format!("name collides with '{other}' on case-insensitive or normalizing file systems"),
-                            ));
-                            continue;
-                        }
-                    }
-                }
-                let in_order = seen.is_none()
-                    && members
-                        .last()
-                        .is_none_or(|last| last.path.as_str() < path.as_str());
-                let duplicate = if in_order {
-                    false
-                } else {
-                    let set = seen.get_or_insert_with(|| {
-                        members.iter().map(|m| m.path.as_str().to_owned()).collect()
-                    });
-                    !set.insert(path.as_str().to_owned())
-                };
-                if duplicate {
-                    problems.push(Problem::new(Check::Names, shown(&rel), "duplicate name"));
-                    continue;
-                }
-                members.push(Member { path, location });
-            }
-            Err(e) => problems.push(Problem::new(
+    for ((rel, location), checked) in items.into_iter().zip(checked) {
+        if let Err(e) = checked {
+            problems.push(Problem::new(
                 Check::Names,
                 shown(&rel),
                 format!("unsafe name: {e}"),
-            )),
+            ));
+            continue;
         }
+        let path = BagPath::checked(rel);
+        let rel = path.as_str();
+        if let Some(keys) = keys.as_mut() {
+            if let Some(other) = keys.insert(path.collision_key(), rel.to_owned()) {
+                if other != rel {
+                    problems.push(Problem::new(
+                        Check::Names,
+                        shown(rel),
+                        format!("name collides with '{other}' on case-insensitive or normalizing file systems"),
+                    ));
+                    continue;
+                }
+            }
+        }
+        let in_order = seen.is_none() && members.last().is_none_or(|last| last.path.as_str() < rel);
+        let duplicate = if in_order {
+            false
+        } else {
+            let set = seen.get_or_insert_with(|| {
+                members.iter().map(|m| m.path.as_str().to_owned()).collect()
+            });
+            !set.insert(rel.to_owned())
+        };
+        if duplicate {
+            problems.push(Problem::new(Check::Names, shown(rel), "duplicate name"));
+            continue;
+        }
+        members.push(Member { path, location });
     }
     if seen.is_some() {
         members.sort_by(|a, b| a.path.as_str().cmp(b.path.as_str()));
@@ -723,6 +741,7 @@ fn open_zip(
         members,
         problems,
         zip: Some(source),
+        tree: None,
     })
 }
 
@@ -887,10 +906,7 @@ mod tests {
     /// reader found — and in a tree, where no ZIP reader runs — in order or not.
     #[test]
     fn listing_the_members_finds_a_duplicate_name() {
-        let at = |n: u64| Location::File {
-            path: PathBuf::from(format!("/f{n}")),
-            size: Some(n),
-        };
+        let at = |n: u64| Location::File { size: Some(n) };
         for (names, twice) in [
             (["a", "a", "b"], "t/a"),
             (["b", "a", "b"], "t/b"),
@@ -928,14 +944,14 @@ mod tests {
         let mut kept = Directory::default();
         let read = |kept: &mut Directory, p: &str| {
             let mut s = String::new();
-            kept.open(&dir.path().join(p))?.read_to_string(&mut s)?;
+            kept.open(dir.path(), p)?.read_to_string(&mut s)?;
             io::Result::Ok(s)
         };
         assert_eq!(read(&mut kept, "a/1").unwrap(), "one");
         assert_eq!(read(&mut kept, "a/2").unwrap(), "two");
-        assert_eq!(kept.0.as_ref().unwrap().0, dir.path().join("a"));
+        assert_eq!(kept.0.as_ref().unwrap().path, "a");
         assert_eq!(read(&mut kept, "b/3").unwrap(), "three");
-        assert_eq!(kept.0.as_ref().unwrap().0, dir.path().join("b"));
+        assert_eq!(kept.0.as_ref().unwrap().path, "b");
         assert!(read(&mut kept, "b/link").is_err());
         assert!(read(&mut kept, "b/missing").is_err());
         assert!(open_file(&dir.path().join("b/link")).is_err());

@@ -139,11 +139,19 @@ impl Item {
     /// The canonical JSON bytes of this record: a Merkle leaf.
     pub fn canonical_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(256);
-        match self.write_canonical(&mut out) {
-            Some(()) => out,
+        self.canonical_bytes_into(&mut out);
+        out
+    }
+
+    /// Writes [`Item::canonical_bytes`] into `out`, in place of what it held (so one buffer
+    /// serves many records).
+    pub fn canonical_bytes_into(&self, out: &mut Vec<u8>) {
+        out.clear();
+        if self.write_canonical(out).is_none() {
             // An integer past 2^53 - 1 (a problem of its own, FORMAT.md §6): the generic
             // serializer's form. Serializing plain strings, integers and options cannot fail.
-            None => canonical::to_canonical(self).unwrap_or_default(),
+            out.clear();
+            out.extend(canonical::to_canonical(self).unwrap_or_default());
         }
     }
 
@@ -364,6 +372,18 @@ mod tests {
         assert_eq!(item.canonical_bytes(), generic(&item));
         item.redaction.as_mut().unwrap().regions = Some(canonical::MAX_INTEGER + 1);
         assert_eq!(item.canonical_bytes(), generic(&item));
+    }
+
+    #[test]
+    fn canonical_bytes_into_replaces_what_the_buffer_held() {
+        let mut item = full_item();
+        let mut buf = b"left over from an earlier record".to_vec();
+        item.canonical_bytes_into(&mut buf);
+        assert_eq!(buf, item.canonical_bytes());
+        // Also when the hand-written form gives up half way (an integer past 2^53 - 1).
+        item.size = Some(u64::MAX);
+        item.canonical_bytes_into(&mut buf);
+        assert_eq!(buf, canonical::to_canonical(&item).unwrap());
     }
 
     #[test]

@@ -14,7 +14,6 @@
 use std::fmt;
 use std::io;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use intact::bagit::BagitError;
 use intact::bundle::OpenError;
@@ -408,14 +407,27 @@ from_library! {
 /// Ends the run: prints the error, if any, on standard error (each line prefixed with
 /// `intact: error:`, withheld strings masked: [`crate::output::shown`]) — and with `--json`
 /// also as an [`ErrorReport`] on standard output — and returns the exit code.
-pub fn finish(result: Result<Outcome, CliError>, json: bool) -> ExitCode {
+pub fn finish(result: Result<Outcome, CliError>, json: bool) -> u8 {
     match result {
-        Ok(outcome) => ExitCode::from(outcome.code()),
+        Ok(outcome) => outcome.code(),
         Err(e) => {
             report_error(&e, json);
-            ExitCode::from(e.code())
+            e.code()
         }
     }
+}
+
+/// Ends the process with `code` once standard output and standard error are flushed, and
+/// without the clean-up that `exit` runs: every command has closed, renamed or removed its
+/// files by the time it returns, and the allocator's clean-up would only hand memory back to
+/// the system page by page, which the system does at once when the process ends (a few
+/// milliseconds of a short `verify`, docs/PERFORMANCE.md).
+pub fn end(code: u8) -> ! {
+    let _ = io::Write::flush(&mut io::stdout());
+    let _ = io::Write::flush(&mut io::stderr());
+    // SAFETY: `_exit` takes any status and returns to nothing: no memory of this process is
+    // used after it.
+    unsafe { libc::_exit(i32::from(code)) }
 }
 
 /// Prints one error: on standard error, and with `--json` as JSON on standard output.
@@ -430,10 +442,10 @@ pub fn report_error(e: &CliError, json: bool) {
 
 /// Ends a run whose flags did not parse: clap's message, and 2 (or 0 for `--help`, `--version`);
 /// with `--json`, a usage error is also an [`ErrorReport`] on standard output.
-pub fn parse_failed(e: clap::Error, json: bool) -> ExitCode {
+pub fn parse_failed(e: clap::Error, json: bool) -> u8 {
     let _ = e.print();
     if !e.use_stderr() {
-        return ExitCode::from(SUCCESS);
+        return SUCCESS;
     }
     if json {
         let text = e.render().to_string();
@@ -445,7 +457,7 @@ pub fn parse_failed(e: clap::Error, json: bool) -> ExitCode {
         let r = ErrorReport::new(ERROR, "usage", None, message);
         crate::output::out(&crate::output::json(&r));
     }
-    ExitCode::from(ERROR)
+    ERROR
 }
 
 /// Whether the command line asks for JSON (`--json` before any `--`), known before it parses.

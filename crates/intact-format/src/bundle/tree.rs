@@ -1,7 +1,8 @@
 //! A bundle's extracted top directory (a mirrored tree) opened as members: listed level by
 //! level, then gone through in name order (FORMAT.md §2–3 for a tree).
 
-use std::ffi::OsString;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use super::{add_members, Bundle, Kind, Location, OpenError};
@@ -22,9 +23,9 @@ fn empty_directory(top: &str, rel: &str, problems: &mut Vec<Problem>) {
 
 /// What a directory of a tree holds, as listed.
 enum Node {
-    /// A regular file: its path, and its size (not following a symbolic link) unless it is a
-    /// payload file.
-    File(PathBuf, Option<u64>),
+    /// A regular file, and its size (not following a symbolic link) unless it is a payload
+    /// file.
+    File(Option<u64>),
     /// A directory: its index among the listed directories.
     Dir(usize),
     Symlink,
@@ -32,11 +33,20 @@ enum Node {
     Special,
 }
 
-/// A directory of a tree and what it holds, by path relative to the top, in name order.
+/// A directory of a tree: its path, its path relative to the top (empty for the top), and
+/// what it holds, each by its path relative to the top, in name order.
 struct Listing {
     path: PathBuf,
-    rel: PathBuf,
-    entries: Vec<(PathBuf, Node)>,
+    rel: Vec<u8>,
+    entries: Entries,
+}
+
+/// A directory's entries, each by its path relative to the top.
+type Entries = Vec<(Vec<u8>, Node)>;
+
+/// Whether a directory (by its path relative to the top) is `data/` or inside it.
+fn is_payload(rel: &[u8]) -> bool {
+    rel == b"data" || rel.starts_with(b"data/")
 }
 
 /// Lists every directory of the tree under `root`, level by level, the directories of a level
@@ -49,68 +59,86 @@ fn list_tree(root: &Path) -> Result<Vec<Listing>, OpenError> {
     use rayon::prelude::*;
     let mut dirs = vec![Listing {
         path: root.to_owned(),
-        rel: PathBuf::new(),
+        rel: Vec::new(),
         entries: Vec::new(),
     }];
     let mut level = vec![0usize];
     while !level.is_empty() {
-        let listed: Vec<Result<Vec<(OsString, Node)>, OpenError>> = level
+        let listed: Vec<Result<Entries, OpenError>> = level
             .par_iter()
-            .map(|&i| list_directory(&dirs[i].path, !dirs[i].rel.starts_with("data")))
+            .map(|&i| list_directory(&dirs[i].path, &dirs[i].rel))
             .collect();
         let mut next = Vec::new();
         for (&i, entries) in level.iter().zip(listed) {
-            let mut kept = Vec::new();
-            for (name, node) in entries? {
-                let rel = dirs[i].rel.join(&name);
-                let node = match node {
-                    Node::Dir(_) => {
-                        let path = dirs[i].path.join(&name);
-                        next.push(dirs.len());
-                        dirs.push(Listing {
-                            path,
-                            rel: rel.clone(),
-                            entries: Vec::new(),
-                        });
-                        Node::Dir(dirs.len() - 1)
-                    }
-                    other => other,
-                };
-                kept.push((rel, node));
+            let mut entries = entries?;
+            for (rel, node) in &mut entries {
+                if let Node::Dir(index) = node {
+                    *index = dirs.len();
+                    next.push(dirs.len());
+                    dirs.push(Listing {
+                        path: root.join(OsStr::from_bytes(rel)),
+                        rel: rel.clone(),
+                        entries: Vec::new(),
+                    });
+                }
             }
-            dirs[i].entries = kept;
+            dirs[i].entries = entries;
         }
         level = next;
     }
     Ok(dirs)
 }
 
-/// The entries of one directory, sorted by name (bytes), each with its kind and, when `sizes`,
-/// a file's size.
-fn list_directory(dir: &Path, sizes: bool) -> Result<Vec<(OsString, Node)>, OpenError> {
-    let io_err = |path: PathBuf| move |source| OpenError::Io { path, source };
+/// The entries of the directory at `dir` (`rel` from the top), each by its path from the top,
+/// sorted by name (bytes), with its kind and, outside `data/`, a file's size. The entries are
+/// read from the kernel's buffer as they are (`getdents64`): one allocation per entry, its
+/// path.
+fn list_directory(dir: &Path, rel: &[u8]) -> Result<Entries, OpenError> {
+    use rustix::fs::{AtFlags, FileType, Mode, OFlags, RawDir};
+    let io_err = |path: PathBuf| {
+        move |e: rustix::io::Errno| OpenError::Io {
+            path,
+            source: e.into(),
+        }
+    };
+    let sizes = !is_payload(rel);
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let fd = rustix::fs::open(dir, flags, Mode::empty()).map_err(io_err(dir.to_owned()))?;
+    let mut buf: Vec<u8> = Vec::with_capacity(32 << 10);
+    let mut listing = RawDir::new(&fd, buf.spare_capacity_mut());
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(io_err(dir.to_owned()))? {
+    while let Some(entry) = listing.next() {
         let entry = entry.map_err(io_err(dir.to_owned()))?;
-        let ft = entry.file_type().map_err(io_err(entry.path()))?;
-        let node = if ft.is_symlink() {
-            Node::Symlink
-        } else if ft.is_dir() {
-            Node::Dir(0)
-        } else if ft.is_file() {
-            // `DirEntry::metadata` does not follow a symbolic link, and looks the name up in
-            // `dir` (fstatat), not from the root.
-            let size = match sizes {
-                true => Some(entry.metadata().map_err(io_err(entry.path()))?.len()),
-                false => None,
-            };
-            Node::File(entry.path(), size)
-        } else {
-            Node::Special
+        let name = entry.file_name().to_bytes();
+        if name == b"." || name == b".." {
+            continue;
+        }
+        let mut kind = entry.file_type();
+        let mut size = None;
+        // A file system that does not give the kind in the listing is asked for it, as is a
+        // tag file's size (neither follows a symbolic link).
+        if kind == FileType::Unknown || (kind == FileType::RegularFile && sizes) {
+            let st = rustix::fs::statat(&fd, entry.file_name(), AtFlags::SYMLINK_NOFOLLOW)
+                .map_err(io_err(dir.join(OsStr::from_bytes(name))))?;
+            kind = FileType::from_raw_mode(st.st_mode);
+            size = u64::try_from(st.st_size).ok();
+        }
+        let node = match kind {
+            FileType::Symlink => Node::Symlink,
+            FileType::Directory => Node::Dir(0),
+            FileType::RegularFile => Node::File(if sizes { size } else { None }),
+            _ => Node::Special,
         };
-        out.push((entry.file_name(), node));
+        let mut path = Vec::with_capacity(rel.len() + 1 + name.len());
+        if !rel.is_empty() {
+            path.extend_from_slice(rel);
+            path.push(b'/');
+        }
+        path.extend_from_slice(name);
+        out.push((path, node));
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
+    // Every path here starts with `rel/`: in the order of the names.
+    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
 }
 
@@ -150,13 +178,13 @@ pub(super) fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut problems = Vec::new();
-    let mut items = Vec::new();
     let mut dirs = list_tree(&root)?;
+    let mut items = Vec::with_capacity(dirs.iter().map(|d| d.entries.len()).sum());
     // Every entry in name order, each directory followed by what it holds (depth first), so
     // problems are reported in the same order on every file system.
     let mut stack = vec![std::mem::take(&mut dirs[0].entries).into_iter()];
     while let Some(top_of_stack) = stack.last_mut() {
-        let Some((rel_os, node)) = top_of_stack.next() else {
+        let Some((rel, node)) = top_of_stack.next() else {
             stack.pop();
             continue;
         };
@@ -168,13 +196,16 @@ pub(super) fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
         if let Some(inside) = inside {
             stack.push(inside.into_iter());
         }
-        let Some(rel) = rel_os.to_str().map(str::to_owned) else {
-            problems.push(Problem::new(
-                Check::Names,
-                rel_os.to_string_lossy(),
-                "name is not UTF-8",
-            ));
-            continue;
+        let rel = match String::from_utf8(rel) {
+            Ok(rel) => rel,
+            Err(e) => {
+                problems.push(Problem::new(
+                    Check::Names,
+                    String::from_utf8_lossy(e.as_bytes()),
+                    "name is not UTF-8",
+                ));
+                continue;
+            }
         };
         match node {
             Node::Symlink => problems.push(Problem::new(
@@ -187,7 +218,7 @@ pub(super) fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
                     empty_directory(&top, &rel, &mut problems);
                 }
             }
-            Node::File(path, size) => items.push((rel, Location::File { path, size })),
+            Node::File(size) => items.push((rel, Location::File { size })),
             Node::Special => problems.push(Problem::new(
                 Check::Container,
                 format!("{top}/{rel}"),
@@ -195,7 +226,7 @@ pub(super) fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
             )),
         }
     }
-    items.sort_by(|a, b| a.0.cmp(&b.0));
+    items.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let members = add_members(&top, items, &mut problems);
     Ok(Bundle {
         source: path.to_owned(),
@@ -204,5 +235,6 @@ pub(super) fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
         members,
         problems,
         zip: None,
+        tree: Some(root),
     })
 }

@@ -18,7 +18,7 @@ use crate::problem::{Check, Problem};
 use crate::release::Statement;
 
 use super::read::is_changed;
-use super::records::{read_records, ReadError, Records};
+use super::records::{read_records, Expecting, ReadError, Records};
 use super::sorted::{merge_join, sorted_unique, ExpectedList, Joined};
 
 /// What `manifest.json` commits to, for the `merkle` check.
@@ -200,7 +200,14 @@ fn read_item_records(
             ));
             Found::Missing
         }
-        Ok(r) => match read_records(r, || bundle.reader(m), digest, limits, keep) {
+        Ok(r) => match read_records(
+            r,
+            || bundle.reader(m),
+            digest,
+            limits,
+            keep,
+            expecting(bundle),
+        ) {
             Err(ReadError::Io(e)) => {
                 problems.push(Problem::new(
                     Check::Container,
@@ -211,6 +218,15 @@ fn read_item_records(
             }
             other => Found::Read(other),
         },
+    }
+}
+
+/// What the bundle's payload files say `manifest.json` holds: a record for each.
+fn expecting(bundle: &Bundle) -> Expecting {
+    let payload = bundle.members.under("data/");
+    Expecting {
+        records: payload.len(),
+        path_bytes: payload.iter().map(|m| m.path.as_str().len()).sum(),
     }
 }
 

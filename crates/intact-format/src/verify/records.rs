@@ -60,6 +60,16 @@ pub(super) enum ReadError {
     Io(io::Error),
 }
 
+/// How many records a file is likely to hold and how long their paths are together (the
+/// bundle's payload files say): room for them is made before reading, so that what is kept of
+/// the records is not copied again each time it outgrows its room. Only a guess: the reading
+/// is the same whatever it says.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Expecting {
+    pub(super) records: usize,
+    pub(super) path_bytes: usize,
+}
+
 /// Reads the records from `r` (the bytes of `manifest.json`, whose SHA-256 is `digest`);
 /// `keep`: also return every record as a [`Manifest`]. A canonical file is read the quick way
 /// ([`quick`]); any other is read again, from `again`, by the general reader.
@@ -69,11 +79,19 @@ pub(super) fn read_records<'a>(
     digest: &Sha256Digest,
     limits: &Limits,
     keep: bool,
+    expecting: Expecting,
 ) -> Result<Records, ReadError> {
     let mut state = State::new(limits, keep);
+    state.reserve(expecting);
     match quick::read_canonical(r, digest, &mut state)? {
         Some(doc) => Ok(state.finish_read(doc, digest)),
-        None => read_any(again().map_err(ReadError::Io)?, digest, limits, keep),
+        None => read_any(
+            again().map_err(ReadError::Io)?,
+            digest,
+            limits,
+            keep,
+            expecting,
+        ),
     }
 }
 
@@ -84,12 +102,14 @@ fn read_any(
     digest: &Sha256Digest,
     limits: &Limits,
     keep: bool,
+    expecting: Expecting,
 ) -> Result<Records, ReadError> {
     let mut tee = Tee {
         inner: r,
         sha: Sha256::new(),
     };
     let mut state = State::new(limits, keep);
+    state.reserve(expecting);
     let doc = {
         let mut buffered = BufReader::with_capacity(1 << 20, &mut tee);
         let mut de = serde_json::Deserializer::from_reader(&mut buffered);
@@ -151,6 +171,11 @@ impl Strings {
             self.text.push_str(s);
         }
         self.spans.push((start, len));
+    }
+
+    fn reserve(&mut self, strings: usize, bytes: usize) {
+        self.spans.reserve_exact(strings);
+        self.text.reserve_exact(bytes);
     }
 
     fn get(&self, i: usize) -> &str {
@@ -218,8 +243,7 @@ struct State<'l> {
 
 /// What one record needs alone, found on the thread pool.
 struct Prepared {
-    /// Its canonical JSON, and the Merkle leaf of that.
-    bytes: Vec<u8>,
+    /// The Merkle leaf of its canonical JSON.
     leaf: merkle::Hash,
     /// Its `sha256` read as a digest (`Some(None)`: not 64 lowercase hex digits).
     digest: Option<Option<Sha256Digest>>,
@@ -228,12 +252,10 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn of(item: &Item) -> Prepared {
-        let bytes = item.canonical_bytes();
-        let leaf = merkle::leaf_hash(&bytes);
+    /// `canonical`: the record's canonical JSON ([`Item::canonical_bytes`]).
+    fn of(item: &Item, canonical: &[u8]) -> Prepared {
         Prepared {
-            bytes,
-            leaf,
+            leaf: merkle::leaf_hash(canonical),
             digest: item.sha256.as_deref().map(Sha256Digest::from_hex),
             payload_path: item
                 .path
@@ -273,6 +295,21 @@ impl<'l> State<'l> {
         }
     }
 
+    /// Makes room for what is kept of the records `expecting` says (at most
+    /// [`Limits::items`]).
+    fn reserve(&mut self, expecting: Expecting) {
+        let n = expecting.records.min(self.limits.items);
+        let bytes = expecting.path_bytes.min(n.saturating_mul(256));
+        self.leaves.reserve_exact(n);
+        self.ids.reserve(n, bytes);
+        self.paths.reserve(n, bytes);
+        self.path_items.reserve_exact(n);
+        self.expected.reserve(n, bytes);
+        if self.keep {
+            self.items.reserve_exact(n);
+        }
+    }
+
     fn problem(&mut self, item: usize, message: String) {
         if self.problems.len() < self.limits.problems_per_file {
             self.problems.push((item, message));
@@ -306,15 +343,25 @@ impl<'l> State<'l> {
 
     /// Takes the records read since the last call: what each needs alone (its canonical
     /// bytes, Merkle leaf, digest and whether its path is a payload path) on the thread pool,
-    /// then checks them in order.
+    /// then checks them in order, each written to the canonical serialization first.
     fn flush(&mut self) {
         let block = std::mem::take(&mut self.block);
-        let prepared: Vec<Prepared> = block
+        let prepared: Vec<(Vec<u8>, Prepared)> = block
             .par_iter()
             .with_min_len(256)
-            .map(Prepared::of)
+            .map(|item| {
+                let bytes = item.canonical_bytes();
+                let p = Prepared::of(item, &bytes);
+                (bytes, p)
+            })
             .collect();
-        for (item, p) in block.into_iter().zip(prepared) {
+        for (item, (bytes, p)) in block.into_iter().zip(prepared) {
+            if let Some(canon) = self.canon.as_mut() {
+                if self.count > 0 {
+                    canon.update(b",");
+                }
+                canon.update(&bytes);
+            }
             self.record(item, p);
         }
     }
@@ -324,12 +371,6 @@ impl<'l> State<'l> {
     /// are unique is checked once all are read.)
     fn record(&mut self, item: Item, prepared: Prepared) {
         let i = self.count;
-        if let Some(canon) = self.canon.as_mut() {
-            if i > 0 {
-                canon.update(b",");
-            }
-            canon.update(&prepared.bytes);
-        }
         self.leaves.push(prepared.leaf);
         self.count += 1;
         self.payload_bytes = self.payload_bytes.wrapping_add(item.size.unwrap_or(0));
@@ -650,7 +691,14 @@ mod tests {
     fn read(doc: &str, limits: &Limits) -> Result<Records, ReadError> {
         let digest = Sha256Digest::of(doc.as_bytes());
         let again = || Ok(Box::new(doc.as_bytes()) as Box<dyn Read>);
-        read_records(doc.as_bytes(), again, &digest, limits, true)
+        read_records(
+            doc.as_bytes(),
+            again,
+            &digest,
+            limits,
+            true,
+            Expecting::default(),
+        )
     }
 
     /// The quick reader alone: `None` when it leaves the file to the general reader.
@@ -690,7 +738,7 @@ mod tests {
     /// two together read it as the general reader alone.
     fn readers_agree(doc: &[u8], limits: &Limits) -> Result<(), String> {
         let digest = Sha256Digest::of(doc);
-        let general = learned(&read_any(doc, &digest, limits, true));
+        let general = learned(&read_any(doc, &digest, limits, true, Expecting::default()));
         if let Some(r) = quick(doc, limits) {
             let q = learned(&Ok(r));
             if q != general {
@@ -698,7 +746,12 @@ mod tests {
             }
         }
         let again = || Ok(Box::new(doc) as Box<dyn Read>);
-        let both = learned(&read_records(doc, again, &digest, limits, true));
+        // A guess of how many records there are changes nothing read.
+        let expecting = Expecting {
+            records: 3,
+            path_bytes: 40,
+        };
+        let both = learned(&read_records(doc, again, &digest, limits, true, expecting));
         if both != general {
             return Err(format!("both {both}\ngeneral {general}"));
         }
@@ -840,7 +893,14 @@ mod tests {
         let d = Sha256Digest::of(b"other");
         let doc = docs()[2].clone();
         let again = || Ok(Box::new(doc.as_bytes()) as Box<dyn Read>);
-        let r = read_records(doc.as_bytes(), again, &d, &limits, false);
+        let r = read_records(
+            doc.as_bytes(),
+            again,
+            &d,
+            &limits,
+            false,
+            Expecting::default(),
+        );
         assert!(
             matches!(r, Err(ReadError::Io(_))),
             "changed while being read"

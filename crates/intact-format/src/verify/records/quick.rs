@@ -189,6 +189,8 @@ fn items<R: Read>(w: &mut Window<R>, st: &mut State) -> io::Result<Option<()>> {
 struct Block {
     bytes: Vec<u8>,
     spans: Vec<(usize, usize)>,
+    /// What the last block parsed to, in place (kept for the next block's room).
+    parsed: Vec<Option<(Item, Prepared)>>,
 }
 
 impl Block {
@@ -200,30 +202,35 @@ impl Block {
 
     /// Parses the records on the thread pool, each of which must be the canonical JSON of what
     /// it parses to, then gives them to `st` in order; false (nothing given) when one is not.
+    /// Each thread writes the canonical JSON into one buffer of its own, and a record's Merkle
+    /// leaf is the hash of its bytes as read (equal to that JSON).
     fn flush(&mut self, st: &mut State) -> bool {
         let bytes = &self.bytes;
-        let parsed: Option<Vec<(Item, Prepared)>> = self
-            .spans
+        self.spans
             .par_iter()
             .with_min_len(256)
-            .map(|&(a, b)| {
-                let record = &bytes[a..b];
-                let item: Item = serde_json::from_slice(record).ok()?;
-                let prepared = Prepared::of(&item);
-                (prepared.bytes == record).then_some((item, prepared))
-            })
-            .collect();
+            .map_init(
+                || Vec::with_capacity(512),
+                |canonical, &(a, b)| {
+                    let record = &bytes[a..b];
+                    let item: Item = serde_json::from_slice(record).ok()?;
+                    item.canonical_bytes_into(canonical);
+                    (canonical[..] == *record).then(|| {
+                        let prepared = Prepared::of(&item, record);
+                        (item, prepared)
+                    })
+                },
+            )
+            .collect_into_vec(&mut self.parsed);
         self.bytes.clear();
         self.spans.clear();
-        match parsed {
-            Some(records) => {
-                for (item, prepared) in records {
-                    st.record(item, prepared);
-                }
-                true
+        let all = self.parsed.iter().all(Option::is_some);
+        for (item, prepared) in self.parsed.drain(..).flatten() {
+            if all {
+                st.record(item, prepared);
             }
-            None => false,
         }
+        all
     }
 }
 
