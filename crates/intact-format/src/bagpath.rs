@@ -85,23 +85,31 @@ impl BagPath {
         if name.starts_with('~') && name != "~" && !name.starts_with("~/") {
             return Err(NameError::TildeStart);
         }
-        for c in name.chars() {
-            let u = c as u32;
-            if u < 0x20 || (0x7f..=0x9f).contains(&u) {
-                return Err(NameError::Control(u));
-            }
-            match c {
-                '\\' => return Err(NameError::Backslash),
-                ':' => return Err(NameError::Colon),
-                '<' | '>' | '"' | '|' | '?' | '*' => return Err(NameError::NotPortable(c)),
+        // Byte by byte: every character these rules name is ASCII but the C1 controls, which
+        // UTF-8 writes as 0xC2 and a byte 0x80–0x9F.
+        let bytes = name.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            match b {
+                0..=0x1f | 0x7f => return Err(NameError::Control(u32::from(b))),
+                0xc2 if matches!(bytes.get(i + 1), Some(0x80..=0x9f)) => {
+                    return Err(NameError::Control(u32::from(bytes[i + 1])));
+                }
+                b'\\' => return Err(NameError::Backslash),
+                b':' => return Err(NameError::Colon),
+                b'<' | b'>' | b'"' | b'|' | b'?' | b'*' => {
+                    return Err(NameError::NotPortable(char::from(b)))
+                }
                 // Manifests would have to write it as `%25`, which bagit-python 1.9 does not
                 // decode: the name would not survive a round trip through common tools.
-                '%' => return Err(NameError::Percent),
+                b'%' => return Err(NameError::Percent),
                 _ => {}
             }
         }
-        for comp in name.split('/') {
-            check_component(comp)?;
+        // Then each component (a `/` is one byte: the cuts are character boundaries).
+        let mut start = 0;
+        for cut in memchr::memchr_iter(b'/', bytes).chain([bytes.len()]) {
+            check_component(&name[start..cut])?;
+            start = cut + 1;
         }
         if !name.is_ascii() && !is_nfc(name) {
             return Err(NameError::NotNfc);
@@ -167,12 +175,16 @@ fn check_component(comp: &str) -> Result<(), NameError> {
     if comp.ends_with('.') || comp.ends_with(' ') {
         return Err(NameError::TrailingDotOrSpace);
     }
-    let stem = comp.split('.').next().unwrap_or(comp).to_ascii_uppercase();
-    let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.len() == 4
-            && stem.as_bytes()[3].is_ascii_digit()
-            && stem.as_bytes()[3] != b'0');
+    // The stem (up to the first `.`) compared in any ASCII case, as bytes.
+    let stem = comp.split('.').next().unwrap_or(comp).as_bytes();
+    let is = |name: &[u8]| stem.eq_ignore_ascii_case(name);
+    let reserved = is(b"CON")
+        || is(b"PRN")
+        || is(b"AUX")
+        || is(b"NUL")
+        || (stem.len() == 4
+            && (stem[..3].eq_ignore_ascii_case(b"COM") || stem[..3].eq_ignore_ascii_case(b"LPT"))
+            && matches!(stem[3], b'1'..=b'9'));
     if reserved {
         return Err(NameError::ReservedName(comp.to_owned()));
     }
@@ -405,6 +417,98 @@ mod tests {
             collision_key("data/\u{fb01}.txt"),
             collision_key("data/fi.txt")
         );
+    }
+
+    /// The rules of [`BagPath::check`] as first written, character by character: the oracle
+    /// of the byte-by-byte check.
+    fn check_plainly(name: &str) -> Result<(), NameError> {
+        if name.is_empty() {
+            return Err(NameError::Empty);
+        }
+        if name.len() > MAX_PATH_BYTES {
+            return Err(NameError::TooLong);
+        }
+        if name.starts_with('/') {
+            return Err(NameError::Absolute);
+        }
+        if name.starts_with('~') && name != "~" && !name.starts_with("~/") {
+            return Err(NameError::TildeStart);
+        }
+        for c in name.chars() {
+            let u = c as u32;
+            if u < 0x20 || (0x7f..=0x9f).contains(&u) {
+                return Err(NameError::Control(u));
+            }
+            match c {
+                '\\' => return Err(NameError::Backslash),
+                ':' => return Err(NameError::Colon),
+                '<' | '>' | '"' | '|' | '?' | '*' => return Err(NameError::NotPortable(c)),
+                '%' => return Err(NameError::Percent),
+                _ => {}
+            }
+        }
+        for comp in name.split('/') {
+            if comp.is_empty() {
+                return Err(NameError::EmptyComponent);
+            }
+            if comp.len() > MAX_COMPONENT_BYTES {
+                return Err(NameError::ComponentTooLong);
+            }
+            if comp == "." || comp == ".." {
+                return Err(NameError::DotComponent);
+            }
+            if comp == "~" {
+                return Err(NameError::TildeComponent);
+            }
+            if comp.ends_with('.') || comp.ends_with(' ') {
+                return Err(NameError::TrailingDotOrSpace);
+            }
+            let stem = comp.split('.').next().unwrap_or(comp).to_ascii_uppercase();
+            let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+                || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+                    && stem.len() == 4
+                    && stem.as_bytes()[3].is_ascii_digit()
+                    && stem.as_bytes()[3] != b'0');
+            if reserved {
+                return Err(NameError::ReservedName(comp.to_owned()));
+            }
+        }
+        if !name.is_ascii() && !is_nfc(name) {
+            return Err(NameError::NotNfc);
+        }
+        Ok(())
+    }
+
+    /// Names made of the pieces the rules are about, and any character.
+    fn name() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            Just("/".to_owned()),
+            Just(".".to_owned()),
+            Just(" ".to_owned()),
+            Just("~".to_owned()),
+            Just("data".to_owned()),
+            prop::sample::select(vec![
+                "con", "PRN", "Aux", "nul", "COM1", "lpt9", "com0", "LPT", "COM¹", "ÇON"
+            ])
+            .prop_map(str::to_owned),
+            prop::sample::select(vec![
+                "\\", ":", "<", ">", "\"", "|", "?", "*", "%", "\u{7f}", "\u{80}", "\u{85}",
+                "\u{9f}", "\u{a0}", "\u{1f}", "\t", "e\u{301}", "é", "ǅ", "\u{2028}"
+            ])
+            .prop_map(str::to_owned),
+            "[a-zA-Z0-9_-]{1,6}",
+            any::<char>().prop_map(String::from),
+        ];
+        prop::collection::vec(piece, 0..12).prop_map(|p| p.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #[test]
+        fn the_check_by_bytes_is_the_check_by_characters(n in name()) {
+            proptest::prop_assert_eq!(BagPath::check(&n), check_plainly(&n), "{:?}", n);
+        }
     }
 
     proptest::proptest! {
