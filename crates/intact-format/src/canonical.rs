@@ -128,6 +128,172 @@ impl<'o> ObjectWriter<'o> {
     }
 }
 
+/// Bytes read as [`ObjectWriter`] writes them (see [`ObjectReader`]), valid UTF-8, from a
+/// position.
+pub(crate) struct Cursor<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    /// `None` when `bytes` are not UTF-8.
+    pub(crate) fn new(bytes: &'a [u8]) -> Option<Cursor<'a>> {
+        Some(Cursor {
+            text: std::str::from_utf8(bytes).ok()?,
+            pos: 0,
+        })
+    }
+
+    pub(crate) fn at_end(&self) -> bool {
+        self.pos == self.text.len()
+    }
+
+    fn rest(&self) -> &'a [u8] {
+        &self.text.as_bytes()[self.pos..]
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        let hit = self.rest().first() == Some(&c);
+        self.pos += usize::from(hit);
+        hit
+    }
+
+    /// A string as [`write_string`] writes it, unescaped; `None` for any other spelling, and
+    /// for `\u00xx` too (a control character without a short escape: rare enough to leave to
+    /// the generic reader).
+    fn string(&mut self) -> Option<String> {
+        let rest = self.rest();
+        if rest.first() != Some(&b'"') {
+            return None;
+        }
+        let mut out = String::new();
+        let mut i = 1;
+        loop {
+            let k = memchr::memchr2(b'"', b'\\', &rest[i..])?;
+            // JSON has no raw control characters in a string.
+            if rest[i..i + k].iter().any(|&b| b < 0x20) {
+                return None;
+            }
+            // Both ends are next to an ASCII byte: character boundaries.
+            out.push_str(&self.text[self.pos + i..self.pos + i + k]);
+            i += k;
+            if rest[i] == b'"' {
+                self.pos += i + 1;
+                return Some(out);
+            }
+            out.push(match rest.get(i + 1)? {
+                b'"' => '"',
+                b'\\' => '\\',
+                b'b' => '\u{8}',
+                b'f' => '\u{c}',
+                b'n' => '\n',
+                b'r' => '\r',
+                b't' => '\t',
+                _ => return None,
+            });
+            i += 2;
+        }
+    }
+
+    /// An integer as [`ObjectWriter::integer`] writes it: digits without a leading zero (but
+    /// `0`), at most [`MAX_INTEGER`].
+    fn integer(&mut self) -> Option<u64> {
+        let rest = self.rest();
+        let len = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        if len == 0 || len > 16 || (rest[0] == b'0' && len > 1) {
+            return None;
+        }
+        let n = rest[..len]
+            .iter()
+            .fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
+        self.pos += len;
+        (n <= MAX_INTEGER).then_some(n)
+    }
+}
+
+/// Reads an object written exactly as [`ObjectWriter`] writes it, key by key in the order the
+/// writer is given them: a member is there when the bytes go on with its key. Anything else —
+/// another key or order, whitespace, `null`, an empty array, an escape JCS does not write (or
+/// `\u00xx`), an integer past [`MAX_INTEGER`] or written otherwise — makes the reading `None`,
+/// and the caller reads the bytes the generic way. What is read, written again by the writer,
+/// is the same bytes.
+pub(crate) struct ObjectReader<'c, 'a> {
+    c: &'c mut Cursor<'a>,
+    first: bool,
+}
+
+impl<'c, 'a> ObjectReader<'c, 'a> {
+    /// Starts reading an object at `c`.
+    pub(crate) fn open(c: &'c mut Cursor<'a>) -> Option<ObjectReader<'c, 'a>> {
+        c.eat(b'\x7b').then_some(ObjectReader { c, first: true })
+    }
+
+    /// Whether `key` is the next member; if so its key and colon (and the comma before it)
+    /// are read, and [`ObjectReader::value`] is at its value.
+    pub(crate) fn key(&mut self, key: &'static str) -> bool {
+        let rest = self.c.rest();
+        let comma = usize::from(!self.first);
+        let n = comma + key.len() + 3;
+        let hit = rest.len() >= n
+            && (self.first || rest[0] == b',')
+            && rest[comma] == b'"'
+            && rest[comma + 1..n - 2] == *key.as_bytes()
+            && rest[n - 2..n] == *b"\":";
+        if hit {
+            self.c.pos += n;
+            self.first = false;
+        }
+        hit
+    }
+
+    /// Where the value of the member whose key was just read is.
+    pub(crate) fn value(&mut self) -> &mut Cursor<'a> {
+        self.c
+    }
+
+    /// A string member: `Some(None)` when it is not next.
+    pub(crate) fn string(&mut self, key: &'static str) -> Option<Option<String>> {
+        match self.key(key) {
+            true => self.c.string().map(Some),
+            false => Some(None),
+        }
+    }
+
+    /// An integer member: `Some(None)` when it is not next.
+    pub(crate) fn integer(&mut self, key: &'static str) -> Option<Option<u64>> {
+        match self.key(key) {
+            true => self.c.integer().map(Some),
+            false => Some(None),
+        }
+    }
+
+    /// An array of strings, not empty (the writer leaves an empty one out): empty when it is
+    /// not next.
+    pub(crate) fn strings(&mut self, key: &'static str) -> Option<Vec<String>> {
+        let mut out = Vec::new();
+        if !self.key(key) {
+            return Some(out);
+        }
+        if !self.c.eat(b'[') {
+            return None;
+        }
+        loop {
+            out.push(self.c.string()?);
+            if self.c.eat(b']') {
+                return Some(out);
+            }
+            if !self.c.eat(b',') {
+                return None;
+            }
+        }
+    }
+
+    /// Ends the object: nothing but its closing brace may follow the members read.
+    pub(crate) fn close(self) -> Option<()> {
+        self.c.eat(b'\x7d').then_some(())
+    }
+}
+
 /// The decimal digits of `n`, written into `buf`.
 fn itoa_u64(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     let mut i = buf.len();

@@ -10,7 +10,7 @@ use intact_format::canonical;
 use intact_format::container;
 use intact_format::digest::Sha256Digest;
 use intact_format::limits::Limits;
-use intact_format::manifest::Manifest;
+use intact_format::manifest::{Item, Manifest};
 use intact_format::progress::Silent;
 use intact_format::proof::{self, ProofDocument};
 use intact_format::release::{self, Statement};
@@ -183,9 +183,16 @@ pub fn canonical(data: &[u8]) {
 }
 
 /// Item records (`manifest.json`, FORMAT.md §5): a parsed manifest survives a canonical round
-/// trip. (Verify's own record-by-record reader, `verify/records.rs`, is fuzzed through the
-/// `bundle` and `bundle_tree` targets, which run the whole pipeline.)
+/// trip, and the canonical record reader (`Item::from_canonical_bytes`) reads only bytes that
+/// are the canonical JSON of what it reads, as serde reads them. (Verify's own record-by-record
+/// reader, `verify/records.rs`, is fuzzed through the `bundle` and `bundle_tree` targets, which
+/// run the whole pipeline.)
 pub fn items(data: &[u8]) {
+    if let Some(item) = Item::from_canonical_bytes(data) {
+        assert_eq!(item.canonical_bytes(), data, "read bytes that are not canonical");
+        let generic: Item = serde_json::from_slice(data).expect("serde reads a canonical record");
+        assert_eq!(generic, item, "read otherwise than serde");
+    }
     let full = serde_json::from_slice::<Manifest>(data).ok();
     if let Some(m) = full {
         let _ = m.change_problems();

@@ -1,14 +1,17 @@
 //! The quick reading of a canonical `manifest.json`: the bytes are walked once, each value of
-//! the document and each item record is cut out by its extent and parsed from memory (the
+//! the document and each item record is cut out by its extent and read from memory (the
 //! records of a block in parallel), and every one must be byte for byte the canonical JSON of
-//! what it parses to. A valid bundle's file is canonical (FORMAT.md §5), so this is the path
+//! what it reads to. A valid bundle's file is canonical (FORMAT.md §5), so this is the path
 //! verification takes; anything else — other whitespace or key order, an escape JCS does not
 //! write, an unknown field, invalid JSON, too many records — stops it, and the general reader
 //! ([`super::read_records`]) reads the file again from its start and judges it.
 //!
 //! What it accepts, it reads exactly as the general reader does: the file is then, byte for
-//! byte, the canonical serialization of the values parsed (the same derive reads them), and
-//! every record goes through the same [`State`] in the same order.
+//! byte, the canonical serialization of the values read, and every record goes through the
+//! same [`State`] in the same order. An item record is read by
+//! [`Item::from_canonical_bytes`], which reads only the bytes the canonical writer writes (of
+//! what it reads) and reads them as serde does (both tested on random records and edits of
+//! them); the document's other values are parsed by serde and written again to compare.
 
 use std::io::{self, Read};
 
@@ -200,27 +203,21 @@ impl Block {
         self.bytes.extend_from_slice(record);
     }
 
-    /// Parses the records on the thread pool, each of which must be the canonical JSON of what
-    /// it parses to, then gives them to `st` in order; false (nothing given) when one is not.
-    /// Each thread writes the canonical JSON into one buffer of its own, and a record's Merkle
-    /// leaf is the hash of its bytes as read (equal to that JSON).
+    /// Reads the records on the thread pool, each of which must be the canonical JSON of what
+    /// it reads to ([`Item::from_canonical_bytes`], which reads nothing else), then gives them
+    /// to `st` in order; false (nothing given) when one is not. A record's Merkle leaf is the
+    /// hash of its bytes as read, which are that JSON.
     fn flush(&mut self, st: &mut State) -> bool {
         let bytes = &self.bytes;
         self.spans
             .par_iter()
             .with_min_len(256)
-            .map_init(
-                || Vec::with_capacity(512),
-                |canonical, &(a, b)| {
-                    let record = &bytes[a..b];
-                    let item: Item = serde_json::from_slice(record).ok()?;
-                    item.canonical_bytes_into(canonical);
-                    (canonical[..] == *record).then(|| {
-                        let prepared = Prepared::of(&item, record);
-                        (item, prepared)
-                    })
-                },
-            )
+            .map(|&(a, b)| {
+                let record = &bytes[a..b];
+                let item = Item::from_canonical_bytes(record)?;
+                let prepared = Prepared::of(&item, record);
+                Some((item, prepared))
+            })
             .collect_into_vec(&mut self.parsed);
         self.bytes.clear();
         self.spans.clear();
