@@ -176,7 +176,8 @@ fn check_component(comp: &str) -> Result<(), NameError> {
         return Err(NameError::TrailingDotOrSpace);
     }
     // The stem (up to the first `.`) compared in any ASCII case, as bytes.
-    let stem = comp.split('.').next().unwrap_or(comp).as_bytes();
+    let bytes = comp.as_bytes();
+    let stem = &bytes[..memchr::memchr(b'.', bytes).unwrap_or(bytes.len())];
     let is = |name: &[u8]| stem.eq_ignore_ascii_case(name);
     let reserved = is(b"CON")
         || is(b"PRN")

@@ -189,7 +189,11 @@ pub fn canonical(data: &[u8]) {
 /// run the whole pipeline.)
 pub fn items(data: &[u8]) {
     if let Some(item) = Item::from_canonical_bytes(data) {
-        assert_eq!(item.canonical_bytes(), data, "read bytes that are not canonical");
+        assert_eq!(
+            item.canonical_bytes(),
+            data,
+            "read bytes that are not canonical"
+        );
         let generic: Item = serde_json::from_slice(data).expect("serde reads a canonical record");
         assert_eq!(generic, item, "read otherwise than serde");
     }
