@@ -513,30 +513,34 @@ fn folds_to_itself(name: &str) -> bool {
 }
 
 /// Adds members, checking names: valid bag paths, no duplicates or collisions.
+///
+/// What looks at each name's bytes runs on the thread pool (whether it is valid, whether it
+/// folds to itself, whether the names are in strictly increasing order): the names were made
+/// on other threads, and going through them one by one here would wait on memory for each.
 fn add_members(top: &str, items: Vec<(String, Location)>, problems: &mut Vec<Problem>) -> Members {
+    use rayon::prelude::*;
     let shown = |rel: &str| format!("{top}/{rel}");
+    let checked: Vec<_> = items
+        .par_iter()
+        .with_min_len(1024)
+        .map(|(rel, _)| (BagPath::check(rel), folds_to_itself(rel)))
+        .collect();
     // Collision keys are only needed when some name does not fold to itself: two names that
     // both do collide only when equal, which the duplicate check below finds.
+    let fold = !checked.par_iter().all(|(_, folds)| *folds);
     let mut keys: Option<HashMap<String, String>> =
-        if items.iter().all(|(rel, _)| folds_to_itself(rel)) {
-            None
-        } else {
-            Some(HashMap::with_capacity(items.len()))
-        };
+        fold.then(|| HashMap::with_capacity(items.len()));
+    // Names in strictly increasing order (as a valid bundle's are) are each in order and
+    // once, whichever of them are left out.
+    let increasing = items
+        .par_windows(2)
+        .with_min_len(1024)
+        .all(|w| w[0].0 < w[1].0);
     let mut members: Vec<Member> = Vec::with_capacity(items.len());
     // Paths seen so far, only built once a name arrives out of order (input sorted in byte
     // order, as valid bundles are, needs no set: a duplicate would be the previous name).
     let mut seen: Option<HashSet<String>> = None;
-    // Each name checked on its own, on the thread pool; then they are taken in order.
-    let checked: Vec<_> = {
-        use rayon::prelude::*;
-        items
-            .par_iter()
-            .with_min_len(1024)
-            .map(|(rel, _)| BagPath::check(rel))
-            .collect()
-    };
-    for ((rel, location), checked) in items.into_iter().zip(checked) {
+    for ((rel, location), (checked, _)) in items.into_iter().zip(checked) {
         if let Err(e) = checked {
             problems.push(Problem::new(
                 Check::Names,
@@ -559,7 +563,8 @@ fn add_members(top: &str, items: Vec<(String, Location)>, problems: &mut Vec<Pro
                 }
             }
         }
-        let in_order = seen.is_none() && members.last().is_none_or(|last| last.path.as_str() < rel);
+        let in_order = seen.is_none()
+            && (increasing || members.last().is_none_or(|last| last.path.as_str() < rel));
         let duplicate = if in_order {
             false
         } else {
@@ -577,7 +582,7 @@ fn add_members(top: &str, items: Vec<(String, Location)>, problems: &mut Vec<Pro
     if seen.is_some() {
         members.sort_by(|a, b| a.path.as_str().cmp(b.path.as_str()));
     }
-    directory_collisions(top, &members, problems);
+    directory_collisions(top, &members, fold, problems);
     Members(members)
 }
 
@@ -588,13 +593,26 @@ fn add_members(top: &str, items: Vec<(String, Location)>, problems: &mut Vec<Pro
 /// a file system cannot hold the first, and pack refuses the others (it checks directories too).
 /// `members` are sorted by path, each once: a name is found by a binary search, and a member
 /// in the same directory as the one before it has no directory not seen already.
-fn directory_collisions(top: &str, members: &[Member], problems: &mut Vec<Problem>) {
+/// `fold`: whether some name may not fold to itself (when none does, two names collide only
+/// when equal). The members whose directory is not the one before theirs are found on the
+/// thread pool.
+fn directory_collisions(top: &str, members: &[Member], fold: bool, problems: &mut Vec<Problem>) {
+    use rayon::prelude::*;
     let is_file = |name: &str| {
         members
             .binary_search_by(|m| m.path.as_str().cmp(name))
             .is_ok()
     };
-    let fold = !members.iter().all(|m| folds_to_itself(m.path.as_str()));
+    fn parent(m: &Member) -> Option<&str> {
+        m.path.as_str().rsplit_once('/').map(|(p, _)| p)
+    }
+    let firsts: Vec<&Member> = members
+        .par_iter()
+        .enumerate()
+        .with_min_len(1024)
+        .filter(|&(i, m)| i == 0 || parent(m) != parent(&members[i - 1]))
+        .map(|(_, m)| m)
+        .collect();
     // Folded key → (name, whether it is a directory), over every file and directory.
     let mut keys: HashMap<String, (&str, bool)> = HashMap::new();
     if fold {
@@ -603,14 +621,8 @@ fn directory_collisions(top: &str, members: &[Member], problems: &mut Vec<Proble
         }
     }
     let mut dirs: HashSet<&str> = HashSet::new();
-    let mut last_parent = None;
-    for m in members {
+    for m in firsts {
         let name = m.path.as_str();
-        let parent = name.rfind('/').map(|i| &name[..i]);
-        if parent == last_parent {
-            continue;
-        }
-        last_parent = parent;
         for (i, _) in name.match_indices('/') {
             let dir = &name[..i];
             if !dirs.insert(dir) {

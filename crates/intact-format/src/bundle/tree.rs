@@ -41,8 +41,17 @@ struct Listing {
     entries: Entries,
 }
 
-/// A directory's entries, each by its path relative to the top.
-type Entries = Vec<(Vec<u8>, Node)>;
+/// A directory's entries, each by its path relative to the top (its bytes when they are not
+/// UTF-8).
+type Entries = Vec<(Result<String, Vec<u8>>, Node)>;
+
+/// An entry's path as bytes.
+fn bytes(path: &Result<String, Vec<u8>>) -> &[u8] {
+    match path {
+        Ok(text) => text.as_bytes(),
+        Err(bytes) => bytes,
+    }
+}
 
 /// Whether a directory (by its path relative to the top) is `data/` or inside it.
 fn is_payload(rel: &[u8]) -> bool {
@@ -76,8 +85,8 @@ fn list_tree(root: &Path) -> Result<Vec<Listing>, OpenError> {
                     *index = dirs.len();
                     next.push(dirs.len());
                     dirs.push(Listing {
-                        path: root.join(OsStr::from_bytes(rel)),
-                        rel: rel.clone(),
+                        path: root.join(OsStr::from_bytes(bytes(rel))),
+                        rel: bytes(rel).to_vec(),
                         entries: Vec::new(),
                     });
                 }
@@ -135,10 +144,10 @@ fn list_directory(dir: &Path, rel: &[u8]) -> Result<Entries, OpenError> {
             path.push(b'/');
         }
         path.extend_from_slice(name);
-        out.push((path, node));
+        out.push((String::from_utf8(path).map_err(|e| e.into_bytes()), node));
     }
     // Every path here starts with `rel/`: in the order of the names.
-    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    out.sort_unstable_by(|a, b| bytes(&a.0).cmp(bytes(&b.0)));
     Ok(out)
 }
 
@@ -196,12 +205,12 @@ pub(super) fn open_dir(path: &Path) -> Result<Bundle, OpenError> {
         if let Some(inside) = inside {
             stack.push(inside.into_iter());
         }
-        let rel = match String::from_utf8(rel) {
+        let rel = match rel {
             Ok(rel) => rel,
-            Err(e) => {
+            Err(rel) => {
                 problems.push(Problem::new(
                     Check::Names,
-                    String::from_utf8_lossy(e.as_bytes()),
+                    String::from_utf8_lossy(&rel),
                     "name is not UTF-8",
                 ));
                 continue;
