@@ -68,46 +68,45 @@ pub struct Redaction {
     pub commitment: Option<String>,
 }
 
-impl Description {
-    /// Writes the description's canonical JSON (see [`Item::canonical_bytes`]).
-    fn write_canonical(&self, out: &mut Vec<u8>) {
-        let mut o = canonical::ObjectWriter::open(out);
-        o.string("case_no", self.case_no.as_deref());
-        o.string("custody", self.custody.as_deref());
-        o.string("date", self.date.as_deref());
-        o.string("description", self.description.as_deref());
-        o.string("digitization", self.digitization.as_deref());
-        o.string("doc_type", self.doc_type.as_deref());
-        o.string("language", self.language.as_deref());
-        o.string("pages", self.pages.as_deref());
-        o.string("rights", self.rights.as_deref());
-        o.string("source", self.source.as_deref());
-        o.string("title", self.title.as_deref());
-        o.string("volume", self.volume.as_deref());
-        o.close();
-    }
+/// A description's canonical writer and reader, from one list of its fields in canonical (key)
+/// order: every field is an optional string, written as itself when present.
+macro_rules! description_canonical {
+    ($($field:ident),* $(,)?) => {
+        impl Description {
+            /// Writes the description's canonical JSON (see [`Item::canonical_bytes`]).
+            fn write_canonical(&self, out: &mut Vec<u8>) {
+                let mut o = canonical::ObjectWriter::open(out);
+                $(o.string(stringify!($field), self.$field.as_deref());)*
+                o.close();
+            }
 
-    /// Reads what [`Description::write_canonical`] writes, and nothing else.
-    fn read_canonical(c: &mut canonical::Cursor) -> Option<Description> {
-        let mut o = canonical::ObjectReader::open(c)?;
-        let d = Description {
-            case_no: o.string("case_no")?,
-            custody: o.string("custody")?,
-            date: o.string("date")?,
-            description: o.string("description")?,
-            digitization: o.string("digitization")?,
-            doc_type: o.string("doc_type")?,
-            language: o.string("language")?,
-            pages: o.string("pages")?,
-            rights: o.string("rights")?,
-            source: o.string("source")?,
-            title: o.string("title")?,
-            volume: o.string("volume")?,
-        };
-        o.close()?;
-        Some(d)
-    }
+            /// Reads what [`Description::write_canonical`] writes, and nothing else.
+            fn read_canonical(c: &mut canonical::Cursor) -> Option<Description> {
+                let mut o = canonical::ObjectReader::open(c)?;
+                let d = Description {
+                    $($field: o.string(stringify!($field))?,)*
+                };
+                o.close()?;
+                Some(d)
+            }
+        }
+    };
 }
+
+description_canonical!(
+    case_no,
+    custody,
+    date,
+    description,
+    digitization,
+    doc_type,
+    language,
+    pages,
+    rights,
+    source,
+    title,
+    volume,
+);
 
 impl RedactionStatus {
     /// The status as `manifest.json` writes it.
@@ -138,26 +137,22 @@ impl Redaction {
     /// Reads what [`Redaction::write_canonical`] writes, and nothing else.
     fn read_canonical(c: &mut canonical::Cursor) -> Option<Redaction> {
         let mut o = canonical::ObjectReader::open(c)?;
-        let categories = o.strings("categories")?;
-        let commitment = o.string("commitment")?;
-        let legal_basis = o.string("legal_basis")?;
-        let reason = o.string("reason")?;
-        let regions = o.integer("regions")?;
-        let status = match o.string("status")??.as_str() {
-            "none" => RedactionStatus::None,
-            "partial" => RedactionStatus::Partial,
-            "withheld" => RedactionStatus::Withheld,
-            _ => return None,
+        // The fields in key order (a struct expression reads its fields in the order written).
+        let r = Redaction {
+            categories: o.strings("categories")?,
+            commitment: o.string("commitment")?,
+            legal_basis: o.string("legal_basis")?,
+            reason: o.string("reason")?,
+            regions: o.integer("regions")?,
+            status: match o.string("status")??.as_str() {
+                "none" => RedactionStatus::None,
+                "partial" => RedactionStatus::Partial,
+                "withheld" => RedactionStatus::Withheld,
+                _ => return None,
+            },
         };
         o.close()?;
-        Some(Redaction {
-            status,
-            categories,
-            legal_basis,
-            regions,
-            reason,
-            commitment,
-        })
+        Some(r)
     }
 }
 
