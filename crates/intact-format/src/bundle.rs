@@ -175,12 +175,16 @@ impl Bundle {
         }
     }
 
+    /// The top directory of the tree a member's file is in.
+    fn tree_top(&self) -> io::Result<&Path> {
+        self.tree
+            .as_deref()
+            .ok_or_else(|| io::Error::other("tree file without a tree"))
+    }
+
     /// Where a tree's member is.
     fn file(&self, m: &Member) -> io::Result<PathBuf> {
-        match &self.tree {
-            Some(top) => Ok(top.join(m.path.as_str())),
-            None => Err(io::Error::other("tree file without a tree")),
-        }
+        Ok(self.tree_top()?.join(m.path.as_str()))
     }
 
     /// Reads a whole member, refusing one larger than `limit` bytes.
@@ -231,10 +235,7 @@ impl Bundle {
         dir: &mut Directory,
     ) -> io::Result<(StreamDigest, bool)> {
         let r: Box<dyn Read> = match &m.location {
-            Location::File { .. } => match &self.tree {
-                Some(top) => Box::new(dir.open(top, m.path.as_str())?),
-                None => Box::new(open_file(&self.file(m)?)?),
-            },
+            Location::File { .. } => Box::new(dir.open(self.tree_top()?, m.path.as_str())?),
             Location::Zip { .. } => self.reader(m)?,
         };
         HASH_BUFFER.with(|b| {
